@@ -1,0 +1,85 @@
+//! Logging in and out, and choosing a new password. These run as actions (never from a
+//! streaming resource), so the cookies they set reach the browser.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoginOutcome {
+    /// The password was given by someone else: the person must choose their own first (R27).
+    pub must_change_password: bool,
+}
+
+/// The one server function open to anonymous callers. Rate limited per account and per address.
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppError> {
+    use crate::backend::{auth, principal::request_extension, principal::RequestMeta, state};
+    use crate::i18n::Msg;
+
+    let mut missing = Vec::new();
+    if login.trim().is_empty() {
+        missing.push(crate::error::FieldError { field: "login".into(), msg: Msg::Required });
+    }
+    if password.is_empty() {
+        missing.push(crate::error::FieldError { field: "password".into(), msg: Msg::Required });
+    }
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(missing));
+    }
+    let state = state()?;
+    let meta = request_extension::<RequestMeta>().unwrap_or_default();
+    let attempt = auth::LoginAttempt {
+        login: &login,
+        password: &password,
+        ip: meta.ip.as_deref(),
+        user_agent: meta.user_agent.as_deref(),
+        previous_token: meta.session_token.as_deref(),
+    };
+    let logged_in = auth::log_in(&state.db, &state.hasher, attempt).await?;
+    set_cookie(&auth::session_cookie(&state.settings, Some(&logged_in.token)));
+    Ok(LoginOutcome { must_change_password: logged_in.must_change_password })
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{auth, principal, state};
+
+    principal::current_allowing_password_change()?;
+    let state = state()?;
+    let token = principal::request_extension::<principal::RequestMeta>().and_then(|m| m.session_token);
+    if let Some(token) = token {
+        auth::log_out(&state.db, &token).await?;
+    }
+    set_cookie(&auth::session_cookie(&state.settings, None));
+    Ok(())
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::backend::{auth, principal, state};
+    use crate::domain::password;
+    use crate::i18n::Msg;
+
+    let principal = principal::current_allowing_password_change()?;
+    let state = state()?;
+    let stored = auth::password_hash_of(&state.db, principal.user_id).await?;
+    if !state.hasher.verify(&current_password, stored.as_deref()).await? {
+        return Err(AppError::field("current_password", Msg::WrongCurrentPassword));
+    }
+    if new_password == current_password {
+        return Err(AppError::field("new_password", Msg::PasswordUnchanged));
+    }
+    password::check(&new_password, &[&principal.login, &principal.first_name, &principal.last_name])
+        .map_err(|msg| AppError::field("new_password", msg))?;
+    auth::change_password(&state.db, &state.hasher, principal.user_id, &principal.session, &new_password).await
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    use http::header::{HeaderValue, SET_COOKIE};
+    if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
+        options.append_header(SET_COOKIE, value);
+    }
+}

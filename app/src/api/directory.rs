@@ -1,0 +1,89 @@
+//! Reading the platform: the shell every page sits in (who I am, the group tree), a group's page,
+//! and Dashboard > USERS.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::group_tree::GroupId;
+use crate::error::AppError;
+
+/// What every signed-in page shows around its content.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShellData {
+    pub platform_name: String,
+    pub platform_group_id: GroupId,
+    pub viewer_name: String,
+    pub viewer_login: String,
+    /// The sidebar's groups, depth first, with their depth.
+    pub tree: Vec<TreeItem>,
+    /// Whether to show Dashboard > USERS and + > User (the server checks again on use).
+    pub may_manage_users: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TreeItem {
+    pub id: GroupId,
+    pub name: String,
+    pub depth: usize,
+    pub is_public: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: GroupId,
+    pub name: String,
+    pub is_public: bool,
+    pub is_platform_group: bool,
+    /// From the platform group down to this group's parent.
+    pub ancestors: Vec<(GroupId, String)>,
+    pub subgroups: Vec<(GroupId, String, bool)>,
+    pub member_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub login: String,
+    pub is_active: bool,
+    /// `YYYY-MM-DD`, UTC.
+    pub created_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub rows: Vec<UserRow>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+}
+
+pub const USERS_PER_PAGE: u32 = 25;
+
+#[server(endpoint = "shell")]
+pub async fn get_shell() -> Result<ShellData, AppError> {
+    let principal = crate::backend::principal::current()?;
+    let state = crate::backend::state()?;
+    crate::backend::directory::shell_data(&state.db, &principal).await
+}
+
+/// A group's page; `None` is the platform group (the homepage).
+#[server(endpoint = "group")]
+pub async fn get_group(id: Option<GroupId>) -> Result<GroupView, AppError> {
+    let principal = crate::backend::principal::current()?;
+    let state = crate::backend::state()?;
+    let id = id.unwrap_or(principal.platform_group_id);
+    crate::backend::directory::group_view(&state.db, &principal, id).await
+}
+
+/// Dashboard > USERS: platform administrators only for now (group administrators see their
+/// subtree once the permission policy lands).
+#[server(endpoint = "users")]
+pub async fn list_users(search: String, page: u32) -> Result<UserPage, AppError> {
+    let principal = crate::backend::principal::current()?;
+    principal.require_platform_admin()?;
+    let state = crate::backend::state()?;
+    crate::backend::directory::list_users(&state.db, &search, page.max(1)).await
+}

@@ -1,0 +1,5 @@
+//! The server functions: each is a public POST endpoint under /api/, so each starts by asking
+//! for the principal and checking what it may do, then calls a backend service and returns a DTO.
+
+pub mod auth;
+pub mod directory;

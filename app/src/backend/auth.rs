@@ -1,0 +1,283 @@
+//! Authentication: password hashing (argon2id off the async runtime, bounded), login with its
+//! rate limits, and database sessions whose cookie carries a 256-bit token of which only the
+//! SHA-256 is stored.
+
+use std::sync::{Arc, OnceLock};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use tokio::sync::Semaphore;
+
+use super::db::{now_ms, Db};
+use super::rate_limit::{self, Limit};
+use super::Settings;
+use crate::domain::identity::LoginId;
+use crate::error::AppError;
+
+/// How long a session lasts from login (absolute, not sliding).
+pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Failed logins per account, then a wait; and per client address (offices share one).
+pub const ACCOUNT_LIMIT: Limit = Limit { max_hits: 5, window_secs: 15 * 60 };
+pub const IP_LIMIT: Limit = Limit { max_hits: 50, window_secs: 15 * 60 };
+
+/// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1), run on the blocking pool with
+/// at most as many hashes at once as there are cores, so logins cannot starve the runtime.
+#[derive(Clone, Debug)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        PasswordHasher { permits: Arc::new(Semaphore::new(cores)) }
+    }
+}
+
+impl PasswordHasher {
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+        let password = password.to_owned();
+        self.run(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(AppError::internal)
+        })
+        .await?
+    }
+
+    /// Verifies against the stored hash, or against a fixed dummy hash when there is none, so
+    /// that an unknown account takes as long to refuse as a wrong password.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, AppError> {
+        let password = password.to_owned();
+        let known = stored.is_some();
+        let stored = stored.map(str::to_owned);
+        self.run(move || {
+            let stored = stored.as_deref().unwrap_or_else(|| dummy_hash());
+            let ok = PasswordHash::new(stored).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false);
+            ok && known
+        })
+        .await
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+/// A fresh 256-bit random token, URL-safe (hex), and the SHA-256 under which it is stored.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A readable random password (for one-time and generated passwords): 16 characters from an
+/// alphabet without look-alikes, about 90 bits.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect()
+}
+
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies { "__Host-roster_session" } else { "roster_session" }
+}
+
+/// The `Set-Cookie` value for a new session, or (with `None`) the one that removes it.
+pub fn session_cookie(settings: &Settings, token: Option<&str>) -> String {
+    let mut cookie = cookie::Cookie::build((cookie_name(settings), token.unwrap_or("").to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(settings.secure_cookies);
+    cookie = match token {
+        Some(_) => cookie.max_age(cookie::time::Duration::milliseconds(SESSION_LIFETIME_MS)),
+        None => cookie.max_age(cookie::time::Duration::ZERO),
+    };
+    cookie.build().to_string()
+}
+
+/// Who is logging in from where, and what they typed.
+pub struct LoginAttempt<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    /// The session this browser had before, ended at login (a new id at every login).
+    pub previous_token: Option<&'a str>,
+}
+
+pub struct LoggedIn {
+    pub user_id: i64,
+    pub token: String,
+    pub must_change_password: bool,
+}
+
+/// Checks the credentials and opens a session. Every failure of identity — unknown account,
+/// wrong password, invited-but-not-active account — is the same `WrongCredentials`.
+pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>) -> Result<LoggedIn, AppError> {
+    let login_id = LoginId::parse(attempt.login);
+    let account_key = format!("login:account:{}", login_id.as_ref().map(LoginId::key).unwrap_or(attempt.login.trim()));
+    let ip_key = attempt.ip.map(|ip| format!("login:ip:{ip}"));
+    rate_limit::check(db, &account_key, ACCOUNT_LIMIT).await?;
+    if let Some(ip_key) = &ip_key {
+        rate_limit::check(db, ip_key, IP_LIMIT).await?;
+    }
+
+    let account = match &login_id {
+        Some(id) => find_active_account(db, id).await?,
+        None => None,
+    };
+    let ok = hasher.verify(attempt.password, account.as_ref().and_then(|a| a.password_hash.as_deref())).await?;
+    let account = match (ok, account) {
+        (true, Some(account)) => account,
+        _ => {
+            rate_limit::hit(db, &account_key, ACCOUNT_LIMIT).await?;
+            if let Some(ip_key) = &ip_key {
+                rate_limit::hit(db, ip_key, IP_LIMIT).await?;
+            }
+            return Err(AppError::WrongCredentials);
+        }
+    };
+    rate_limit::clear(db, &account_key).await?;
+
+    let (token, hash) = new_token();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    if let Some(previous) = attempt.previous_token {
+        sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND expires_at <= $2").bind(account.id).bind(now).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&hash)
+        .bind(account.id)
+        .bind(now)
+        .bind(now + SESSION_LIFETIME_MS)
+        .bind(attempt.ip)
+        .bind(attempt.user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, ip) VALUES ($1, $2, 'login', 'user', $2, $3)")
+        .bind(now)
+        .bind(account.id)
+        .bind(attempt.ip)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(LoggedIn { user_id: account.id, token, must_change_password: account.must_change_password })
+}
+
+/// Ends the session whose cookie carries `token`.
+pub async fn log_out(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&db.pool).await?;
+    Ok(())
+}
+
+struct Account {
+    id: i64,
+    password_hash: Option<String>,
+    must_change_password: bool,
+}
+
+async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<Account>, AppError> {
+    let (column, key) = match id {
+        LoginId::Email(e) => ("email_key", e.key()),
+        LoginId::Username(u) => ("username_key", u.key()),
+    };
+    let sql = format!("SELECT id, password_hash, must_change_password FROM users WHERE {column} = $1 AND status = 'active'");
+    let row = sqlx::query(&sql).bind(key).fetch_optional(&db.pool).await?;
+    Ok(match row {
+        Some(row) => Some(Account {
+            id: row.try_get("id")?,
+            password_hash: row.try_get("password_hash")?,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        }),
+        None => None,
+    })
+}
+
+/// Sets a new password chosen by its owner, clears the must-change flag and ends the person's
+/// other sessions.
+pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, keep_session: &str, new_password: &str) -> Result<(), AppError> {
+    let hash = hasher.hash(new_password).await?;
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id) VALUES ($1, $2, 'password_changed', 'user', $2)")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The stored hash of a user's password, to check the current one before a change.
+pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?.flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bit_and_stored_only_as_their_hash() {
+        let (token, hash) = new_token();
+        assert_eq!(token.len(), 64);
+        assert_eq!(hash, token_hash(&token));
+        assert_ne!(hash, token);
+        assert_ne!(new_token().0, token);
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_lax_and_secure_outside_local_development() {
+        let local = Settings::new("http://127.0.0.1:3000");
+        let cookie = session_cookie(&local, Some("abc"));
+        assert!(cookie.starts_with("roster_session=abc"), "{cookie}");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+        let public = Settings::new("https://learn.example.com/");
+        let cookie = session_cookie(&public, Some("abc"));
+        assert!(cookie.starts_with("__Host-roster_session=abc") && cookie.contains("Secure") && cookie.contains("Path=/"), "{cookie}");
+        assert!(session_cookie(&public, None).contains("Max-Age=0"));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_only_the_right_password_and_unknown_accounts_never_verify() {
+        let hasher = PasswordHasher::default();
+        let hash = hasher.hash("correct horse battery").await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(hasher.verify("correct horse battery", Some(&hash)).await.unwrap());
+        assert!(!hasher.verify("wrong horse battery", Some(&hash)).await.unwrap());
+        assert!(!hasher.verify("no account has this password", None).await.unwrap());
+    }
+
+    #[test]
+    fn generated_passwords_are_long_and_differ() {
+        let a = random_password();
+        assert_eq!(a.chars().count(), 16);
+        assert_ne!(a, random_password());
+        assert!(crate::domain::password::check(&a, &[]).is_ok());
+    }
+}

@@ -1,0 +1,152 @@
+//! The database: one pool over SQLite (embedded default) or PostgreSQL, chosen by the URL, through
+//! sqlx's Any driver so that every query is written once. Queries use `$1` placeholders (both
+//! backends accept them) and portable types (see migrations/*/0001_schema.sql).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+    /// The URL with its password masked, for messages.
+    pub shown_url: String,
+}
+
+/// Why the database could not be opened, in one line that names it (the password masked).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL {0:?} is neither sqlite:… nor postgres://…")]
+    UnknownScheme(String),
+    #[error("cannot open the database at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("cannot migrate the database at {url}: {reason}")]
+    Migration { url: String, reason: String },
+}
+
+impl Db {
+    /// Opens the pool. For SQLite, creates the file (and its folder) if missing, and turns on WAL.
+    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        sqlx::any::install_default_drivers();
+        let shown = mask_password(url);
+        let unreachable = |e: &dyn std::fmt::Display| ConnectError::Unreachable { url: shown.clone(), reason: one_line(e) };
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(ConnectError::UnknownScheme(shown));
+        };
+        let mut url = url.to_string();
+        if backend == Backend::Sqlite {
+            create_sqlite_folder(&url).map_err(|e| unreachable(&e))?;
+            if !url.contains("mode=") && !url.contains(":memory:") {
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str("mode=rwc");
+            }
+        }
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| unreachable(&e))?
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Per connection: foreign keys (sqlx's default, said again), a busy wait
+                        // instead of an immediate SQLITE_BUSY, and the usual WAL durability level.
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL;").await.map_err(|e| unreachable(&e))?;
+        }
+        Ok(Db { pool, backend, shown_url: shown })
+    }
+
+    /// Applies the migrations of this backend that are not applied yet.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(|e| ConnectError::Migration {
+            url: self.shown_url.clone(),
+            reason: one_line(&e),
+        })
+    }
+
+    /// A transaction that may read then write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two such transactions queue instead of failing on upgrade.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
+fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
+        _ => Ok(()),
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((credentials, host)) = rest.split_once('@') else { return url.to_string() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Now, as stored: milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_masked() {
+        assert_eq!(mask_password("postgres://roster:s3cret@db:5432/roster"), "postgres://roster:***@db:5432/roster");
+        assert_eq!(mask_password("sqlite:data/roster.db"), "sqlite:data/roster.db");
+        assert_eq!(mask_password("postgres://db/roster"), "postgres://db/roster");
+    }
+}

@@ -1,0 +1,154 @@
+//! Read-side queries of the platform: platform, groups, users.
+
+use sqlx::Row;
+
+use super::db::{Db, Tx};
+use super::principal::Principal;
+use crate::api::directory::{GroupView, ShellData, TreeItem, UserPage, UserRow, USERS_PER_PAGE};
+use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+const GROUP_NODES: &str = "SELECT id, parent_id, name, visibility FROM groups";
+
+pub async fn group_tree(db: &Db) -> Result<GroupTree, AppError> {
+    tree_of(sqlx::query(GROUP_NODES).fetch_all(&db.pool).await?)
+}
+
+/// The tree as this transaction sees it.
+pub async fn group_tree_in(tx: &mut Tx) -> Result<GroupTree, AppError> {
+    tree_of(sqlx::query(GROUP_NODES).fetch_all(&mut **tx).await?)
+}
+
+fn tree_of(rows: Vec<sqlx::any::AnyRow>) -> Result<GroupTree, AppError> {
+    let nodes = rows
+        .into_iter()
+        .map(|row| {
+            Ok(GroupNode {
+                id: row.try_get("id")?,
+                parent_id: row.try_get("parent_id")?,
+                name: row.try_get("name")?,
+                is_public: row.try_get::<String, _>("visibility")? == "public",
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(GroupTree::new(nodes))
+}
+
+pub async fn platform_name(db: &Db) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&db.pool).await?)
+}
+
+/// The platform's default language (English before the platform exists).
+pub async fn platform_language(db: &Db) -> Result<Lang, AppError> {
+    let code: Option<String> = sqlx::query_scalar("SELECT default_language FROM platform WHERE id = 1").fetch_optional(&db.pool).await?;
+    Ok(code.and_then(|c| Lang::parse(&c)).unwrap_or_default())
+}
+
+pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, AppError> {
+    let tree = group_tree(db).await?;
+    let visible = tree.visible_from(&principal.groups(), &principal.administered_groups());
+    Ok(ShellData {
+        platform_name: platform_name(db).await?,
+        platform_group_id: principal.platform_group_id,
+        viewer_name: principal.display_name(),
+        viewer_login: principal.login.clone(),
+        tree: tree
+            .outline(&visible)
+            .into_iter()
+            .map(|(depth, node)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public })
+            .collect(),
+        may_manage_users: principal.is_platform_admin(),
+    })
+}
+
+/// A group's page, for someone who sees that group in their sidebar.
+pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<GroupView, AppError> {
+    let tree = group_tree(db).await?;
+    let visible = tree.visible_from(&principal.groups(), &principal.administered_groups());
+    let Some(node) = tree.get(id).filter(|_| visible.contains(&id)) else {
+        return Err(AppError::NotFound);
+    };
+    let path = tree.path_to(id);
+    let member_count: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT user_id) FROM memberships WHERE group_id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(GroupView {
+        id,
+        name: node.name.clone(),
+        is_public: node.is_public,
+        is_platform_group: node.parent_id.is_none(),
+        ancestors: path[..path.len() - 1].iter().filter_map(|g| tree.get(*g)).map(|g| (g.id, g.name.clone())).collect(),
+        subgroups: tree
+            .children(id)
+            .iter()
+            .filter(|c| visible.contains(c))
+            .filter_map(|c| tree.get(*c))
+            .map(|c| (c.id, c.name.clone(), c.is_public))
+            .collect(),
+        member_count: member_count as u64,
+    })
+}
+
+/// One page of users, in name order, optionally filtered by a search on name, email or username.
+pub async fn list_users(db: &Db, search: &str, page: u32) -> Result<UserPage, AppError> {
+    let pattern = like_pattern(search);
+    const FILTER: &str = "($1 = '' OR lower(first_name || ' ' || last_name) LIKE $1 ESCAPE '\\'
+                          OR lower(last_name || ' ' || first_name) LIKE $1 ESCAPE '\\'
+                          OR email_key LIKE $1 ESCAPE '\\' OR username_key LIKE $1 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}")).bind(&pattern).fetch_one(&db.pool).await?;
+    let pages = ((total as u64).div_ceil(USERS_PER_PAGE as u64)).max(1) as u32;
+    let page = page.min(pages);
+    let rows = sqlx::query(&format!(
+        "SELECT id, first_name, last_name, COALESCE(email, username) AS login, status, created_at
+         FROM users WHERE {FILTER}
+         ORDER BY lower(last_name), lower(first_name), id
+         LIMIT $2 OFFSET $3"
+    ))
+    .bind(&pattern)
+    .bind(i64::from(USERS_PER_PAGE))
+    .bind(i64::from((page - 1) * USERS_PER_PAGE))
+    .fetch_all(&db.pool)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            Ok(UserRow {
+                id: row.try_get("id")?,
+                first_name: row.try_get("first_name")?,
+                last_name: row.try_get("last_name")?,
+                login: row.try_get("login")?,
+                is_active: row.try_get::<String, _>("status")? == "active",
+                created_on: date_of(row.try_get("created_at")?),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(UserPage { rows, total: total as u64, page, pages })
+}
+
+/// `%term%` for LIKE, lower-cased, with LIKE's own wildcards escaped; empty when no search.
+fn like_pattern(search: &str) -> String {
+    let term = search.trim().to_lowercase();
+    if term.is_empty() {
+        return String::new();
+    }
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn date_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_escape_like_wildcards() {
+        assert_eq!(like_pattern("  "), "");
+        assert_eq!(like_pattern("Ada"), "%ada%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -1,0 +1,56 @@
+//! Server-only code: the application state, the database, authentication and the services that
+//! own each transaction. Nothing here is compiled into the wasm.
+
+pub mod auth;
+pub mod db;
+pub mod directory;
+pub mod principal;
+pub mod rate_limit;
+pub mod seed;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+pub use db::Db;
+pub use principal::Principal;
+
+/// What the server functions and the middleware share. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub hasher: auth::PasswordHasher,
+}
+
+/// Deployment settings that the app needs (the server crate reads them from flags/environment).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The address people use to reach Roster; every link in an email is built from it, never
+    /// from the request's Host header.
+    pub public_url: String,
+    /// `Secure` and `__Host-` on the session cookie: on whenever the public URL is https.
+    pub secure_cookies: bool,
+    /// Take the client's address from X-Forwarded-For (behind a proxy of ours only).
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    pub fn new(public_url: &str) -> Settings {
+        let public_url = public_url.trim_end_matches('/').to_string();
+        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, inside a server function or a page rendered on the server.
+pub fn state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}

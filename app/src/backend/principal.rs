@@ -1,0 +1,130 @@
+//! The `Principal`: who is making this request, resolved once per request from the session
+//! cookie by the server's middleware and read by every server function as its first line.
+
+use sqlx::Row;
+
+use super::auth::token_hash;
+use super::db::{now_ms, Db};
+use crate::domain::group_tree::GroupId;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    /// The email, or the username of a user without email.
+    pub login: String,
+    pub lang: Lang,
+    pub is_owner: bool,
+    pub must_change_password: bool,
+    /// (group, role) for every membership, direct or propagated.
+    pub memberships: Vec<(GroupId, Role)>,
+    pub platform_group_id: GroupId,
+    /// SHA-256 of this request's session token.
+    pub session: String,
+}
+
+impl Principal {
+    /// Loads the principal of a live session, or `None` for an unknown or expired token.
+    pub async fn load(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
+        let session = token_hash(token);
+        let row = sqlx::query(
+            "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
+                    COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
+                    CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner,
+                    (SELECT id FROM groups WHERE parent_id IS NULL) AS platform_group_id
+             FROM auth_sessions s
+             JOIN users u ON u.id = s.user_id
+             CROSS JOIN platform p
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
+        )
+        .bind(&session)
+        .bind(now_ms())
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user_id: i64 = row.try_get("id")?;
+        let memberships = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .filter_map(|(group, role)| Role::parse(&role).map(|role| (group, role)))
+            .collect();
+        Ok(Some(Principal {
+            user_id,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            login: row.try_get("login")?,
+            lang: Lang::parse(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
+            is_owner: row.try_get::<i64, _>("is_owner")? == 1,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+            memberships,
+            platform_group_id: row.try_get("platform_group_id")?,
+            session,
+        }))
+    }
+
+    /// A platform administrator: an admin of the platform group, or the owner.
+    pub fn is_platform_admin(&self) -> bool {
+        self.is_owner || self.has_role(self.platform_group_id, Role::Admin)
+    }
+
+    pub fn has_role(&self, group: GroupId, role: Role) -> bool {
+        self.memberships.contains(&(group, role))
+    }
+
+    pub fn groups(&self) -> Vec<GroupId> {
+        self.memberships.iter().map(|(g, _)| *g).collect()
+    }
+
+    pub fn administered_groups(&self) -> Vec<GroupId> {
+        if self.is_platform_admin() {
+            return vec![self.platform_group_id];
+        }
+        self.memberships.iter().filter(|(_, r)| *r == Role::Admin).map(|(g, _)| *g).collect()
+    }
+
+    /// Refuses unless a platform administrator asks.
+    pub fn require_platform_admin(&self) -> Result<(), AppError> {
+        if self.is_platform_admin() { Ok(()) } else { Err(AppError::NotAllowed) }
+    }
+
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// The principal of the current request, as the middleware left it in the request's extensions.
+/// Every server function calls this (or `current_allowing_password_change`) first.
+pub fn current() -> Result<Principal, AppError> {
+    let principal = current_allowing_password_change()?;
+    if principal.must_change_password {
+        return Err(AppError::MustChangePassword);
+    }
+    Ok(principal)
+}
+
+/// The same, but let through someone who must still change a given password (R27): only for
+/// changing it, and for logging out.
+pub fn current_allowing_password_change() -> Result<Principal, AppError> {
+    request_extension::<Principal>().ok_or(AppError::NotSignedIn)
+}
+
+/// A value the server's middleware put in the request's extensions.
+pub fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<T>().cloned())
+}
+
+/// What the middleware knows about the request beyond the principal.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The raw session token of the cookie, if any (valid or not).
+    pub session_token: Option<String>,
+    pub lang: Lang,
+}

@@ -1,0 +1,197 @@
+//! Bringing a platform into being: `init` (the platform, its group and its owner) and the demo
+//! data that the Quick start shows.
+
+use super::auth::{random_password, PasswordHasher};
+use super::db::{now_ms, Db, Tx};
+use crate::domain::identity::Email;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+pub struct NewPlatform<'a> {
+    pub name: &'a str,
+    pub language: Lang,
+    pub owner_email: &'a str,
+    pub owner_first_name: &'a str,
+    pub owner_last_name: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("this database already holds a platform")]
+    AlreadyInitialised,
+    #[error("the platform name is empty")]
+    EmptyName,
+    #[error("{0:?} is not a valid email address")]
+    InvalidEmail(String),
+    #[error("{0}")]
+    Failed(#[from] AppError),
+}
+
+/// The owner's login and the one-time password they must change at first login.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub login: String,
+    pub password: String,
+}
+
+pub async fn is_initialised(db: &Db) -> Result<bool, AppError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform").fetch_one(&db.pool).await?;
+    Ok(count > 0)
+}
+
+/// Creates the platform, its platform group and its owner (an admin of the platform group) with a
+/// one-time password to change at first login. Refuses if the platform exists.
+pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Result<Credentials, InitError> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(InitError::EmptyName);
+    }
+    let email = Email::parse(new.owner_email).map_err(|_| InitError::InvalidEmail(new.owner_email.to_string()))?;
+    let password = random_password();
+    let hash = hasher.hash(&password).await?;
+    let mut tx = db.begin().await.map_err(AppError::from)?;
+    if is_initialised_in(&mut tx).await? {
+        return Err(InitError::AlreadyInitialised);
+    }
+    let now = now_ms();
+    let owner: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, must_change_password, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, 1, $7, $7) RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(email.key())
+    .bind(new.owner_first_name.trim())
+    .bind(new.owner_last_name.trim())
+    .bind(new.language.code())
+    .bind(hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(AppError::from)?;
+    sqlx::query("INSERT INTO platform (id, name, default_language, owner_id, created_at) VALUES (1, $1, $2, $3, $4)")
+        .bind(name)
+        .bind(new.language.code())
+        .bind(owner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+    let root = insert_group(&mut tx, None, name, false).await?;
+    add_membership(&mut tx, owner, root, Role::Admin, None).await?;
+    sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id) VALUES ($1, NULL, 'platform_initialised', 'user', $2)")
+        .bind(now)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(Credentials { login: email.as_str().to_string(), password })
+}
+
+async fn is_initialised_in(tx: &mut Tx) -> Result<bool, AppError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform").fetch_one(&mut **tx).await?;
+    Ok(count > 0)
+}
+
+pub async fn insert_group(tx: &mut Tx, parent: Option<i64>, name: &str, is_public: bool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO groups (parent_id, name, name_key, visibility, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(parent)
+    .bind(name.trim())
+    .bind(name.trim().to_lowercase())
+    .bind(if is_public { "public" } else { "private" })
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+async fn add_membership(tx: &mut Tx, user: i64, group: i64, role: Role, propagated_from: Option<i64>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, group_id, role, propagated_from, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+        .bind(user)
+        .bind(group)
+        .bind(role.as_str())
+        .bind(propagated_from)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The demo platform of the Quick start, created only into an empty database: a group tree
+/// mixing public and private groups, and people to list. Returns the owner's credentials.
+pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Credentials, InitError> {
+    let owner = init(
+        db,
+        hasher,
+        NewPlatform {
+            name: "Northwind Academy",
+            language: Lang::En,
+            owner_email: "owner@northwind.example",
+            owner_first_name: "Olivia",
+            owner_last_name: "Owner",
+        },
+    )
+    .await?;
+    // The demo owner keeps the printed password: the Quick start should not start with a form.
+    sqlx::query("UPDATE users SET must_change_password = 0").execute(&db.pool).await.map_err(AppError::from)?;
+
+    let mut tx = db.begin().await.map_err(AppError::from)?;
+    let root: i64 = sqlx::query_scalar("SELECT id FROM groups WHERE parent_id IS NULL").fetch_one(&mut *tx).await.map_err(AppError::from)?;
+    let sales = insert_group(&mut tx, Some(root), "Sales", false).await?;
+    let emea = insert_group(&mut tx, Some(sales), "Sales EMEA", true).await?;
+    let paris = insert_group(&mut tx, Some(emea), "Paris office", true).await?;
+    let _americas = insert_group(&mut tx, Some(sales), "Sales Americas", true).await?;
+    let engineering = insert_group(&mut tx, Some(root), "Engineering", true).await?;
+    let success = insert_group(&mut tx, Some(root), "Customer Success", false).await?;
+    let onboarding = insert_group(&mut tx, Some(success), "New hires 2026", true).await?;
+
+    const PEOPLE: &[(&str, &str)] = &[
+        ("Amélie", "Bernard"), ("Noah", "Schmidt"), ("Chloé", "Dubois"), ("Liam", "O'Brien"), ("Inès", "Moreau"),
+        ("Lucas", "Rossi"), ("Emma", "Johansson"), ("Hugo", "Lefèvre"), ("Sofia", "García"), ("Jonas", "Weber"),
+        ("Léa", "Fontaine"), ("Mateo", "Silva"), ("Zoé", "Girard"), ("Elias", "Novak"), ("Manon", "Lambert"),
+        ("Oscar", "Nilsson"), ("Jade", "Roux"), ("Arthur", "Kowalski"), ("Louise", "Mercier"), ("Yusuf", "Demir"),
+        ("Alice", "Perrin"), ("Theo", "Fischer"), ("Camille", "Blanc"), ("Kenji", "Tanaka"), ("Nora", "Haddad"),
+        ("Gabriel", "Costa"), ("Maya", "Cohen"), ("Victor", "Leroy"), ("Ava", "Murphy"), ("Sami", "Benali"),
+    ];
+    let tree = super::directory::group_tree_in(&mut tx).await?;
+    let groups = [paris, emea, engineering, onboarding];
+    let now = now_ms();
+    for (i, (first, last)) in PEOPLE.iter().enumerate() {
+        let email = format!("{}.{}@northwind.example", ascii_slug(first), ascii_slug(last));
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, email_key, first_name, last_name, status, created_at, activated_at)
+             VALUES ($1, $2, $3, $4, 'active', $5, $5) RETURNING id",
+        )
+        .bind(&email)
+        .bind(email.to_lowercase())
+        .bind(first)
+        .bind(last)
+        .bind(now - (i as i64) * 86_400_000)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+        let group = groups[i % groups.len()];
+        add_membership(&mut tx, user, group, Role::Learner, None).await?;
+        for above in tree.climb(group) {
+            add_membership(&mut tx, user, above, Role::Learner, Some(group)).await?;
+        }
+    }
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(owner)
+}
+
+fn ascii_slug(name: &str) -> String {
+    name.chars()
+        .filter_map(|c| match c {
+            'é' | 'è' | 'ê' => Some('e'),
+            'à' => Some('a'),
+            'ç' => Some('c'),
+            '\'' => None,
+            c => Some(c.to_ascii_lowercase()),
+        })
+        .collect()
+}

@@ -1,0 +1,45 @@
+//! Roles a user holds per group (PRODUCT.md section 1).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Learner,
+    Author,
+    Coach,
+    UserAdmin,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Learner, Role::Author, Role::Coach, Role::UserAdmin, Role::Admin];
+
+    /// The name stored in the database (`memberships.role`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Author => "author",
+            Role::Coach => "coach",
+            Role::UserAdmin => "user_admin",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_stored_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("owner"), None, "owner is not a role held in a group");
+    }
+}

@@ -1,0 +1,208 @@
+//! Every word Roster shows, in English and French: the one i18n mechanism of the UI, the error
+//! messages and (later) the emails. A text is a `T` variant, so a missing translation does not
+//! compile. The language is the user's, else the platform's (R44); the server decides it per
+//! request and writes it in `<html lang>`, where the browser reads it back before hydrating.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// Accepts `en`, `fr` and regional forms such as `fr-CA`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $en:literal, $fr:literal;)*) => {
+        /// A fixed text of the interface.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub fn in_lang(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::En) => $en, (T::$key, Lang::Fr) => $fr,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => "Roster", "Roster";
+    LogIn => "Log in", "Se connecter";
+    LogInTitle => "Log in to your platform", "Connectez-vous à votre plateforme";
+    LoginField => "Email or username", "E-mail ou nom d'utilisateur";
+    Password => "Password", "Mot de passe";
+    LogOut => "Log out", "Se déconnecter";
+    Add => "Add", "Ajouter";
+    User => "User", "Utilisateur";
+    Dashboard => "Dashboard", "Tableau de bord";
+    UsersTab => "USERS", "UTILISATEURS";
+    Groups => "Groups", "Groupes";
+    MainNavigation => "Main navigation", "Navigation principale";
+    GroupTree => "Group tree", "Arborescence des groupes";
+    PublicGroup => "Public group", "Groupe public";
+    PrivateGroup => "Private group", "Groupe privé";
+    PlatformGroupAlwaysPrivate => "The platform group is always private.", "Le groupe de la plateforme est toujours privé.";
+    PlatformGroup => "Platform group", "Groupe de la plateforme";
+    Subgroups => "Subgroups", "Sous-groupes";
+    NoSubgroups => "This group has no subgroups.", "Ce groupe n'a pas de sous-groupe.";
+    Members => "Members", "Membres";
+    Search => "Search", "Rechercher";
+    SearchUsers => "Search by name or email", "Rechercher par nom ou e-mail";
+    Name => "Name", "Nom";
+    EmailOrUsername => "Email or username", "E-mail ou nom d'utilisateur";
+    Status => "Status", "Statut";
+    CreatedOn => "Created", "Création";
+    StatusActive => "Active", "Actif";
+    StatusInvited => "Invited", "Invité";
+    NoUsersMatch => "No users match this search.", "Aucun utilisateur ne correspond à cette recherche.";
+    Previous => "Previous", "Précédent";
+    Next => "Next", "Suivant";
+    Pagination => "Pagination", "Pagination";
+    Loading => "Loading…", "Chargement…";
+    AddUsers => "Add users", "Ajouter des utilisateurs";
+    InviteUsers => "Invite users", "Inviter des utilisateurs";
+    SetUpAUser => "Set up a user", "Créer un utilisateur";
+    Invitations => "Invitations", "Invitations";
+    Close => "Close", "Fermer";
+    AddUsersComingSoon => "Inviting and setting up users arrive in the next versions of Roster.", "L'invitation et la création d'utilisateurs arrivent dans les prochaines versions de Roster.";
+    AddingTo => "Adding to", "Ajout dans";
+    ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
+    ChangePasswordWhy => "Your password was given to you by someone else: choose your own before you go on.", "Votre mot de passe vous a été transmis par quelqu'un d'autre : choisissez le vôtre avant de continuer.";
+    CurrentPassword => "Current password", "Mot de passe actuel";
+    NewPassword => "New password", "Nouveau mot de passe";
+    SavePassword => "Save the new password", "Enregistrer le nouveau mot de passe";
+    NotFoundTitle => "Page not found", "Page introuvable";
+    BackHome => "Back to the homepage", "Retour à l'accueil";
+    SkipToContent => "Skip to content", "Aller au contenu";
+    Breadcrumb => "Breadcrumb", "Fil d'Ariane";
+    DashboardSections => "Dashboard sections", "Rubriques du tableau de bord";
+    AddUsersSections => "Ways to add users", "Façons d'ajouter des utilisateurs";
+}
+
+/// A message with parameters: validation and error messages, rendered in the reader's language.
+/// Travels inside `AppError`, so the server never has to guess the browser's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Msg {
+    Required,
+    WrongCredentials,
+    TooManyAttempts { retry_after_secs: u64 },
+    NotSignedIn,
+    NotAllowed,
+    NotFound,
+    BadRequest,
+    Network,
+    SomethingWentWrong { reference: String },
+    InvalidEmail,
+    InvalidUsername,
+    PasswordTooShort { min: usize },
+    PasswordTooLong { max: usize },
+    PasswordLikeIdentity,
+    PasswordTooCommon,
+    PasswordUnchanged,
+    WrongCurrentPassword,
+    PasswordRules { min: usize, max: usize },
+    PageOf { page: u32, pages: u32 },
+    UsersCount { count: u64 },
+    MembersCount { count: u64 },
+}
+
+impl Msg {
+    pub fn render(&self, lang: Lang) -> String {
+        use Lang::{En, Fr};
+        match (self, lang) {
+            (Msg::Required, En) => "This field is required.".into(),
+            (Msg::Required, Fr) => "Ce champ est obligatoire.".into(),
+            (Msg::WrongCredentials, En) => "Wrong email, username or password.".into(),
+            (Msg::WrongCredentials, Fr) => "E-mail, nom d'utilisateur ou mot de passe incorrect.".into(),
+            (Msg::TooManyAttempts { retry_after_secs: s }, En) => format!("Too many attempts, try again in {s} s."),
+            (Msg::TooManyAttempts { retry_after_secs: s }, Fr) => format!("Trop de tentatives, réessayez dans {s} s."),
+            (Msg::NotSignedIn, En) => "Your session has ended: log in again.".into(),
+            (Msg::NotSignedIn, Fr) => "Votre session a pris fin : reconnectez-vous.".into(),
+            (Msg::NotAllowed, En) => "You are not allowed to do this.".into(),
+            (Msg::NotAllowed, Fr) => "Vous n'avez pas le droit de faire cela.".into(),
+            (Msg::NotFound, En) => "This no longer exists, or you may not see it.".into(),
+            (Msg::NotFound, Fr) => "Cet élément n'existe plus, ou vous ne pouvez pas le voir.".into(),
+            (Msg::BadRequest, En) => "This request is malformed.".into(),
+            (Msg::BadRequest, Fr) => "Cette requête est mal formée.".into(),
+            (Msg::Network, En) => "The server could not be reached: check your connection and try again.".into(),
+            (Msg::Network, Fr) => "Le serveur est injoignable : vérifiez votre connexion et réessayez.".into(),
+            (Msg::SomethingWentWrong { reference }, En) => format!("Something went wrong (reference {reference})."),
+            (Msg::SomethingWentWrong { reference }, Fr) => format!("Une erreur s'est produite (référence {reference})."),
+            (Msg::InvalidEmail, En) => "This is not a valid email address.".into(),
+            (Msg::InvalidEmail, Fr) => "Cette adresse e-mail n'est pas valide.".into(),
+            (Msg::InvalidUsername, En) => "A username has 3 to 64 letters, digits, dots, dashes or underscores.".into(),
+            (Msg::InvalidUsername, Fr) => "Un nom d'utilisateur compte 3 à 64 lettres, chiffres, points, tirets ou soulignés.".into(),
+            (Msg::PasswordTooShort { min }, En) => format!("The password needs at least {min} characters."),
+            (Msg::PasswordTooShort { min }, Fr) => format!("Le mot de passe doit compter au moins {min} caractères."),
+            (Msg::PasswordTooLong { max }, En) => format!("The password can have at most {max} characters."),
+            (Msg::PasswordTooLong { max }, Fr) => format!("Le mot de passe compte au plus {max} caractères."),
+            (Msg::PasswordLikeIdentity, En) => "The password must not contain your name, email or username.".into(),
+            (Msg::PasswordLikeIdentity, Fr) => "Le mot de passe ne doit contenir ni votre nom, ni votre e-mail, ni votre nom d'utilisateur.".into(),
+            (Msg::PasswordTooCommon, En) => "This password is too common: choose another.".into(),
+            (Msg::PasswordTooCommon, Fr) => "Ce mot de passe est trop courant : choisissez-en un autre.".into(),
+            (Msg::PasswordUnchanged, En) => "The new password must differ from the current one.".into(),
+            (Msg::PasswordUnchanged, Fr) => "Le nouveau mot de passe doit différer de l'actuel.".into(),
+            (Msg::WrongCurrentPassword, En) => "The current password is wrong.".into(),
+            (Msg::WrongCurrentPassword, Fr) => "Le mot de passe actuel est incorrect.".into(),
+            (Msg::PasswordRules { min, max }, En) => format!("{min} to {max} characters; not your name, email or username; not a common password."),
+            (Msg::PasswordRules { min, max }, Fr) => format!("{min} à {max} caractères ; ni votre nom, ni votre e-mail, ni votre nom d'utilisateur ; pas un mot de passe courant."),
+            (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
+            (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
+            (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),
+            (Msg::UsersCount { count }, Fr) => plural(*count, "utilisateur", "utilisateurs"),
+            (Msg::MembersCount { count }, En) => plural(*count, "member", "members"),
+            (Msg::MembersCount { count }, Fr) => plural(*count, "membre", "membres"),
+        }
+    }
+}
+
+fn plural(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r44_language_codes_parse_with_regions() {
+        assert_eq!(Lang::parse("fr-CA"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("EN_gb"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+        assert_eq!(Lang::parse(""), None);
+    }
+
+    #[test]
+    fn r44_every_text_exists_in_both_languages_and_differs_where_it_should() {
+        assert_eq!(T::LogIn.in_lang(Lang::En), "Log in");
+        assert_eq!(T::LogIn.in_lang(Lang::Fr), "Se connecter");
+        let msg = Msg::TooManyAttempts { retry_after_secs: 42 };
+        assert_eq!(msg.render(Lang::En), "Too many attempts, try again in 42 s.");
+        assert!(msg.render(Lang::Fr).contains("42 s"));
+    }
+}

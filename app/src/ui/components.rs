@@ -1,0 +1,49 @@
+//! Small pieces shared by the pages.
+
+use leptos::prelude::*;
+
+use super::use_lang;
+use crate::error::AppError;
+
+/// An error where no field is at fault, announced to screen readers. A lost session links to
+/// the login page.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    let relogin = matches!(error, AppError::NotSignedIn | AppError::MustChangePassword);
+    view! {
+        <p class="notice notice-error" role="alert">
+            {error.render(lang)}
+            {relogin.then(|| view! { " " <a href="/login">{crate::i18n::T::LogIn.in_lang(lang)}</a> })}
+        </p>
+    }
+}
+
+/// The message for one form field, if the last submission put one there.
+#[component]
+pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("{field}-error");
+    view! {
+        <p class="field-error" id=id role="alert">
+            {move || error.get().and_then(|e| e.for_field(field).map(|m| m.render(lang)))}
+        </p>
+    }
+}
+
+/// Inline SVG icons (decorative: the control carries the accessible name).
+#[component]
+pub fn Icon(name: &'static str) -> impl IntoView {
+    let path = match name {
+        "plus" => "M12 5v14M5 12h14",
+        "lock" => "M7 11V8a5 5 0 0 1 10 0v3M6 11h12v9H6z",
+        "globe" => "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18",
+        "close" => "M6 6l12 12M18 6L6 18",
+        _ => "",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}

@@ -1,0 +1,120 @@
+//! What surrounds every signed-in page: the top bar (platform, Dashboard, the + menu, the account
+//! menu), the group tree in the left sidebar, and the page itself.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+use super::components::{ErrorNotice, Icon};
+use super::{t, use_lang};
+use crate::api::auth::Logout;
+use crate::api::directory::{get_shell, ShellData};
+use crate::i18n::T;
+
+#[component]
+pub fn SignedInLayout() -> impl IntoView {
+    let shell = Resource::new(|| (), |_| get_shell());
+    view! {
+        <a class="skip-link" href="#content">{t(T::SkipToContent)}</a>
+        <Transition fallback=|| view! { <header class="topbar" /> }>
+            {move || Suspend::new(async move {
+                match shell.await {
+                    Ok(data) => view! { <TopBar data=data.clone() /> <div class="frame"><Sidebar data /><main id="content" class="content"><Outlet /></main></div> }.into_any(),
+                    Err(error) => view! { <main id="content" class="content"><ErrorNotice error /></main> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The group whose page is shown, if any (`/groups/:id`); the homepage is the platform group.
+fn current_group_id() -> Memo<Option<i64>> {
+    let location = use_location();
+    Memo::new(move |_| location.pathname.with(|p| p.strip_prefix("/groups/").and_then(|id| id.parse().ok())))
+}
+
+#[component]
+fn TopBar(data: ShellData) -> impl IntoView {
+    let lang = use_lang();
+    let platform_group = data.platform_group_id;
+    let current_group = current_group_id();
+    let add_user_href = move || format!("/add-users?group={}", current_group.get().unwrap_or(platform_group));
+    let add_menu_open = RwSignal::new(false);
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">{data.platform_name.clone()}</A>
+            <nav class="topnav" aria-label=T::MainNavigation.in_lang(lang)>
+                <Show when=move || data.may_manage_users>
+                    <A href="/dashboard/users" attr:class="topnav-link">{T::Dashboard.in_lang(lang)}</A>
+                </Show>
+            </nav>
+            <div class="topbar-actions">
+                <Show when=move || data.may_manage_users>
+                    <div class="menu" on:keydown=move |ev| if ev.key() == "Escape" { add_menu_open.set(false) }>
+                        <button
+                            type="button"
+                            class="icon-button add-button"
+                            aria-label=T::Add.in_lang(lang)
+                            aria-haspopup="true"
+                            aria-expanded=move || add_menu_open.get().to_string()
+                            aria-controls="add-menu"
+                            on:click=move |_| add_menu_open.update(|open| *open = !*open)
+                        >
+                            <Icon name="plus" />
+                        </button>
+                        <ul id="add-menu" class="menu-list" hidden=move || !add_menu_open.get()>
+                            <li>
+                                <a href=add_user_href on:click=move |_| add_menu_open.set(false)>{T::User.in_lang(lang)}</a>
+                            </li>
+                        </ul>
+                    </div>
+                </Show>
+                <div class="account">
+                    <span class="account-name" title=data.viewer_login.clone()>{data.viewer_name.clone()}</span>
+                    <button type="button" class="button button-quiet" on:click=move |_| { logout.dispatch(Logout {}); } disabled=move || logout.pending().get()>
+                        {T::LogOut.in_lang(lang)}
+                    </button>
+                </div>
+            </div>
+        </header>
+        {move || logout.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+    }
+}
+
+#[component]
+fn Sidebar(data: ShellData) -> impl IntoView {
+    let lang = use_lang();
+    let current_group = current_group_id();
+    let platform_group = data.platform_group_id;
+    let location = use_location();
+    let is_home = move || location.pathname.with(|p| p == "/");
+    view! {
+        <nav class="sidebar" aria-label=T::GroupTree.in_lang(lang)>
+            <h2 class="sidebar-title">{T::Groups.in_lang(lang)}</h2>
+            <ul class="tree">
+                {data
+                    .tree
+                    .into_iter()
+                    .map(|item| {
+                        let id = item.id;
+                        let href = if id == platform_group { "/".to_string() } else { format!("/groups/{id}") };
+                        let is_current = move || current_group.get() == Some(id) || (id == platform_group && is_home());
+                        view! {
+                            <li class="tree-item" data-depth=item.depth.min(12)>
+                                <a href=href aria-current=move || is_current().then_some("page") class:private=!item.is_public>
+                                    {item.name}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,91 @@
+//! The interface: the HTML shell, the routes, and the pages (one file per screen).
+
+mod components;
+mod layout;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{Lang, T};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = crate::backend::principal::request_extension::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="roster-css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The per-request nonce that the server's security headers allow scripts with.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_lang());
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_string() } else { format!("{page} · Roster") } />
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFoundPage /> }>
+                <Route path=path!("/login") view=pages::LoginPage />
+                <Route path=path!("/change-password") view=pages::ChangePasswordPage />
+                <ParentRoute path=path!("") view=layout::SignedInLayout>
+                    <Route path=path!("") view=pages::HomePage />
+                    <Route path=path!("/groups/:id") view=pages::GroupPage />
+                    <Route path=path!("/dashboard/users") view=pages::UsersPage />
+                    <Route path=path!("/add-users") view=pages::AddUsersPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The language of this page: the server decides it (the user's, else the platform's) and writes
+/// it in `<html lang>`; the browser reads it back, so both render the same words.
+fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::principal::request_extension::<crate::backend::principal::RequestMeta>().map(|m| m.lang).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Lang::parse(&code))
+            .unwrap_or_default()
+    }
+}
+
+/// The reader's language, inside the app.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// A fixed text in the reader's language.
+pub fn t(text: T) -> &'static str {
+    text.in_lang(use_lang())
+}

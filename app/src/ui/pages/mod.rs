@@ -1,0 +1,15 @@
+//! One file per screen.
+
+mod add_users;
+mod change_password;
+mod group;
+mod login;
+mod not_found;
+mod users;
+
+pub use add_users::AddUsersPage;
+pub use change_password::ChangePasswordPage;
+pub use group::{GroupPage, HomePage};
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;
+pub use users::UsersPage;

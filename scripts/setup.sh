@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Roster needs, and only what is missing.
+# Idempotent: a tool already present at the pinned version is left alone.
+# Used by the README's two commands and by .ci/run.
+#
+#   scripts/setup.sh            build tools only (enough to run Roster)
+#   scripts/setup.sh --test     build tools + test services (Chromium, Playwright, MailDev, PostgreSQL)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/versions.sh
+source "$here/scripts/versions.sh"
+
+want_test_tools=0
+[[ "${1:-}" == "--test" ]] && want_test_tools=1
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# Builds of our own tools need not be fast at run time: favour compile time.
+export CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=2
+export CARGO_PROFILE_RELEASE_DEBUG=false
+
+export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
+
+apt_updated=0
+apt_install() {
+  # apt_install PACKAGE... — installs the Debian packages that are not installed yet.
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $apt_updated -eq 0 ]]; then
+    say "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+  fi
+  say "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# --- Rust: wasm target, cargo-leptos, wasm-bindgen-cli ------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+  say "cargo install cargo-leptos@$CARGO_LEPTOS_VERSION (cold: ~15 min)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
+  # Without --locked: its lockfile wants a crate version the registry lacks.
+  say "cargo install wasm-bindgen-cli@$WASM_BINDGEN_VERSION (cold: ~6 min)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# --- npm tools in one folder outside the checkout: binaryen (wasm-opt), MailDev ------------------
+# wasm-opt must be npm's binaryen: Debian's (108) builds a wasm that fails to hydrate.
+npm_tool_version() { # npm_tool_version PACKAGE -> installed version or nothing
+  node -p "require('$ROSTER_TOOLS/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+npm_wanted=()
+[[ "$(npm_tool_version binaryen)" == "$BINARYEN_VERSION"* ]] || npm_wanted+=("binaryen@$BINARYEN_VERSION")
+if [[ $want_test_tools -eq 1 ]]; then
+  [[ "$(npm_tool_version maildev)" == "$MAILDEV_VERSION" ]] || npm_wanted+=("maildev@$MAILDEV_VERSION")
+fi
+if [[ ${#npm_wanted[@]} -gt 0 ]]; then
+  say "npm install ${npm_wanted[*]} into $ROSTER_TOOLS"
+  mkdir -p "$ROSTER_TOOLS"
+  [[ -f "$ROSTER_TOOLS/package.json" ]] || echo '{"private":true}' >"$ROSTER_TOOLS/package.json"
+  npm install --prefix "$ROSTER_TOOLS" --no-audit --no-fund --loglevel=error "${npm_wanted[@]}"
+fi
+
+# --- test services ----------------------------------------------------------------------------------
+if [[ $want_test_tools -eq 1 ]]; then
+  # Debian's Chromium (never a browser downloaded by Playwright) and PostgreSQL 15.
+  apt_install chromium postgresql
+
+  # Playwright itself, for end2end/, from its lockfile; never its own browser download.
+  pw_installed="$(node -p "require('$here/end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)"
+  if [[ "$pw_installed" != "$PLAYWRIGHT_VERSION" ]]; then
+    say "npm ci in end2end/ (@playwright/test $PLAYWRIGHT_VERSION)"
+    (cd "$here/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+say "ready: cargo-leptos $(cargo leptos --version | awk '{print $2}'), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-opt $(wasm-opt --version | awk '{print $3}')"

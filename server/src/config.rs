@@ -1,0 +1,76 @@
+//! The command line and its configuration, from flags or the environment (listed in README.md).
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "Roster: invite and set up the people of a learning platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the database migrations that are not applied yet, then stop.
+    Migrate,
+    /// Create the platform and its owner; prints the owner's one-time password.
+    Init(InitArgs),
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// sqlite:PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/roster.db", global = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub platform_name: String,
+    #[arg(long)]
+    pub owner_email: String,
+    #[arg(long, default_value = "Platform")]
+    pub owner_first_name: String,
+    #[arg(long, default_value = "Owner")]
+    pub owner_last_name: String,
+    /// The platform's default language: en or fr.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// The address people reach Roster at; links in emails are built from it. Defaults to
+    /// http://BIND_ADDRESS. An https URL turns on Secure, __Host- session cookies.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server for outgoing email (smtp://host:port). Without it, emails stay in the
+    /// built-in development mailbox.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Where cargo-leptos put the site (the wasm, JS and CSS under pkg/).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// On an empty database, create a demo platform and print how to log in.
+    #[arg(long, env = "ROSTER_DEMO")]
+    pub demo: bool,
+    /// Take the client address from X-Forwarded-For (only behind a proxy you run).
+    #[arg(long, env = "TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl ServeArgs {
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+}

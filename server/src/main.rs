@@ -1,0 +1,162 @@
+//! `server migrate | init | serve`: Roster's command line.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use app::backend::{auth::PasswordHasher, seed, AppState, Db, Settings};
+use app::i18n::Lang;
+use axum::serve::ListenerExt;
+use clap::Parser;
+use leptos::config::{Env, LeptosOptions};
+use server::config::{Cli, Command, InitArgs, ServeArgs};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))).init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the runtime: {error}")),
+    };
+    let outcome = runtime.block_on(async {
+        let db = Db::connect(&cli.database.database_url).await.map_err(|e| e.to_string())?;
+        db.migrate().await.map_err(|e| e.to_string())?;
+        match cli.command {
+            Some(Command::Migrate) => {
+                println!("migrations applied to {}", db.shown_url);
+                Ok(())
+            }
+            Some(Command::Init(args)) => init(&db, args).await,
+            Some(Command::Serve(args)) => serve(db, args, &cli.database.database_url).await,
+            None => Err("say what to do: serve, migrate or init (see --help)".to_string()),
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+async fn init(db: &Db, args: InitArgs) -> Result<(), String> {
+    let language = Lang::parse(&args.language).ok_or_else(|| format!("--language {:?}: use en or fr", args.language))?;
+    let credentials = seed::init(
+        db,
+        &PasswordHasher::default(),
+        seed::NewPlatform {
+            name: &args.platform_name,
+            language,
+            owner_email: &args.owner_email,
+            owner_first_name: &args.owner_first_name,
+            owner_last_name: &args.owner_last_name,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("Platform {:?} created.", args.platform_name.trim());
+    println!("Owner login:       {}", credentials.login);
+    println!("One-time password: {}   (to be changed at first login)", credentials.password);
+    Ok(())
+}
+
+async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String> {
+    let hasher = PasswordHasher::default();
+    let public_url = args.public_url();
+    let banner = if args.demo { Some(demo_credentials(&db, &hasher, &args, database_url).await?) } else { None };
+    if !seed::is_initialised(&db).await.map_err(|e| e.to_string())? {
+        return Err("no platform yet: run `server init --platform-name NAME --owner-email EMAIL` first (or serve --demo)".into());
+    }
+
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") => Env::DEV,
+        _ => Env::PROD,
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .hash_files(true)
+        .env(env)
+        .site_addr(args.bind)
+        .build();
+    let mut settings = Settings::new(&public_url);
+    settings.trust_forwarded_for = args.trust_forwarded_for;
+    let state = AppState { leptos_options, db, settings: Arc::new(settings), hasher };
+    let router = server::router::app(state);
+
+    let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    // axum::serve leaves Nagle on: large responses (the .wasm) would stall ~40 ms on delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "cannot set TCP_NODELAY");
+        }
+    });
+    tracing::info!(bind = %args.bind, public_url = %public_url, "Roster is listening");
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    if args.smtp_url.is_none() {
+        tracing::info!("no SMTP_URL: emails stay in the built-in development mailbox");
+    }
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Seeds the demo platform into an empty database and keeps its owner's credentials beside the
+/// SQLite file, so that every start can print how to log in.
+async fn demo_credentials(db: &Db, hasher: &PasswordHasher, args: &ServeArgs, database_url: &str) -> Result<String, String> {
+    let file = data_dir(database_url).join("demo-credentials.txt");
+    if !seed::is_initialised(db).await.map_err(|e| e.to_string())? {
+        let credentials = seed::demo(db, hasher).await.map_err(|e| e.to_string())?;
+        let text = format!("login:    {}\npassword: {}\n", credentials.login, credentials.password);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    let credentials = std::fs::read_to_string(&file).unwrap_or_else(|_| format!("(credentials not found in {})\n", file.display()));
+    Ok(format!(
+        "\n  Roster is running at {}\n  Log in as the demo owner:\n    {}\n",
+        args.public_url(),
+        credentials.trim_end().replace('\n', "\n    ")
+    ))
+}
+
+/// The folder of the SQLite file, or ./data for other databases.
+fn data_dir(url: &str) -> PathBuf {
+    let path = url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//").split('?').next().unwrap_or("").to_string());
+    match path {
+        Some(p) if !p.is_empty() && !p.contains(":memory:") => Path::new(&p).parent().map(Path::to_path_buf).unwrap_or_default(),
+        _ => PathBuf::from("data"),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,197 @@
+//! The layers in front of every route: who is asking (session → principal, language), the
+//! cross-site guard of the server functions, the HTTP status of their errors, and the security
+//! headers.
+
+use std::net::SocketAddr;
+
+use app::backend::{auth, principal::RequestMeta, AppState, Principal};
+use app::error::AppError;
+use app::ui::CspNonce;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::{self, HeaderValue};
+use http::{Method, StatusCode};
+
+/// Paths served without a session: the login page and static files.
+fn is_public_path(path: &str) -> bool {
+    path == "/login" || path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+}
+
+fn is_server_fn(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Resolves the session cookie into a `Principal`, records the request's address, agent and
+/// language in `RequestMeta`, and sends pages that need a session to the login page.
+pub async fn request_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let token = session_token(&request, &state);
+    let principal = match &token {
+        Some(token) => match Principal::load(&state.db, token).await {
+            Ok(principal) => principal,
+            Err(error) => return error_page(error),
+        },
+        None => None,
+    };
+    let lang = match &principal {
+        Some(p) => p.lang,
+        None => match app::backend::directory::platform_language(&state.db).await {
+            Ok(lang) => lang,
+            Err(error) => return error_page(error),
+        },
+    };
+    let meta = RequestMeta {
+        ip: client_ip(&request, state.settings.trust_forwarded_for),
+        user_agent: request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+        session_token: token,
+        lang,
+    };
+
+    let path = request.uri().path().to_string();
+    let is_page = request.method() == Method::GET && !is_server_fn(&path) && !is_public_path(&path);
+    if is_page || path == "/login" {
+        match &principal {
+            None if is_page => return Redirect::to("/login").into_response(),
+            Some(p) if p.must_change_password && path != "/change-password" => return Redirect::to("/change-password").into_response(),
+            Some(_) if path == "/login" => return Redirect::to("/").into_response(),
+            _ => {}
+        }
+    }
+    request.extensions_mut().insert(meta);
+    if let Some(principal) = principal {
+        request.extensions_mut().insert(principal);
+    }
+    next.run(request).await
+}
+
+fn session_token(request: &Request, state: &AppState) -> Option<String> {
+    let name = auth::cookie_name(&state.settings);
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| value.to_string())
+}
+
+fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<String> {
+    if trust_forwarded_for {
+        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
+            return Some(first.to_string());
+        }
+    }
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Refuses a state-changing call of a server function that another site started (CSRF): the
+/// browser says so in `Sec-Fetch-Site`, or, from older browsers, in `Origin`. Clients that send
+/// neither are not browsers, so they carry no one else's cookies.
+pub async fn cross_site_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_server_fn(request.uri().path()) && is_cross_site(&request, &state.settings.public_url) {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site call");
+        return app_error_response(&AppError::BadRequest);
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request, public_url: &str) -> bool {
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return site != "same-origin";
+    }
+    match header("origin") {
+        Some(origin) => origin.trim_end_matches('/') != origin_of(public_url),
+        None => false,
+    }
+}
+
+/// `https://host:port/path` → `https://host:port`.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
+/// Server functions answer every error with 500; this gives each `AppError` its own status (and
+/// `Retry-After` for rate limits), in one place.
+pub async fn error_status(request: Request, next: Next) -> Response {
+    if !is_server_fn(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return app_error_response(&AppError::internal("unreadable server function error"));
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyAttempts { retry_after_secs } = error {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// An `AppError` as a server function would answer it (for refusals made before one runs).
+pub fn app_error_response(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(error).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("serverfnerror"), "refused")], body).into_response()
+}
+
+fn error_page(error: AppError) -> Response {
+    (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.render(Default::default())).into_response()
+}
+
+/// Security headers on every response; pages get a Content-Security-Policy whose nonce admits
+/// only the scripts Leptos wrote into this page.
+pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = app::backend::auth::new_token().0[..32].to_string();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let is_html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        // 'wasm-unsafe-eval' lets the page compile its WebAssembly; nothing else is evaluated.
+        let reload = if state.leptos_options.env == leptos::config::Env::DEV {
+            format!(" ws://127.0.0.1:{}", state.leptos_options.reload_port)
+        } else {
+            String::new()
+        };
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'{reload}; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = HeaderValue::from_str(&csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        assert_eq!(origin_of("https://learn.example.com/app"), "https://learn.example.com");
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+    }
+}

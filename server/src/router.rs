@@ -1,0 +1,41 @@
+//! The one router: Leptos pages and server functions, static files, and the layers in front.
+
+use std::time::Duration;
+
+use app::backend::AppState;
+use app::{shell, App};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use http::header::{self, HeaderValue};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::middleware;
+
+/// Pages, server functions and files, behind the security layers. Tests call this directly.
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    // File names carry their content's hash (hash-files), so a year of caching is safe; brotli
+    // and gzip variants written at build time are served to browsers that accept them.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")));
+    let leptos_options = options.clone();
+    Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .leptos_routes(&state, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .nest("/pkg", pkg)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(leptos_options.clone())))
+        .layer(from_fn(middleware::error_status))
+        .layer(from_fn_with_state(state.clone(), middleware::cross_site_guard))
+        .layer(from_fn_with_state(state.clone(), middleware::request_context))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .with_state(state)
+}
