@@ -1,4 +1,5 @@
 //! `server migrate | init | serve`: Roster's command line.
+#![recursion_limit = "256"]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -19,6 +19,10 @@ fn is_public_path(path: &str) -> bool {
     path == "/login" || path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
 }
 
+/// The server functions open to anonymous callers; every other one is refused before its
+/// arguments are even read (and checks the principal again as its first line).
+pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/login"];
+
 fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/")
 }
@@ -49,6 +53,9 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     };
 
     let path = request.uri().path().to_string();
+    if principal.is_none() && is_server_fn(&path) && !PUBLIC_SERVER_FNS.contains(&path.as_str()) {
+        return app_error_response(&AppError::NotSignedIn);
+    }
     let is_page = request.method() == Method::GET && !is_server_fn(&path) && !is_public_path(&path);
     if is_page || path == "/login" {
         match &principal {

@@ -130,6 +130,13 @@ pub struct LoggedIn {
     pub must_change_password: bool,
 }
 
+impl std::fmt::Debug for LoggedIn {
+    // Never prints the token: it is a bearer credential.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoggedIn").field("user_id", &self.user_id).field("must_change_password", &self.must_change_password).finish_non_exhaustive()
+    }
+}
+
 /// Checks the credentials and opens a session. Every failure of identity — unknown account,
 /// wrong password, invited-but-not-active account — is the same `WrongCredentials`.
 pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>) -> Result<LoggedIn, AppError> {

@@ -7,6 +7,8 @@ pub mod directory;
 pub mod principal;
 pub mod rate_limit;
 pub mod seed;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use std::sync::Arc;
 

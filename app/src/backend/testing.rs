@@ -1,0 +1,77 @@
+//! Fresh, migrated databases for tests, on both backends (feature `test-support`).
+//!
+//! SQLite: a file in a temporary folder. PostgreSQL: a new database `roster_test_…` on the
+//! server named by `ROSTER_TEST_POSTGRES_URL` (scripts/test.sh starts one and sets it). Without
+//! that variable the PostgreSQL tests fail, saying so: they are never silently skipped.
+
+use sqlx::Executor;
+
+use super::auth::PasswordHasher;
+use super::db::{Backend, Db};
+
+pub struct TestDb {
+    pub db: Db,
+    // Keeps the SQLite folder until the test ends.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+pub async fn fresh(backend: Backend) -> TestDb {
+    match backend {
+        Backend::Sqlite => sqlite().await,
+        Backend::Postgres => postgres().await,
+    }
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite:{}", dir.path().join("roster.db").display());
+    let db = Db::connect(&url).await.expect("open SQLite");
+    db.migrate().await.expect("migrate SQLite");
+    TestDb { db, _dir: Some(dir) }
+}
+
+pub async fn postgres() -> TestDb {
+    let admin_url = std::env::var("ROSTER_TEST_POSTGRES_URL").expect(
+        "ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, or point it at a PostgreSQL \
+         server where this role may create databases (postgres://user:password@127.0.0.1:5432/postgres)",
+    );
+    sqlx::any::install_default_drivers();
+    let name = format!("roster_test_{}", &super::auth::new_token().0[..16]);
+    let admin = sqlx::AnyPool::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("a PostgreSQL URL ends with /DATABASE");
+    let db = Db::connect(&format!("{base}/{name}")).await.expect("open the test database");
+    db.migrate().await.expect("migrate PostgreSQL");
+    TestDb { db, _dir: None }
+}
+
+/// A hasher for tests (same parameters as production: tests measure the real thing).
+pub fn hasher() -> PasswordHasher {
+    PasswordHasher::default()
+}
+
+/// Declares each listed `async fn name(db: TestDb)` as two tests, `sqlite::name` and
+/// `postgres::name`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::backend::testing::fresh($crate::backend::db::Backend::Sqlite).await).await }
+            )*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::backend::testing::fresh($crate::backend::db::Backend::Postgres).await).await }
+            )*
+        }
+    };
+}

@@ -1,0 +1,299 @@
+//! Service tests: the backend against real databases, each test run on SQLite and on PostgreSQL.
+
+use app::backend::auth::{self, LoginAttempt};
+use app::backend::db::now_ms;
+use app::backend::testing::{hasher, TestDb};
+use app::backend::{directory, seed, Principal};
+use app::domain::role::Role;
+use app::error::AppError;
+use app::i18n::Lang;
+
+app::on_both_databases!(
+    init_creates_a_private_platform_group_and_its_owner_once,
+    login_accepts_email_in_any_case_and_usernames,
+    login_refuses_with_one_generic_error,
+    login_is_rate_limited_per_account_even_for_the_right_password,
+    sessions_end_at_logout_and_expiry,
+    a_new_login_replaces_the_browsers_previous_session,
+    r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions,
+    r10_demo_learners_are_propagated_up_to_the_first_private_group,
+    users_are_listed_by_name_searched_and_paginated,
+    groups_outside_ones_sight_are_not_found,
+    the_schema_holds_the_invariants,
+);
+
+const OWNER_EMAIL: &str = "Owner@Example.com";
+
+async fn init(db: &TestDb) -> seed::Credentials {
+    seed::init(
+        db,
+        &hasher(),
+        seed::NewPlatform { name: "Acme", language: Lang::Fr, owner_email: OWNER_EMAIL, owner_first_name: "Olga", owner_last_name: "Owner" },
+    )
+    .await
+    .expect("init")
+}
+
+fn attempt<'a>(login: &'a str, password: &'a str) -> LoginAttempt<'a> {
+    LoginAttempt { login, password, ip: Some("192.0.2.7"), user_agent: Some("tests"), previous_token: None }
+}
+
+async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
+    assert!(!seed::is_initialised(&db).await.unwrap());
+    let owner = init(&db).await;
+    assert_eq!(owner.login, OWNER_EMAIL, "stored as typed");
+    let (visibility, parent): (String, Option<i64>) =
+        sqlx::query_as("SELECT visibility, parent_id FROM groups").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((visibility.as_str(), parent), ("private", None));
+    let again = seed::init(
+        &db,
+        &hasher(),
+        seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y" },
+    )
+    .await;
+    assert!(matches!(again, Err(seed::InitError::AlreadyInitialised)), "{again:?}");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(users, 1, "a refused init changes nothing");
+    let bad = seed::init(&db, &hasher(), seed::NewPlatform { name: "  ", language: Lang::En, owner_email: "x@example.com", owner_first_name: "", owner_last_name: "" }).await;
+    assert!(matches!(bad, Err(seed::InitError::EmptyName)));
+}
+
+async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
+    let owner = init(&db).await;
+    let logged = auth::log_in(&db, &hasher(), attempt("  owner@EXAMPLE.com ", &owner.password)).await.expect("login by email");
+    let principal = Principal::load(&db, &logged.token).await.unwrap().expect("a live session");
+    assert!(principal.is_platform_admin() && principal.is_owner);
+    assert_eq!(principal.lang, Lang::Fr, "no language of their own: the platform's");
+
+    let hash = hasher().hash("a long field password").await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (username, username_key, first_name, last_name, language, status, password_hash, created_at)
+         VALUES ('Forklift.7', 'forklift.7', 'Fred', 'Field', 'en', 'active', $1, $2)",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let logged = auth::log_in(&db, &hasher(), attempt("FORKLIFT.7", "a long field password")).await.expect("R40: login by username");
+    let principal = Principal::load(&db, &logged.token).await.unwrap().unwrap();
+    assert_eq!((principal.login.as_str(), principal.lang), ("Forklift.7", Lang::En));
+}
+
+async fn login_refuses_with_one_generic_error(db: TestDb) {
+    let owner = init(&db).await;
+    for (login, password) in [
+        (OWNER_EMAIL, "not the password"),
+        ("nobody@example.com", owner.password.as_str()),
+        ("not an email@", owner.password.as_str()),
+        ("", ""),
+    ] {
+        let refused = auth::log_in(&db, &hasher(), attempt(login, password)).await;
+        assert!(matches!(refused, Err(AppError::WrongCredentials)), "{login:?}: {refused:?}");
+    }
+    sqlx::query("UPDATE users SET status = 'invited'").execute(&db.pool).await.unwrap();
+    let invited = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
+    assert!(matches!(invited, Err(AppError::WrongCredentials)), "an account not yet active cannot log in");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auth_sessions").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(sessions, 0);
+}
+
+async fn login_is_rate_limited_per_account_even_for_the_right_password(db: TestDb) {
+    let owner = init(&db).await;
+    for _ in 0..auth::ACCOUNT_LIMIT.max_hits {
+        let wrong = auth::log_in(&db, &hasher(), attempt("owner@example.com", "wrong password")).await;
+        assert!(matches!(wrong, Err(AppError::WrongCredentials)));
+    }
+    match auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await {
+        Err(AppError::TooManyAttempts { retry_after_secs }) => {
+            assert!((1..=auth::ACCOUNT_LIMIT.window_secs as u64).contains(&retry_after_secs), "{retry_after_secs}")
+        }
+        other => panic!("expected a wait, got {other:?}"),
+    }
+    // Another account from the same address is not locked by this one.
+    let other = auth::log_in(&db, &hasher(), attempt("someone@example.com", "whatever it is")).await;
+    assert!(matches!(other, Err(AppError::WrongCredentials)));
+    // Once the window is over, the right password works again and clears the counter.
+    sqlx::query("UPDATE rate_limits SET window_start = window_start - 3600000").execute(&db.pool).await.unwrap();
+    auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.expect("after the window");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits WHERE key = 'login:account:owner@example.com'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+async fn sessions_end_at_logout_and_expiry(db: TestDb) {
+    let owner = init(&db).await;
+    let first = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let second = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM auth_sessions").fetch_all(&db.pool).await.unwrap();
+    assert!(!stored.contains(&first.token), "tokens are stored hashed");
+    auth::log_out(&db, &first.token).await.unwrap();
+    assert!(Principal::load(&db, &first.token).await.unwrap().is_none());
+    assert!(Principal::load(&db, &second.token).await.unwrap().is_some(), "logging out ends only that session");
+    sqlx::query("UPDATE auth_sessions SET expires_at = $1").bind(now_ms() - 1).execute(&db.pool).await.unwrap();
+    assert!(Principal::load(&db, &second.token).await.unwrap().is_none(), "expired");
+    assert!(Principal::load(&db, "garbage").await.unwrap().is_none());
+}
+
+async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
+    let owner = init(&db).await;
+    let before = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let after = auth::log_in(&db, &hasher(), LoginAttempt { previous_token: Some(&before.token), ..attempt(OWNER_EMAIL, &owner.password) })
+        .await
+        .unwrap();
+    assert_ne!(before.token, after.token);
+    assert!(Principal::load(&db, &before.token).await.unwrap().is_none(), "the old session id is dead");
+    assert!(Principal::load(&db, &after.token).await.unwrap().is_some());
+}
+
+async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions(db: TestDb) {
+    let owner = init(&db).await;
+    let here = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    assert!(here.must_change_password, "init hands out a one-time password");
+    let elsewhere = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let principal = Principal::load(&db, &here.token).await.unwrap().unwrap();
+    assert!(principal.must_change_password);
+    auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "my own long secret").await.unwrap();
+    assert!(!Principal::load(&db, &here.token).await.unwrap().unwrap().must_change_password);
+    assert!(Principal::load(&db, &elsewhere.token).await.unwrap().is_none());
+    let old = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
+    assert!(matches!(old, Err(AppError::WrongCredentials)), "the one-time password works no more");
+    let new = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "my own long secret")).await.unwrap();
+    assert!(!new.must_change_password);
+}
+
+async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: TestDb) {
+    seed::demo(&db, &hasher()).await.unwrap();
+    let tree = directory::group_tree(&db).await.unwrap();
+    let id_of = |name: &str| {
+        let root = tree.root().unwrap();
+        tree.subtree(root).into_iter().find(|id| tree.get(*id).unwrap().name == name).unwrap()
+    };
+    let (paris, emea, sales) = (id_of("Paris office"), id_of("Sales EMEA"), id_of("Sales"));
+    let learners_of = |group: i64| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, Option<i64>)>("SELECT user_id, propagated_from FROM memberships WHERE group_id = $1 AND role = 'learner' ORDER BY user_id")
+                .bind(group)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let in_paris = learners_of(paris).await;
+    assert!(!in_paris.is_empty());
+    assert!(in_paris.iter().all(|(_, from)| from.is_none()), "direct memberships");
+    for above in [emea, sales] {
+        let propagated: Vec<i64> = learners_of(above).await.into_iter().filter(|(_, from)| *from == Some(paris)).map(|(u, _)| u).collect();
+        let direct: Vec<i64> = in_paris.iter().map(|(u, _)| *u).collect();
+        assert_eq!(propagated, direct, "R10/R11: Paris learners are learners of group {above}, remembering Paris");
+    }
+    let root = tree.root().unwrap();
+    let beyond: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND propagated_from = $2")
+        .bind(root)
+        .bind(paris)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(beyond, 0, "the climb stops at Sales, the first private group");
+}
+
+async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
+    seed::demo(&db, &hasher()).await.unwrap();
+    let first = directory::list_users(&db, "", 1).await.unwrap();
+    assert_eq!((first.total, first.pages, first.rows.len()), (31, 2, 25));
+    let names: Vec<String> = first.rows.iter().map(|u| u.last_name.to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "ordered by last name");
+    let second = directory::list_users(&db, "", 2).await.unwrap();
+    assert_eq!(second.rows.len(), 6);
+    assert!(second.rows.iter().all(|u| !first.rows.iter().any(|f| f.id == u.id)), "no row on two pages");
+    let beyond = directory::list_users(&db, "", 99).await.unwrap();
+    assert_eq!(beyond.page, 2, "a page past the end shows the last one");
+
+    let by_name = directory::list_users(&db, "DUBOIS", 1).await.unwrap();
+    assert_eq!(by_name.rows.iter().map(|u| u.first_name.as_str()).collect::<Vec<_>>(), vec!["Chloé"]);
+    let full_name = directory::list_users(&db, "noah schm", 1).await.unwrap();
+    assert_eq!(full_name.total, 1);
+    let by_email = directory::list_users(&db, "owner@northwind", 1).await.unwrap();
+    assert_eq!(by_email.rows[0].login, "owner@northwind.example");
+    let wildcard = directory::list_users(&db, "%", 1).await.unwrap();
+    assert_eq!(wildcard.total, 0, "% is searched for, not a wildcard");
+}
+
+async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
+    seed::demo(&db, &hasher()).await.unwrap();
+    let tree = directory::group_tree(&db).await.unwrap();
+    let root = tree.root().unwrap();
+    let engineering = tree.children(root).iter().copied().find(|g| tree.get(*g).unwrap().name == "Engineering").unwrap();
+    let sales = tree.children(root).iter().copied().find(|g| tree.get(*g).unwrap().name == "Sales").unwrap();
+    let learner = Principal {
+        user_id: 0,
+        first_name: "L".into(),
+        last_name: "L".into(),
+        login: "l@example.com".into(),
+        lang: Lang::En,
+        is_owner: false,
+        must_change_password: false,
+        memberships: vec![(engineering, Role::Learner), (root, Role::Learner)],
+        platform_group_id: root,
+        session: String::new(),
+    };
+    let view = directory::group_view(&db, &learner, engineering).await.unwrap();
+    assert_eq!(view.name, "Engineering");
+    assert!(matches!(directory::group_view(&db, &learner, sales).await, Err(AppError::NotFound)));
+    assert!(matches!(directory::group_view(&db, &learner, 999_999).await, Err(AppError::NotFound)));
+    let shell = directory::shell_data(&db, &learner).await.unwrap();
+    assert_eq!(shell.tree.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["Northwind Academy", "Engineering"]);
+    assert!(!shell.may_manage_users);
+}
+
+async fn the_schema_holds_the_invariants(db: TestDb) {
+    use sqlx::error::ErrorKind::{CheckViolation, UniqueViolation};
+    init(&db).await;
+    let root: i64 = sqlx::query_scalar("SELECT id FROM groups").fetch_one(&db.pool).await.unwrap();
+    let owner: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(&db.pool).await.unwrap();
+    let now = now_ms();
+    let refused = |sql: String, kind: sqlx::error::ErrorKind| {
+        let pool = db.pool.clone();
+        async move {
+            match sqlx::query(&sql).execute(&pool).await {
+                Err(sqlx::Error::Database(e)) if e.kind() == kind => {}
+                other => panic!("{sql}\nshould be refused with {kind:?}, got {other:?}"),
+            }
+        }
+    };
+    // Unique (user, group, role).
+    refused(format!("INSERT INTO memberships (user_id, group_id, role, created_at) VALUES ({owner}, {root}, 'admin', {now})"), UniqueViolation).await;
+    // The platform group is the only root, and stays private.
+    refused(format!("INSERT INTO groups (parent_id, name, name_key, visibility, created_at) VALUES (NULL, 'Root 2', 'root 2', 'private', {now})"), UniqueViolation).await;
+    refused(format!("UPDATE groups SET visibility = 'public' WHERE id = {root}"), CheckViolation).await;
+    // Sibling groups have distinct names, whatever their case.
+    sqlx::query(&format!("INSERT INTO groups (parent_id, name, name_key, visibility, created_at) VALUES ({root}, 'Sales', 'sales', 'public', {now})"))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    refused(format!("INSERT INTO groups (parent_id, name, name_key, visibility, created_at) VALUES ({root}, 'SALES', 'sales', 'public', {now})"), UniqueViolation).await;
+    // Emails are unique by their normalised key.
+    refused(
+        format!("INSERT INTO users (email, email_key, first_name, last_name, status, created_at) VALUES ('OWNER@example.com', 'owner@example.com', 'A', 'B', 'active', {now})"),
+        UniqueViolation,
+    )
+    .await;
+    // One pending invitation per normalised email.
+    let invite = |token: &str| {
+        format!(
+            "INSERT INTO invitations (email, email_key, token_hash, status, invited_by, created_at, expires_at)
+             VALUES ('New@example.com', 'new@example.com', '{token}', 'pending', {owner}, {now}, {now})"
+        )
+    };
+    sqlx::query(&invite("t1")).execute(&db.pool).await.unwrap();
+    refused(invite("t2"), UniqueViolation).await;
+    // One billing activation per user.
+    let bill = format!("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ({owner}, 'activation', {now})");
+    sqlx::query(&bill).execute(&db.pool).await.unwrap();
+    refused(bill, UniqueViolation).await;
+}

@@ -1,0 +1,177 @@
+#![recursion_limit = "256"]
+//! HTTP tests of the whole router, without a socket: authentication, the cross-site guard and
+//! the security headers, for every server function there is.
+
+use std::sync::Arc;
+
+use app::backend::testing::{self, TestDb};
+use app::backend::{auth::PasswordHasher, seed, AppState, Settings};
+use app::error::AppError;
+use axum::body::Body;
+use axum::Router;
+use http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use tower::ServiceExt;
+
+const PUBLIC_URL: &str = "http://127.0.0.1:3000";
+use server::middleware::PUBLIC_SERVER_FNS;
+
+struct Harness {
+    router: Router,
+    password: String,
+    _db: TestDb,
+}
+
+async fn harness() -> Harness {
+    let db = testing::sqlite().await;
+    let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
+    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
+    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default() };
+    Harness { router: server::router::app(state), password: credentials.password, _db: db }
+}
+
+impl Harness {
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.expect("the router always answers")
+    }
+
+    /// Logs the demo owner in; returns the `name=value` of the session cookie.
+    async fn log_in(&self) -> String {
+        let response = self.send(post("/api/login", &format!("login=owner%40northwind.example&password={}", self.password))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers().get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().to_string()
+    }
+}
+
+/// A same-origin POST, as our pages send them.
+fn post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, PUBLIC_URL)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn with_cookie(mut request: Request<Body>, cookie: &str) -> Request<Body> {
+    request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+    request
+}
+
+async fn app_error(response: Response<Body>) -> AppError {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", String::from_utf8_lossy(&bytes)))
+}
+
+fn server_fn_paths() -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    paths.sort();
+    assert!(paths.len() >= 6, "the server functions are registered: {paths:?}");
+    paths
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_an_anonymous_caller() {
+    let h = harness().await;
+    assert_eq!(PUBLIC_SERVER_FNS, ["/api/login"], "a new public server function is a decision, not an accident");
+    for path in server_fn_paths().into_iter().filter(|p| !PUBLIC_SERVER_FNS.contains(p)) {
+        let response = h.send(post(path, "")).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(app_error(response).await, AppError::NotSignedIn, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_a_cross_site_post_even_with_a_valid_session() {
+    let h = harness().await;
+    let cookie = h.log_in().await;
+    for path in server_fn_paths() {
+        for (header_name, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")] {
+            let mut request = with_cookie(post(path, ""), &cookie);
+            request.headers_mut().remove("sec-fetch-site");
+            request.headers_mut().remove(header::ORIGIN);
+            request.headers_mut().insert(header_name, value.parse().unwrap());
+            let response = h.send(request).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} with {header_name}: {value}");
+            assert_eq!(app_error(response).await, AppError::BadRequest);
+        }
+    }
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_session_cookie_and_wrong_credentials_get_a_generic_401() {
+    let h = harness().await;
+    let wrong = h.send(post("/api/login", "login=owner%40northwind.example&password=nope-nope-nope")).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(wrong.headers().get(header::SET_COOKIE).is_none());
+    assert_eq!(app_error(wrong).await, AppError::WrongCredentials);
+    let unknown = h.send(post("/api/login", &format!("login=nobody%40northwind.example&password={}", h.password))).await;
+    assert_eq!(app_error(unknown).await, AppError::WrongCredentials, "no hint whether the account exists");
+    let empty = h.send(post("/api/login", "login=&password=")).await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    let fields: Vec<String> = match app_error(empty).await {
+        AppError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(fields, vec!["login", "password"]);
+
+    let response = h.send(post("/api/login", &format!("login=owner%40northwind.example&password={}", h.password))).await;
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("roster_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_get_429_with_retry_after() {
+    let h = harness().await;
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(h.send(post("/api/login", "login=owner%40northwind.example&password=wrong-password-again")).await);
+    }
+    let response = last.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers().get(header::RETRY_AFTER).unwrap().to_str().unwrap().parse().unwrap();
+    assert!(retry_after > 0 && retry_after <= 900);
+    assert_eq!(app_error(response).await, AppError::TooManyAttempts { retry_after_secs: retry_after });
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_carry_security_headers() {
+    let h = harness().await;
+    let anonymous = h.send(Request::get("/dashboard/users").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers().get(header::LOCATION).unwrap(), "/login");
+
+    let login_page = h.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(login_page.status(), StatusCode::OK);
+
+    let cookie = h.log_in().await;
+    let page = h.send(with_cookie(Request::get("/dashboard/users").body(Body::empty()).unwrap(), &cookie)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers().clone();
+    let csp = headers.get(header::CONTENT_SECURITY_POLICY).expect("a CSP").to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "no script evaluation beyond wasm: {csp}");
+    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(headers.get(header::REFERRER_POLICY).unwrap(), "same-origin");
+    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the CSP nonce");
+    assert!(html.contains("USERS") && html.contains("Chloé"), "the page is rendered on the server");
+
+    let logged_in_login = h.send(with_cookie(Request::get("/login").body(Body::empty()).unwrap(), &cookie)).await;
+    assert_eq!(logged_in_login.status(), StatusCode::SEE_OTHER, "signed in: /login sends home");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() {
+    let h = harness().await;
+    let cookie = h.log_in().await;
+    let response = h.send(with_cookie(post("/api/logout", ""), &cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
+    let after = h.send(with_cookie(post("/api/shell", ""), &cookie)).await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "the old cookie is worth nothing");
+}
