@@ -26,9 +26,13 @@ struct Harness {
 async fn harness() -> Harness {
     let db = testing::sqlite().await;
     let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
+    harness_on(db, credentials.password)
+}
+
+fn harness_on(db: TestDb, password: String) -> Harness {
     let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default() };
-    Harness { router: server::router::app(state), password: credentials.password, _db: db }
+    Harness { router: server::router::app(state), password, _db: db }
 }
 
 impl Harness {
@@ -156,7 +160,7 @@ async fn pages_need_a_session_and_carry_security_headers() {
     assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "no script evaluation beyond wasm: {csp}");
     assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
     assert_eq!(headers.get(header::REFERRER_POLICY).unwrap(), "same-origin");
-    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let html = body_text(page).await;
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP");
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the CSP nonce");
     assert!(html.contains("USERS") && html.contains("Chloé"), "the page is rendered on the server");
@@ -174,4 +178,29 @@ async fn logout_ends_the_session_on_the_server() {
     assert!(response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
     let after = h.send(with_cookie(post("/api/shell", ""), &cookie)).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "the old cookie is worth nothing");
+}
+
+#[tokio::test]
+async fn r44_pages_speak_the_platforms_language_before_login_and_the_users_after() {
+    let db = testing::sqlite().await;
+    let new = seed::NewPlatform { name: "Académie", language: app::i18n::Lang::Fr, owner_email: "chef@example.fr", owner_first_name: "Chef", owner_last_name: "Fr" };
+    let owner = seed::init(&db, &PasswordHasher::default(), new).await.unwrap();
+    let h = harness_on(db, owner.password.clone());
+    let html = body_text(h.send(Request::get("/login").body(Body::empty()).unwrap()).await).await;
+    assert!(html.contains("<html lang=\"fr\"") && html.contains("Se connecter"), "French platform, anonymous visitor");
+
+    let response = h.send(post("/api/login", &format!("login=chef%40example.fr&password={}", owner.password))).await;
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    // R27: a one-time password leads to the change-password page, and nothing else is served.
+    let home = h.send(with_cookie(Request::get("/").body(Body::empty()).unwrap(), &cookie)).await;
+    assert_eq!((home.status(), home.headers().get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/change-password"));
+    let shell = h.send(with_cookie(post("/api/shell", ""), &cookie)).await;
+    assert_eq!(shell.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app_error(shell).await, AppError::MustChangePassword);
+    let page = body_text(h.send(with_cookie(Request::get("/change-password").body(Body::empty()).unwrap(), &cookie)).await).await;
+    assert!(page.contains("Choisissez un nouveau mot de passe"), "the user's language (the platform's, having none)");
+}
+
+async fn body_text(response: Response<Body>) -> String {
+    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
 }

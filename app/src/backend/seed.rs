@@ -184,14 +184,19 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Credentials, InitE
     Ok(owner)
 }
 
+/// `Léa` → `lea`, `O'Brien` → `obrien`: the local part of a demo address.
 fn ascii_slug(name: &str) -> String {
-    name.chars()
+    name.to_lowercase()
+        .chars()
         .filter_map(|c| match c {
-            'é' | 'è' | 'ê' => Some('e'),
-            'à' => Some('a'),
+            'à' | 'á' | 'â' | 'ä' => Some('a'),
             'ç' => Some('c'),
-            '\'' => None,
-            c => Some(c.to_ascii_lowercase()),
+            'è' | 'é' | 'ê' | 'ë' => Some('e'),
+            'ì' | 'í' | 'î' | 'ï' => Some('i'),
+            'ò' | 'ó' | 'ô' | 'ö' => Some('o'),
+            'ù' | 'ú' | 'û' | 'ü' => Some('u'),
+            c if c.is_ascii_alphanumeric() => Some(c),
+            _ => None,
         })
         .collect()
 }

@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The demo owner's credentials, as the server printed and kept them beside the database. */
+export function demoOwner(): { login: string; password: string } {
+  const text = readFileSync(join(process.env.E2E_DATA_DIR!, 'demo-credentials.txt'), 'utf8');
+  const field = (name: string) => text.match(new RegExp(`^${name}:\\s*(\\S+)`, 'm'))![1];
+  return { login: field('login'), password: field('password') };
+}
+
+/** Fails the test on any console error or uncaught exception (hydration errors among them). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+export async function logIn(page: Page, login: string, password: string) {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByLabel('Email or username').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** Screenshots for people to look at, when SCREENSHOT_DIR is set. */
+export async function snap(page: Page, name: string) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+}

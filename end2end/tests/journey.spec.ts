@@ -1,0 +1,86 @@
+// The foundation's journey: log in as the demo owner, see the group tree, open a group, open
+// Dashboard > USERS, search, open + > User, log out.
+import { expect, test } from '@playwright/test';
+import { demoOwner, logIn, snap, watchConsole } from './helpers';
+
+test('the demo owner logs in, walks the groups and the users, and logs out', async ({ page }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+  await snap(page, '01-login');
+  // Wrong password: one generic message, nothing said about the account.
+  await page.getByLabel('Email or username').fill(owner.login);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong email, username or password.' })).toBeVisible();
+  await snap(page, '02-login-wrong-password');
+  // The refused login's 401 is logged by the browser as a failed resource: expected, forget it.
+  expect(errors).toEqual([expect.stringContaining('401')]);
+  errors.length = 0;
+
+  await logIn(page, owner.login, owner.password);
+  const tree = page.getByRole('navigation', { name: 'Group tree' });
+  await expect(tree.getByRole('link', { name: 'Northwind Academy' })).toHaveAttribute('aria-current', 'page');
+  for (const group of ['Sales', 'Sales EMEA', 'Paris office', 'Engineering', 'Customer Success']) {
+    await expect(tree.getByRole('link', { name: group, exact: true })).toBeVisible();
+  }
+  await expect(page.getByRole('heading', { level: 1, name: 'Northwind Academy' })).toBeVisible();
+  await expect(page.getByText('The platform group is always private.')).toBeVisible();
+  await snap(page, '03-home');
+
+  await tree.getByRole('link', { name: 'Sales EMEA' }).click();
+  await expect(page).toHaveURL(/\/groups\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sales EMEA' })).toBeVisible();
+  await expect(page.locator('.page-header').getByText('Public group', { exact: true })).toBeVisible();
+  await expect(tree.getByRole('link', { name: 'Sales EMEA' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Sales' })).toBeVisible();
+  await snap(page, '04-group');
+
+  // + > User from a group page opens the add-users panel for that group.
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await expect(page).toHaveURL(/\/add-users\?group=\d+$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Invite users' })).toBeVisible();
+  await snap(page, '05-add-users-panel');
+  await page.getByRole('link', { name: 'Close' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sales EMEA' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/users$/);
+  await expect(page.getByRole('link', { name: 'USERS' })).toBeVisible();
+  await expect(page.getByText('31 users')).toBeVisible();
+  await expect(page.getByText('Page 1 of 2')).toBeVisible();
+  await snap(page, '06-users');
+  await page.getByRole('link', { name: 'Next' }).click();
+  await expect(page.getByText('Page 2 of 2')).toBeVisible();
+  await page.getByLabel('Search by name or email').fill('dubois');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=dubois/);
+  await expect(page.getByRole('cell', { name: 'Chloé Dubois' })).toBeVisible();
+  await expect(page.getByRole('row')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/dashboard/users');
+  await expect(page).toHaveURL(/\/login$/);
+
+  expect(errors, 'no console errors (hydration included)').toEqual([]);
+});
+
+test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  await logIn(page, owner.login, owner.password);
+  await expect(page.getByRole('navigation', { name: 'Group tree' })).toBeVisible();
+  await snap(page, '07-phone-home');
+  await page.goto('/dashboard/users');
+  await expect(page.getByText('31 users')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+  await snap(page, '08-phone-users');
+  expect(errors).toEqual([]);
+  await page.close();
+});
