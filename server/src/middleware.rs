@@ -14,9 +14,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode};
 
-/// Paths served without a session: the login page and static files.
+/// Files and probes: served to anyone, without looking at the session.
+fn is_static_path(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+}
+
+/// Paths served without a session.
 fn is_public_path(path: &str) -> bool {
-    path == "/login" || path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+    path == "/login" || is_static_path(path)
 }
 
 /// The server functions open to anonymous callers; every other one is refused before its
@@ -30,6 +35,9 @@ fn is_server_fn(path: &str) -> bool {
 /// Resolves the session cookie into a `Principal`, records the request's address, agent and
 /// language in `RequestMeta`, and sends pages that need a session to the login page.
 pub async fn request_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if is_static_path(request.uri().path()) {
+        return next.run(request).await;
+    }
     let token = session_token(&request, &state);
     let principal = match &token {
         Some(token) => match Principal::load(&state.db, token).await {
@@ -164,7 +172,7 @@ fn error_page(error: AppError) -> Response {
 /// Security headers on every response; pages get a Content-Security-Policy whose nonce admits
 /// only the scripts Leptos wrote into this page.
 pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let nonce = app::backend::auth::new_token().0[..32].to_string();
+    let nonce = app::backend::auth::random_hex(16);
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();

@@ -77,11 +77,16 @@ fn dummy_hash() -> &'static str {
 
 /// A fresh 256-bit random token, URL-safe (hex), and the SHA-256 under which it is stored.
 pub fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_hex(32);
     let hash = token_hash(&token);
     (token, hash)
+}
+
+/// `bytes` random bytes from the OS, in hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    hex::encode(buffer)
 }
 
 pub fn token_hash(token: &str) -> String {

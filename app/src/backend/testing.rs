@@ -43,7 +43,7 @@ pub async fn postgres() -> TestDb {
          server where this role may create databases (postgres://user:password@127.0.0.1:5432/postgres)",
     );
     sqlx::any::install_default_drivers();
-    let name = format!("roster_test_{}", &super::auth::new_token().0[..16]);
+    let name = format!("roster_test_{}", super::auth::random_hex(8));
     let admin = sqlx::AnyPool::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
     admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
     admin.close().await;

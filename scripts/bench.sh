@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Foundation benchmarks: prints figures (medians and tails), checks nothing by wall-clock.
+#   - the release wasm: raw and brotli size (budget: 350 KB brotli)
+#   - login latency over 50 sequential logins (argon2id included), p50 and p99
+#   - fetching the .wasm (brotli) with 10 concurrent clients for 10 s (wrk), p50 and p99
+# Needs a release build (scripts/run.sh or scripts/test.sh make one).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/versions.sh
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+[[ -x target/release/server ]] || { echo "no release build: run scripts/run.sh or scripts/test.sh first" >&2; exit 1; }
+
+wasm=$(ls target/site/pkg/*.wasm | head -n1)
+raw=$(stat -c %s "$wasm")
+br=$(stat -c %s "$wasm.br")
+printf 'wasm: %s\n  raw    %7.1f KB\n  brotli %7.1f KB  (budget 350 KB: %s)\n' "$(basename "$wasm")" \
+  "$(echo "$raw/1000" | bc -l)" "$(echo "$br/1000" | bc -l)" "$([[ $br -le 350000 ]] && echo within || echo OVER)"
+
+port=3200
+data=$(mktemp -d)
+DATABASE_URL="sqlite:$data/roster.db" RUST_LOG=warn target/release/server serve --demo --bind 127.0.0.1:$port >"$data/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+login=$(awk '/^login:/ {print $2}' "$data/demo-credentials.txt")
+password=$(awk '/^password:/ {print $2}' "$data/demo-credentials.txt")
+
+percentile() { # percentile P < numbers (one per line) -> value
+  sort -n | awk -v p="$1" '{v[NR]=$1} END {i=int((NR*p/100)+0.999); if (i<1) i=1; print v[i]}'
+}
+
+for _ in $(seq 50); do
+  curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/api/login" \
+    -H 'content-type: application/x-www-form-urlencoded' -H 'accept: application/json' -H 'sec-fetch-site: same-origin' \
+    --data-urlencode "login=$login" --data-urlencode "password=$password"
+done >"$data/login.txt"
+printf 'login (50 sequential, argon2id m=19MiB t=2 p=1):\n  p50 %6.1f ms\n  p99 %6.1f ms\n' \
+  "$(percentile 50 <"$data/login.txt" | awk '{print $1*1000}')" "$(percentile 99 <"$data/login.txt" | awk '{print $1*1000}')"
+
+url="http://127.0.0.1:$port/pkg/$(basename "$wasm")"
+wrk -t2 -c10 -d10s --latency -H 'Accept-Encoding: br' "$url" >"$data/wrk.txt"
+echo ".wasm over HTTP (brotli), 10 concurrent clients, 10 s (wrk):"
+awk '/^ +50%/ {print "  p50 " $2} /^ +99%/ {print "  p99 " $2} /Requests\/sec/ {print "  " $0}' "$data/wrk.txt"
