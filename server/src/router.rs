@@ -22,7 +22,8 @@ pub fn app(state: AppState) -> Router {
     // and gzip variants written at build time are served to browsers that accept them.
     let pkg = Router::new()
         .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")));
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")))
+        .layer(SetResponseHeaderLayer::overriding(header::VARY, HeaderValue::from_static("accept-encoding")));
     let leptos_options = options.clone();
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
