@@ -3,6 +3,7 @@
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::db::now_ms;
 use app::backend::testing::{hasher, TestDb};
+use app::backend::tree_cache::TreeCache;
 use app::backend::{directory, seed, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
@@ -61,7 +62,7 @@ async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
 async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
     let owner = init(&db).await;
     let logged = auth::log_in(&db, &hasher(), attempt("  owner@EXAMPLE.com ", &owner.password)).await.expect("login by email");
-    let principal = Principal::load(&db, &logged.token).await.unwrap().expect("a live session");
+    let principal = Principal::load(&db, &TreeCache::default(), &logged.token).await.unwrap().expect("a live session");
     assert!(principal.is_platform_admin() && principal.is_owner);
     assert_eq!(principal.lang, Lang::Fr, "no language of their own: the platform's");
 
@@ -76,7 +77,7 @@ async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
     .await
     .unwrap();
     let logged = auth::log_in(&db, &hasher(), attempt("FORKLIFT.7", "a long field password")).await.expect("R40: login by username");
-    let principal = Principal::load(&db, &logged.token).await.unwrap().unwrap();
+    let principal = Principal::load(&db, &TreeCache::default(), &logged.token).await.unwrap().unwrap();
     assert_eq!((principal.login.as_str(), principal.lang), ("Forklift.7", Lang::En));
 }
 
@@ -130,11 +131,11 @@ async fn sessions_end_at_logout_and_expiry(db: TestDb) {
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM auth_sessions").fetch_all(&db.pool).await.unwrap();
     assert!(!stored.contains(&first.token), "tokens are stored hashed");
     auth::log_out(&db, &first.token).await.unwrap();
-    assert!(Principal::load(&db, &first.token).await.unwrap().is_none());
-    assert!(Principal::load(&db, &second.token).await.unwrap().is_some(), "logging out ends only that session");
+    assert!(Principal::load(&db, &TreeCache::default(), &first.token).await.unwrap().is_none());
+    assert!(Principal::load(&db, &TreeCache::default(), &second.token).await.unwrap().is_some(), "logging out ends only that session");
     sqlx::query("UPDATE auth_sessions SET expires_at = $1").bind(now_ms() - 1).execute(&db.pool).await.unwrap();
-    assert!(Principal::load(&db, &second.token).await.unwrap().is_none(), "expired");
-    assert!(Principal::load(&db, "garbage").await.unwrap().is_none());
+    assert!(Principal::load(&db, &TreeCache::default(), &second.token).await.unwrap().is_none(), "expired");
+    assert!(Principal::load(&db, &TreeCache::default(), "garbage").await.unwrap().is_none());
 }
 
 async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
@@ -144,8 +145,8 @@ async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
         .await
         .unwrap();
     assert_ne!(before.token, after.token);
-    assert!(Principal::load(&db, &before.token).await.unwrap().is_none(), "the old session id is dead");
-    assert!(Principal::load(&db, &after.token).await.unwrap().is_some());
+    assert!(Principal::load(&db, &TreeCache::default(), &before.token).await.unwrap().is_none(), "the old session id is dead");
+    assert!(Principal::load(&db, &TreeCache::default(), &after.token).await.unwrap().is_some());
 }
 
 async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions(db: TestDb) {
@@ -153,11 +154,11 @@ async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions
     let here = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
     assert!(here.must_change_password, "init hands out a one-time password");
     let elsewhere = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
-    let principal = Principal::load(&db, &here.token).await.unwrap().unwrap();
+    let principal = Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap();
     assert!(principal.must_change_password);
     auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "my own long secret").await.unwrap();
-    assert!(!Principal::load(&db, &here.token).await.unwrap().unwrap().must_change_password);
-    assert!(Principal::load(&db, &elsewhere.token).await.unwrap().is_none());
+    assert!(!Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap().must_change_password);
+    assert!(Principal::load(&db, &TreeCache::default(), &elsewhere.token).await.unwrap().is_none());
     let old = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
     assert!(matches!(old, Err(AppError::WrongCredentials)), "the one-time password works no more");
     let new = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "my own long secret")).await.unwrap();
@@ -239,7 +240,8 @@ async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
         is_owner: false,
         must_change_password: false,
         memberships: vec![(engineering, Role::Learner), (root, Role::Learner)],
-        platform_group_id: root,
+        instructs: vec![],
+        tree: std::sync::Arc::new(tree.clone()),
         session: String::new(),
     };
     let view = directory::group_view(&db, &learner, engineering).await.unwrap();

@@ -88,7 +88,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
         .build();
     let mut settings = Settings::new(&public_url);
     settings.trust_forwarded_for = args.trust_forwarded_for;
-    let state = AppState { leptos_options, db, settings: Arc::new(settings), hasher };
+    let state = AppState { leptos_options, db, settings: Arc::new(settings), hasher, trees: Default::default() };
     let router = server::router::app(state);
 
     let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;

@@ -40,7 +40,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     }
     let token = session_token(&request, &state);
     let principal = match &token {
-        Some(token) => match Principal::load(&state.db, token).await {
+        Some(token) => match Principal::load(&state.db, &state.trees, token).await {
             Ok(principal) => principal,
             Err(error) => return error_page(error),
         },

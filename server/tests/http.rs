@@ -31,7 +31,7 @@ async fn harness() -> Harness {
 
 fn harness_on(db: TestDb, password: String) -> Harness {
     let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
-    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default() };
+    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default(), trees: Default::default() };
     Harness { router: server::router::app(state), password, _db: db }
 }
 

@@ -74,7 +74,7 @@ pub async fn get_shell() -> Result<ShellData, AppError> {
 pub async fn get_group(id: Option<GroupId>) -> Result<GroupView, AppError> {
     let principal = crate::backend::principal::current()?;
     let state = crate::backend::state()?;
-    let id = id.unwrap_or(principal.platform_group_id);
+    let id = id.unwrap_or(principal.platform_group_id());
     crate::backend::directory::group_view(&state.db, &principal, id).await
 }
 
@@ -83,7 +83,9 @@ pub async fn get_group(id: Option<GroupId>) -> Result<GroupView, AppError> {
 #[server(endpoint = "users")]
 pub async fn list_users(search: String, page: u32) -> Result<UserPage, AppError> {
     let principal = crate::backend::principal::current()?;
-    principal.require_platform_admin()?;
+    if !principal.is_platform_admin() {
+        return Err(AppError::NotAllowed);
+    }
     let state = crate::backend::state()?;
     crate::backend::directory::list_users(&state.db, &search, page.max(1)).await
 }

@@ -46,11 +46,11 @@ pub async fn platform_language(db: &Db) -> Result<Lang, AppError> {
 }
 
 pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, AppError> {
-    let tree = group_tree(db).await?;
-    let visible = tree.visible_from(&principal.groups(), &principal.administered_groups());
+    let tree = &principal.tree;
+    let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
     Ok(ShellData {
         platform_name: platform_name(db).await?,
-        platform_group_id: principal.platform_group_id,
+        platform_group_id: principal.platform_group_id(),
         viewer_name: principal.display_name(),
         viewer_login: principal.login.clone(),
         tree: tree
@@ -58,14 +58,14 @@ pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, App
             .into_iter()
             .map(|(depth, node)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public })
             .collect(),
-        may_manage_users: principal.is_platform_admin(),
+        may_manage_users: principal.may_add_users_somewhere(),
     })
 }
 
 /// A group's page, for someone who sees that group in their sidebar.
 pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<GroupView, AppError> {
-    let tree = group_tree(db).await?;
-    let visible = tree.visible_from(&principal.groups(), &principal.administered_groups());
+    let tree = &principal.tree;
+    let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
     let Some(node) = tree.get(id).filter(|_| visible.contains(&id)) else {
         return Err(AppError::NotFound);
     };

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod principal;
 pub mod rate_limit;
 pub mod seed;
+pub mod tree_cache;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
@@ -25,6 +26,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub hasher: auth::PasswordHasher,
+    pub trees: tree_cache::TreeCache,
 }
 
 /// Deployment settings that the app needs (the server crate reads them from flags/environment).

@@ -1,11 +1,15 @@
 //! The `Principal`: who is making this request, resolved once per request from the session
 //! cookie by the server's middleware and read by every server function as its first line.
 
+use std::sync::Arc;
+
 use sqlx::Row;
 
 use super::auth::token_hash;
 use super::db::{now_ms, Db};
-use crate::domain::group_tree::GroupId;
+use super::tree_cache::TreeCache;
+use crate::domain::group_tree::{GroupId, GroupTree};
+use crate::domain::policy::{self, Action, Actor, Decision, Rule, SessionId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -22,20 +26,22 @@ pub struct Principal {
     pub must_change_password: bool,
     /// (group, role) for every membership, direct or propagated.
     pub memberships: Vec<(GroupId, Role)>,
-    pub platform_group_id: GroupId,
+    /// The program sessions this person is an instructor of.
+    pub instructs: Vec<SessionId>,
+    /// The group tree as of this request (shared, kept current by the `TreeCache`).
+    pub tree: Arc<GroupTree>,
     /// SHA-256 of this request's session token.
     pub session: String,
 }
 
 impl Principal {
     /// Loads the principal of a live session, or `None` for an unknown or expired token.
-    pub async fn load(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
+    pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
         let row = sqlx::query(
             "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
                     COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
-                    CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner,
-                    (SELECT id FROM groups WHERE parent_id IS NULL) AS platform_group_id
+                    CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner, p.tree_version
              FROM auth_sessions s
              JOIN users u ON u.id = s.user_id
              CROSS JOIN platform p
@@ -54,6 +60,11 @@ impl Principal {
             .into_iter()
             .filter_map(|(group, role)| Role::parse(&role).map(|role| (group, role)))
             .collect();
+        let instructs = sqlx::query_scalar("SELECT session_id FROM session_instructors WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+        let tree = trees.get(db, row.try_get("tree_version")?).await?;
         Ok(Some(Principal {
             user_id,
             first_name: row.try_get("first_name")?,
@@ -63,34 +74,57 @@ impl Principal {
             is_owner: row.try_get::<i64, _>("is_owner")? == 1,
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             memberships,
-            platform_group_id: row.try_get("platform_group_id")?,
+            instructs,
+            tree,
             session,
         }))
     }
 
-    /// A platform administrator: an admin of the platform group, or the owner.
-    pub fn is_platform_admin(&self) -> bool {
-        self.is_owner || self.has_role(self.platform_group_id, Role::Admin)
+    pub fn actor(&self) -> Actor<'_> {
+        Actor { is_owner: self.is_owner, memberships: &self.memberships, instructs: &self.instructs }
     }
 
-    pub fn has_role(&self, group: GroupId, role: Role) -> bool {
-        self.memberships.contains(&(group, role))
+    /// The policy's answer for this person.
+    pub fn decide(&self, action: &Action) -> Decision {
+        policy::decide(&self.tree, &self.actor(), action)
+    }
+
+    pub fn may(&self, action: &Action) -> bool {
+        self.decide(action).allowed
+    }
+
+    /// The first line of every server function that changes something: refuses with "not
+    /// allowed" unless the policy allows.
+    pub fn require(&self, action: &Action) -> Result<Rule, AppError> {
+        let decision = self.decide(action);
+        if decision.allowed { Ok(decision.rule) } else { Err(AppError::NotAllowed) }
+    }
+
+    /// A platform administrator: an admin of the platform group, or the owner.
+    pub fn is_platform_admin(&self) -> bool {
+        policy::is_platform_admin(&self.tree, &self.actor())
+    }
+
+    pub fn platform_group_id(&self) -> GroupId {
+        self.tree.root().unwrap_or_default()
     }
 
     pub fn groups(&self) -> Vec<GroupId> {
         self.memberships.iter().map(|(g, _)| *g).collect()
     }
 
-    pub fn administered_groups(&self) -> Vec<GroupId> {
+    /// The groups whose whole subtree this person sees: where they hold a role that manages
+    /// something (admin, user_admin, coach), or everything for a platform administrator.
+    pub fn overseen_groups(&self) -> Vec<GroupId> {
         if self.is_platform_admin() {
-            return vec![self.platform_group_id];
+            return vec![self.platform_group_id()];
         }
-        self.memberships.iter().filter(|(_, r)| *r == Role::Admin).map(|(g, _)| *g).collect()
+        self.memberships.iter().filter(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin | Role::Coach)).map(|(g, _)| *g).collect()
     }
 
-    /// Refuses unless a platform administrator asks.
-    pub fn require_platform_admin(&self) -> Result<(), AppError> {
-        if self.is_platform_admin() { Ok(()) } else { Err(AppError::NotAllowed) }
+    /// Whether this person may add users somewhere (shows + > User and Dashboard > USERS).
+    pub fn may_add_users_somewhere(&self) -> bool {
+        self.is_platform_admin() || self.memberships.iter().any(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin))
     }
 
     pub fn display_name(&self) -> String {

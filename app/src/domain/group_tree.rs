@@ -49,6 +49,17 @@ impl GroupTree {
         self.nodes.get(&id)
     }
 
+    pub fn parent(&self, id: GroupId) -> Option<GroupId> {
+        self.nodes.get(&id).and_then(|n| n.parent_id)
+    }
+
+    /// `id`, its parent, and so on up to the root (nothing for an unknown id).
+    pub fn ancestors_and_self(&self, id: GroupId) -> impl Iterator<Item = GroupId> + '_ {
+        let start = self.nodes.contains_key(&id).then_some(id);
+        // Bounded by the number of groups: bad data cannot make it loop.
+        std::iter::successors(start, |&g| self.parent(g)).take(self.nodes.len())
+    }
+
     pub fn children(&self, id: GroupId) -> &[GroupId] {
         self.children.get(&id).map(Vec::as_slice).unwrap_or(&[])
     }

@@ -4,4 +4,5 @@
 pub mod group_tree;
 pub mod identity;
 pub mod password;
+pub mod policy;
 pub mod role;
