@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::role::Role;
+
 pub type GroupId = i64;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +16,14 @@ pub struct GroupNode {
     pub parent_id: Option<GroupId>,
     pub name: String,
     pub is_public: bool,
+}
+
+/// A membership to create: `propagated_from` is the group a learner climbed from (R11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NewMembership {
+    pub group: GroupId,
+    pub role: Role,
+    pub propagated_from: Option<GroupId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -109,6 +119,17 @@ impl GroupTree {
         out
     }
 
+    /// R10–R13: the memberships that adding a user to `group` with `roles` creates: each role on
+    /// `group` itself (direct), plus `learner` on every group of the climb, remembering `group`
+    /// as its source (R11). Other roles never propagate (R13).
+    pub fn memberships_for(&self, group: GroupId, roles: &[Role]) -> Vec<NewMembership> {
+        let mut out: Vec<NewMembership> = roles.iter().map(|&role| NewMembership { group, role, propagated_from: None }).collect();
+        if roles.contains(&Role::Learner) {
+            out.extend(self.climb(group).into_iter().map(|above| NewMembership { group: above, role: Role::Learner, propagated_from: Some(group) }));
+        }
+        out
+    }
+
     /// The groups someone sees in the sidebar: those they belong to and the groups above them
     /// (to place them in the tree), plus the whole subtree of the groups they administer.
     pub fn visible_from(&self, member_of: &[GroupId], administers: &[GroupId]) -> BTreeSet<GroupId> {
@@ -185,5 +206,78 @@ mod tests {
         let everything = t.visible_from(&[], &[1]);
         let names: Vec<_> = t.outline(&everything).into_iter().map(|(_, n)| n.name.as_str()).collect();
         assert_eq!(names, vec!["Platform", "austin", "Sales", "EMEA"]);
+    }
+
+    mod properties {
+        use std::collections::HashSet;
+
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// A random tree of 1–300 groups: group 0 is the private root, every other group hangs
+        /// under an earlier one and is public or private at random.
+        fn trees() -> impl Strategy<Value = GroupTree> {
+            (1usize..300).prop_flat_map(|n| {
+                (proptest::collection::vec(any::<prop::sample::Index>(), n), proptest::collection::vec(any::<bool>(), n)).prop_map(move |(parents, public)| {
+                    GroupTree::new((0..n).map(|i| GroupNode {
+                        id: i as GroupId,
+                        parent_id: (i > 0).then(|| parents[i].index(i) as GroupId),
+                        name: format!("g{i}"),
+                        is_public: i > 0 && public[i],
+                    }))
+                })
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            #[test]
+            fn r10_the_climb_ends_at_a_private_group_and_never_skips_one(tree in trees(), pick in any::<prop::sample::Index>()) {
+                let ids = tree.subtree(tree.root().unwrap());
+                let start = ids[pick.index(ids.len())];
+                let climb = tree.climb(start);
+                let node = |id| tree.get(id).unwrap();
+                if !node(start).is_public {
+                    prop_assert!(climb.is_empty(), "a private group keeps its learners");
+                } else {
+                    // Ends at a private group (the root is private, so the climb always stops).
+                    prop_assert!(!node(*climb.last().unwrap()).is_public);
+                    // Every step is the parent of the one before: nothing skipped.
+                    let mut below = start;
+                    for &g in &climb {
+                        prop_assert_eq!(tree.parent(below), Some(g));
+                        below = g;
+                    }
+                    // Only the last one is private: it stops at the *first* private group.
+                    prop_assert!(climb[..climb.len() - 1].iter().all(|&g| node(g).is_public));
+                }
+            }
+
+            #[test]
+            fn r11_r13_only_learners_propagate_they_remember_their_source_and_adding_twice_changes_nothing(
+                tree in trees(),
+                pick in any::<prop::sample::Index>(),
+                roles in proptest::sample::subsequence(Role::ALL.to_vec(), 1..=5),
+            ) {
+                let ids = tree.subtree(tree.root().unwrap());
+                let group = ids[pick.index(ids.len())];
+                let added = tree.memberships_for(group, &roles);
+                for m in &added {
+                    if m.group != group {
+                        prop_assert_eq!(m.role, Role::Learner, "R13: other roles never propagate");
+                        prop_assert_eq!(m.propagated_from, Some(group), "R11: the source is remembered");
+                    } else {
+                        prop_assert_eq!(m.propagated_from, None);
+                    }
+                }
+                // Set semantics, as the database's unique (user, group, role) applies them.
+                let once: HashSet<(GroupId, Role)> = added.iter().map(|m| (m.group, m.role)).collect();
+                let twice: HashSet<(GroupId, Role)> = added.iter().chain(tree.memberships_for(group, &roles).iter()).map(|m| (m.group, m.role)).collect();
+                prop_assert_eq!(once.len(), added.len(), "no duplicate in one addition");
+                prop_assert_eq!(once, twice, "idempotent");
+            }
+        }
     }
 }
