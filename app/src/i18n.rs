@@ -100,6 +100,33 @@ texts! {
     BackHome => "Back to the homepage", "Retour à l'accueil";
     SkipToContent => "Skip to content", "Aller au contenu";
     Breadcrumb => "Breadcrumb", "Fil d'Ariane";
+    RoleLearner => "Learner", "Apprenant";
+    RoleAuthor => "Author", "Auteur";
+    RoleCoach => "Coach", "Coach";
+    RoleUserAdmin => "User admin", "Gestionnaire d'utilisateurs";
+    RoleAdmin => "Admin", "Administrateur";
+    Roles => "Role(s)", "Rôle(s)";
+    Direct => "direct", "direct";
+    PropagatedFrom => "from", "depuis";
+    Remove => "Remove", "Retirer";
+    GroupSettings => "Group settings", "Paramètres du groupe";
+    GroupName => "Group name", "Nom du groupe";
+    Rename => "Rename", "Renommer";
+    MakePublic => "Make public", "Rendre public";
+    MakePrivate => "Make private", "Rendre privé";
+    PublicExplained => "Learners added to a public group are also added to the groups above it, up to the first private group.", "Les apprenants ajoutés à un groupe public sont aussi ajoutés aux groupes au-dessus, jusqu'au premier groupe privé.";
+    PrivateExplained => "Learners added to a private group stay in this group only.", "Les apprenants ajoutés à un groupe privé restent dans ce groupe uniquement.";
+    MoveUnder => "Move under", "Déplacer sous";
+    Move => "Move", "Déplacer";
+    ChooseAGroup => "Choose a group…", "Choisissez un groupe…";
+    NewSubgroup => "New subgroup", "Nouveau sous-groupe";
+    SubgroupName => "Subgroup name", "Nom du sous-groupe";
+    MakeItPublic => "Public (learners climb to the groups above)", "Public (les apprenants remontent aux groupes au-dessus)";
+    CreateSubgroup => "Create subgroup", "Créer le sous-groupe";
+    AddExistingUser => "Add an existing user", "Ajouter un utilisateur existant";
+    AddToGroup => "Add to group", "Ajouter au groupe";
+    NoMembers => "This group has no members yet.", "Ce groupe n'a pas encore de membres.";
+    Saved => "Saved.", "Enregistré.";
     DashboardSections => "Dashboard sections", "Rubriques du tableau de bord";
     AddUsersSections => "Ways to add users", "Façons d'ajouter des utilisateurs";
 }
@@ -126,6 +153,13 @@ pub enum Msg {
     PasswordUnchanged,
     WrongCurrentPassword,
     PasswordRules { min: usize, max: usize },
+    GroupNameTaken,
+    GroupNameTooLong { max: usize },
+    PlatformGroupStaysPrivate,
+    PlatformGroupStaysRoot,
+    MoveUnderItself,
+    NoSuchUser,
+    ChooseARole,
     PageOf { page: u32, pages: u32 },
     UsersCount { count: u64 },
     MembersCount { count: u64 },
@@ -171,6 +205,20 @@ impl Msg {
             (Msg::WrongCurrentPassword, Fr) => "Le mot de passe actuel est incorrect.".into(),
             (Msg::PasswordRules { min, max }, En) => format!("{min} to {max} characters; not your name, email or username; not a common password."),
             (Msg::PasswordRules { min, max }, Fr) => format!("{min} à {max} caractères ; ni votre nom, ni votre e-mail, ni votre nom d'utilisateur ; pas un mot de passe courant."),
+            (Msg::GroupNameTaken, En) => "A group with this name already exists here.".into(),
+            (Msg::GroupNameTaken, Fr) => "Un groupe de ce nom existe déjà ici.".into(),
+            (Msg::GroupNameTooLong { max }, En) => format!("A group name has at most {max} characters."),
+            (Msg::GroupNameTooLong { max }, Fr) => format!("Un nom de groupe compte au plus {max} caractères."),
+            (Msg::PlatformGroupStaysPrivate, En) => "The platform group is always private.".into(),
+            (Msg::PlatformGroupStaysPrivate, Fr) => "Le groupe de la plateforme est toujours privé.".into(),
+            (Msg::PlatformGroupStaysRoot, En) => "The platform group is the root of the tree: it cannot move.".into(),
+            (Msg::PlatformGroupStaysRoot, Fr) => "Le groupe de la plateforme est la racine de l'arborescence : il ne peut pas être déplacé.".into(),
+            (Msg::MoveUnderItself, En) => "A group cannot move under itself or one of its subgroups.".into(),
+            (Msg::MoveUnderItself, Fr) => "Un groupe ne peut pas être déplacé sous lui-même ni sous un de ses sous-groupes.".into(),
+            (Msg::NoSuchUser, En) => "No user has this email or username.".into(),
+            (Msg::NoSuchUser, Fr) => "Aucun utilisateur n'a cet e-mail ou ce nom d'utilisateur.".into(),
+            (Msg::ChooseARole, En) => "Choose at least one role.".into(),
+            (Msg::ChooseARole, Fr) => "Choisissez au moins un rôle.".into(),
             (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
             (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
             (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::api::groups::MemberRow;
 use crate::domain::group_tree::GroupId;
+use crate::domain::role::Role;
 use crate::error::AppError;
 
 /// What every signed-in page shows around its content.
@@ -38,6 +40,14 @@ pub struct GroupView {
     pub ancestors: Vec<(GroupId, String)>,
     pub subgroups: Vec<(GroupId, String, bool)>,
     pub member_count: u64,
+    /// Rename, make public/private, move, create subgroups (R52).
+    pub may_manage: bool,
+    /// The roles this person may grant here (R1–R3, R6); empty if none.
+    pub grantable_roles: Vec<Role>,
+    /// The first members, for those who manage the group or its people; `None` for others.
+    pub members: Option<Vec<MemberRow>>,
+    /// Where this group may move: groups the person manages, outside its subtree (path names).
+    pub move_targets: Vec<(GroupId, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,11 @@ use sqlx::Row;
 use super::db::{Db, Tx};
 use super::principal::Principal;
 use crate::api::directory::{GroupView, ShellData, TreeItem, UserPage, UserRow, USERS_PER_PAGE};
+use std::collections::BTreeSet;
+
 use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
+use crate::domain::policy::Action;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -74,6 +78,11 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
         .bind(id)
         .fetch_one(&db.pool)
         .await?;
+    let may_manage = principal.may(&Action::ManageGroup(id));
+    let grantable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
+    let sees_members = may_manage || !grantable_roles.is_empty() || principal.may(&Action::ManageSessions(id));
+    let members = if sees_members { Some(super::groups::members(db, id, MEMBERS_SHOWN).await?) } else { None };
+    let move_targets = if may_manage && node.parent_id.is_some() { move_targets(principal, id) } else { Vec::new() };
     Ok(GroupView {
         id,
         name: node.name.clone(),
@@ -88,7 +97,35 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
             .map(|c| (c.id, c.name.clone(), c.is_public))
             .collect(),
         member_count: member_count as u64,
+        may_manage,
+        grantable_roles,
+        members,
+        move_targets,
     })
+}
+
+/// How many members a group page lists.
+pub const MEMBERS_SHOWN: i64 = 200;
+/// How many destinations the move form offers.
+const MOVE_TARGETS_SHOWN: usize = 500;
+
+/// The groups `group` may move under: managed by the person, outside its subtree, not its
+/// current parent; labelled with their path, in path order.
+fn move_targets(principal: &Principal, group: GroupId) -> Vec<(GroupId, String)> {
+    let tree = &principal.tree;
+    let moving: BTreeSet<GroupId> = tree.subtree(group).into_iter().collect();
+    let mut targets: Vec<(GroupId, String)> = principal
+        .overseen_groups()
+        .into_iter()
+        .flat_map(|g| tree.subtree(g))
+        .filter(|g| !moving.contains(g) && tree.parent(group) != Some(*g) && principal.may(&Action::ManageGroup(*g)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .take(MOVE_TARGETS_SHOWN)
+        .map(|g| (g, tree.path_to(g).iter().filter_map(|p| tree.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")))
+        .collect();
+    targets.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    targets
 }
 
 /// One page of users, in name order, optionally filtered by a search on name, email or username.

@@ -1,9 +1,11 @@
 //! Server-only code: the application state, the database, authentication and the services that
 //! own each transaction. Nothing here is compiled into the wasm.
 
+pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod directory;
+pub mod groups;
 pub mod principal;
 pub mod rate_limit;
 pub mod seed;

@@ -26,6 +26,18 @@ impl Role {
         }
     }
 
+    /// The role's name in the interface.
+    pub fn label(self) -> crate::i18n::T {
+        use crate::i18n::T;
+        match self {
+            Role::Learner => T::RoleLearner,
+            Role::Author => T::RoleAuthor,
+            Role::Coach => T::RoleCoach,
+            Role::UserAdmin => T::RoleUserAdmin,
+            Role::Admin => T::RoleAdmin,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }

@@ -11,19 +11,33 @@ use crate::api::auth::Logout;
 use crate::api::directory::{get_shell, ShellData};
 use crate::i18n::T;
 
+/// Bumped by pages that change the group tree, so that the sidebar shows the change.
+#[derive(Clone, Copy)]
+pub struct TreeChanged(pub RwSignal<u32>);
+
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
-    let shell = Resource::new(|| (), |_| get_shell());
+    let tree_changed = RwSignal::new(0u32);
+    provide_context(TreeChanged(tree_changed));
+    let shell = Resource::new(move || tree_changed.get(), |_| get_shell());
+    // The page (Outlet) stays outside the suspended parts: refreshing the sidebar does not
+    // rebuild the page and lose what is typed in it.
     view! {
         <a class="skip-link" href="#content">{t(T::SkipToContent)}</a>
         <Transition fallback=|| view! { <header class="topbar" /> }>
             {move || Suspend::new(async move {
                 match shell.await {
-                    Ok(data) => view! { <TopBar data=data.clone() /> <div class="frame"><Sidebar data /><main id="content" class="content"><Outlet /></main></div> }.into_any(),
-                    Err(error) => view! { <main id="content" class="content"><ErrorNotice error /></main> }.into_any(),
+                    Ok(data) => view! { <TopBar data /> }.into_any(),
+                    Err(error) => view! { <header class="topbar" /><ErrorNotice error /> }.into_any(),
                 }
             })}
         </Transition>
+        <div class="frame">
+            <Transition fallback=|| view! { <nav class="sidebar" /> }>
+                {move || Suspend::new(async move { shell.await.ok().map(|data| view! { <Sidebar data /> }) })}
+            </Transition>
+            <main id="content" class="content"><Outlet /></main>
+        </div>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The interface: the HTML shell, the routes, and the pages (one file per screen).
 
 mod components;
-mod layout;
+pub mod layout;
 mod pages;
 
 use leptos::prelude::*;

@@ -1,42 +1,99 @@
 //! A group's page (the homepage is the platform group's page): where it sits, whether it is
-//! public, its members and subgroups.
+//! public, its members with their roles (direct or propagated), its subgroups — and, for those
+//! the policy allows, the forms that change them.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::directory::{get_group, GroupView};
+use crate::api::groups::{AddMember, CreateSubgroup, MoveGroup, RemoveMembership, RenameGroup, SetGroupVisibility};
+use crate::domain::group_tree::GroupId;
+use crate::domain::role::Role;
+use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, Icon};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon};
+use crate::ui::layout::TreeChanged;
 use crate::ui::{t, use_lang};
+
+/// Every change a group page can make; the page reloads its data after each.
+#[derive(Clone, Copy)]
+struct GroupActions {
+    create: ServerAction<CreateSubgroup>,
+    rename: ServerAction<RenameGroup>,
+    visibility: ServerAction<SetGroupVisibility>,
+    move_group: ServerAction<MoveGroup>,
+    add: ServerAction<AddMember>,
+    remove: ServerAction<RemoveMembership>,
+}
+
+impl GroupActions {
+    fn new() -> GroupActions {
+        let actions = GroupActions {
+            create: ServerAction::new(),
+            rename: ServerAction::new(),
+            visibility: ServerAction::new(),
+            move_group: ServerAction::new(),
+            add: ServerAction::new(),
+            remove: ServerAction::new(),
+        };
+        // Changes to the tree also change the sidebar.
+        if let Some(TreeChanged(tree_changed)) = use_context::<TreeChanged>() {
+            Effect::new(move |_| {
+                let succeeded = [
+                    actions.create.value().with(|v| matches!(v, Some(Ok(_)))),
+                    actions.rename.value().with(|v| matches!(v, Some(Ok(_)))),
+                    actions.visibility.value().with(|v| matches!(v, Some(Ok(_)))),
+                    actions.move_group.value().with(|v| matches!(v, Some(Ok(_)))),
+                ];
+                if succeeded.contains(&true) {
+                    tree_changed.update(|n| *n += 1);
+                }
+            });
+        }
+        actions
+    }
+
+    fn version(&self) -> usize {
+        self.create.version().get()
+            + self.rename.version().get()
+            + self.visibility.version().get()
+            + self.move_group.version().get()
+            + self.add.version().get()
+            + self.remove.version().get()
+    }
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let group = Resource::new(|| (), |_| get_group(None));
-    view! { <GroupContent group /> }
+    let actions = GroupActions::new();
+    let group = Resource::new(move || actions.version(), |_| get_group(None));
+    view! { <GroupContent group actions /> }
 }
 
 #[component]
 pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let group = Resource::new(id, |id| async move {
+    let actions = GroupActions::new();
+    let group = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
         match id {
             Some(id) => get_group(Some(id)).await,
-            None => Err(crate::error::AppError::NotFound),
+            None => Err(AppError::NotFound),
         }
     });
-    view! { <GroupContent group /> }
+    view! { <GroupContent group actions /> }
 }
 
 #[component]
-fn GroupContent(group: Resource<Result<GroupView, crate::error::AppError>>) -> impl IntoView {
+fn GroupContent(group: Resource<Result<GroupView, AppError>>, actions: GroupActions) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match group.await {
-                    Ok(group) => view! { <GroupDetails group /> }.into_any(),
+                    Ok(group) => view! { <GroupDetails group actions /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -44,16 +101,26 @@ fn GroupContent(group: Resource<Result<GroupView, crate::error::AppError>>) -> i
     }
 }
 
+/// The error of an action's last run, if it failed.
+fn last_error<A, T>(action: ServerAction<A>) -> Signal<Option<AppError>>
+where
+    A: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
 #[component]
-fn GroupDetails(group: GroupView) -> impl IntoView {
+fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
     let lang = use_lang();
     let (badge, icon) = if group.is_public { (T::PublicGroup, "globe") } else { (T::PrivateGroup, "lock") };
+    let settings = (group.may_manage && !group.is_platform_group).then(|| view! { <GroupSettings group=group.clone() actions /> });
     view! {
         <Title text=group.name.clone() />
         <article class="group-page">
             <nav class="breadcrumb" aria-label=T::Breadcrumb.in_lang(lang)>
                 <ol>
-                    {group.ancestors.into_iter().enumerate().map(|(i, (id, name))| {
+                    {group.ancestors.clone().into_iter().enumerate().map(|(i, (id, name))| {
                         // The first ancestor is the platform group, whose page is the homepage.
                         let href = if i == 0 { "/".to_string() } else { format!("/groups/{id}") };
                         view! { <li><A href=href>{name}</A></li> }
@@ -68,27 +135,233 @@ fn GroupDetails(group: GroupView) -> impl IntoView {
             {group.is_platform_group.then(|| view! {
                 <p class="muted">{T::PlatformGroup.in_lang(lang)}" — "{T::PlatformGroupAlwaysPrivate.in_lang(lang)}</p>
             })}
-            <section class="card" aria-labelledby="members-title">
-                <h2 id="members-title">{T::Members.in_lang(lang)}</h2>
-                <p>{Msg::MembersCount { count: group.member_count }.render(lang)}</p>
-            </section>
-            <section class="card" aria-labelledby="subgroups-title">
-                <h2 id="subgroups-title">{T::Subgroups.in_lang(lang)}</h2>
-                {if group.subgroups.is_empty() {
-                    view! { <p class="muted">{T::NoSubgroups.in_lang(lang)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="link-list">
-                            {group.subgroups.into_iter().map(|(id, name, is_public)| view! {
-                                <li>
-                                    <A href=format!("/groups/{id}")>{name}</A>
-                                    <span class="muted small">{if is_public { T::PublicGroup } else { T::PrivateGroup }.in_lang(lang)}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
+            <Members group=group.clone() actions />
+            <Subgroups group=group.clone() actions />
+            {settings}
         </article>
+    }
+}
+
+#[component]
+fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
+    let lang = use_lang();
+    let group_id = group.id;
+    let grantable = group.grantable_roles.clone();
+    let rows = group.members.clone().map(|members| {
+        if members.is_empty() {
+            return view! { <p class="muted">{T::NoMembers.in_lang(lang)}</p> }.into_any();
+        }
+        view! {
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{T::Name.in_lang(lang)}</th>
+                            <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
+                            <th scope="col">{T::Roles.in_lang(lang)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {members.into_iter().map(|member| {
+                            let name = member.name.clone();
+                            view! {
+                                <tr>
+                                    <td>{member.name.clone()}</td>
+                                    <td class="cell-login">{member.login.clone()}</td>
+                                    <td>
+                                        <ul class="role-list">
+                                            {member.roles.into_iter().map(|held| {
+                                                let removable = grantable.contains(&held.role);
+                                                let remove_label = format!("{} {} — {}", T::Remove.in_lang(lang), held.role.label().in_lang(lang), name);
+                                                let user = member.user_id;
+                                                let role = held.role;
+                                                view! {
+                                                    <li class="role-chip">
+                                                        <span>{held.role.label().in_lang(lang)}</span>
+                                                        {match held.propagated_from {
+                                                            Some((from_id, from_name)) => view! {
+                                                                <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<A href=format!("/groups/{from_id}")>{from_name}</A></span>
+                                                            }.into_any(),
+                                                            None => view! { <span class="muted small">{T::Direct.in_lang(lang)}</span> }.into_any(),
+                                                        }}
+                                                        {removable.then(|| view! {
+                                                            <button type="button" class="chip-remove" aria-label=remove_label.clone() title=remove_label
+                                                                on:click=move |_| { actions.remove.dispatch(RemoveMembership { group: group_id, user, role }); }>
+                                                                <Icon name="close" />
+                                                            </button>
+                                                        })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    });
+    let remove_error = move || last_error(actions.remove).get().map(|error| view! { <ErrorNotice error /> });
+    let add_form = (!group.grantable_roles.is_empty()).then(|| view! { <AddMemberForm group_id roles=group.grantable_roles.clone() actions /> });
+    view! {
+        <section class="card" aria-labelledby="members-title">
+            <h2 id="members-title">{T::Members.in_lang(lang)}</h2>
+            <p class="muted">{Msg::MembersCount { count: group.member_count }.render(lang)}</p>
+            {rows}
+            {remove_error}
+            {add_form}
+        </section>
+    }
+}
+
+#[component]
+fn AddMemberForm(group_id: GroupId, roles: Vec<Role>, actions: GroupActions) -> impl IntoView {
+    let lang = use_lang();
+    let login = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<Role>::new());
+    let error = last_error(actions.add);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = actions.add.value().get() {
+            login.set(String::new());
+            chosen.set(Vec::new());
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        actions.add.dispatch(AddMember { group: group_id, login: login.get_untracked(), roles: chosen.get_untracked() });
+    };
+    let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <form class="form inline-form" on:submit=submit>
+            <h3>{T::AddExistingUser.in_lang(lang)}</h3>
+            <div class="field">
+                <label for="member-login">{T::EmailOrUsername.in_lang(lang)}</label>
+                <input id="member-login" type="text" autocomplete="off" prop:value=login on:input=move |ev| login.set(event_target_value(&ev))
+                    aria-describedby="login-error" />
+                <FieldMessage error field="login" />
+            </div>
+            <fieldset class="field">
+                <legend>{T::Roles.in_lang(lang)}</legend>
+                <div class="checkbox-row">
+                    {roles.into_iter().map(|role| view! {
+                        <label class="checkbox">
+                            <input type="checkbox"
+                                prop:checked=move || chosen.with(|c| c.contains(&role))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| { c.retain(|r| *r != role); if on { c.push(role); } });
+                                } />
+                            {role.label().in_lang(lang)}
+                        </label>
+                    }).collect_view()}
+                </div>
+                <FieldMessage error field="roles" />
+            </fieldset>
+            {general}
+            <div>
+                <button type="submit" class="button button-primary" disabled=move || actions.add.pending().get()>{T::AddToGroup.in_lang(lang)}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
+    let lang = use_lang();
+    let error = last_error(actions.create);
+    let list = if group.subgroups.is_empty() {
+        view! { <p class="muted">{T::NoSubgroups.in_lang(lang)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="link-list">
+                {group.subgroups.clone().into_iter().map(|(id, name, is_public)| view! {
+                    <li>
+                        <A href=format!("/groups/{id}")>{name}</A>
+                        <span class="muted small">{if is_public { T::PublicGroup } else { T::PrivateGroup }.in_lang(lang)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    let create_form = group.may_manage.then(|| view! {
+        <ActionForm action=actions.create attr:class="form inline-form">
+            <h3>{T::NewSubgroup.in_lang(lang)}</h3>
+            <input type="hidden" name="parent" value=group.id />
+            <div class="field">
+                <label for="subgroup-name">{T::SubgroupName.in_lang(lang)}</label>
+                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="name-error" />
+                <FieldMessage error field="name" />
+            </div>
+            <label class="checkbox"><input type="checkbox" name="public" value="on" />{T::MakeItPublic.in_lang(lang)}</label>
+            {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+            <div>
+                <button type="submit" class="button button-primary" disabled=move || actions.create.pending().get()>{T::CreateSubgroup.in_lang(lang)}</button>
+            </div>
+        </ActionForm>
+    });
+    view! {
+        <section class="card" aria-labelledby="subgroups-title">
+            <h2 id="subgroups-title">{T::Subgroups.in_lang(lang)}</h2>
+            {list}
+            {create_form}
+        </section>
+    }
+}
+
+#[component]
+fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
+    let lang = use_lang();
+    let rename_error = last_error(actions.rename);
+    let move_error = last_error(actions.move_group);
+    let visibility_error = last_error(actions.visibility);
+    let group_id = group.id;
+    let make_public = !group.is_public;
+    let general = |error: Signal<Option<AppError>>| move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <section class="card" aria-labelledby="settings-title">
+            <h2 id="settings-title">{T::GroupSettings.in_lang(lang)}</h2>
+            <ActionForm action=actions.rename attr:class="form inline-form">
+                <input type="hidden" name="group" value=group_id />
+                <div class="field">
+                    <label for="group-name">{T::GroupName.in_lang(lang)}</label>
+                    <div class="input-row">
+                        <input id="group-name" name="name" type="text" maxlength="100" value=group.name.clone() aria-describedby="name-error" />
+                        <button type="submit" class="button" disabled=move || actions.rename.pending().get()>{T::Rename.in_lang(lang)}</button>
+                    </div>
+                    <FieldMessage error=rename_error field="name" />
+                </div>
+                {general(rename_error)}
+            </ActionForm>
+            <div class="form inline-form">
+                <p class="muted">{if group.is_public { T::PublicExplained } else { T::PrivateExplained }.in_lang(lang)}</p>
+                <div>
+                    <button type="button" class="button" disabled=move || actions.visibility.pending().get()
+                        on:click=move |_| { actions.visibility.dispatch(SetGroupVisibility { group: group_id, public: make_public }); }>
+                        {if make_public { T::MakePublic } else { T::MakePrivate }.in_lang(lang)}
+                    </button>
+                </div>
+                <FieldMessage error=visibility_error field="visibility" />
+                {general(visibility_error)}
+            </div>
+            {(!group.move_targets.is_empty()).then(|| view! {
+                <ActionForm action=actions.move_group attr:class="form inline-form">
+                    <input type="hidden" name="group" value=group_id />
+                    <div class="field">
+                        <label for="new-parent">{T::MoveUnder.in_lang(lang)}</label>
+                        <div class="input-row">
+                            <select id="new-parent" name="new_parent" aria-describedby="new_parent-error">
+                                <option value="" disabled selected>{T::ChooseAGroup.in_lang(lang)}</option>
+                                {group.move_targets.iter().map(|(id, path)| view! { <option value=*id>{path.clone()}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="button" disabled=move || actions.move_group.pending().get()>{T::Move.in_lang(lang)}</button>
+                        </div>
+                        <FieldMessage error=move_error field="new_parent" />
+                    </div>
+                    {general(move_error)}
+                </ActionForm>
+            })}
+        </section>
     }
 }

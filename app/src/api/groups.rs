@@ -1,0 +1,93 @@
+//! Managing groups and their members (R10–R13, R52): every function asks the policy first.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::group_tree::GroupId;
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+/// A member of a group, with the roles they hold there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub login: String,
+    pub roles: Vec<RoleHeld>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleHeld {
+    pub role: Role,
+    /// For a learner propagated from a group below (R11): that group's id and name.
+    pub propagated_from: Option<(GroupId, String)>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::backend::audit::Who;
+    pub use crate::backend::{groups, principal, state};
+    pub use crate::domain::policy::Action;
+}
+
+#[server(endpoint = "groups/create")]
+pub async fn create_subgroup(parent: GroupId, name: String, public: Option<String>) -> Result<GroupId, AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    principal.require(&Action::ManageGroup(parent))?;
+    let state = state()?;
+    groups::create_subgroup(&state.db, &Who::of(&principal), parent, &name, public.is_some()).await
+}
+
+#[server(endpoint = "groups/rename")]
+pub async fn rename_group(group: GroupId, name: String) -> Result<(), AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    principal.require(&Action::ManageGroup(group))?;
+    let state = state()?;
+    groups::rename(&state.db, &Who::of(&principal), group, &name).await
+}
+
+#[server(endpoint = "groups/visibility")]
+pub async fn set_group_visibility(group: GroupId, public: bool) -> Result<(), AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    principal.require(&Action::ManageGroup(group))?;
+    let state = state()?;
+    groups::set_visibility(&state.db, &Who::of(&principal), group, public).await
+}
+
+/// Moving needs the right to manage the group and its new parent (so the mover keeps their rights).
+#[server(endpoint = "groups/move")]
+pub async fn move_group(group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    principal.require(&Action::ManageGroup(group))?;
+    principal.require(&Action::ManageGroup(new_parent))?;
+    let state = state()?;
+    groups::move_group(&state.db, &Who::of(&principal), group, new_parent).await
+}
+
+/// Adds an existing user (found by email or username) to a group with roles (R1–R3, R10).
+#[server(endpoint = "groups/add_member")]
+pub async fn add_member(group: GroupId, login: String, roles: Vec<Role>) -> Result<(), AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
+    if !grants.is_empty() {
+        principal.require(&Action::AddUsers(&grants))?;
+    }
+    let state = state()?;
+    let user = groups::find_user(&state.db, &login).await?;
+    groups::add_member(&state.db, &Who::of(&principal), group, user, &roles).await
+}
+
+/// Removes one role of a member: allowed to whoever may grant that role there.
+#[server(endpoint = "groups/remove_membership")]
+pub async fn remove_membership(group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
+    use ssr::*;
+    let principal = principal::current()?;
+    principal.require(&Action::AddUsers(&[(group, role)]))?;
+    let state = state()?;
+    groups::remove_membership(&state.db, &Who::of(&principal), group, user, role).await
+}

@@ -1,0 +1,37 @@
+//! The audit log (R46): who did what, to what, when and from where — written in the same
+//! transaction as the change, so there is no change without its entry and no entry without it.
+
+use serde::Serialize;
+
+use super::db::{now_ms, Tx};
+use super::principal::{request_extension, Principal, RequestMeta};
+use crate::error::AppError;
+
+/// Who is acting, and from which address.
+#[derive(Clone, Debug, Default)]
+pub struct Who {
+    pub actor: Option<i64>,
+    pub ip: Option<String>,
+}
+
+impl Who {
+    /// The person behind the current request.
+    pub fn of(principal: &Principal) -> Who {
+        Who { actor: Some(principal.user_id), ip: request_extension::<RequestMeta>().and_then(|m| m.ip) }
+    }
+}
+
+pub async fn record(tx: &mut Tx, who: &Who, action: &str, target_type: &str, target_id: i64, details: &impl Serialize) -> Result<(), AppError> {
+    let details = serde_json::to_string(details).map_err(AppError::internal)?;
+    sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(now_ms())
+        .bind(who.actor)
+        .bind(action)
+        .bind(target_type)
+        .bind(target_id)
+        .bind(details)
+        .bind(who.ip.as_deref())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! Changing the group tree and its memberships. Each function owns its transaction, applies the
+//! propagation rule (R10–R13) and writes the audit log (R46). The caller (a server function) has
+//! already asked the policy; these check the input and the tree's own invariants.
+
+use sqlx::Row;
+
+use super::audit::{self, Who};
+use super::db::{now_ms, Db, Tx};
+use super::directory;
+use super::tree_cache::bump_version;
+use crate::api::groups::{MemberRow, RoleHeld};
+use crate::domain::group_tree::{GroupId, GroupTree};
+use crate::domain::identity::LoginId;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::Msg;
+
+pub const NAME_MAX: usize = 100;
+
+/// A group name as typed, trimmed; refused when empty or too long.
+pub fn clean_name(name: &str) -> Result<String, AppError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(AppError::field("name", Msg::Required));
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(AppError::field("name", Msg::GroupNameTooLong { max: NAME_MAX }));
+    }
+    Ok(name)
+}
+
+pub async fn create_subgroup(db: &Db, who: &Who, parent: GroupId, name: &str, is_public: bool) -> Result<GroupId, AppError> {
+    let name = clean_name(name)?;
+    let mut tx = db.begin().await?;
+    parent_in(&mut tx, parent).await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO groups (parent_id, name, name_key, visibility, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (parent_id, name_key) DO NOTHING RETURNING id",
+    )
+    .bind(parent)
+    .bind(&name)
+    .bind(name.to_lowercase())
+    .bind(visibility(is_public))
+    .bind(now_ms())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = id else { return Err(AppError::field("name", Msg::GroupNameTaken)) };
+    bump_version(&mut tx).await?;
+    audit::record(&mut tx, who, "group_created", "group", id, &serde_json::json!({ "parent": parent, "name": name, "public": is_public })).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn rename(db: &Db, who: &Who, group: GroupId, name: &str) -> Result<(), AppError> {
+    let name = clean_name(name)?;
+    let mut tx = db.begin().await?;
+    let parent = parent_in(&mut tx, group).await?;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM groups WHERE parent_id IS NOT DISTINCT FROM $1 AND name_key = $2 AND id <> $3",
+    )
+    .bind(parent)
+    .bind(name.to_lowercase())
+    .bind(group)
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken > 0 {
+        return Err(AppError::field("name", Msg::GroupNameTaken));
+    }
+    let renamed = sqlx::query("UPDATE groups SET name = $1, name_key = $2 WHERE id = $3")
+        .bind(&name)
+        .bind(name.to_lowercase())
+        .bind(group)
+        .execute(&mut *tx)
+        .await;
+    if let Err(error) = renamed {
+        // Two renames racing to the same name on PostgreSQL: the unique index decides.
+        return Err(if is_unique_violation(&error) { AppError::field("name", Msg::GroupNameTaken) } else { error.into() });
+    }
+    bump_version(&mut tx).await?;
+    audit::record(&mut tx, who, "group_renamed", "group", group, &serde_json::json!({ "name": name })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// R11: learners already propagated stay when a group becomes private.
+pub async fn set_visibility(db: &Db, who: &Who, group: GroupId, is_public: bool) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    if parent_in(&mut tx, group).await?.is_none() {
+        return Err(AppError::field("visibility", Msg::PlatformGroupStaysPrivate));
+    }
+    sqlx::query("UPDATE groups SET visibility = $1 WHERE id = $2").bind(visibility(is_public)).bind(group).execute(&mut *tx).await?;
+    bump_version(&mut tx).await?;
+    audit::record(&mut tx, who, "group_visibility_changed", "group", group, &serde_json::json!({ "public": is_public })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves `group` (with its subtree) under `new_parent`. The caller checked that the actor
+/// manages both; the actor then keeps their rights on the moved group, since the new parent's
+/// ancestry, where those rights come from, does not change (it is outside the moved subtree).
+pub async fn move_group(db: &Db, who: &Who, group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    // Decide on the tree as this transaction sees it, not on a cached copy.
+    let tree = directory::group_tree_in(&mut tx).await?;
+    check_move(&tree, group, new_parent)?;
+    let name_key: String = sqlx::query_scalar("SELECT name_key FROM groups WHERE id = $1").bind(group).fetch_one(&mut *tx).await?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE parent_id = $1 AND name_key = $2 AND id <> $3")
+        .bind(new_parent)
+        .bind(&name_key)
+        .bind(group)
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::field("new_parent", Msg::GroupNameTaken));
+    }
+    sqlx::query("UPDATE groups SET parent_id = $1 WHERE id = $2").bind(new_parent).bind(group).execute(&mut *tx).await?;
+    bump_version(&mut tx).await?;
+    audit::record(&mut tx, who, "group_moved", "group", group, &serde_json::json!({ "from": tree.parent(group), "to": new_parent })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The tree's own rules for a move: the platform group stays the root; no cycles.
+pub fn check_move(tree: &GroupTree, group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
+    if tree.get(group).is_none() || tree.get(new_parent).is_none() {
+        return Err(AppError::NotFound);
+    }
+    if tree.parent(group).is_none() {
+        return Err(AppError::field("new_parent", Msg::PlatformGroupStaysRoot));
+    }
+    if tree.ancestors_and_self(new_parent).any(|g| g == group) {
+        return Err(AppError::field("new_parent", Msg::MoveUnderItself));
+    }
+    Ok(())
+}
+
+/// Finds an existing user by email or username, for "add an existing user".
+pub async fn find_user(db: &Db, login: &str) -> Result<i64, AppError> {
+    let not_found = || AppError::field("login", Msg::NoSuchUser);
+    let id = LoginId::parse(login).ok_or_else(not_found)?;
+    let (column, key) = match &id {
+        LoginId::Email(e) => ("email_key", e.key()),
+        LoginId::Username(u) => ("username_key", u.key()),
+    };
+    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1")).bind(key).fetch_optional(&db.pool).await?;
+    user.ok_or_else(not_found)
+}
+
+/// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10). Adding
+/// what is already there changes nothing; a propagated role added directly becomes direct.
+pub async fn add_member(db: &Db, who: &Who, group: GroupId, user: i64, roles: &[Role]) -> Result<(), AppError> {
+    if roles.is_empty() {
+        return Err(AppError::field("roles", Msg::ChooseARole));
+    }
+    let mut tx = db.begin().await?;
+    let tree = directory::group_tree_in(&mut tx).await?;
+    if tree.get(group).is_none() {
+        return Err(AppError::NotFound);
+    }
+    insert_memberships(&mut tx, &tree, user, group, roles).await?;
+    audit::record(&mut tx, who, "membership_added", "user", user, &serde_json::json!({ "group": group, "roles": roles })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The memberships of R10–R13, inside the caller's transaction.
+pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group: GroupId, roles: &[Role]) -> Result<(), AppError> {
+    let now = now_ms();
+    for m in tree.memberships_for(group, roles) {
+        let on_conflict = if m.propagated_from.is_none() { "DO UPDATE SET propagated_from = NULL" } else { "DO NOTHING" };
+        sqlx::query(&format!(
+            "INSERT INTO memberships (user_id, group_id, role, propagated_from, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (user_id, group_id, role) {on_conflict}"
+        ))
+        .bind(user)
+        .bind(m.group)
+        .bind(m.role.as_str())
+        .bind(m.propagated_from)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes one role of one user in one group. Learners propagated from it stay (R11).
+pub async fn remove_membership(db: &Db, who: &Who, group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let removed = sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND group_id = $2 AND role = $3")
+        .bind(user)
+        .bind(group)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    // Already removed (by someone else, a moment ago): the outcome is the one wanted.
+    if removed > 0 {
+        audit::record(&mut tx, who, "membership_removed", "user", user, &serde_json::json!({ "group": group, "role": role })).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The members of a group with their roles there, each direct or propagated (and from where).
+pub async fn members(db: &Db, group: GroupId, limit: i64) -> Result<Vec<MemberRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, m.role, m.propagated_from, src.name AS source
+         FROM memberships m
+         JOIN users u ON u.id = m.user_id
+         LEFT JOIN groups src ON src.id = m.propagated_from
+         WHERE m.group_id = $1 AND u.id IN (
+             SELECT user_id FROM memberships WHERE group_id = $1 GROUP BY user_id ORDER BY user_id LIMIT $2)
+         ORDER BY lower(u.last_name), lower(u.first_name), u.id, m.role",
+    )
+    .bind(group)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut members: Vec<MemberRow> = Vec::new();
+    for row in rows {
+        let user_id: i64 = row.try_get("id")?;
+        let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { continue };
+        let held = RoleHeld {
+            role,
+            propagated_from: match row.try_get::<Option<i64>, _>("propagated_from")? {
+                Some(id) => Some((id, row.try_get::<Option<String>, _>("source")?.unwrap_or_default())),
+                None => None,
+            },
+        };
+        match members.last_mut() {
+            Some(last) if last.user_id == user_id => last.roles.push(held),
+            _ => members.push(MemberRow {
+                user_id,
+                name: format!("{} {}", row.try_get::<String, _>("first_name")?, row.try_get::<String, _>("last_name")?),
+                login: row.try_get("login")?,
+                roles: vec![held],
+            }),
+        }
+    }
+    Ok(members)
+}
+
+async fn parent_in(tx: &mut Tx, group: GroupId) -> Result<Option<GroupId>, AppError> {
+    let row: Option<Option<i64>> = sqlx::query_scalar("SELECT parent_id FROM groups WHERE id = $1").bind(group).fetch_optional(&mut **tx).await?;
+    row.ok_or(AppError::NotFound)
+}
+
+fn visibility(is_public: bool) -> &'static str {
+    if is_public { "public" } else { "private" }
+}
+
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}

@@ -1,0 +1,204 @@
+//! Service tests of the group tree and memberships, on SQLite and PostgreSQL.
+
+use app::backend::audit::Who;
+use app::backend::testing::{hasher, TestDb};
+use app::backend::{directory, groups, seed};
+use app::domain::group_tree::GroupId;
+use app::domain::role::Role;
+use app::error::AppError;
+use app::i18n::Msg;
+
+app::on_both_databases!(
+    r52_subgroups_are_created_named_uniquely_among_siblings_and_renamed,
+    r10_r11_adding_a_learner_climbs_to_the_first_private_group_and_remembers_its_source,
+    r13_other_roles_stay_where_they_are_given,
+    r11_making_a_group_private_keeps_learners_already_propagated,
+    r52_moves_refuse_cycles_and_moving_the_platform_group,
+    the_platform_group_stays_private,
+    two_admins_adding_the_same_membership_at_once_make_one,
+    every_change_is_in_the_audit_log,
+    unknown_users_and_groups_get_clear_messages,
+);
+
+struct Fixture {
+    who: Who,
+    root: GroupId,
+}
+
+async fn fixture(db: &TestDb) -> Fixture {
+    seed::init(
+        db,
+        &hasher(),
+        seed::NewPlatform { name: "Acme", language: app::i18n::Lang::En, owner_email: "owner@acme.example", owner_first_name: "O", owner_last_name: "W" },
+    )
+    .await
+    .unwrap();
+    let root = directory::group_tree(db).await.unwrap().root().unwrap();
+    let owner: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(&db.pool).await.unwrap();
+    Fixture { who: Who { actor: Some(owner), ip: Some("192.0.2.1".into()) }, root }
+}
+
+async fn user(db: &TestDb, email: &str) -> i64 {
+    sqlx::query_scalar("INSERT INTO users (email, email_key, first_name, last_name, status, created_at) VALUES ($1, $1, 'F', 'L', 'active', 0) RETURNING id")
+        .bind(email)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// (group, role, propagated_from) of a user, sorted.
+async fn memberships_of(db: &TestDb, user: i64) -> Vec<(GroupId, String, Option<GroupId>)> {
+    sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1 ORDER BY group_id, role")
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+}
+
+fn field_msg(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> Msg {
+    match result {
+        Err(e) => e.for_field(field).cloned().unwrap_or_else(|| panic!("no message for {field}: {e:?}")),
+        Ok(v) => panic!("expected a refusal, got {v:?}"),
+    }
+}
+
+async fn r52_subgroups_are_created_named_uniquely_among_siblings_and_renamed(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "  Sales   team ", false).await.unwrap();
+    let tree = directory::group_tree(&db).await.unwrap();
+    assert_eq!(tree.get(sales).unwrap().name, "Sales team", "spaces are tidied");
+    assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, "SALES TEAM", true).await, "name"), Msg::GroupNameTaken);
+    assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, "   ", true).await, "name"), Msg::Required);
+    assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, &"x".repeat(101), true).await, "name"), Msg::GroupNameTooLong { max: 100 });
+    // The same name is fine under another parent.
+    let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
+    groups::create_subgroup(&db, &f.who, emea, "Sales team", true).await.unwrap();
+    let other = groups::create_subgroup(&db, &f.who, f.root, "Support", false).await.unwrap();
+    assert_eq!(field_msg(groups::rename(&db, &f.who, other, "sales team").await, "name"), Msg::GroupNameTaken);
+    groups::rename(&db, &f.who, other, "Customer support").await.unwrap();
+    groups::rename(&db, &f.who, other, "Customer Support").await.unwrap();
+    let tree = directory::group_tree(&db).await.unwrap();
+    assert_eq!(tree.get(other).unwrap().name, "Customer Support", "a change of case only is a rename");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 5, "refused changes created nothing");
+}
+
+async fn r10_r11_adding_a_learner_climbs_to_the_first_private_group_and_remembers_its_source(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
+    let paris = groups::create_subgroup(&db, &f.who, emea, "Paris", true).await.unwrap();
+    let ada = user(&db, "ada@acme.example").await;
+    groups::add_member(&db, &f.who, paris, ada, &[Role::Learner]).await.unwrap();
+    let mut expected = vec![
+        (sales, "learner".to_string(), Some(paris)),
+        (emea, "learner".to_string(), Some(paris)),
+        (paris, "learner".to_string(), None),
+    ];
+    expected.sort();
+    assert_eq!(memberships_of(&db, ada).await, expected, "up to and including Sales, the first private group; not the platform group");
+    // Adding her directly to EMEA makes that membership direct; the climb adds nothing new.
+    groups::add_member(&db, &f.who, emea, ada, &[Role::Learner]).await.unwrap();
+    let direct_emea = memberships_of(&db, ada).await.into_iter().find(|m| m.0 == emea).unwrap();
+    assert_eq!(direct_emea.2, None);
+    // Adding again changes nothing.
+    let before = memberships_of(&db, ada).await;
+    groups::add_member(&db, &f.who, paris, ada, &[Role::Learner]).await.unwrap();
+    assert_eq!(memberships_of(&db, ada).await, before);
+    // Removing Paris keeps what was propagated from it (R11).
+    groups::remove_membership(&db, &f.who, paris, ada, Role::Learner).await.unwrap();
+    assert!(memberships_of(&db, ada).await.iter().any(|m| m.0 == sales && m.2 == Some(paris)));
+}
+
+async fn r13_other_roles_stay_where_they_are_given(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
+    let bob = user(&db, "bob@acme.example").await;
+    groups::add_member(&db, &f.who, emea, bob, &[Role::Coach, Role::Admin, Role::Author, Role::UserAdmin]).await.unwrap();
+    assert!(memberships_of(&db, bob).await.iter().all(|m| m.0 == emea && m.2.is_none()));
+    assert_eq!(field_msg(groups::add_member(&db, &f.who, emea, bob, &[]).await, "roles"), Msg::ChooseARole);
+}
+
+async fn r11_making_a_group_private_keeps_learners_already_propagated(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
+    let cleo = user(&db, "cleo@acme.example").await;
+    groups::add_member(&db, &f.who, emea, cleo, &[Role::Learner]).await.unwrap();
+    groups::set_visibility(&db, &f.who, emea, false).await.unwrap();
+    assert!(memberships_of(&db, cleo).await.contains(&(sales, "learner".into(), Some(emea))));
+    // New learners of the now private group stay there.
+    let dan = user(&db, "dan@acme.example").await;
+    groups::add_member(&db, &f.who, emea, dan, &[Role::Learner]).await.unwrap();
+    assert_eq!(memberships_of(&db, dan).await, vec![(emea, "learner".into(), None)]);
+}
+
+async fn r52_moves_refuse_cycles_and_moving_the_platform_group(db: TestDb) {
+    let f = fixture(&db).await;
+    let a = groups::create_subgroup(&db, &f.who, f.root, "A", false).await.unwrap();
+    let b = groups::create_subgroup(&db, &f.who, a, "B", true).await.unwrap();
+    let c = groups::create_subgroup(&db, &f.who, b, "C", true).await.unwrap();
+    let d = groups::create_subgroup(&db, &f.who, f.root, "D", false).await.unwrap();
+    assert_eq!(field_msg(groups::move_group(&db, &f.who, a, c).await, "new_parent"), Msg::MoveUnderItself);
+    assert_eq!(field_msg(groups::move_group(&db, &f.who, a, a).await, "new_parent"), Msg::MoveUnderItself);
+    assert_eq!(field_msg(groups::move_group(&db, &f.who, f.root, d).await, "new_parent"), Msg::PlatformGroupStaysRoot);
+    groups::move_group(&db, &f.who, b, d).await.unwrap();
+    let tree = directory::group_tree(&db).await.unwrap();
+    assert_eq!(tree.path_to(c), vec![f.root, d, b, c], "the subtree moves along");
+    // A sibling with the same name under the new parent blocks the move.
+    groups::create_subgroup(&db, &f.who, a, "B", true).await.unwrap();
+    assert_eq!(field_msg(groups::move_group(&db, &f.who, b, a).await, "new_parent"), Msg::GroupNameTaken);
+    let version: i64 = sqlx::query_scalar("SELECT tree_version FROM platform").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(version, 6, "every change of the tree bumped the version, refusals did not");
+}
+
+async fn the_platform_group_stays_private(db: TestDb) {
+    let f = fixture(&db).await;
+    assert_eq!(field_msg(groups::set_visibility(&db, &f.who, f.root, true).await, "visibility"), Msg::PlatformGroupStaysPrivate);
+}
+
+async fn two_admins_adding_the_same_membership_at_once_make_one(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
+    for round in 0..25 {
+        let u = user(&db, &format!("race{round}@acme.example")).await;
+        let (first, second) = tokio::join!(
+            groups::add_member(&db, &f.who, emea, u, &[Role::Learner, Role::Coach]),
+            groups::add_member(&db, &f.who, emea, u, &[Role::Learner, Role::Coach])
+        );
+        assert!(first.is_ok() && second.is_ok(), "round {round}: {first:?} {second:?}");
+        assert_eq!(memberships_of(&db, u).await.len(), 3, "round {round}: learner + coach in EMEA, learner in Sales");
+        let (first, second) = tokio::join!(
+            groups::remove_membership(&db, &f.who, emea, u, Role::Coach),
+            groups::remove_membership(&db, &f.who, emea, u, Role::Coach)
+        );
+        assert!(first.is_ok() && second.is_ok(), "round {round}: {first:?} {second:?}");
+    }
+}
+
+async fn every_change_is_in_the_audit_log(db: TestDb) {
+    let f = fixture(&db).await;
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", true).await.unwrap();
+    groups::rename(&db, &f.who, sales, "Sales EMEA").await.unwrap();
+    groups::set_visibility(&db, &f.who, sales, false).await.unwrap();
+    let eve = user(&db, "eve@acme.example").await;
+    groups::add_member(&db, &f.who, sales, eve, &[Role::Learner]).await.unwrap();
+    groups::remove_membership(&db, &f.who, sales, eve, Role::Learner).await.unwrap();
+    let log: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT action, actor_id, ip FROM audit_log WHERE action <> 'platform_initialised' ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["group_created", "group_renamed", "group_visibility_changed", "membership_added", "membership_removed"]);
+    assert!(log.iter().all(|(_, actor, ip)| *actor == f.who.actor && ip.as_deref() == Some("192.0.2.1")));
+}
+
+async fn unknown_users_and_groups_get_clear_messages(db: TestDb) {
+    let f = fixture(&db).await;
+    assert_eq!(field_msg(groups::find_user(&db, "nobody@acme.example").await, "login"), Msg::NoSuchUser);
+    assert_eq!(field_msg(groups::find_user(&db, "not an email@").await, "login"), Msg::NoSuchUser);
+    assert_eq!(groups::find_user(&db, "OWNER@acme.example").await.ok(), f.who.actor);
+    assert!(matches!(groups::create_subgroup(&db, &f.who, 999_999, "X", false).await, Err(AppError::NotFound)));
+    assert!(matches!(groups::rename(&db, &f.who, 999_999, "X").await, Err(AppError::NotFound)));
+    assert!(matches!(groups::move_group(&db, &f.who, 999_999, f.root).await, Err(AppError::NotFound)));
+}
