@@ -204,13 +204,13 @@ async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: Test
 async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
     seed::demo(&db, &hasher()).await.unwrap();
     let first = directory::list_users(&db, "", 1).await.unwrap();
-    assert_eq!((first.total, first.pages, first.rows.len()), (31, 2, 25));
+    assert_eq!((first.total, first.pages, first.rows.len()), (37, 2, 25));
     let names: Vec<String> = first.rows.iter().map(|u| u.last_name.to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by last name");
     let second = directory::list_users(&db, "", 2).await.unwrap();
-    assert_eq!(second.rows.len(), 6);
+    assert_eq!(second.rows.len(), 12);
     assert!(second.rows.iter().all(|u| !first.rows.iter().any(|f| f.id == u.id)), "no row on two pages");
     let beyond = directory::list_users(&db, "", 99).await.unwrap();
     assert_eq!(beyond.page, 2, "a page past the end shows the last one");

@@ -18,7 +18,7 @@ export function watchConsole(page: Page): string[] {
 }
 
 export async function logIn(page: Page, login: string, password: string) {
-  await page.goto('/');
+  await page.goto('/login');
   await expect(page).toHaveURL(/\/login$/);
   await page.getByLabel('Email or username').fill(login);
   await page.getByLabel('Password').fill(password);

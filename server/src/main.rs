@@ -116,8 +116,11 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
 async fn demo_credentials(db: &Db, hasher: &PasswordHasher, args: &ServeArgs, database_url: &str) -> Result<String, String> {
     let file = data_dir(database_url).join("demo-credentials.txt");
     if !seed::is_initialised(db).await.map_err(|e| e.to_string())? {
-        let credentials = seed::demo(db, hasher).await.map_err(|e| e.to_string())?;
-        let text = format!("login:    {}\npassword: {}\n", credentials.login, credentials.password);
+        let demo = seed::demo(db, hasher).await.map_err(|e| e.to_string())?;
+        let mut text = format!("login:    {}\npassword: {}\n\nEvery demo user has the same password:\n", demo.owner.login, demo.owner.password);
+        for (login, what) in &demo.people {
+            text.push_str(&format!("  {login:<34} {what}\n"));
+        }
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }

@@ -20,19 +20,19 @@ use server::middleware::PUBLIC_SERVER_FNS;
 struct Harness {
     router: Router,
     password: String,
-    _db: TestDb,
+    db: TestDb,
 }
 
 async fn harness() -> Harness {
     let db = testing::sqlite().await;
     let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
-    harness_on(db, credentials.password)
+    harness_on(db, credentials.owner.password)
 }
 
 fn harness_on(db: TestDb, password: String) -> Harness {
     let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default(), trees: Default::default() };
-    Harness { router: server::router::app(state), password, _db: db }
+    Harness { router: server::router::app(state), password, db }
 }
 
 impl Harness {
@@ -42,7 +42,12 @@ impl Harness {
 
     /// Logs the demo owner in; returns the `name=value` of the session cookie.
     async fn log_in(&self) -> String {
-        let response = self.send(post("/api/login", &format!("login=owner%40northwind.example&password={}", self.password))).await;
+        self.log_in_as("owner@northwind.example").await
+    }
+
+    /// Logs a demo user in (they all share the owner's password).
+    async fn log_in_as(&self, email: &str) -> String {
+        let response = self.send(post("/api/login", &format!("login={}&password={}", email.replace('@', "%40"), self.password))).await;
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = response.headers().get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap().to_string();
         cookie.split(';').next().unwrap().to_string()
@@ -203,4 +208,48 @@ async fn r44_pages_speak_the_platforms_language_before_login_and_the_users_after
 
 async fn body_text(response: Response<Body>) -> String {
     String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_nothing_changes() {
+    let h = harness().await;
+    let cookie = h.log_in_as("learner@northwind.example").await;
+    let id = |name: &'static str| {
+        let pool = h.db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT id FROM groups WHERE name = $1").bind(name).fetch_one(&pool).await.unwrap() }
+    };
+    let (paris, emea, engineering) = (id("Paris office").await, id("Sales EMEA").await, id("Engineering").await);
+    let learner: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@northwind.example'").fetch_one(&h.db.pool).await.unwrap();
+    let snapshot = || {
+        let pool = h.db.pool.clone();
+        async move {
+            let groups: Vec<(i64, Option<i64>, String, String)> =
+                sqlx::query_as("SELECT id, parent_id, name, visibility FROM groups ORDER BY id").fetch_all(&pool).await.unwrap();
+            let memberships: Vec<(i64, i64, String)> =
+                sqlx::query_as("SELECT user_id, group_id, role FROM memberships ORDER BY user_id, group_id, role").fetch_all(&pool).await.unwrap();
+            (groups, memberships)
+        }
+    };
+    let before = snapshot().await;
+    let calls = [
+        ("/api/groups/create", format!("parent={paris}&name=Hackers")),
+        ("/api/groups/rename", format!("group={paris}&name=Hacked")),
+        ("/api/groups/visibility", format!("group={paris}&public=false")),
+        ("/api/groups/move", format!("group={paris}&new_parent={engineering}")),
+        ("/api/groups/add_member", format!("group={emea}&login=learner%40northwind.example&roles[0]=admin")),
+        ("/api/groups/remove_membership", format!("group={paris}&user={learner}&role=learner")),
+    ];
+    for (path, body) in calls {
+        let response = h.send(with_cookie(post(path, &body), &cookie)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(app_error(response).await, AppError::NotAllowed, "{path}");
+    }
+    assert_eq!(snapshot().await, before, "nothing changed");
+
+    // The same calls by the admin of Sales go through (the refusals above were about rights).
+    let admin = h.log_in_as("sales.admin@northwind.example").await;
+    let response = h.send(with_cookie(post("/api/groups/create", &format!("parent={paris}&name=Lyon")), &admin)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = h.send(with_cookie(post("/api/groups/move", &format!("group={paris}&new_parent={engineering}")), &admin)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "R52: Engineering is not theirs, so the move would take Paris out of their hands");
 }

@@ -78,7 +78,8 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
         .await
         .map_err(AppError::from)?;
     let root = insert_group(&mut tx, None, name, false).await?;
-    add_membership(&mut tx, owner, root, Role::Admin, None).await?;
+    let tree = super::directory::group_tree_in(&mut tx).await?;
+    super::groups::insert_memberships(&mut tx, &tree, owner, root, &[Role::Admin]).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id) VALUES ($1, NULL, 'platform_initialised', 'user', $2)")
         .bind(now)
         .bind(owner)
@@ -107,23 +108,26 @@ pub async fn insert_group(tx: &mut Tx, parent: Option<i64>, name: &str, is_publi
     .await?)
 }
 
-async fn add_membership(tx: &mut Tx, user: i64, group: i64, role: Role, propagated_from: Option<i64>) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO memberships (user_id, group_id, role, propagated_from, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-    )
-        .bind(user)
-        .bind(group)
-        .bind(role.as_str())
-        .bind(propagated_from)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// The demo platform, and who to log in as.
+pub struct Demo {
+    pub owner: Credentials,
+    /// One person per role, who share the owner's password: (login, what they are).
+    pub people: Vec<(String, String)>,
 }
 
-/// The demo platform of the Quick start, created only into an empty database: a group tree
-/// mixing public and private groups, and people to list. Returns the owner's credentials.
-pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Credentials, InitError> {
+/// Demo people, one per role: (email, first name, last name, group, role, description).
+const ROLE_PEOPLE: &[(&str, &str, &str, &str, Role, &str)] = &[
+    ("admin@northwind.example", "Paula", "Platform", "Northwind Academy", Role::Admin, "platform administrator"),
+    ("sales.admin@northwind.example", "Greta", "Groupadmin", "Sales", Role::Admin, "admin of Sales"),
+    ("emea.useradmin@northwind.example", "Ulysse", "Useradmin", "Sales EMEA", Role::UserAdmin, "user admin of Sales EMEA"),
+    ("emea.coach@northwind.example", "Colin", "Coach", "Sales EMEA", Role::Coach, "coach of Sales EMEA"),
+    ("author@northwind.example", "Aurora", "Author", "Engineering", Role::Author, "author in Engineering"),
+    ("learner@northwind.example", "Leo", "Learner", "Paris office", Role::Learner, "learner in Paris office"),
+];
+
+/// The demo platform of the Quick start, created only into an empty database: a group tree four
+/// levels deep mixing public and private groups, one person per role, and people to list.
+pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
     let owner = init(
         db,
         hasher,
@@ -160,6 +164,26 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Credentials, InitE
     let tree = super::directory::group_tree_in(&mut tx).await?;
     let groups = [paris, emea, engineering, onboarding];
     let now = now_ms();
+    let mut people = Vec::new();
+    for &(email, first, last, group_name, role, what) in ROLE_PEOPLE {
+        let hash = hasher.hash(&owner.password).await?;
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, email_key, first_name, last_name, status, password_hash, created_at, activated_at)
+             VALUES ($1, $2, $3, $4, 'active', $5, $6, $6) RETURNING id",
+        )
+        .bind(email)
+        .bind(email.to_lowercase())
+        .bind(first)
+        .bind(last)
+        .bind(hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+        let group = tree.subtree(root).into_iter().find(|g| tree.get(*g).is_some_and(|n| n.name == group_name)).ok_or_else(|| AppError::internal("demo group"))?;
+        super::groups::insert_memberships(&mut tx, &tree, user, group, &[role]).await?;
+        people.push((email.to_string(), what.to_string()));
+    }
     for (i, (first, last)) in PEOPLE.iter().enumerate() {
         let email = format!("{}.{}@northwind.example", ascii_slug(first), ascii_slug(last));
         let user: i64 = sqlx::query_scalar(
@@ -174,14 +198,10 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Credentials, InitE
         .fetch_one(&mut *tx)
         .await
         .map_err(AppError::from)?;
-        let group = groups[i % groups.len()];
-        add_membership(&mut tx, user, group, Role::Learner, None).await?;
-        for above in tree.climb(group) {
-            add_membership(&mut tx, user, above, Role::Learner, Some(group)).await?;
-        }
+        super::groups::insert_memberships(&mut tx, &tree, user, groups[i % groups.len()], &[Role::Learner]).await?;
     }
     tx.commit().await.map_err(AppError::from)?;
-    Ok(owner)
+    Ok(Demo { owner, people })
 }
 
 /// `Léa` → `lea`, `O'Brien` → `obrien`: the local part of a demo address.

@@ -1,0 +1,64 @@
+// Groups and propagation (R10–R13, R52), as a group administrator does them in the browser.
+import { expect, test } from '@playwright/test';
+import { demoOwner, logIn, snap, watchConsole } from './helpers';
+
+test('a group admin creates a subgroup, makes it public, adds a learner, and sees the climb', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'sales.admin@northwind.example', password);
+  const tree = page.getByRole('navigation', { name: 'Group tree' });
+  // Their sidebar: the way down to Sales, and Sales' subtree; not the other branches.
+  await expect(tree.getByRole('link', { name: 'Sales EMEA' })).toBeVisible();
+  await expect(tree.getByRole('link', { name: 'Engineering' })).toHaveCount(0);
+
+  await tree.getByRole('link', { name: 'Sales EMEA' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sales EMEA' })).toBeVisible();
+  await page.getByLabel('Subgroup name').fill('Lyon office');
+  await page.getByRole('button', { name: 'Create subgroup' }).click();
+  const subgroups = page.getByRole('region', { name: 'Subgroups' });
+  await expect(subgroups.getByRole('link', { name: 'Lyon office' })).toBeVisible();
+  await expect(tree.getByRole('link', { name: 'Lyon office' }), 'the sidebar follows').toBeVisible();
+
+  // A duplicate name among siblings is refused at the field.
+  await page.getByLabel('Subgroup name').fill('LYON OFFICE');
+  await page.getByRole('button', { name: 'Create subgroup' }).click();
+  await expect(page.getByText('A group with this name already exists here.')).toBeVisible();
+
+  await subgroups.getByRole('link', { name: 'Lyon office' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Lyon office' })).toBeVisible();
+  await expect(page.locator('.page-header').getByText('Private group')).toBeVisible();
+  await page.getByRole('button', { name: 'Make public' }).click();
+  await expect(page.locator('.page-header').getByText('Public group')).toBeVisible();
+
+  const members = page.getByRole('region', { name: 'Members' });
+  await members.getByLabel('Email or username').fill('chloe.dubois@northwind.example');
+  await members.getByRole('checkbox', { name: 'Learner' }).check();
+  await members.getByRole('button', { name: 'Add to group' }).click();
+  const chloe = members.getByRole('row', { name: /Chloé Dubois/ });
+  await expect(chloe).toContainText('Learner');
+  await expect(chloe).toContainText('direct');
+  await snap(page, '10-group-member-added');
+
+  // R10: she climbed to Sales EMEA and to Sales (the first private group), remembering Lyon.
+  for (const above of ['Sales EMEA', 'Sales']) {
+    await tree.getByRole('link', { name: above, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: above })).toBeVisible();
+    const row = page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Chloé Dubois/ });
+    await expect(row).toContainText('Learner from Lyon office');
+  }
+  await snap(page, '11-propagated-to-sales');
+  expect(errors).toEqual([]);
+});
+
+test('a learner sees their groups but no management controls', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'learner@northwind.example', password);
+  await expect(page.getByRole('button', { name: 'Add' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Dashboard' })).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Paris office' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Paris office' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Create subgroup' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Group settings' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
