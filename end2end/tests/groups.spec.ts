@@ -23,6 +23,9 @@ test('a group admin creates a subgroup, makes it public, adds a learner, and see
   await page.getByLabel('Subgroup name').fill('LYON OFFICE');
   await page.getByRole('button', { name: 'Create subgroup' }).click();
   await expect(page.getByText('A group with this name already exists here.')).toBeVisible();
+  // The refusal's 400 is logged by the browser as a failed resource: expected, forget it.
+  expect(errors).toEqual([expect.stringContaining('400')]);
+  errors.length = 0;
 
   await subgroups.getByRole('link', { name: 'Lyon office' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Lyon office' })).toBeVisible();
@@ -54,7 +57,7 @@ test('a learner sees their groups but no management controls', async ({ page }) 
   const errors = watchConsole(page);
   const { password } = demoOwner();
   await logIn(page, 'learner@northwind.example', password);
-  await expect(page.getByRole('button', { name: 'Add' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add', exact: true })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Dashboard' })).toHaveCount(0);
   await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Paris office' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Paris office' })).toBeVisible();

@@ -39,7 +39,7 @@ test('the demo owner logs in, walks the groups and the users, and logs out', asy
   await snap(page, '04-group');
 
   // + > User from a group page opens the add-users panel for that group.
-  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
   await page.getByRole('link', { name: 'User', exact: true }).click();
   await expect(page).toHaveURL(/\/add-users\?group=\d+$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Invite users' })).toBeVisible();

@@ -135,9 +135,9 @@ fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
             {group.is_platform_group.then(|| view! {
                 <p class="muted">{T::PlatformGroup.in_lang(lang)}" — "{T::PlatformGroupAlwaysPrivate.in_lang(lang)}</p>
             })}
-            <Members group=group.clone() actions />
-            <Subgroups group=group.clone() actions />
-            {settings}
+            {view! { <Members group=group.clone() actions /> }.into_any()}
+            {view! { <Subgroups group=group.clone() actions /> }.into_any()}
+            {settings.map(IntoAny::into_any)}
         </article>
     }
 }
@@ -178,6 +178,7 @@ fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
                                                 view! {
                                                     <li class="role-chip">
                                                         <span>{held.role.label().in_lang(lang)}</span>
+                                                        " "
                                                         {match held.propagated_from {
                                                             Some((from_id, from_name)) => view! {
                                                                 <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<A href=format!("/groups/{from_id}")>{from_name}</A></span>
