@@ -29,6 +29,7 @@ test('a group admin creates a subgroup, makes it public, adds a learner, and see
 
   await subgroups.getByRole('link', { name: 'Lyon office' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Lyon office' })).toBeVisible();
+  await expect(page.getByText('A group with this name already exists here.'), 'no message left from the other group').toHaveCount(0);
   await expect(page.locator('.page-header').getByText('Private group')).toBeVisible();
   await page.getByRole('button', { name: 'Make public' }).click();
   await expect(page.locator('.page-header').getByText('Public group')).toBeVisible();

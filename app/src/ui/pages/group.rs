@@ -56,6 +56,16 @@ impl GroupActions {
         actions
     }
 
+    /// Forgets the outcome of every action (another group is shown now).
+    fn clear(&self) {
+        self.create.value().set(None);
+        self.rename.value().set(None);
+        self.visibility.value().set(None);
+        self.move_group.value().set(None);
+        self.add.value().set(None);
+        self.remove.value().set(None);
+    }
+
     fn version(&self) -> usize {
         self.create.version().get()
             + self.rename.version().get()
@@ -83,6 +93,15 @@ pub fn GroupPage() -> impl IntoView {
             Some(id) => get_group(Some(id)).await,
             None => Err(AppError::NotFound),
         }
+    });
+    // Another group: fresh forms, no message left from the previous one. (Within one group the
+    // page is updated in place, so what is typed survives a refusal.)
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let current = id();
+        if previous.is_some_and(|p| p != current) {
+            actions.clear();
+        }
+        current
     });
     view! { <GroupContent group actions /> }
 }
@@ -272,6 +291,12 @@ fn AddMemberForm(group_id: GroupId, roles: Vec<Role>, actions: GroupActions) -> 
 fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
     let lang = use_lang();
     let error = last_error(actions.create);
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(input)) = (actions.create.value().get(), name_input.get()) {
+            input.set_value("");
+        }
+    });
     let list = if group.subgroups.is_empty() {
         view! { <p class="muted">{T::NoSubgroups.in_lang(lang)}</p> }.into_any()
     } else {
@@ -292,7 +317,7 @@ fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
             <input type="hidden" name="parent" value=group.id />
             <div class="field">
                 <label for="subgroup-name">{T::SubgroupName.in_lang(lang)}</label>
-                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="name-error" />
+                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="name-error" node_ref=name_input />
                 <FieldMessage error field="name" />
             </div>
             <label class="checkbox"><input type="checkbox" name="public" value="on" />{T::MakeItPublic.in_lang(lang)}</label>
