@@ -126,7 +126,30 @@ texts! {
     AddExistingUser => "Add an existing user", "Ajouter un utilisateur existant";
     AddToGroup => "Add to group", "Ajouter au groupe";
     NoMembers => "This group has no members yet.", "Ce groupe n'a pas encore de membres.";
-    Saved => "Saved.", "Enregistré.";
+    Programs => "Programs", "Programmes";
+    NoPrograms => "No program yet.", "Aucun programme pour l'instant.";
+    NewProgram => "New program", "Nouveau programme";
+    ProgramName => "Program name", "Nom du programme";
+    CreateProgram => "Create program", "Créer le programme";
+    NewSession => "New session", "Nouvelle session";
+    SessionName => "Session name", "Nom de la session";
+    SessionGroup => "Group of the session", "Groupe de la session";
+    StartsOn => "Starts on", "Début";
+    EndsOn => "Ends on", "Fin";
+    CreateSession => "Create session", "Créer la session";
+    NoSessions => "No session yet.", "Aucune session pour l'instant.";
+    Session => "Session", "Session";
+    Instructors => "Instructors", "Formateurs";
+    NoInstructors => "No instructor yet.", "Aucun formateur pour l'instant.";
+    AddInstructor => "Add instructor", "Ajouter le formateur";
+    AssignedGroups => "Assigned groups", "Groupes affectés";
+    AssignedGroupsExplained => "Learners of these groups, now and later, are enrolled in the session.", "Les apprenants de ces groupes, actuels et futurs, sont inscrits à la session.";
+    NoAssignedGroups => "Not assigned to any group yet.", "Affectée à aucun groupe pour l'instant.";
+    AssignToGroup => "Assign to group", "Affecter au groupe";
+    Learners => "Learners", "Apprenants";
+    NoLearners => "No learner enrolled yet.", "Aucun apprenant inscrit pour l'instant.";
+    Program => "Program", "Programme";
+    Dates => "Dates", "Dates";
     DashboardSections => "Dashboard sections", "Rubriques du tableau de bord";
     AddUsersSections => "Ways to add users", "Façons d'ajouter des utilisateurs";
 }
@@ -159,6 +182,9 @@ pub enum Msg {
     PlatformGroupStaysRoot,
     MoveUnderItself,
     NoSuchUser,
+    NameTooLong { max: usize },
+    InvalidDate,
+    EndsBeforeStart,
     ChooseARole,
     PageOf { page: u32, pages: u32 },
     UsersCount { count: u64 },
@@ -215,6 +241,12 @@ impl Msg {
             (Msg::PlatformGroupStaysRoot, Fr) => "Le groupe de la plateforme est la racine de l'arborescence : il ne peut pas être déplacé.".into(),
             (Msg::MoveUnderItself, En) => "A group cannot move under itself or one of its subgroups.".into(),
             (Msg::MoveUnderItself, Fr) => "Un groupe ne peut pas être déplacé sous lui-même ni sous un de ses sous-groupes.".into(),
+            (Msg::NameTooLong { max }, En) => format!("A name has at most {max} characters."),
+            (Msg::NameTooLong { max }, Fr) => format!("Un nom compte au plus {max} caractères."),
+            (Msg::InvalidDate, En) => "Enter a date as YYYY-MM-DD.".into(),
+            (Msg::InvalidDate, Fr) => "Saisissez une date au format AAAA-MM-JJ.".into(),
+            (Msg::EndsBeforeStart, En) => "The end date comes before the start date.".into(),
+            (Msg::EndsBeforeStart, Fr) => "La date de fin précède la date de début.".into(),
             (Msg::NoSuchUser, En) => "No user has this email or username.".into(),
             (Msg::NoSuchUser, Fr) => "Aucun utilisateur n'a cet e-mail ou ce nom d'utilisateur.".into(),
             (Msg::ChooseARole, En) => "Choose at least one role.".into(),

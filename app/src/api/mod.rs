@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod directory;
 pub mod groups;
+pub mod programs;

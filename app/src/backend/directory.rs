@@ -106,26 +106,33 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
 
 /// How many members a group page lists.
 pub const MEMBERS_SHOWN: i64 = 200;
-/// How many destinations the move form offers.
-const MOVE_TARGETS_SHOWN: usize = 500;
+/// How many groups a choice of groups (move under, assign to) offers.
+const GROUP_CHOICES_SHOWN: usize = 500;
 
 /// The groups `group` may move under: managed by the person, outside its subtree, not its
-/// current parent; labelled with their path, in path order.
+/// current parent.
 fn move_targets(principal: &Principal, group: GroupId) -> Vec<(GroupId, String)> {
     let tree = &principal.tree;
     let moving: BTreeSet<GroupId> = tree.subtree(group).into_iter().collect();
-    let mut targets: Vec<(GroupId, String)> = principal
+    groups_where(principal, |g| if moving.contains(&g) || tree.parent(group) == Some(g) { None } else { Some(Action::ManageGroup(g)) })
+}
+
+/// The groups (in the person's sight) for which the policy allows `action(group)`, labelled
+/// with their path and sorted by it; `None` from `action` leaves a group out.
+pub fn groups_where<'a>(principal: &Principal, action: impl Fn(GroupId) -> Option<Action<'a>>) -> Vec<(GroupId, String)> {
+    let tree = &principal.tree;
+    let mut groups: Vec<(GroupId, String)> = principal
         .overseen_groups()
         .into_iter()
         .flat_map(|g| tree.subtree(g))
-        .filter(|g| !moving.contains(g) && tree.parent(group) != Some(*g) && principal.may(&Action::ManageGroup(*g)))
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .take(MOVE_TARGETS_SHOWN)
+        .filter(|&g| action(g).is_some_and(|a| principal.may(&a)))
+        .take(GROUP_CHOICES_SHOWN)
         .map(|g| (g, tree.path_to(g).iter().filter_map(|p| tree.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")))
         .collect();
-    targets.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
-    targets
+    groups.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    groups
 }
 
 /// One page of users, in name order, optionally filtered by a search on name, email or username.

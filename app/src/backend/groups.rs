@@ -166,7 +166,8 @@ pub async fn add_member(db: &Db, who: &Who, group: GroupId, user: i64, roles: &[
 /// The memberships of R10–R13, inside the caller's transaction.
 pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group: GroupId, roles: &[Role]) -> Result<(), AppError> {
     let now = now_ms();
-    for m in tree.memberships_for(group, roles) {
+    let memberships = tree.memberships_for(group, roles);
+    for m in &memberships {
         let on_conflict = if m.propagated_from.is_none() { "DO UPDATE SET propagated_from = NULL" } else { "DO NOTHING" };
         sqlx::query(&format!(
             "INSERT INTO memberships (user_id, group_id, role, propagated_from, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -180,7 +181,9 @@ pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group:
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    // R31: a new learner of a group is enrolled in the sessions assigned to it.
+    let learner_of: Vec<GroupId> = memberships.iter().filter(|m| m.role == Role::Learner).map(|m| m.group).collect();
+    super::programs::enroll_learner(tx, user, &learner_of).await
 }
 
 /// Removes one role of one user in one group. Learners propagated from it stay (R11).

@@ -7,6 +7,7 @@ pub mod db;
 pub mod directory;
 pub mod groups;
 pub mod principal;
+pub mod programs;
 pub mod rate_limit;
 pub mod seed;
 pub mod tree_cache;

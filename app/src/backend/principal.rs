@@ -122,6 +122,11 @@ impl Principal {
         self.memberships.iter().filter(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin | Role::Coach)).map(|(g, _)| *g).collect()
     }
 
+    /// Whether this person may create programs and sessions somewhere (R53).
+    pub fn may_manage_sessions_somewhere(&self) -> bool {
+        self.is_platform_admin() || self.memberships.iter().any(|(_, r)| matches!(r, Role::Admin | Role::Coach))
+    }
+
     /// Whether this person may add users somewhere (shows + > User and Dashboard > USERS).
     pub fn may_add_users_somewhere(&self) -> bool {
         self.is_platform_admin() || self.memberships.iter().any(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin))

@@ -200,6 +200,40 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
         .map_err(AppError::from)?;
         super::groups::insert_memberships(&mut tx, &tree, user, groups[i % groups.len()], &[Role::Learner]).await?;
     }
+    // A program with two sessions, assigned to groups (R31 enrolls their learners).
+    let program: i64 = sqlx::query_scalar("INSERT INTO programs (name, created_at) VALUES ('Sales onboarding 2026', $1) RETURNING id")
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+    let sessions = [("Spring cohort", emea, "2026-03-02", "2026-04-24", paris), ("Autumn cohort", sales, "2026-09-07", "2026-10-30", emea)];
+    for (name, group, starts_on, ends_on, assigned) in sessions {
+        let session: i64 = sqlx::query_scalar(
+            "INSERT INTO program_sessions (program_id, group_id, name, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(program)
+        .bind(group)
+        .bind(name)
+        .bind(starts_on)
+        .bind(ends_on)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
+        sqlx::query("INSERT INTO session_instructors (session_id, user_id) SELECT $1, id FROM users WHERE email = 'emea.coach@northwind.example'")
+            .bind(session)
+            .execute(&mut *tx)
+            .await
+            .map_err(AppError::from)?;
+        sqlx::query("INSERT INTO session_groups (session_id, group_id) VALUES ($1, $2)").bind(session).bind(assigned).execute(&mut *tx).await.map_err(AppError::from)?;
+        sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) SELECT $1, user_id, $3 FROM memberships WHERE group_id = $2 AND role = 'learner'")
+            .bind(session)
+            .bind(assigned)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(AppError::from)?;
+    }
     tx.commit().await.map_err(AppError::from)?;
     Ok(Demo { owner, people })
 }

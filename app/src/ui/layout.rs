@@ -67,6 +67,7 @@ fn TopBar(data: ShellData) -> impl IntoView {
                 <Show when=move || data.may_manage_users>
                     <A href="/dashboard/users" attr:class="topnav-link">{T::Dashboard.in_lang(lang)}</A>
                 </Show>
+                <A href="/programs" attr:class="topnav-link">{T::Programs.in_lang(lang)}</A>
             </nav>
             <div class="topbar-actions">
                 <Show when=move || data.may_manage_users>
@@ -104,10 +105,7 @@ fn TopBar(data: ShellData) -> impl IntoView {
 #[component]
 fn Sidebar(data: ShellData) -> impl IntoView {
     let lang = use_lang();
-    let current_group = current_group_id();
     let platform_group = data.platform_group_id;
-    let location = use_location();
-    let is_home = move || location.pathname.with(|p| p == "/");
     view! {
         <nav class="sidebar" aria-label=T::GroupTree.in_lang(lang)>
             <h2 class="sidebar-title">{T::Groups.in_lang(lang)}</h2>
@@ -116,14 +114,11 @@ fn Sidebar(data: ShellData) -> impl IntoView {
                     .tree
                     .into_iter()
                     .map(|item| {
-                        let id = item.id;
-                        let href = if id == platform_group { "/".to_string() } else { format!("/groups/{id}") };
-                        let is_current = move || current_group.get() == Some(id) || (id == platform_group && is_home());
+                        let href = if item.id == platform_group { "/".to_string() } else { format!("/groups/{}", item.id) };
+                        // <A exact> marks the link of the page shown with aria-current="page".
                         view! {
                             <li class="tree-item" data-depth=item.depth.min(12)>
-                                <a href=href aria-current=move || is_current().then_some("page") class:private=!item.is_public>
-                                    {item.name}
-                                </a>
+                                <A href=href exact=true>{item.name}</A>
                             </li>
                         }
                     })

@@ -57,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
                     <Route path=path!("/dashboard/users") view=pages::UsersPage />
                     <Route path=path!("/add-users") view=pages::AddUsersPage />
+                    <Route path=path!("/programs") view=pages::ProgramsPage />
+                    <Route path=path!("/sessions/:id") view=pages::SessionPage />
                 </ParentRoute>
             </Routes>
         </Router>

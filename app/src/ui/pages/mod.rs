@@ -5,6 +5,8 @@ mod change_password;
 mod group;
 mod login;
 mod not_found;
+pub mod programs;
+mod session;
 mod users;
 
 pub use add_users::AddUsersPage;
@@ -12,4 +14,6 @@ pub use change_password::ChangePasswordPage;
 pub use group::{GroupPage, HomePage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use programs::ProgramsPage;
+pub use session::SessionPage;
 pub use users::UsersPage;

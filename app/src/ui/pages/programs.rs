@@ -1,0 +1,151 @@
+//! Programs and their sessions: the list, and the forms to create them (R53).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::programs::{list_programs, CreateProgram, CreateSession, ProgramRow, ProgramsPage as ProgramsData};
+use crate::error::AppError;
+use crate::i18n::T;
+use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn ProgramsPage() -> impl IntoView {
+    let lang = use_lang();
+    let create_program = ServerAction::<CreateProgram>::new();
+    let create_session = ServerAction::<CreateSession>::new();
+    let data = Resource::new(move || (create_program.version().get(), create_session.version().get()), |_| list_programs());
+    // Which program's new-session form was sent last (kept here: the list below is rebuilt).
+    let sent_for = RwSignal::new(None);
+    view! {
+        <Title text=T::Programs.in_lang(lang) />
+        <header class="page-header"><h1>{T::Programs.in_lang(lang)}</h1></header>
+        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <ProgramList data create_program create_session sent_for /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProgramList(
+    data: ProgramsData,
+    create_program: ServerAction<CreateProgram>,
+    create_session: ServerAction<CreateSession>,
+    sent_for: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let program_error = Signal::derive(move || create_program.value().get().and_then(Result::err));
+    let programs = if data.programs.is_empty() {
+        view! { <p class="notice">{T::NoPrograms.in_lang(lang)}</p> }.into_any()
+    } else {
+        data.programs
+            .into_iter()
+            .map(|program| view! { <ProgramCard program may_create=data.may_create groups=data.session_groups.clone() create_session sent_for /> })
+            .collect_view()
+            .into_any()
+    };
+    let new_program = data.may_create.then(|| view! {
+        <section class="card" aria-labelledby="new-program-title">
+            <h2 id="new-program-title">{T::NewProgram.in_lang(lang)}</h2>
+            <ActionForm action=create_program attr:class="form">
+                <div class="field">
+                    <label for="program-name">{T::ProgramName.in_lang(lang)}</label>
+                    <div class="input-row">
+                        <input id="program-name" name="name" type="text" maxlength="120" autocomplete="off" aria-describedby="name-error" />
+                        <button type="submit" class="button button-primary" disabled=move || create_program.pending().get()>{T::CreateProgram.in_lang(lang)}</button>
+                    </div>
+                    <FieldMessage error=program_error field="name" />
+                </div>
+            </ActionForm>
+        </section>
+    });
+    view! { {programs} {new_program} }
+}
+
+#[component]
+fn ProgramCard(
+    program: ProgramRow,
+    may_create: bool,
+    groups: Vec<(i64, String)>,
+    create_session: ServerAction<CreateSession>,
+    /// The program whose new-session form was sent last: its messages show there only.
+    sent_for: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let title_id = format!("program-{}", program.id);
+    let labelled_by = title_id.clone();
+    // Errors of the new-session form belong to the program it was sent for.
+    let program_id = program.id;
+    let error = Signal::derive(move || if sent_for.get() == Some(program_id) { create_session.value().get().and_then(Result::err) } else { None });
+    let field = move |name: &'static str| format!("{name}-{program_id}");
+    view! {
+        <section class="card" aria-labelledby=labelled_by>
+            <h2 id=title_id>{program.name.clone()}</h2>
+            {if program.sessions.is_empty() {
+                view! { <p class="muted">{T::NoSessions.in_lang(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {program.sessions.into_iter().map(|s| view! {
+                            <li>
+                                <A href=format!("/sessions/{}", s.id)>{s.name}</A>
+                                <span class="muted small">{s.group_name}</span>
+                                <span class="muted small">{dates(s.starts_on, s.ends_on)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {may_create.then(|| view! {
+                <ActionForm action=create_session attr:class="form inline-form">
+                    <h3>{T::NewSession.in_lang(lang)}</h3>
+                    <input type="hidden" name="program" value=program_id />
+                    <div class="field">
+                        <label for=field("session-name")>{T::SessionName.in_lang(lang)}</label>
+                        <input id=field("session-name") name="name" type="text" maxlength="120" autocomplete="off" />
+                        <FieldMessage error field="name" />
+                    </div>
+                    <div class="field">
+                        <label for=field("session-group")>{T::SessionGroup.in_lang(lang)}</label>
+                        <select id=field("session-group") name="group">
+                            {groups.into_iter().map(|(id, path)| view! { <option value=id>{path}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="input-row">
+                        <div class="field">
+                            <label for=field("starts-on")>{T::StartsOn.in_lang(lang)}</label>
+                            <input id=field("starts-on") name="starts_on" type="date" />
+                            <FieldMessage error field="starts_on" />
+                        </div>
+                        <div class="field">
+                            <label for=field("ends-on")>{T::EndsOn.in_lang(lang)}</label>
+                            <input id=field("ends-on") name="ends_on" type="date" />
+                            <FieldMessage error field="ends_on" />
+                        </div>
+                    </div>
+                    {move || error.get().filter(|e: &AppError| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+                    <div>
+                        <button type="submit" class="button button-primary" disabled=move || create_session.pending().get()
+                            on:click=move |_| sent_for.set(Some(program_id))>{T::CreateSession.in_lang(lang)}</button>
+                    </div>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// `2026-01-05 → 2026-03-31`, or what of it is known.
+pub fn dates(starts_on: Option<String>, ends_on: Option<String>) -> String {
+    match (starts_on, ends_on) {
+        (Some(s), Some(e)) => format!("{s} → {e}"),
+        (Some(s), None) => format!("{s} →"),
+        (None, Some(e)) => format!("→ {e}"),
+        (None, None) => String::new(),
+    }
+}

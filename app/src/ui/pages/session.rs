@@ -1,0 +1,127 @@
+//! A program session: its group, dates, instructors, the groups it is assigned to (R31) and its
+//! enrolled learners (R30).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::programs::{get_session, AddInstructor, AssignSessionGroup, PersonRow, SessionView};
+use crate::error::AppError;
+use crate::i18n::T;
+use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::pages::programs::dates;
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn SessionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let add_instructor = ServerAction::<AddInstructor>::new();
+    let assign = ServerAction::<AssignSessionGroup>::new();
+    let session = Resource::new(move || (id(), add_instructor.version().get(), assign.version().get()), |(id, _, _)| async move {
+        match id {
+            Some(id) => get_session(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(session) => view! { <SessionDetails session add_instructor assign /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn people(list: Vec<PersonRow>, empty: T) -> AnyView {
+    let lang = use_lang();
+    if list.is_empty() {
+        return view! { <p class="muted">{empty.in_lang(lang)}</p> }.into_any();
+    }
+    view! {
+        <ul class="link-list">
+            {list.into_iter().map(|p| view! { <li>{p.name}<span class="muted small">{p.login}</span></li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstructor>, assign: ServerAction<AssignSessionGroup>) -> impl IntoView {
+    let lang = use_lang();
+    let instructor_error = Signal::derive(move || add_instructor.value().get().and_then(Result::err));
+    let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
+    let id = session.id;
+    let manage_instructors = session.may_manage.then(|| view! {
+        <ActionForm action=add_instructor attr:class="form inline-form">
+            <input type="hidden" name="session" value=id />
+            <div class="field">
+                <label for="instructor-login">{T::EmailOrUsername.in_lang(lang)}</label>
+                <div class="input-row">
+                    <input id="instructor-login" name="login" type="text" autocomplete="off" aria-describedby="login-error" />
+                    <button type="submit" class="button" disabled=move || add_instructor.pending().get()>{T::AddInstructor.in_lang(lang)}</button>
+                </div>
+                <FieldMessage error=instructor_error field="login" />
+            </div>
+            {move || instructor_error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+        </ActionForm>
+    });
+    let assign_form = session.may_manage.then(|| view! {
+        <ActionForm action=assign attr:class="form inline-form">
+            <input type="hidden" name="session" value=id />
+            <div class="field">
+                <label for="assign-group">{T::AssignToGroup.in_lang(lang)}</label>
+                <div class="input-row">
+                    <select id="assign-group" name="group">
+                        {session.assignable_groups.clone().into_iter().map(|(id, path)| view! { <option value=id>{path}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button" disabled=move || assign.pending().get()>{T::AssignToGroup.in_lang(lang)}</button>
+                </div>
+            </div>
+            {move || assign_error.get().map(|error| view! { <ErrorNotice error /> })}
+        </ActionForm>
+    });
+    let assigned = if session.assigned_groups.is_empty() {
+        view! { <p class="muted">{T::NoAssignedGroups.in_lang(lang)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="link-list">
+                {session.assigned_groups.clone().into_iter().map(|(id, name)| view! { <li><A href=format!("/groups/{id}")>{name}</A></li> }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    let learners = session.learners.clone().map(|list| people(list, T::NoLearners));
+    view! {
+        <Title text=session.name.clone() />
+        <nav class="breadcrumb" aria-label=T::Breadcrumb.in_lang(lang)>
+            <ol><li><A href="/programs">{T::Programs.in_lang(lang)}</A></li><li>{session.program_name.clone()}</li></ol>
+        </nav>
+        <header class="page-header">
+            <h1>{session.name.clone()}</h1>
+        </header>
+        <dl class="facts">
+            <dt>{T::Program.in_lang(lang)}</dt><dd>{session.program_name.clone()}</dd>
+            <dt>{T::SessionGroup.in_lang(lang)}</dt><dd><A href=format!("/groups/{}", session.group.0)>{session.group.1.clone()}</A></dd>
+            <dt>{T::Dates.in_lang(lang)}</dt><dd>{dates(session.starts_on.clone(), session.ends_on.clone())}</dd>
+        </dl>
+        <section class="card" aria-labelledby="learners-title">
+            <h2 id="learners-title">{T::Learners.in_lang(lang)}" · "{session.learner_count}</h2>
+            {learners}
+        </section>
+        <section class="card" aria-labelledby="instructors-title">
+            <h2 id="instructors-title">{T::Instructors.in_lang(lang)}</h2>
+            {people(session.instructors.clone(), T::NoInstructors)}
+            {manage_instructors}
+        </section>
+        <section class="card" aria-labelledby="assigned-title">
+            <h2 id="assigned-title">{T::AssignedGroups.in_lang(lang)}</h2>
+            <p class="muted">{T::AssignedGroupsExplained.in_lang(lang)}</p>
+            {assigned}
+            {assign_form}
+        </section>
+    }
+}

@@ -1,0 +1,123 @@
+//! Service tests of programs, sessions and enrollment (R30, R31), on SQLite and PostgreSQL.
+
+use app::backend::audit::Who;
+use app::backend::programs::{self, NewSession};
+use app::backend::testing::{hasher, TestDb};
+use app::backend::tree_cache::TreeCache;
+use app::backend::{auth, directory, groups, seed, Principal};
+use app::domain::role::Role;
+use app::error::AppError;
+use app::i18n::Msg;
+
+app::on_both_databases!(
+    r31_assigning_a_session_enrolls_the_groups_learners_now_and_later,
+    sessions_refuse_bad_names_and_dates,
+    r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only,
+);
+
+async fn setup(db: &TestDb) -> (Who, i64, i64, i64) {
+    seed::init(
+        db,
+        &hasher(),
+        seed::NewPlatform { name: "Acme", language: app::i18n::Lang::En, owner_email: "owner@acme.example", owner_first_name: "O", owner_last_name: "W" },
+    )
+    .await
+    .unwrap();
+    let root = directory::group_tree(db).await.unwrap().root().unwrap();
+    let who = Who { actor: sqlx::query_scalar("SELECT id FROM users").fetch_one(&db.pool).await.unwrap(), ip: None };
+    let sales = groups::create_subgroup(db, &who, root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
+    let program = programs::create_program(db, &who, "Onboarding").await.unwrap();
+    (who, sales, emea, program)
+}
+
+async fn user(db: &TestDb, email: &str) -> i64 {
+    sqlx::query_scalar("INSERT INTO users (email, email_key, first_name, last_name, status, created_at) VALUES ($1, $1, 'F', 'L', 'active', 0) RETURNING id")
+        .bind(email)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+async fn enrolled(db: &TestDb, session: i64) -> Vec<i64> {
+    sqlx::query_scalar("SELECT user_id FROM enrollments WHERE session_id = $1 ORDER BY user_id").bind(session).fetch_all(&db.pool).await.unwrap()
+}
+
+fn new_session<'a>(program: i64, group: i64, name: &'a str, starts_on: &'a str, ends_on: &'a str) -> NewSession<'a> {
+    NewSession { program, group, name, starts_on, ends_on }
+}
+
+async fn r31_assigning_a_session_enrolls_the_groups_learners_now_and_later(db: TestDb) {
+    let (who, sales, emea, program) = setup(&db).await;
+    let session = programs::create_session(&db, &who, new_session(program, sales, "Spring", "2026-03-02", "2026-04-24")).await.unwrap();
+    let early = user(&db, "early@acme.example").await;
+    groups::add_member(&db, &who, sales, early, &[Role::Learner]).await.unwrap();
+    let coach = user(&db, "coach@acme.example").await;
+    groups::add_member(&db, &who, sales, coach, &[Role::Coach]).await.unwrap();
+    assert!(enrolled(&db, session).await.is_empty(), "not assigned yet");
+    programs::assign_group(&db, &who, session, sales).await.unwrap();
+    assert_eq!(enrolled(&db, session).await, vec![early], "learners now; not the coach");
+    // A later learner of EMEA climbs to Sales (R10) and is enrolled by that (R31).
+    let later = user(&db, "later@acme.example").await;
+    groups::add_member(&db, &who, emea, later, &[Role::Learner]).await.unwrap();
+    assert_eq!(enrolled(&db, session).await, vec![early, later]);
+    // Assigning twice changes nothing.
+    programs::assign_group(&db, &who, session, sales).await.unwrap();
+    assert_eq!(enrolled(&db, session).await, vec![early, later]);
+}
+
+async fn sessions_refuse_bad_names_and_dates(db: TestDb) {
+    let (who, sales, _, program) = setup(&db).await;
+    let refused = |r: Result<i64, AppError>, field: &str| match r {
+        Err(e) => e.for_field(field).cloned(),
+        Ok(_) => None,
+    };
+    assert_eq!(refused(programs::create_session(&db, &who, new_session(program, sales, " ", "", "")).await, "name"), Some(Msg::Required));
+    assert_eq!(refused(programs::create_session(&db, &who, new_session(program, sales, "S", "2026-02-30", "")).await, "starts_on"), Some(Msg::InvalidDate));
+    assert_eq!(
+        refused(programs::create_session(&db, &who, new_session(program, sales, "S", "2026-05-01", "2026-04-01")).await, "ends_on"),
+        Some(Msg::EndsBeforeStart)
+    );
+    assert!(matches!(programs::create_session(&db, &who, new_session(999, sales, "S", "", "")).await, Err(AppError::NotFound)));
+    assert_eq!(refused(programs::create_program(&db, &who, "").await, "name"), Some(Msg::Required));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM program_sessions").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+async fn r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only(db: TestDb) {
+    let (who, sales, emea, program) = setup(&db).await;
+    let session = programs::create_session(&db, &who, new_session(program, emea, "Spring", "", "")).await.unwrap();
+    programs::assign_group(&db, &who, session, emea).await.unwrap();
+    let hash = hasher().hash("a long test password").await.unwrap();
+    let make = |email: &'static str| {
+        let (pool, hash) = (db.pool.clone(), hash.clone());
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO users (email, email_key, first_name, last_name, status, password_hash, created_at) VALUES ($1, $1, 'F', 'L', 'active', $2, 0) RETURNING id",
+            )
+            .bind(email)
+            .bind(hash)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (learner, coach, outsider) = (make("l@acme.example").await, make("c@acme.example").await, make("o@acme.example").await);
+    groups::add_member(&db, &who, emea, learner, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, &who, sales, coach, &[Role::Coach]).await.unwrap();
+    groups::add_member(&db, &who, sales, outsider, &[Role::Author]).await.unwrap();
+    let principal_of = |email: &'static str| {
+        let db = db.db.clone();
+        async move {
+            let attempt = auth::LoginAttempt { login: email, password: "a long test password", ip: None, user_agent: None, previous_token: None };
+            let token = auth::log_in(&db, &hasher(), attempt).await.unwrap().token;
+            Principal::load(&db, &TreeCache::default(), &token).await.unwrap().unwrap()
+        }
+    };
+    let as_coach = programs::session_view(&db, &principal_of("c@acme.example").await, session).await.unwrap();
+    assert!(as_coach.may_manage, "R53: a coach of a group above runs its sessions");
+    assert_eq!(as_coach.learners.unwrap().iter().map(|p| p.user_id).collect::<Vec<_>>(), vec![learner]);
+    let as_learner = programs::session_view(&db, &principal_of("l@acme.example").await, session).await.unwrap();
+    assert!(!as_learner.may_manage && as_learner.learners.is_none() && as_learner.learner_count == 1);
+    assert!(matches!(programs::session_view(&db, &principal_of("o@acme.example").await, session).await, Err(AppError::NotFound)));
+}

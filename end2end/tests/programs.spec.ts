@@ -1,0 +1,34 @@
+// Programs and sessions (R30, R31, R53) as a coach who instructs them.
+import { expect, test } from '@playwright/test';
+import { demoOwner, logIn, snap, watchConsole } from './helpers';
+
+test('a coach opens a session, sees its enrolled learners, and creates another session', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'emea.coach@northwind.example', password);
+  await page.getByRole('link', { name: 'Programs' }).click();
+  await expect(page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Northwind Academy' }))
+    .not.toHaveAttribute('aria-current', 'page');
+  const program = page.getByRole('region', { name: 'Sales onboarding 2026' });
+  await program.getByRole('link', { name: 'Spring cohort' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Spring cohort' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Instructors' })).toContainText('Colin Coach');
+  await expect(page.getByRole('region', { name: 'Assigned groups' }).getByRole('link', { name: 'Paris office' })).toBeVisible();
+  // R31: the learners of Paris office are enrolled, Leo Learner among them.
+  await expect(page.getByRole('region', { name: /Learners/ })).toContainText('Leo Learner');
+  await snap(page, '12-session');
+
+  await page.getByRole('link', { name: 'Programs' }).first().click();
+  await program.getByLabel('Session name').fill('Winter cohort');
+  await program.getByLabel('Starts on').fill('2026-12-01');
+  await program.getByLabel('Ends on').fill('2026-11-01');
+  await program.getByRole('button', { name: 'Create session' }).click();
+  await expect(program.getByText('The end date comes before the start date.')).toBeVisible();
+  expect(errors).toEqual([expect.stringContaining('400')]);
+  errors.length = 0;
+  await program.getByLabel('Ends on').fill('2027-01-29');
+  await program.getByRole('button', { name: 'Create session' }).click();
+  await expect(program.getByRole('link', { name: 'Winter cohort' })).toBeVisible();
+  await snap(page, '13-programs');
+  expect(errors).toEqual([]);
+});
