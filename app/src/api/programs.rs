@@ -53,8 +53,6 @@ pub struct SessionView {
     pub learners: Option<Vec<PersonRow>>,
     pub learner_count: u64,
     pub may_manage: bool,
-    /// R4: may invite learners from this session (the form arrives with invitations).
-    pub may_invite: bool,
     pub assignable_groups: Vec<(GroupId, String)>,
 }
 
