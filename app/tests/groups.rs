@@ -1,7 +1,7 @@
 //! Service tests of the group tree and memberships, on SQLite and PostgreSQL.
 
 use app::backend::audit::Who;
-use app::backend::testing::{hasher, TestDb};
+use app::backend::testing::{self, hasher, TestDb};
 use app::backend::{directory, groups, seed};
 use app::domain::group_tree::GroupId;
 use app::domain::role::Role;
@@ -39,11 +39,7 @@ async fn fixture(db: &TestDb) -> Fixture {
 }
 
 async fn user(db: &TestDb, email: &str) -> i64 {
-    sqlx::query_scalar("INSERT INTO users (email, email_key, first_name, last_name, status, created_at) VALUES ($1, $1, 'F', 'L', 'active', 0) RETURNING id")
-        .bind(email)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
+    testing::insert_user(db, email, None).await
 }
 
 /// (group, role, propagated_from) of a user, sorted.
@@ -69,7 +65,7 @@ async fn r52_subgroups_are_created_named_uniquely_among_siblings_and_renamed(db:
     assert_eq!(tree.get(sales).unwrap().name, "Sales team", "spaces are tidied");
     assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, "SALES TEAM", true).await, "name"), Msg::GroupNameTaken);
     assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, "   ", true).await, "name"), Msg::Required);
-    assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, &"x".repeat(101), true).await, "name"), Msg::GroupNameTooLong { max: 100 });
+    assert_eq!(field_msg(groups::create_subgroup(&db, &f.who, f.root, &"x".repeat(101), true).await, "name"), Msg::NameTooLong { max: 100 });
     // The same name is fine under another parent.
     let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
     groups::create_subgroup(&db, &f.who, emea, "Sales team", true).await.unwrap();

@@ -2,7 +2,7 @@
 
 use app::backend::audit::Who;
 use app::backend::programs::{self, NewSession};
-use app::backend::testing::{hasher, TestDb};
+use app::backend::testing::{self, hasher, TestDb};
 use app::backend::tree_cache::TreeCache;
 use app::backend::{auth, directory, groups, seed, Principal};
 use app::domain::role::Role;
@@ -32,11 +32,7 @@ async fn setup(db: &TestDb) -> (Who, i64, i64, i64) {
 }
 
 async fn user(db: &TestDb, email: &str) -> i64 {
-    sqlx::query_scalar("INSERT INTO users (email, email_key, first_name, last_name, status, created_at) VALUES ($1, $1, 'F', 'L', 'active', 0) RETURNING id")
-        .bind(email)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
+    testing::insert_user(db, email, None).await
 }
 
 async fn enrolled(db: &TestDb, session: i64) -> Vec<i64> {
@@ -89,20 +85,9 @@ async fn r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only(db: Tes
     let session = programs::create_session(&db, &who, new_session(program, emea, "Spring", "", "")).await.unwrap();
     programs::assign_group(&db, &who, session, emea).await.unwrap();
     let hash = hasher().hash("a long test password").await.unwrap();
-    let make = |email: &'static str| {
-        let (pool, hash) = (db.pool.clone(), hash.clone());
-        async move {
-            sqlx::query_scalar::<_, i64>(
-                "INSERT INTO users (email, email_key, first_name, last_name, status, password_hash, created_at) VALUES ($1, $1, 'F', 'L', 'active', $2, 0) RETURNING id",
-            )
-            .bind(email)
-            .bind(hash)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-        }
-    };
-    let (learner, coach, outsider) = (make("l@acme.example").await, make("c@acme.example").await, make("o@acme.example").await);
+    let learner = testing::insert_user(&db, "l@acme.example", Some(&hash)).await;
+    let coach = testing::insert_user(&db, "c@acme.example", Some(&hash)).await;
+    let outsider = testing::insert_user(&db, "o@acme.example", Some(&hash)).await;
     groups::add_member(&db, &who, emea, learner, &[Role::Learner]).await.unwrap();
     groups::add_member(&db, &who, sales, coach, &[Role::Coach]).await.unwrap();
     groups::add_member(&db, &who, sales, outsider, &[Role::Author]).await.unwrap();

@@ -11,22 +11,15 @@ use super::tree_cache::bump_version;
 use crate::api::groups::{MemberRow, RoleHeld};
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::identity::LoginId;
+use crate::domain::names;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
 
 pub const NAME_MAX: usize = 100;
 
-/// A group name as typed, trimmed; refused when empty or too long.
-pub fn clean_name(name: &str) -> Result<String, AppError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(AppError::field("name", Msg::Required));
-    }
-    if name.chars().count() > NAME_MAX {
-        return Err(AppError::field("name", Msg::GroupNameTooLong { max: NAME_MAX }));
-    }
-    Ok(name)
+fn clean_name(name: &str) -> Result<String, AppError> {
+    names::tidy(name, NAME_MAX).map_err(|msg| AppError::field("name", msg))
 }
 
 pub async fn create_subgroup(db: &Db, who: &Who, parent: GroupId, name: &str, is_public: bool) -> Result<GroupId, AppError> {

@@ -10,6 +10,7 @@ use super::groups::find_user;
 use super::principal::Principal;
 use crate::api::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 use crate::domain::group_tree::GroupId;
+use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -17,14 +18,7 @@ use crate::i18n::Msg;
 const NAME_MAX: usize = 120;
 
 fn clean_name(name: &str, field: &str) -> Result<String, AppError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(AppError::field(field, Msg::Required));
-    }
-    if name.chars().count() > NAME_MAX {
-        return Err(AppError::field(field, Msg::NameTooLong { max: NAME_MAX }));
-    }
-    Ok(name)
+    names::tidy(name, NAME_MAX).map_err(|msg| AppError::field(field, msg))
 }
 
 /// `YYYY-MM-DD`, or nothing when empty.

@@ -53,6 +53,19 @@ pub async fn postgres() -> TestDb {
     TestDb { db, _dir: None }
 }
 
+/// An active user with this (lower-case) email, named "F L", with this password hash if any.
+pub async fn insert_user(db: &Db, email: &str, password_hash: Option<&str>) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, first_name, last_name, status, password_hash, created_at)
+         VALUES ($1, $1, 'F', 'L', 'active', $2, 0) RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .fetch_one(&db.pool)
+    .await
+    .expect("insert a test user")
+}
+
 /// A hasher for tests (same parameters as production: tests measure the real thing).
 pub fn hasher() -> PasswordHasher {
     PasswordHasher::default()

@@ -3,6 +3,7 @@
 
 pub mod group_tree;
 pub mod identity;
+pub mod names;
 pub mod password;
 pub mod policy;
 pub mod role;
