@@ -250,7 +250,7 @@ async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
     assert!(matches!(directory::group_view(&db, &learner, 999_999).await, Err(AppError::NotFound)));
     let shell = directory::shell_data(&db, &learner).await.unwrap();
     assert_eq!(shell.tree.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["Northwind Academy", "Engineering"]);
-    assert!(!shell.may_manage_users);
+    assert!(!shell.may_add_users && !shell.may_see_dashboard);
 }
 
 async fn the_schema_holds_the_invariants(db: TestDb) {

@@ -18,8 +18,10 @@ pub struct ShellData {
     pub viewer_login: String,
     /// The sidebar's groups, depth first, with their depth.
     pub tree: Vec<TreeItem>,
-    /// Whether to show Dashboard > USERS and + > User (the server checks again on use).
-    pub may_manage_users: bool,
+    /// Whether to show + > User (the server checks again on use).
+    pub may_add_users: bool,
+    /// Whether to show Dashboard > USERS: platform administrators (the server checks again).
+    pub may_see_dashboard: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

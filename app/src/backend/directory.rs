@@ -62,7 +62,8 @@ pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, App
             .into_iter()
             .map(|(depth, node)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public })
             .collect(),
-        may_manage_users: principal.may_add_users_somewhere(),
+        may_add_users: principal.may_add_users_somewhere(),
+        may_see_dashboard: principal.is_platform_admin(),
     })
 }
 

@@ -64,13 +64,13 @@ fn TopBar(data: ShellData) -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">{data.platform_name.clone()}</A>
             <nav class="topnav" aria-label=T::MainNavigation.in_lang(lang)>
-                <Show when=move || data.may_manage_users>
+                <Show when=move || data.may_see_dashboard>
                     <A href="/dashboard/users" attr:class="topnav-link">{T::Dashboard.in_lang(lang)}</A>
                 </Show>
                 <A href="/programs" attr:class="topnav-link">{T::Programs.in_lang(lang)}</A>
             </nav>
             <div class="topbar-actions">
-                <Show when=move || data.may_manage_users>
+                <Show when=move || data.may_add_users>
                     <div class="menu" on:keydown=move |ev| if ev.key() == "Escape" { add_menu_open.set(false) }>
                         <button
                             type="button"
