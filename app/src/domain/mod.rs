@@ -1,6 +1,7 @@
 //! Pure rules of Roster: no leptos, no sqlx, no I/O. Compiled into both the server and the wasm,
 //! so the browser and the server validate the same way; the server's check is the one that counts.
 
+pub mod address_list;
 pub mod group_tree;
 pub mod identity;
 pub mod names;
