@@ -3,6 +3,8 @@
 #   - the release wasm: raw and brotli size (budget: 350 KB brotli)
 #   - login latency over 50 sequential logins (argon2id included), p50 and p99
 #   - fetching the .wasm (brotli) with 10 concurrent clients for 10 s (wrk), p50 and p99
+#   - the policy check and the climb on 100,000 groups (app/benches/tree.rs)
+#   - the outbox worker sending to MailDev, emails/s (app/benches/outbox.rs)
 # Needs a release build (scripts/run.sh or scripts/test.sh make one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,3 +44,10 @@ url="http://127.0.0.1:$port/pkg/$(basename "$wasm")"
 wrk -t2 -c10 -d10s --latency -H 'Accept-Encoding: br' "$url" >"$data/wrk.txt"
 echo ".wasm over HTTP (brotli), 10 concurrent clients, 10 s (wrk):"
 awk '/^ +50%/ {print "  p50 " $2} /^ +99%/ {print "  p99 " $2} /Requests\/sec/ {print "  " $0}' "$data/wrk.txt"
+
+echo
+cargo bench -q -p app --features ssr --bench tree 2>/dev/null
+echo
+eval "$(bash scripts/services.sh)"
+cargo bench -q -p app --features test-support --bench outbox 2>/dev/null
+curl -s -X DELETE "$ROSTER_TEST_MAILDEV_API/email/all" >/dev/null

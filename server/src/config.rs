@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// built-in development mailbox.
     #[arg(long, env = "SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// The From of every email.
+    #[arg(long, env = "SMTP_FROM", default_value = "Roster <no-reply@localhost>")]
+    pub smtp_from: String,
     /// Where cargo-leptos put the site (the wasm, JS and CSS under pkg/).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,

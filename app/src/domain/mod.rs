@@ -7,4 +7,5 @@ pub mod identity;
 pub mod names;
 pub mod password;
 pub mod policy;
+pub mod retry;
 pub mod role;

@@ -1,0 +1,49 @@
+//! Benchmark (prints figures; checks nothing by wall-clock): the outbox worker sending to a real
+//! SMTP server. Target: at least 400 emails/s into MailDev (which tops out near 520/s on one
+//! connection and 800–930/s on 10–32).
+//!
+//!   eval "$(scripts/services.sh)"; cargo bench -p app --features test-support --bench outbox
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use app::backend::mail::{self, Delivery, OutgoingEmail, SmtpSender, Worker};
+use app::backend::testing;
+use app::i18n::Lang;
+
+const EMAILS: usize = 2_000;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL: run `eval \"$(scripts/services.sh)\"` first");
+    for connections in [1usize, 4, 8, 16] {
+        let db = testing::sqlite().await;
+        let mut tx = db.begin().await.unwrap();
+        for i in 0..EMAILS {
+            let email = OutgoingEmail {
+                dedupe_key: format!("bench:{i}"),
+                kind: "bench",
+                to: format!("learner{i}@example.com"),
+                user_id: None,
+                invitation_id: None,
+                language: Lang::En,
+                subject: format!("You are invited to Northwind Academy ({i})"),
+                text: "Olivia Owner invites you to Northwind Academy. Open this link to join: https://learn.example.com/invitation/0123456789abcdef".into(),
+                html: "<p>Olivia Owner invites you to <b>Northwind Academy</b>.</p><p><a href=\"https://learn.example.com/invitation/0123456789abcdef\">Join</a></p>".into(),
+            };
+            mail::enqueue(&mut tx, &email).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let sender = Arc::new(SmtpSender::new(&smtp, "Roster <no-reply@roster.test>", connections).unwrap());
+        let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 256 };
+        let started = Instant::now();
+        let mut sent = 0;
+        while sent < EMAILS {
+            let report = worker.round().await.unwrap();
+            assert_eq!(report.failed + report.retried, 0, "{report:?}");
+            sent += report.sent;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        println!("{EMAILS} emails over {connections:>2} connection(s): {seconds:>6.2} s  →  {:>5.0} emails/s  (target ≥ 400/s)", EMAILS as f64 / seconds);
+    }
+}
