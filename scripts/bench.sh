@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Foundation benchmarks: prints figures (medians and tails), checks nothing by wall-clock.
+# Benchmarks: print figures (medians and tails), check nothing by wall-clock.
 #   - the release wasm: raw and brotli size (budget: 350 KB brotli)
 #   - login latency over 50 sequential logins (argon2id included), p50 and p99
 #   - fetching the .wasm (brotli) with 10 concurrent clients for 10 s (wrk), p50 and p99

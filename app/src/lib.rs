@@ -12,6 +12,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod domain;
+pub mod emails;
 pub mod error;
 pub mod i18n;
 pub mod ui;

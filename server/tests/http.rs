@@ -227,7 +227,8 @@ async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_not
                 sqlx::query_as("SELECT id, parent_id, name, visibility FROM groups ORDER BY id").fetch_all(&pool).await.unwrap();
             let memberships: Vec<(i64, i64, String)> =
                 sqlx::query_as("SELECT user_id, group_id, role FROM memberships ORDER BY user_id, group_id, role").fetch_all(&pool).await.unwrap();
-            (groups, memberships)
+            let invitations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations").fetch_one(&pool).await.unwrap();
+            (groups, memberships, invitations)
         }
     };
     let before = snapshot().await;
@@ -238,6 +239,7 @@ async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_not
         ("/api/groups/move", format!("group={paris}&new_parent={engineering}")),
         ("/api/groups/add_member", format!("group={emea}&login=learner%40northwind.example&roles[0]=admin")),
         ("/api/groups/remove_membership", format!("group={paris}&user={learner}&role=learner")),
+        ("/api/invitations/invite", format!("group={paris}&emails=friend%40example.com&roles[0]=learner")),
     ];
     for (path, body) in calls {
         let response = h.send(with_cookie(post(path, &body), &cookie)).await;

@@ -7,6 +7,7 @@ pub mod db;
 pub mod mail;
 pub mod directory;
 pub mod groups;
+pub mod invitations;
 pub mod principal;
 pub mod programs;
 pub mod rate_limit;

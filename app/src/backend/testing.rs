@@ -66,6 +66,13 @@ pub async fn insert_user(db: &Db, email: &str, password_hash: Option<&str>) -> i
     .expect("insert a test user")
 }
 
+/// The principal of a fresh session of this user.
+pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Principal {
+    let attempt = super::auth::LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None };
+    let token = super::auth::log_in(db, &hasher(), attempt).await.expect("log in").token;
+    super::Principal::load(db, &Default::default(), &token).await.expect("load").expect("a live session")
+}
+
 /// A hasher for tests (same parameters as production: tests measure the real thing).
 pub fn hasher() -> PasswordHasher {
     PasswordHasher::default()

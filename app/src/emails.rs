@@ -1,0 +1,97 @@
+//! The words of the emails Roster sends, in the recipient's language (R44), as plain text and
+//! HTML. Everything that comes from people (names) is escaped in the HTML part.
+
+use crate::i18n::Lang;
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The invitation email (R22): who invites, to which platform, the personal link, until when.
+pub struct Invitation<'a> {
+    pub platform: &'a str,
+    pub inviter: &'a str,
+    pub link: &'a str,
+    /// `YYYY-MM-DD`.
+    pub expires_on: &'a str,
+}
+
+impl Invitation<'_> {
+    pub fn render(&self, lang: Lang) -> Rendered {
+        let Invitation { platform, inviter, link, expires_on } = *self;
+        let (subject, intro, action, expiry, ignore) = match lang {
+            Lang::En => (
+                format!("{inviter} invites you to {platform}"),
+                format!("{inviter} invites you to join {platform}."),
+                "Complete your account".to_string(),
+                format!("This personal link works until {expires_on}."),
+                "If you did not expect this invitation, you can ignore this email.".to_string(),
+            ),
+            Lang::Fr => (
+                format!("{inviter} vous invite sur {platform}"),
+                format!("{inviter} vous invite à rejoindre {platform}."),
+                "Finaliser votre compte".to_string(),
+                format!("Ce lien personnel est valable jusqu'au {expires_on}."),
+                "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.".to_string(),
+            ),
+        };
+        let text = format!("{intro}\n\n{action}: {link}\n\n{expiry}\n{ignore}\n");
+        let html = format!(
+            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
+             <p>{intro}</p>\
+             <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 18px;background:#3451b2;color:#fff;border-radius:8px;text-decoration:none\">{action}</a></p>\
+             <p style=\"color:#5b6478\">{expiry}<br>{ignore}</p></body></html>",
+            code = lang.code(),
+            intro = escape(&intro),
+            link = escape(link),
+            action = escape(&action),
+            expiry = escape(&expiry),
+            ignore = escape(&ignore),
+        );
+        Rendered { subject, text, html }
+    }
+}
+
+/// HTML-escapes text for element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Invitation<'static> {
+        Invitation { platform: "Northwind <Academy>", inviter: "Olivia O'Hara", link: "https://learn.example.com/invitation/abc", expires_on: "2026-12-04" }
+    }
+
+    #[test]
+    fn r22_r44_the_invitation_names_the_inviter_the_platform_and_the_link_in_both_languages() {
+        let en = sample().render(Lang::En);
+        assert_eq!(en.subject, "Olivia O'Hara invites you to Northwind <Academy>");
+        assert!(en.text.contains("https://learn.example.com/invitation/abc") && en.text.contains("2026-12-04"));
+        let fr = sample().render(Lang::Fr);
+        assert!(fr.subject.starts_with("Olivia O'Hara vous invite"));
+        assert!(fr.html.contains("lang=\"fr\"") && fr.html.contains("Finaliser votre compte"));
+    }
+
+    #[test]
+    fn names_are_escaped_in_html() {
+        let html = sample().render(Lang::En).html;
+        assert!(html.contains("Northwind &lt;Academy&gt;") && html.contains("Olivia O&#39;Hara"));
+        assert!(!html.contains("<Academy>"));
+    }
+}
