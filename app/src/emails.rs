@@ -54,6 +54,38 @@ impl Invitation<'_> {
     }
 }
 
+/// The invitation to a program session (R31), one per session a user is enrolled in.
+pub struct SessionInvitation<'a> {
+    pub platform: &'a str,
+    pub program: &'a str,
+    pub session: &'a str,
+    /// e.g. `2026-03-02 → 2026-04-24`, possibly empty.
+    pub dates: &'a str,
+    pub link: &'a str,
+}
+
+impl SessionInvitation<'_> {
+    pub fn render(&self, lang: Lang) -> Rendered {
+        let SessionInvitation { platform, program, session, dates, link } = *self;
+        let (subject, intro, action) = match lang {
+            Lang::En => (format!("You are enrolled in {session} ({program})"), format!("On {platform}, you are enrolled in the session {session} of {program}."), "Open the session"),
+            Lang::Fr => (format!("Vous êtes inscrit à {session} ({program})"), format!("Sur {platform}, vous êtes inscrit à la session {session} de {program}."), "Ouvrir la session"),
+        };
+        let dates_line = if dates.is_empty() { String::new() } else { format!("{dates}\n") };
+        let text = format!("{intro}\n{dates_line}\n{action}: {link}\n");
+        let html = format!(
+            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
+             <p>{intro}</p><p>{dates}</p><p><a href=\"{link}\">{action}</a></p></body></html>",
+            code = lang.code(),
+            intro = escape(&intro),
+            dates = escape(dates),
+            link = escape(link),
+            action = escape(action),
+        );
+        Rendered { subject, text, html }
+    }
+}
+
 /// HTML-escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -261,6 +261,16 @@ impl Msg {
     }
 }
 
+/// `2026-01-05 → 2026-03-31`, or what of it is known (dates are `YYYY-MM-DD` in every language).
+pub fn date_range(starts_on: Option<&str>, ends_on: Option<&str>) -> String {
+    match (starts_on, ends_on) {
+        (Some(s), Some(e)) => format!("{s} → {e}"),
+        (Some(s), None) => format!("{s} →"),
+        (None, Some(e)) => format!("→ {e}"),
+        (None, None) => String::new(),
+    }
+}
+
 fn plural(count: u64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -15,7 +15,124 @@ app::on_both_databases!(
     r22_the_email_carries_a_personal_link_and_only_its_hash_is_stored,
     bad_input_gets_field_messages_and_creates_nothing,
     r21_two_admins_inviting_the_same_address_at_once_make_one_invitation_and_one_email,
+    r22_r31_accepting_activates_bills_once_propagates_enrolls_and_logs_in,
+    r22_double_submission_makes_one_user_and_one_billing,
+    r23_expired_cancelled_used_and_unknown_links_are_alike,
+    r24_grants_the_inviter_lost_are_dropped_at_acceptance,
 );
+
+/// The token of the invitation email last queued to `to`.
+async fn token_sent_to(db: &TestDb, to: &str) -> String {
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation' ORDER BY id DESC")
+        .bind(to)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+fn registration(token: &str) -> invitations::Registration<'_> {
+    invitations::Registration {
+        token,
+        first_name: "Ada",
+        last_name: "Lovelace",
+        password: "analytical engine 1843",
+        ip: Some("192.0.2.9"),
+        user_agent: None,
+        previous_session: None,
+    }
+}
+
+async fn r22_r31_accepting_activates_bills_once_propagates_enrolls_and_logs_in(db: TestDb) {
+    let s = setup(&db).await;
+    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "2026-03-02", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
+    app::backend::programs::assign_group(&db, &s.who, session, s.sales).await.unwrap();
+    invite(&db, &s, s.emea, "Ada@acme.example", &[Role::Learner]).await.unwrap();
+    let token = token_sent_to(&db, "Ada@acme.example").await;
+    assert_eq!(invitations::pending_address(&db, &token).await.unwrap(), "Ada@acme.example", "opening the link does not use it up");
+    assert_eq!(invitations::pending_address(&db, &token).await.unwrap(), "Ada@acme.example");
+
+    let registered = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await.unwrap();
+    let (status, email): (String, String) = sqlx::query_as("SELECT status, email FROM users WHERE id = $1").bind(registered.user_id).fetch_one(&db.pool).await.unwrap();
+    assert_eq!((status.as_str(), email.as_str()), ("active", "Ada@acme.example"));
+    let memberships: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1 ORDER BY group_id").bind(registered.user_id).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(memberships, vec![(s.sales, "learner".into(), Some(s.emea)), (s.emea, "learner".into(), None)], "R10");
+    assert_eq!(count(&db, "billing_events").await, 1);
+    assert!(matches!(invitations::pending_address(&db, &token).await, Err(AppError::NotFound)), "the invitation left the list");
+    let session_emails: Vec<String> = sqlx::query_scalar("SELECT subject FROM outbox_emails WHERE kind = 'session_invitation'").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(session_emails, vec!["Vous êtes inscrit à Spring (Onboarding)".to_string()], "R31: one email per session, at activation");
+    let principal = Principal::load(&db, &Default::default(), &registered.session_token).await.unwrap().expect("logged in");
+    assert_eq!(principal.user_id, registered.user_id);
+    testing::principal_of(&db, "ada@acme.example", "analytical engine 1843").await;
+}
+
+async fn r22_double_submission_makes_one_user_and_one_billing(db: TestDb) {
+    let s = setup(&db).await;
+    for round in 0..100 {
+        let address = format!("twice{round}@acme.example");
+        invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
+        let token = token_sent_to(&db, &address).await;
+        let hasher = hasher();
+        let (a, b) = tokio::join!(
+            invitations::accept(&db, &s.settings, &hasher, registration(&token)),
+            invitations::accept(&db, &s.settings, &hasher, registration(&token))
+        );
+        assert!(a.is_ok() != b.is_ok(), "round {round}: exactly one wins");
+        let loser = if a.is_ok() { b.err() } else { a.err() };
+        assert!(matches!(loser, Some(AppError::NotFound)), "round {round}: the other sees the used link, no raw error: {loser:?}");
+    }
+    assert_eq!(count(&db, "users").await, 101, "the owner and one user per round");
+    assert_eq!(count(&db, "billing_events").await, 100);
+}
+
+async fn r23_expired_cancelled_used_and_unknown_links_are_alike(db: TestDb) {
+    let s = setup(&db).await;
+    for address in ["expired@acme.example", "cancelled@acme.example", "used@acme.example", "weak@acme.example"] {
+        invite(&db, &s, s.emea, address, &[Role::Learner]).await.unwrap();
+    }
+    let expired = token_sent_to(&db, "expired@acme.example").await;
+    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE email_key = 'expired@acme.example'").bind(app::backend::db::now_ms() - 1).execute(&db.pool).await.unwrap();
+    let cancelled = token_sent_to(&db, "cancelled@acme.example").await;
+    sqlx::query("UPDATE invitations SET status = 'cancelled' WHERE email_key = 'cancelled@acme.example'").execute(&db.pool).await.unwrap();
+    let used = token_sent_to(&db, "used@acme.example").await;
+    invitations::accept(&db, &s.settings, &hasher(), registration(&used)).await.unwrap();
+    for token in [expired.as_str(), cancelled.as_str(), used.as_str(), "0000", ""] {
+        assert!(matches!(invitations::pending_address(&db, token).await, Err(AppError::NotFound)));
+        assert!(matches!(invitations::accept(&db, &s.settings, &hasher(), registration(token)).await, Err(AppError::NotFound)));
+    }
+    // A weak password is a message at the field; the link still works afterwards.
+    let weak = token_sent_to(&db, "weak@acme.example").await;
+    let refused = invitations::accept(&db, &s.settings, &hasher(), invitations::Registration { password: "short", ..registration(&weak) }).await;
+    assert_eq!(refused.err().and_then(|e| e.for_field("password").cloned()), Some(Msg::PasswordTooShort { min: 10 }));
+    assert_eq!(count(&db, "users").await, 2, "the owner and the one accepted invitation");
+    invitations::accept(&db, &s.settings, &hasher(), registration(&weak)).await.unwrap();
+}
+
+async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
+    let s = setup(&db).await;
+    let hash = hasher().hash("group admin password").await.unwrap();
+    let admin = testing::insert_user(&db, "gadmin@acme.example", Some(&hash)).await;
+    groups::add_member(&db, &s.who, s.sales, admin, &[Role::Admin]).await.unwrap();
+    groups::add_member(&db, &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
+    let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
+    let who = Who { actor: Some(admin), ip: None };
+    let by_admin = |emails: &'static str, roles: &'static [Role]| {
+        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, language: None })
+    };
+    by_admin("coach@acme.example", &[Role::Coach, Role::Learner]).await.unwrap();
+    by_admin("gone@acme.example", &[Role::Coach]).await.unwrap();
+    // The inviter is no longer admin of Sales: only the learner grant (as user_admin of EMEA) stands.
+    groups::remove_membership(&db, &s.who, s.sales, admin, Role::Admin).await.unwrap();
+    let kept = invitations::accept(&db, &s.settings, &hasher(), registration(&token_sent_to(&db, "coach@acme.example").await)).await.unwrap();
+    let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND group_id = $2").bind(kept.user_id).bind(s.emea).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(roles, vec!["learner".to_string()]);
+    let gone = invitations::accept(&db, &s.settings, &hasher(), registration(&token_sent_to(&db, "gone@acme.example").await)).await;
+    assert!(matches!(gone, Err(AppError::NotFound)), "no grant left: the link is invalid");
+}
+
 
 struct Setup {
     owner: Principal,

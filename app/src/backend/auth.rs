@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tokio::sync::Semaphore;
 
-use super::db::{now_ms, Db};
+use super::db::{now_ms, Db, Tx};
 use super::rate_limit::{self, Limit};
 use super::Settings;
 use crate::domain::identity::LoginId;
@@ -170,30 +170,37 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
     };
     rate_limit::clear(db, &account_key).await?;
 
-    let (token, hash) = new_token();
-    let now = now_ms();
     let mut tx = db.begin().await?;
-    if let Some(previous) = attempt.previous_token {
-        sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut *tx).await?;
-    }
-    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND expires_at <= $2").bind(account.id).bind(now).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&hash)
-        .bind(account.id)
-        .bind(now)
-        .bind(now + SESSION_LIFETIME_MS)
-        .bind(attempt.ip)
-        .bind(attempt.user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
-        .execute(&mut *tx)
-        .await?;
+    let token = open_session(&mut tx, account.id, &attempt).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, ip) VALUES ($1, $2, 'login', 'user', $2, $3)")
-        .bind(now)
+        .bind(now_ms())
         .bind(account.id)
         .bind(attempt.ip)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(LoggedIn { user_id: account.id, token, must_change_password: account.must_change_password })
+}
+
+/// Opens a session for `user` in the caller's transaction (ending the browser's previous one,
+/// so every login gets a new session id) and returns its token.
+pub async fn open_session(tx: &mut Tx, user: i64, from: &LoginAttempt<'_>) -> Result<String, AppError> {
+    let (token, hash) = new_token();
+    let now = now_ms();
+    if let Some(previous) = from.previous_token {
+        sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut **tx).await?;
+    }
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND expires_at <= $2").bind(user).bind(now).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&hash)
+        .bind(user)
+        .bind(now)
+        .bind(now + SESSION_LIFETIME_MS)
+        .bind(from.ip)
+        .bind(from.user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(token)
 }
 
 /// Ends the session whose cookie carries `token`.

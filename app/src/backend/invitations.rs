@@ -150,3 +150,172 @@ async fn invite_one(
     audit::record(tx, who, action, "invitation", invitation, &serde_json::json!({ "group": request.group, "roles": request.roles })).await?;
     Ok(result)
 }
+
+/// What the invitee types on the registration page (R22).
+pub struct Registration<'a> {
+    pub token: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub password: &'a str,
+    /// Where from, for the new session.
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub previous_session: Option<&'a str>,
+}
+
+pub struct Registered {
+    pub user_id: i64,
+    /// The new session's token, for the cookie.
+    pub session_token: String,
+}
+
+/// The pending, unexpired invitation of a link, with its address (for the registration form).
+/// Expired, cancelled, used and unknown links are all `NotFound` (R23).
+pub async fn pending_address(db: &Db, token: &str) -> Result<String, AppError> {
+    sqlx::query_scalar("SELECT email FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2")
+        .bind(super::auth::token_hash(token))
+        .bind(now_ms())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Accepts an invitation, atomically (R22): the account becomes active with its memberships
+/// (R10), is billed once, is enrolled in its groups' sessions and gets one email per session
+/// (R31), the invitation is used up, and a session is opened. Grants the inviter may no longer
+/// make are dropped (R24); with none left, the link is invalid.
+pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::PasswordHasher, form: Registration<'_>) -> Result<Registered, AppError> {
+    let email = pending_address(db, form.token).await?;
+    let mut errors = Vec::new();
+    let first = crate::domain::names::tidy(form.first_name, 100).map_err(|msg| errors.push(FieldError { field: "first_name".into(), msg }));
+    let last = crate::domain::names::tidy(form.last_name, 100).map_err(|msg| errors.push(FieldError { field: "last_name".into(), msg }));
+    if let Err(msg) = crate::domain::password::check(form.password, &[&email, form.first_name, form.last_name]) {
+        errors.push(FieldError { field: "password".into(), msg });
+    }
+    let (Ok(first), Ok(last)) = (first, last) else { return Err(AppError::Invalid(errors)) };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let password_hash = hasher.hash(form.password).await?;
+
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, email, email_key, language, invited_by FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(super::auth::token_hash(form.token))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((invitation, email, email_key, language, inviter)) = row else { return Err(AppError::NotFound) };
+    let grants = grants_still_allowed(&mut tx, invitation, inviter).await?;
+    if grants.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    // The conditional update decides between two submissions racing on the same link.
+    let won = sqlx::query("UPDATE invitations SET status = 'accepted', accepted_at = $1 WHERE id = $2 AND status = 'pending'")
+        .bind(now)
+        .bind(invitation)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if won != 1 {
+        return Err(AppError::NotFound);
+    }
+    let user: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7) ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING RETURNING id",
+    )
+    .bind(&email)
+    .bind(&email_key)
+    .bind(&first)
+    .bind(&last)
+    .bind(&language)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // An account was set up for this address meanwhile: this link has no account to create.
+    let Some(user) = user else { return Err(AppError::NotFound) };
+    sqlx::query("UPDATE invitations SET accepted_user_id = $1 WHERE id = $2").bind(user).bind(invitation).execute(&mut *tx).await?;
+    let tree = super::directory::group_tree_in(&mut tx).await?;
+    let mut by_group: Vec<(GroupId, Vec<Role>)> = Vec::new();
+    for (group, role) in grants {
+        match by_group.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, roles)) => roles.push(role),
+            None => by_group.push((group, vec![role])),
+        }
+    }
+    for (group, roles) in &by_group {
+        super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?;
+    }
+    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, 'invitation_accepted', $2) ON CONFLICT (user_id) DO NOTHING")
+        .bind(user)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    queue_session_emails(&mut tx, settings, user, &email, Lang::parse(language.as_deref().unwrap_or("")).unwrap_or_default()).await?;
+    let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
+    audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
+    let from = super::auth::LoginAttempt { login: &email, password: "", ip: form.ip, user_agent: form.user_agent, previous_token: form.previous_session };
+    let session_token = super::auth::open_session(&mut tx, user, &from).await?;
+    tx.commit().await?;
+    Ok(Registered { user_id: user, session_token })
+}
+
+/// R24: the invitation's grants that its inviter may still make; the others are dropped (and
+/// logged).
+async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+    let grants: Vec<(GroupId, String)> =
+        sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
+    let memberships: Vec<(GroupId, Role)> = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
+        .bind(inviter)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r)))
+        .collect();
+    let is_owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(inviter).fetch_one(&mut **tx).await?;
+    let tree = super::directory::group_tree_in(tx).await?;
+    let actor = crate::domain::policy::Actor { is_owner: is_owner > 0, memberships: &memberships, instructs: &[] };
+    let mut allowed = Vec::new();
+    for (group, role) in grants {
+        let Some(role) = Role::parse(&role) else { continue };
+        if crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed {
+            allowed.push((group, role));
+        } else {
+            tracing::warn!(invitation, group, role = role.as_str(), "R24: grant dropped at acceptance, the inviter lost the right");
+        }
+    }
+    Ok(allowed)
+}
+
+/// R31: one email per session the user is enrolled in (never twice for the same session).
+pub async fn queue_session_emails(tx: &mut Tx, settings: &Settings, user: i64, to: &str, language: Lang) -> Result<(), AppError> {
+    let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
+    let sessions: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT s.id, s.name, p.name, s.starts_on, s.ends_on FROM enrollments e
+         JOIN program_sessions s ON s.id = e.session_id JOIN programs p ON p.id = s.program_id WHERE e.user_id = $1 ORDER BY s.id",
+    )
+    .bind(user)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (session, name, program, starts_on, ends_on) in sessions {
+        let dates = crate::i18n::date_range(starts_on.as_deref(), ends_on.as_deref());
+        let link = format!("{}/sessions/{session}", settings.public_url);
+        let rendered = emails::SessionInvitation { platform: &platform, program: &program, session: &name, dates: &dates, link: &link }.render(language);
+        let email = OutgoingEmail {
+            dedupe_key: format!("session:{session}:user:{user}"),
+            kind: "session_invitation",
+            to: to.to_string(),
+            user_id: Some(user),
+            invitation_id: None,
+            language,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        };
+        mail::enqueue(tx, &email).await?;
+    }
+    Ok(())
+}

@@ -5,7 +5,7 @@ mod change_password;
 mod group;
 mod login;
 mod not_found;
-pub mod programs;
+mod programs;
 mod session;
 mod users;
 

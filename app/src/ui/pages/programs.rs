@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::programs::{list_programs, CreateProgram, CreateSession, ProgramRow, ProgramsPage as ProgramsData};
 use crate::error::AppError;
-use crate::i18n::T;
+use crate::i18n::{date_range, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
 
@@ -96,7 +96,7 @@ fn ProgramCard(
                             <li>
                                 <A href=format!("/sessions/{}", s.id)>{s.name}</A>
                                 <span class="muted small">{s.group_name}</span>
-                                <span class="muted small">{dates(s.starts_on, s.ends_on)}</span>
+                                <span class="muted small">{date_range(s.starts_on.as_deref(), s.ends_on.as_deref())}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -137,15 +137,5 @@ fn ProgramCard(
                 </ActionForm>
             })}
         </section>
-    }
-}
-
-/// `2026-01-05 → 2026-03-31`, or what of it is known.
-pub fn dates(starts_on: Option<String>, ends_on: Option<String>) -> String {
-    match (starts_on, ends_on) {
-        (Some(s), Some(e)) => format!("{s} → {e}"),
-        (Some(s), None) => format!("{s} →"),
-        (None, Some(e)) => format!("→ {e}"),
-        (None, None) => String::new(),
     }
 }

@@ -8,9 +8,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::programs::{get_session, AddInstructor, AssignSessionGroup, PersonRow, SessionView};
 use crate::error::AppError;
-use crate::i18n::T;
+use crate::i18n::{date_range, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
-use crate::ui::pages::programs::dates;
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -106,7 +105,7 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
         <dl class="facts">
             <dt>{T::Program.in_lang(lang)}</dt><dd>{session.program_name.clone()}</dd>
             <dt>{T::SessionGroup.in_lang(lang)}</dt><dd><A href=format!("/groups/{}", session.group.0)>{session.group.1.clone()}</A></dd>
-            <dt>{T::Dates.in_lang(lang)}</dt><dd>{dates(session.starts_on.clone(), session.ends_on.clone())}</dd>
+            <dt>{T::Dates.in_lang(lang)}</dt><dd>{date_range(session.starts_on.as_deref(), session.ends_on.as_deref())}</dd>
         </dl>
         <section class="card" aria-labelledby="learners-title">
             <h2 id="learners-title">{T::Learners.in_lang(lang)}" · "{session.learner_count}</h2>
