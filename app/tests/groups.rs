@@ -1,8 +1,8 @@
 //! Service tests of the group tree and memberships, on SQLite and PostgreSQL.
 
 use app::backend::audit::Who;
-use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{directory, groups, seed};
+use app::backend::testing::{self, TestDb};
+use app::backend::{directory, groups};
 use app::domain::group_tree::GroupId;
 use app::domain::role::Role;
 use app::error::AppError;
@@ -26,16 +26,8 @@ struct Fixture {
 }
 
 async fn fixture(db: &TestDb) -> Fixture {
-    seed::init(
-        db,
-        &hasher(),
-        seed::NewPlatform { name: "Acme", language: app::i18n::Lang::En, owner_email: "owner@acme.example", owner_first_name: "O", owner_last_name: "W" },
-    )
-    .await
-    .unwrap();
-    let root = directory::group_tree(db).await.unwrap().root().unwrap();
-    let owner: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(&db.pool).await.unwrap();
-    Fixture { who: Who { actor: Some(owner), ip: Some("192.0.2.1".into()) }, root }
+    let acme = testing::acme(db, app::i18n::Lang::En).await;
+    Fixture { who: Who { actor: Some(acme.owner), ip: Some("192.0.2.1".into()) }, root: acme.root }
 }
 
 async fn user(db: &TestDb, email: &str) -> i64 {

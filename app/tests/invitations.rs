@@ -5,7 +5,7 @@ use app::backend::audit::Who;
 use app::backend::auth::token_hash;
 use app::backend::invitations::{self, InviteRequest};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{directory, groups, seed, Principal, Settings};
+use app::backend::{groups, Principal, Settings};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
@@ -143,19 +143,11 @@ struct Setup {
 }
 
 async fn setup(db: &TestDb) -> Setup {
-    let credentials = seed::init(
-        db,
-        &hasher(),
-        seed::NewPlatform { name: "Acme", language: Lang::Fr, owner_email: "owner@acme.example", owner_first_name: "Olga", owner_last_name: "Owner" },
-    )
-    .await
-    .unwrap();
-    let root = directory::group_tree(db).await.unwrap().root().unwrap();
-    let who = Who { actor: None, ip: None };
-    let sales = groups::create_subgroup(db, &who, root, "Sales", false).await.unwrap();
+    let acme = testing::acme(db, Lang::Fr).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
-    let owner = testing::principal_of(db, "owner@acme.example", &credentials.password).await;
-    let who = Who { actor: Some(owner.user_id), ip: None };
+    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
     Setup { owner, who, sales, emea, settings: Settings::new("https://learn.acme.example") }
 }
 

@@ -4,7 +4,7 @@ use app::backend::audit::Who;
 use app::backend::programs::{self, NewSession};
 use app::backend::testing::{self, hasher, TestDb};
 use app::backend::tree_cache::TreeCache;
-use app::backend::{auth, directory, groups, seed, Principal};
+use app::backend::{auth, groups, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::Msg;
@@ -16,16 +16,9 @@ app::on_both_databases!(
 );
 
 async fn setup(db: &TestDb) -> (Who, i64, i64, i64) {
-    seed::init(
-        db,
-        &hasher(),
-        seed::NewPlatform { name: "Acme", language: app::i18n::Lang::En, owner_email: "owner@acme.example", owner_first_name: "O", owner_last_name: "W" },
-    )
-    .await
-    .unwrap();
-    let root = directory::group_tree(db).await.unwrap().root().unwrap();
-    let who = Who { actor: sqlx::query_scalar("SELECT id FROM users").fetch_one(&db.pool).await.unwrap(), ip: None };
-    let sales = groups::create_subgroup(db, &who, root, "Sales", false).await.unwrap();
+    let acme = testing::acme(db, app::i18n::Lang::En).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
     let program = programs::create_program(db, &who, "Onboarding").await.unwrap();
     (who, sales, emea, program)

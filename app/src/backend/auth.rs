@@ -171,7 +171,7 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
     rate_limit::clear(db, &account_key).await?;
 
     let mut tx = db.begin().await?;
-    let token = open_session(&mut tx, account.id, &attempt).await?;
+    let token = open_session(&mut tx, account.id, attempt.ip, attempt.user_agent, attempt.previous_token).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, ip) VALUES ($1, $2, 'login', 'user', $2, $3)")
         .bind(now_ms())
         .bind(account.id)
@@ -183,11 +183,11 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
 }
 
 /// Opens a session for `user` in the caller's transaction (ending the browser's previous one,
-/// so every login gets a new session id) and returns its token.
-pub async fn open_session(tx: &mut Tx, user: i64, from: &LoginAttempt<'_>) -> Result<String, AppError> {
+/// `previous_token`, so every login gets a new session id) and returns its token.
+pub async fn open_session(tx: &mut Tx, user: i64, ip: Option<&str>, user_agent: Option<&str>, previous_token: Option<&str>) -> Result<String, AppError> {
     let (token, hash) = new_token();
     let now = now_ms();
-    if let Some(previous) = from.previous_token {
+    if let Some(previous) = previous_token {
         sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut **tx).await?;
     }
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND expires_at <= $2").bind(user).bind(now).execute(&mut **tx).await?;
@@ -196,8 +196,8 @@ pub async fn open_session(tx: &mut Tx, user: i64, from: &LoginAttempt<'_>) -> Re
         .bind(user)
         .bind(now)
         .bind(now + SESSION_LIFETIME_MS)
-        .bind(from.ip)
-        .bind(from.user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .bind(ip)
+        .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
         .execute(&mut **tx)
         .await?;
     Ok(token)

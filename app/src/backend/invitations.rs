@@ -257,8 +257,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     queue_session_emails(&mut tx, settings, user, &email, Lang::parse(language.as_deref().unwrap_or("")).unwrap_or_default()).await?;
     let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
     audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
-    let from = super::auth::LoginAttempt { login: &email, password: "", ip: form.ip, user_agent: form.user_agent, previous_token: form.previous_session };
-    let session_token = super::auth::open_session(&mut tx, user, &from).await?;
+    let session_token = super::auth::open_session(&mut tx, user, form.ip, form.user_agent, form.previous_session).await?;
     tx.commit().await?;
     Ok(Registered { user_id: user, session_token })
 }

@@ -66,6 +66,21 @@ pub async fn insert_user(db: &Db, email: &str, password_hash: Option<&str>) -> i
     .expect("insert a test user")
 }
 
+/// A platform for tests: "Acme", owned by owner@acme.example ("Olga Owner").
+pub struct Acme {
+    pub owner: i64,
+    pub owner_password: String,
+    pub root: i64,
+}
+
+pub async fn acme(db: &Db, language: crate::i18n::Lang) -> Acme {
+    let new = super::seed::NewPlatform { name: "Acme", language, owner_email: "owner@acme.example", owner_first_name: "Olga", owner_last_name: "Owner" };
+    let credentials = super::seed::init(db, &hasher(), new).await.expect("init");
+    let owner = sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'owner@acme.example'").fetch_one(&db.pool).await.expect("owner");
+    let root = super::directory::group_tree(db).await.expect("tree").root().expect("root");
+    Acme { owner, owner_password: credentials.password, root }
+}
+
 /// The principal of a fresh session of this user.
 pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Principal {
     let attempt = super::auth::LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None };
