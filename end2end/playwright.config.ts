@@ -28,6 +28,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/healthz`,
     env: {
       DATABASE_URL: `sqlite:${dataDir}/roster.db`,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // A real SMTP server: MailDev, started by scripts/test.sh (scripts/services.sh).
+      SMTP_URL: process.env.ROSTER_TEST_SMTP_URL ?? 'smtp://127.0.0.1:1025',
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',
     },

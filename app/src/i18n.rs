@@ -126,6 +126,22 @@ texts! {
     AddExistingUser => "Add an existing user", "Ajouter un utilisateur existant";
     AddToGroup => "Add to group", "Ajouter au groupe";
     NoMembers => "This group has no members yet.", "Ce groupe n'a pas encore de membres.";
+    Emails => "Emails", "E-mails";
+    EmailsHelp => "One or several addresses, separated by commas, semicolons, spaces or new lines (100 at most).", "Une ou plusieurs adresses, séparées par des virgules, des points-virgules, des espaces ou des retours à la ligne (100 au plus).";
+    InviteButton => "INVITE", "INVITER";
+    InviteResults => "Results", "Résultats";
+    OutcomeInvited => "Invited: an invitation email is on its way.", "Invité : un e-mail d'invitation est en route.";
+    OutcomeAlreadyInvited => "Already invited: the pending invitation now includes these groups and roles.", "Déjà invité : l'invitation en attente inclut maintenant ces groupes et rôles.";
+    OutcomeActiveAccount => "the following user already has an active account", "l'utilisateur suivant a déjà un compte actif";
+    OutcomeInvalid => "Not a valid email address.", "Adresse e-mail non valide.";
+    OutcomeRepeated => "Repeated in the list.", "Répétée dans la liste.";
+    AddToThisGroupInstead => "Add to this group instead", "L'ajouter plutôt à ce groupe";
+    AddedToGroup => "Added to the group.", "Ajouté au groupe.";
+    CompleteAccountTitle => "Complete your account", "Finalisez votre compte";
+    FirstName => "First name", "Prénom";
+    LastName => "Last name", "Nom";
+    CreateMyAccount => "Create my account", "Créer mon compte";
+    InvitationInvalid => "This invitation link is no longer valid — ask your administrator for a new one.", "Ce lien d'invitation n'est plus valide — demandez-en un nouveau à votre administrateur.";
     Programs => "Programs", "Programmes";
     NoPrograms => "No program yet.", "Aucun programme pour l'instant.";
     NewProgram => "New program", "Nouveau programme";
@@ -183,6 +199,7 @@ pub enum Msg {
     NoSuchUser,
     NameTooLong { max: usize },
     TooManyAddresses { max: usize, count: usize },
+    InvitedToJoin { platform: String },
     InvalidDate,
     EndsBeforeStart,
     ChooseARole,
@@ -239,6 +256,8 @@ impl Msg {
             (Msg::PlatformGroupStaysRoot, Fr) => "Le groupe de la plateforme est la racine de l'arborescence : il ne peut pas être déplacé.".into(),
             (Msg::MoveUnderItself, En) => "A group cannot move under itself or one of its subgroups.".into(),
             (Msg::MoveUnderItself, Fr) => "Un groupe ne peut pas être déplacé sous lui-même ni sous un de ses sous-groupes.".into(),
+            (Msg::InvitedToJoin { platform }, En) => format!("You are invited to join {platform} with this address:"),
+            (Msg::InvitedToJoin { platform }, Fr) => format!("Vous êtes invité à rejoindre {platform} avec cette adresse :"),
             (Msg::TooManyAddresses { max, count }, En) => format!("At most {max} addresses at a time ({count} given)."),
             (Msg::TooManyAddresses { max, count }, Fr) => format!("Au plus {max} adresses à la fois ({count} saisies)."),
             (Msg::NameTooLong { max }, En) => format!("A name has at most {max} characters."),

@@ -32,3 +32,17 @@ export async function snap(page: Page, name: string) {
     await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }
 }
+
+const maildevApi = process.env.ROSTER_TEST_MAILDEV_API ?? 'http://127.0.0.1:1080/api';
+
+/** The latest email MailDev received for `to`, waiting for the outbox worker to send it. */
+export async function emailTo(to: string): Promise<{ subject: string; text: string }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const response = await fetch(`${maildevApi}/email`);
+    const emails: Array<{ subject: string; text: string; to: Array<{ address: string }> }> = await response.json();
+    const found = emails.filter((e) => e.to.some((r) => r.address.toLowerCase() === to.toLowerCase())).pop();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no email to ${to} reached MailDev`);
+}

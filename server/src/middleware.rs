@@ -19,14 +19,14 @@ fn is_static_path(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
 }
 
-/// Paths served without a session.
+/// Paths served without a session: the login page and the invitation links (R22).
 fn is_public_path(path: &str) -> bool {
-    path == "/login" || is_static_path(path)
+    path == "/login" || path.starts_with("/invitation/") || is_static_path(path)
 }
 
 /// The server functions open to anonymous callers; every other one is refused before its
 /// arguments are even read (and checks the principal again as its first line).
-pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/login"];
+pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/login", "/api/invitations/open", "/api/invitations/register"];
 
 fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/")

@@ -85,7 +85,11 @@ fn server_fn_paths() -> Vec<&'static str> {
 #[tokio::test]
 async fn every_server_function_refuses_an_anonymous_caller() {
     let h = harness().await;
-    assert_eq!(PUBLIC_SERVER_FNS, ["/api/login"], "a new public server function is a decision, not an accident");
+    assert_eq!(
+        PUBLIC_SERVER_FNS,
+        ["/api/login", "/api/invitations/open", "/api/invitations/register"],
+        "a new public server function is a decision, not an accident"
+    );
     for path in server_fn_paths().into_iter().filter(|p| !PUBLIC_SERVER_FNS.contains(p)) {
         let response = h.send(post(path, "")).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");

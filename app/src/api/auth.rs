@@ -76,8 +76,9 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     auth::change_password(&state.db, &state.hasher, principal.user_id, &principal.session, &new_password).await
 }
 
+/// Adds a `Set-Cookie` to the response of the current server function.
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+pub(crate) fn set_cookie(value: &str) {
     use http::header::{HeaderValue, SET_COOKIE};
     if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
         options.append_header(SET_COOKIE, value);

@@ -43,3 +43,44 @@ pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>) -> R
     let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, language: None };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }
+
+/// What the registration page shows (R22): the invited address and the platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationForm {
+    pub email: String,
+    pub platform_name: String,
+}
+
+/// Open to anonymous callers: opening the page does not use the link up (R22). Expired,
+/// cancelled, used and unknown links are all `NotFound` (R23).
+#[server(endpoint = "invitations/open")]
+pub async fn open_invitation(token: String) -> Result<InvitationForm, AppError> {
+    use crate::backend::{directory, invitations, state};
+    let state = state()?;
+    let email = invitations::pending_address(&state.db, &token).await?;
+    Ok(InvitationForm { email, platform_name: directory::platform_name(&state.db).await? })
+}
+
+/// Open to anonymous callers, rate limited per address: creates the account and logs it in.
+#[server(endpoint = "invitations/register")]
+pub async fn register(token: String, first_name: String, last_name: String, password: String) -> Result<(), AppError> {
+    use crate::backend::principal::{request_extension, RequestMeta};
+    use crate::backend::{auth, invitations, rate_limit, state};
+    let state = state()?;
+    let meta = request_extension::<RequestMeta>().unwrap_or_default();
+    let key = format!("register:ip:{}", meta.ip.as_deref().unwrap_or("unknown"));
+    rate_limit::check(&state.db, &key, auth::IP_LIMIT).await?;
+    rate_limit::hit(&state.db, &key, auth::IP_LIMIT).await?;
+    let form = invitations::Registration {
+        token: &token,
+        first_name: &first_name,
+        last_name: &last_name,
+        password: &password,
+        ip: meta.ip.as_deref(),
+        user_agent: meta.user_agent.as_deref(),
+        previous_session: meta.session_token.as_deref(),
+    };
+    let registered = invitations::accept(&state.db, &state.settings, &state.hasher, form).await?;
+    crate::api::auth::set_cookie(&auth::session_cookie(&state.settings, Some(&registered.session_token)));
+    Ok(())
+}

@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFoundPage /> }>
                 <Route path=path!("/login") view=pages::LoginPage />
                 <Route path=path!("/change-password") view=pages::ChangePasswordPage />
+                <Route path=path!("/invitation/:token") view=pages::RegisterPage />
                 <ParentRoute path=path!("") view=layout::SignedInLayout>
                     <Route path=path!("") view=pages::HomePage />
                     <Route path=path!("/groups/:id") view=pages::GroupPage />

@@ -1,24 +1,33 @@
-//! + > User: the add-users panel. Its left sidebar holds the ways to add people (Invite users,
-//! Add users > Set up a user) and the Invitations list; their forms arrive with their issues.
+//! + > User: the add-users panel, for the group it was opened from (the platform group from the
+//! homepage). Invite users (R20, R21): Emails, Role(s), INVITE, then one line per address. Its
+//! left sidebar also lists Add users > Set up a user and Invitations, which arrive with their
+//! issues.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::directory::{get_group, GroupView};
+use crate::api::groups::AddMember;
+use crate::api::invitations::{InviteOutcome, InviteResult, InviteUsers};
+use crate::domain::role::Role;
 use crate::i18n::T;
-use crate::ui::components::Icon;
-use crate::ui::use_lang;
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon};
+use crate::ui::{t, use_lang};
 
 #[component]
 pub fn AddUsersPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let back = move || match query.with(|q| q.get("group")) {
+    let group_id = move || query.with(|q| q.get("group").and_then(|g| g.parse::<i64>().ok()));
+    let group = Resource::new(group_id, get_group);
+    let back = move || match group_id() {
         Some(id) => format!("/groups/{id}"),
         None => "/".to_string(),
     };
     view! {
-        <Title text=T::AddUsers.in_lang(lang) />
+        <Title text=T::InviteUsers.in_lang(lang) />
         <section class="panel" aria-labelledby="panel-title">
             <nav class="panel-nav" aria-label=T::AddUsersSections.in_lang(lang)>
                 <ul>
@@ -35,8 +44,121 @@ pub fn AddUsersPage() -> impl IntoView {
                     <h1 id="panel-title">{T::InviteUsers.in_lang(lang)}</h1>
                     <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
                 </header>
-                <p class="notice">{T::AddUsersComingSoon.in_lang(lang)}</p>
+                <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match group.await {
+                            Ok(group) => view! { <InviteForm group /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
             </div>
         </section>
+    }
+}
+
+#[component]
+fn InviteForm(group: GroupView) -> impl IntoView {
+    let lang = use_lang();
+    let invite = ServerAction::<InviteUsers>::new();
+    let emails = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<Role>::new());
+    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let group_id = group.id;
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        invite.dispatch(InviteUsers { group: group_id, emails: emails.get_untracked(), roles: chosen.get_untracked() });
+    };
+    let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    let results = move || {
+        invite.value().get().and_then(Result::ok).map(|outcomes| view! { <InviteResults outcomes group_id roles=chosen.get_untracked() /> })
+    };
+    view! {
+        <p class="muted">{T::AddingTo.in_lang(lang)}" "<strong>{group.name.clone()}</strong></p>
+        <form class="form" on:submit=submit novalidate>
+            <div class="field">
+                <label for="emails">{T::Emails.in_lang(lang)}</label>
+                <textarea id="emails" name="emails" rows="4" aria-describedby="emails-help emails-error"
+                    prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
+                <p class="field-help" id="emails-help">{T::EmailsHelp.in_lang(lang)}</p>
+                <FieldMessage error field="emails" />
+            </div>
+            <fieldset class="field">
+                <legend>{T::Roles.in_lang(lang)}</legend>
+                <div class="checkbox-row">
+                    {group.grantable_roles.iter().map(|&role| view! {
+                        <label class="checkbox">
+                            <input type="checkbox"
+                                prop:checked=move || chosen.with(|c| c.contains(&role))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| { c.retain(|r| *r != role); if on { c.push(role); } });
+                                } />
+                            {role.label().in_lang(lang)}
+                        </label>
+                    }).collect_view()}
+                </div>
+                <FieldMessage error field="roles" />
+            </fieldset>
+            {general}
+            <div>
+                <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>{T::InviteButton.in_lang(lang)}</button>
+            </div>
+        </form>
+        {results}
+    }
+}
+
+#[component]
+fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Role>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="card results" aria-labelledby="results-title">
+            <h2 id="results-title">{T::InviteResults.in_lang(lang)}</h2>
+            <ul class="result-list">
+                {outcomes.into_iter().map(|outcome| {
+                    let (class, text) = match &outcome.result {
+                        InviteResult::Invited => ("ok", T::OutcomeInvited),
+                        InviteResult::AlreadyInvited => ("ok", T::OutcomeAlreadyInvited),
+                        InviteResult::ActiveAccount { .. } => ("warn", T::OutcomeActiveAccount),
+                        InviteResult::Invalid => ("bad", T::OutcomeInvalid),
+                        InviteResult::Repeated => ("warn", T::OutcomeRepeated),
+                    };
+                    let offer = match outcome.result {
+                        InviteResult::ActiveAccount { may_add_here: true, .. } => Some(view! { <AddInstead login=outcome.address.clone() group_id roles=roles.clone() /> }),
+                        _ => None,
+                    };
+                    view! {
+                        <li class=format!("result result-{class}")>
+                            <span class="result-address">{outcome.address}</span>
+                            <span>{text.in_lang(lang)}</span>
+                            {offer}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// R21: for an address that already has an active account, add that user to the group instead.
+#[component]
+fn AddInstead(login: String, group_id: i64, roles: Vec<Role>) -> impl IntoView {
+    let lang = use_lang();
+    let add = ServerAction::<AddMember>::new();
+    view! {
+        {move || match add.value().get() {
+            Some(Ok(())) => view! { <span class="result-done">{T::AddedToGroup.in_lang(lang)}</span> }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+            None => {
+                let (login, roles) = (login.clone(), roles.clone());
+                view! {
+                    <button type="button" class="button" disabled=move || add.pending().get()
+                        on:click=move |_| { add.dispatch(AddMember { group: group_id, login: login.clone(), roles: roles.clone() }); }>
+                        {T::AddToThisGroupInstead.in_lang(lang)}
+                    </button>
+                }.into_any()
+            }
+        }}
     }
 }

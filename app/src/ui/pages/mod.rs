@@ -6,6 +6,7 @@ mod group;
 mod login;
 mod not_found;
 mod programs;
+mod register;
 mod session;
 mod users;
 
@@ -15,5 +16,6 @@ pub use group::{GroupPage, HomePage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use programs::ProgramsPage;
+pub use register::RegisterPage;
 pub use session::SessionPage;
 pub use users::UsersPage;

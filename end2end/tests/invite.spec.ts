@@ -1,0 +1,61 @@
+// The help article's "Invite a user to a group", followed literally, then the invitee's first
+// login (R20–R23) and what the administrator sees afterwards (R39).
+import { expect, test } from '@playwright/test';
+import { demoOwner, emailTo, logIn, snap, watchConsole } from './helpers';
+
+test('invite a user to a group, register from the email, and find the account in Dashboard > USERS', async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  const invitee = `grace.${Date.now()}@example.com`;
+  await logIn(page, owner.login, owner.password);
+
+  // In the left sidebar of the homepage, click on a group.
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sales EMEA' })).toBeVisible();
+  // At the top right, click + > User.
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  // In the field Emails, enter an email address (several: separated by a comma or a semicolon).
+  await page.getByLabel('Emails').fill(`${invitee}; not-an-email, owner@northwind.example`);
+  // In the section Role(s), choose the roles for the user.
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  // On the bottom, click INVITE.
+  await page.getByRole('button', { name: 'INVITE' }).click();
+  const results = page.getByRole('region', { name: 'Results' });
+  await expect(results.getByRole('listitem').filter({ hasText: invitee })).toContainText('Invited');
+  await expect(results.getByRole('listitem').filter({ hasText: 'not-an-email' })).toContainText('Not a valid email address.');
+  await expect(results.getByRole('listitem').filter({ hasText: 'owner@northwind.example' })).toContainText('the following user already has an active account');
+  await snap(page, '20-invite-results');
+  expect(errors).toEqual([]);
+
+  // The invited user receives the email, with a personal link.
+  const email = await emailTo(invitee);
+  expect(email.subject).toBe('Olivia Owner invites you to Northwind Academy');
+  const link = email.text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+
+  const guest = await browser.newPage();
+  const guestErrors = watchConsole(guest);
+  await guest.goto(link);
+  await expect(guest.getByRole('heading', { name: 'Complete your account' })).toBeVisible();
+  await expect(guest.getByText(invitee)).toBeVisible();
+  await snap(guest, '21-register');
+  await guest.getByLabel('First name').fill('Grace');
+  await guest.getByLabel('Last name').fill('Hopper');
+  await guest.getByLabel('Password', { exact: true }).fill('compilers are fun 1952');
+  await guest.getByRole('button', { name: 'Create my account' }).click();
+  await expect(guest).toHaveURL(/\/$/);
+  await expect(guest.getByText('Grace Hopper')).toBeVisible();
+  // The link is used up: the same page as any invalid link (R23).
+  await guest.goto(link);
+  await expect(guest.getByText('This invitation link is no longer valid — ask your administrator for a new one.')).toBeVisible();
+  expect(guestErrors).toEqual([]);
+
+  // The administrator finds the active account in Dashboard > USERS, with its climbed memberships.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByLabel('Search by name or email').fill('hopper');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('row', { name: /Grace Hopper/ })).toContainText('Active');
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Grace Hopper/ })).toContainText('Learner from Sales EMEA');
+  expect(errors).toEqual([]);
+});
