@@ -142,6 +142,10 @@ texts! {
     LastName => "Last name", "Nom";
     CreateMyAccount => "Create my account", "Créer mon compte";
     InvitationInvalid => "This invitation link is no longer valid — ask your administrator for a new one.", "Ce lien d'invitation n'est plus valide — demandez-en un nouveau à votre administrateur.";
+    Mailbox => "Mailbox", "Boîte mail";
+    MailboxExplained => "No SMTP server is configured: the emails Roster would send are kept here.", "Aucun serveur SMTP n'est configuré : les e-mails que Roster enverrait sont conservés ici.";
+    NoEmails => "No email yet.", "Aucun e-mail pour l'instant.";
+    To => "To", "À";
     Programs => "Programs", "Programmes";
     NoPrograms => "No program yet.", "Aucun programme pour l'instant.";
     NewProgram => "New program", "Nouveau programme";

@@ -93,6 +93,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
         .build();
     let mut settings = Settings::new(&public_url);
     settings.trust_forwarded_for = args.trust_forwarded_for;
+    settings.development_mailbox = args.smtp_url.as_deref().is_none_or(|url| url.trim().is_empty());
     let state_db = db.clone();
     let state = AppState { leptos_options, db, settings: Arc::new(settings), hasher, trees: Default::default() };
     let router = server::router::app(state);
@@ -108,7 +109,8 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let delivery = match &args.smtp_url {
+    // An empty SMTP_URL is no SMTP_URL.
+    let delivery = match args.smtp_url.as_deref().filter(|url| !url.trim().is_empty()) {
         Some(url) => Delivery::Smtp(Arc::new(SmtpSender::new(url, &args.smtp_from, SMTP_CONNECTIONS)?)),
         None => {
             tracing::info!("no SMTP_URL: emails stay in the built-in development mailbox");

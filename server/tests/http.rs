@@ -259,3 +259,14 @@ async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_not
     let response = h.send(with_cookie(post("/api/groups/move", &format!("group={paris}&new_parent={engineering}")), &admin)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "R52: Engineering is not theirs, so the move would take Paris out of their hands");
 }
+
+#[tokio::test]
+async fn the_development_mailbox_is_for_platform_administrators() {
+    let h = harness().await;
+    let owner = h.log_in().await;
+    let response = h.send(with_cookie(post("/api/mailbox", ""), &owner)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let learner = h.log_in_as("learner@northwind.example").await;
+    let response = h.send(with_cookie(post("/api/mailbox", ""), &learner)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

@@ -22,6 +22,8 @@ pub struct ShellData {
     pub may_add_users: bool,
     /// Whether to show Dashboard > USERS: platform administrators (the server checks again).
     pub may_see_dashboard: bool,
+    /// Whether to show the development mailbox (no SMTP server; platform administrators).
+    pub may_see_mailbox: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,7 +80,32 @@ pub const USERS_PER_PAGE: u32 = 25;
 pub async fn get_shell() -> Result<ShellData, AppError> {
     let principal = crate::backend::principal::current()?;
     let state = crate::backend::state()?;
-    crate::backend::directory::shell_data(&state.db, &principal).await
+    let mut shell = crate::backend::directory::shell_data(&state.db, &principal).await?;
+    shell.may_see_mailbox = state.settings.development_mailbox && principal.is_platform_admin();
+    Ok(shell)
+}
+
+/// An email of the development mailbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailboxEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub status: String,
+    /// `YYYY-MM-DD HH:MM` UTC.
+    pub queued_at: String,
+}
+
+/// The development mailbox: the latest emails, when no SMTP server is configured (platform
+/// administrators only).
+#[server(endpoint = "mailbox")]
+pub async fn get_mailbox() -> Result<Vec<MailboxEmail>, AppError> {
+    let principal = crate::backend::principal::current()?;
+    let state = crate::backend::state()?;
+    if !principal.is_platform_admin() || !state.settings.development_mailbox {
+        return Err(AppError::NotAllowed);
+    }
+    crate::backend::directory::mailbox(&state.db, 100).await
 }
 
 /// A group's page; `None` is the platform group (the homepage).

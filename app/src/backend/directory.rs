@@ -64,6 +64,7 @@ pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, App
             .collect(),
         may_add_users: principal.may_add_users_somewhere(),
         may_see_dashboard: principal.is_platform_admin(),
+        may_see_mailbox: false,
     })
 }
 
@@ -180,6 +181,25 @@ fn like_pattern(search: &str) -> String {
     }
     let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// The latest `limit` emails of the outbox, newest first.
+pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::api::directory::MailboxEmail>, AppError> {
+    let rows: Vec<(String, String, String, String, i64)> =
+        sqlx::query_as("SELECT to_address, subject, body_text, status, created_at FROM outbox_emails ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(to, subject, text, status, created_at)| crate::api::directory::MailboxEmail {
+            to,
+            subject,
+            text,
+            status,
+            queued_at: chrono::DateTime::from_timestamp_millis(created_at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        })
+        .collect())
 }
 
 fn date_of(ms: i64) -> String {

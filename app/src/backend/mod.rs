@@ -44,12 +44,14 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Take the client's address from X-Forwarded-For (behind a proxy of ours only).
     pub trust_forwarded_for: bool,
+    /// No SMTP server: emails stay in the development mailbox, which platform administrators read.
+    pub development_mailbox: bool,
 }
 
 impl Settings {
     pub fn new(public_url: &str) -> Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
-        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false }
+        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false, development_mailbox: true }
     }
 }
 

@@ -68,6 +68,9 @@ fn TopBar(data: ShellData) -> impl IntoView {
                     <A href="/dashboard/users" attr:class="topnav-link">{T::Dashboard.in_lang(lang)}</A>
                 </Show>
                 <A href="/programs" attr:class="topnav-link">{T::Programs.in_lang(lang)}</A>
+                <Show when=move || data.may_see_mailbox>
+                    <A href="/mailbox" attr:class="topnav-link">{T::Mailbox.in_lang(lang)}</A>
+                </Show>
             </nav>
             <div class="topbar-actions">
                 <Show when=move || data.may_add_users>

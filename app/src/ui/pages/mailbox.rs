@@ -1,0 +1,57 @@
+//! The development mailbox: with no SMTP server, the emails Roster would send, newest first, so
+//! that an invitation link can be followed without a mail server (the Quick start uses it).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::directory::{get_mailbox, MailboxEmail};
+use crate::i18n::T;
+use crate::ui::components::ErrorNotice;
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let lang = use_lang();
+    let emails = Resource::new(|| (), |_| get_mailbox());
+    view! {
+        <Title text=T::Mailbox.in_lang(lang) />
+        <header class="page-header"><h1>{T::Mailbox.in_lang(lang)}</h1></header>
+        <p class="muted">{T::MailboxExplained.in_lang(lang)}</p>
+        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match emails.await {
+                    Ok(list) if list.is_empty() => view! { <p class="notice">{t(T::NoEmails)}</p> }.into_any(),
+                    Ok(list) => list.into_iter().map(|email| view! { <MailboxItem email /> }).collect_view().into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MailboxItem(email: MailboxEmail) -> impl IntoView {
+    let lang = use_lang();
+    // Links in the text become links, so that an invitation can be followed from here.
+    let body = email
+        .text
+        .lines()
+        .map(|line| {
+            let words = line.split(' ').map(|word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    view! { <a href=word.to_string()>{word.to_string()}</a>" " }.into_any()
+                } else {
+                    view! { {format!("{word} ")} }.into_any()
+                }
+            });
+            view! { <p>{words.collect_view()}</p> }
+        })
+        .collect_view();
+    view! {
+        <article class="card mail">
+            <h2>{email.subject}</h2>
+            <p class="muted small">{T::To.in_lang(lang)}" "{email.to}" · "{email.queued_at}" · "{email.status}</p>
+            <div class="mail-body">{body}</div>
+        </article>
+    }
+}
