@@ -19,7 +19,71 @@ app::on_both_databases!(
     r22_double_submission_makes_one_user_and_one_billing,
     r23_expired_cancelled_used_and_unknown_links_are_alike,
     r24_grants_the_inviter_lost_are_dropped_at_acceptance,
+    r38_cancelling_kills_the_link,
+    r38_resending_issues_a_new_link_at_most_once_a_minute,
+    r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
 );
+
+async fn invitation_id(db: &TestDb, email_key: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1").bind(email_key).fetch_one(&db.pool).await.unwrap()
+}
+
+async fn r38_cancelling_kills_the_link(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
+    let token = token_sent_to(&db, "bye@acme.example").await;
+    let id = invitation_id(&db, "bye@acme.example").await;
+    invitations::cancel(&db, &s.who, id).await.unwrap();
+    assert!(matches!(invitations::pending_address(&db, &token).await, Err(AppError::NotFound)));
+    assert!(matches!(invitations::cancel(&db, &s.who, id).await, Err(AppError::NotFound)), "already cancelled");
+    // The address may be invited again.
+    let again = invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
+    assert_eq!(again[0].result, InviteResult::Invited);
+}
+
+async fn r38_resending_issues_a_new_link_at_most_once_a_minute(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "again@acme.example", &[Role::Learner]).await.unwrap();
+    let old = token_sent_to(&db, "again@acme.example").await;
+    let id = invitation_id(&db, "again@acme.example").await;
+    match invitations::resend(&db, &s.settings, &s.who, id).await {
+        Err(AppError::TooManyAttempts { retry_after_secs }) => assert!((1..=60).contains(&retry_after_secs)),
+        other => panic!("a resend right after the invitation waits: {other:?}"),
+    }
+    sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000, expires_at = 0 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
+    invitations::resend(&db, &s.settings, &s.who, id).await.unwrap();
+    let new = token_sent_to(&db, "again@acme.example").await;
+    assert_ne!(old, new);
+    assert!(matches!(invitations::pending_address(&db, &old).await, Err(AppError::NotFound)), "the old link is dead");
+    assert_eq!(invitations::pending_address(&db, &new).await.unwrap(), "again@acme.example", "the expiry restarted");
+    assert_eq!(count(&db, "outbox_emails").await, 2);
+}
+
+async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb) {
+    let s = setup(&db).await;
+    let many: Vec<String> = (0..30).map(|i| format!("p{i:02}@acme.example")).collect();
+    invite(&db, &s, s.emea, &many.join(" "), &[Role::Learner]).await.unwrap();
+    invite(&db, &s, s.sales, "boss@acme.example", &[Role::Admin]).await.unwrap();
+    let first = invitations::list(&db, &s.owner, "", None, 25).await.unwrap();
+    assert_eq!(first.rows.len(), 25);
+    assert_eq!(first.rows[0].email, "boss@acme.example", "newest first");
+    let after = first.next.as_deref().and_then(|c| c.split_once('.')).map(|(a, i)| (a.parse().unwrap(), i.parse().unwrap()));
+    let second = invitations::list(&db, &s.owner, "", after, 25).await.unwrap();
+    assert_eq!(second.rows.len(), 6);
+    assert!(second.next.is_none());
+    let all: std::collections::BTreeSet<i64> = first.rows.iter().chain(&second.rows).map(|r| r.id).collect();
+    assert_eq!(all.len(), 31, "no row twice, none missing");
+    let searched = invitations::list(&db, &s.owner, "P0", None, 25).await.unwrap();
+    assert_eq!(searched.rows.len(), 10);
+    // A user_admin of EMEA manages the learner invitations into EMEA, not the admin one into Sales.
+    let hash = hasher().hash("user admin password").await.unwrap();
+    let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
+    groups::add_member(&db, &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    let user_admin = testing::principal_of(&db, "ua@acme.example", "user admin password").await;
+    let theirs = invitations::list(&db, &user_admin, "", None, 100).await.unwrap();
+    assert_eq!(theirs.rows.len(), 30);
+    assert!(theirs.rows.iter().all(|r| r.email != "boss@acme.example"));
+}
 
 /// The token of the invitation email last queued to `to`.
 async fn token_sent_to(db: &TestDb, to: &str) -> String {

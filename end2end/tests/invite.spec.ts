@@ -59,3 +59,36 @@ test('invite a user to a group, register from the email, and find the account in
   await expect(page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Grace Hopper/ })).toContainText('Learner from Sales EMEA');
   expect(errors).toEqual([]);
 });
+
+test('the Invitations list: cancel kills the link, resend waits a minute', async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  const stamp = Date.now();
+  const [kept, dropped] = [`kept.${stamp}@example.com`, `dropped.${stamp}@example.com`];
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByLabel('Emails').fill(`${kept}, ${dropped}`);
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'INVITE' }).click();
+  await expect(page.getByRole('region', { name: 'Results' }).getByRole('listitem')).toHaveCount(2);
+  const droppedLink = (await emailTo(dropped)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+
+  // In the left sidebar, click Invitations.
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Invitations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
+  await page.getByLabel('Search by email').fill(String(stamp));
+  await expect(page.getByRole('row')).toHaveCount(3);
+  await snap(page, '22-invitations');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: `Cancel invitation — ${dropped}` }).click();
+  await expect(page.getByText('Invitation cancelled.')).toBeVisible();
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await page.getByRole('button', { name: `Resend invitation — ${kept}` }).click();
+  await expect(page.getByText(/Too many attempts, try again in \d+ s\./)).toBeVisible();
+  expect(errors).toEqual([expect.stringContaining('429')]);
+
+  const guest = await browser.newPage();
+  await guest.goto(droppedLink);
+  await expect(guest.getByText('This invitation link is no longer valid — ask your administrator for a new one.')).toBeVisible();
+});

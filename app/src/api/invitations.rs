@@ -84,3 +84,64 @@ pub async fn register(token: String, first_name: String, last_name: String, pass
     crate::api::auth::set_cookie(&auth::session_cookie(&state.settings, Some(&registered.session_token)));
     Ok(())
 }
+
+/// A row of the Invitations list (R38).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub email: String,
+    /// (group name, role)
+    pub grants: Vec<(String, Role)>,
+    pub invited_by: String,
+    /// `YYYY-MM-DD HH:MM` UTC.
+    pub invited_at: String,
+    pub last_sent_at: Option<String>,
+    pub expires_at: String,
+    pub is_expired: bool,
+    /// The delivery status of the latest email (R41): queued, sending, sent, failed.
+    pub delivery: String,
+    pub delivery_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    pub rows: Vec<InvitationRow>,
+    /// The cursor of the next page, if any.
+    pub next: Option<String>,
+}
+
+pub const INVITATIONS_PER_PAGE: usize = 25;
+
+#[server(endpoint = "invitations/list")]
+pub async fn list_invitations(search: String, after: Option<String>) -> Result<InvitationPage, AppError> {
+    use crate::backend::{invitations, principal, state};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    let after = after.as_deref().and_then(|c| c.split_once('.')).and_then(|(at, id)| Some((at.parse().ok()?, id.parse().ok()?)));
+    invitations::list(&state.db, &principal, &search, after, INVITATIONS_PER_PAGE).await
+}
+
+#[server(endpoint = "invitations/cancel")]
+pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, invitations, principal, state};
+    use crate::domain::policy::Action;
+    let principal = principal::current()?;
+    let state = state()?;
+    let grants = invitations::grants_of(&state.db, id).await?;
+    principal.require(&Action::ManageInvitation(&grants))?;
+    invitations::cancel(&state.db, &Who::of(&principal), id).await
+}
+
+#[server(endpoint = "invitations/resend")]
+pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, invitations, principal, state};
+    use crate::domain::policy::Action;
+    let principal = principal::current()?;
+    let state = state()?;
+    let grants = invitations::grants_of(&state.db, id).await?;
+    principal.require(&Action::ManageInvitation(&grants))?;
+    invitations::resend(&state.db, &state.settings, &Who::of(&principal), id).await
+}

@@ -8,7 +8,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::invitations::{InviteOutcome, InviteResult};
+use crate::api::invitations::{InvitationPage, InvitationRow, InviteOutcome, InviteResult};
 use crate::domain::address_list::{self, Entry, ListError, MAX_ADDRESSES};
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::Email;
@@ -317,4 +317,143 @@ pub async fn queue_session_emails(tx: &mut Tx, settings: &Settings, user: i64, t
         mail::enqueue(tx, &email).await?;
     }
     Ok(())
+}
+
+/// The grants of an invitation, for the policy (R38: whoever could have made it manages it).
+pub async fn grants_of(db: &Db, invitation: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r))).collect())
+}
+
+/// Cancels a pending invitation: its link stops working at once (R23, R38).
+pub async fn cancel(db: &Db, who: &Who, invitation: i64) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let cancelled = sqlx::query("UPDATE invitations SET status = 'cancelled', cancelled_at = $1, cancelled_by = $2 WHERE id = $3 AND status = 'pending'")
+        .bind(now_ms())
+        .bind(who.actor)
+        .bind(invitation)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if cancelled != 1 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&mut tx, who, "invitation_cancelled", "invitation", invitation, &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How soon an invitation may be sent again.
+pub const RESEND_INTERVAL_MS: i64 = 60_000;
+
+/// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
+/// expiry restarted, a new email; at most once a minute.
+pub async fn resend(db: &Db, settings: &Settings, who: &Who, invitation: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let platform = platform_facts(&mut tx).await?;
+    let (token, token_hash) = new_token();
+    let row: Option<(i64, String, Option<String>, String, String)> = sqlx::query_as(
+        "UPDATE invitations SET token_hash = $1, expires_at = $2, last_sent_at = $3, send_count = send_count + 1
+         WHERE id = $4 AND status = 'pending' AND (last_sent_at IS NULL OR last_sent_at <= $5)
+         RETURNING send_count, email, language,
+                   (SELECT first_name FROM users WHERE users.id = invitations.invited_by),
+                   (SELECT last_name FROM users WHERE users.id = invitations.invited_by)",
+    )
+    .bind(&token_hash)
+    .bind(now + platform.lifetime_ms)
+    .bind(now)
+    .bind(invitation)
+    .bind(now - RESEND_INTERVAL_MS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((send_count, email, language, first, last)) = row else {
+        let last_sent: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT last_sent_at FROM invitations WHERE id = $1 AND status = 'pending'").bind(invitation).fetch_optional(&mut *tx).await?;
+        return Err(match last_sent {
+            Some(Some(at)) => AppError::TooManyAttempts { retry_after_secs: ((at + RESEND_INTERVAL_MS - now).max(1000) / 1000) as u64 },
+            _ => AppError::NotFound,
+        });
+    };
+    let language = language.as_deref().and_then(Lang::parse).unwrap_or(platform.language);
+    let link = format!("{}/invitation/{token}", settings.public_url);
+    let expires_on = chrono::DateTime::from_timestamp_millis(now + platform.lifetime_ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let inviter = format!("{first} {last}");
+    let rendered = emails::Invitation { platform: &platform.name, inviter: &inviter, link: &link, expires_on: &expires_on }.render(language);
+    let outgoing = OutgoingEmail {
+        dedupe_key: format!("invitation:{invitation}:send:{send_count}"),
+        kind: "invitation",
+        to: email,
+        user_id: None,
+        invitation_id: Some(invitation),
+        language,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+    };
+    mail::enqueue(&mut tx, &outgoing).await?;
+    audit::record(&mut tx, who, "invitation_resent", "invitation", invitation, &serde_json::json!({ "send": send_count })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One page of the Invitations list (R38): pending and expired invitations the principal may
+/// manage, newest first, optionally searched by email; `after` is the last row of the previous
+/// page (keyset pagination).
+pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationPage, AppError> {
+    let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
+    let now = now_ms();
+    let mut rows = Vec::new();
+    // Rows the principal may not manage are skipped, so a page may take several batches.
+    for _ in 0..50 {
+        let batch: Vec<(i64, String, i64, Option<i64>, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, u.first_name || ' ' || u.last_name,
+                    (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1),
+                    (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1)
+             FROM invitations i JOIN users u ON u.id = i.invited_by
+             WHERE i.status = 'pending' AND i.email_key LIKE $1 ESCAPE '\\' AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3))
+             ORDER BY i.created_at DESC, i.id DESC LIMIT 100",
+        )
+        .bind(&pattern)
+        .bind(cursor_at)
+        .bind(cursor_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let exhausted = batch.len() < 100;
+        for (id, email, created_at, last_sent_at, expires_at, invited_by, delivery, delivery_error) in batch {
+            (cursor_at, cursor_id) = (created_at, id);
+            let grants = grants_of(db, id).await?;
+            if !principal.may(&Action::ManageInvitation(&grants)) {
+                continue;
+            }
+            let grants = grants
+                .into_iter()
+                .map(|(g, role)| (principal.tree.get(g).map(|n| n.name.clone()).unwrap_or_default(), role))
+                .collect();
+            rows.push(InvitationRow {
+                id,
+                email,
+                grants,
+                invited_by,
+                invited_at: minutes(created_at),
+                last_sent_at: last_sent_at.map(minutes),
+                expires_at: minutes(expires_at),
+                is_expired: expires_at <= now,
+                delivery: delivery.unwrap_or_default(),
+                delivery_error,
+            });
+            if rows.len() == page {
+                return Ok(InvitationPage { next: Some(format!("{created_at}.{id}")), rows });
+            }
+        }
+        if exhausted {
+            break;
+        }
+    }
+    Ok(InvitationPage { rows, next: None })
+}
+
+fn minutes(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }

@@ -39,6 +39,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "lock" => "M7 11V8a5 5 0 0 1 10 0v3M6 11h12v9H6z",
         "globe" => "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18",
         "close" => "M6 6l12 12M18 6L6 18",
+        "resend" => "M20 12a8 8 0 1 1-2.34-5.66M20 4v5h-5",
         _ => "",
     };
     view! {

@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
                     <Route path=path!("/dashboard/users") view=pages::UsersPage />
                     <Route path=path!("/add-users") view=pages::AddUsersPage />
+                    <Route path=path!("/invitations") view=pages::InvitationsPage />
                     <Route path=path!("/programs") view=pages::ProgramsPage />
                     <Route path=path!("/mailbox") view=pages::MailboxPage />
                     <Route path=path!("/sessions/:id") view=pages::SessionPage />

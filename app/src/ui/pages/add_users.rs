@@ -29,16 +29,7 @@ pub fn AddUsersPage() -> impl IntoView {
     view! {
         <Title text=T::InviteUsers.in_lang(lang) />
         <section class="panel" aria-labelledby="panel-title">
-            <nav class="panel-nav" aria-label=T::AddUsersSections.in_lang(lang)>
-                <ul>
-                    <li><a href="" aria-current="page">{T::InviteUsers.in_lang(lang)}</a></li>
-                    <li>
-                        <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
-                        <ul><li><span class="panel-nav-soon">{T::SetUpAUser.in_lang(lang)}</span></li></ul>
-                    </li>
-                    <li><span class="panel-nav-soon">{T::Invitations.in_lang(lang)}</span></li>
-                </ul>
-            </nav>
+            <PanelNav current="invite" group=query.with_untracked(|q| q.get("group")) />
             <div class="panel-body">
                 <header class="page-header">
                     <h1 id="panel-title">{T::InviteUsers.in_lang(lang)}</h1>
@@ -54,6 +45,26 @@ pub fn AddUsersPage() -> impl IntoView {
                 </Transition>
             </div>
         </section>
+    }
+}
+
+/// The panel's left sidebar: Invite users, Add users > Set up a user (coming), Invitations.
+#[component]
+pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let suffix = group.map(|g| format!("?group={g}")).unwrap_or_default();
+    let current_if = move |name: &str| (current == name).then_some("page");
+    view! {
+        <nav class="panel-nav" aria-label=T::AddUsersSections.in_lang(lang)>
+            <ul>
+                <li><a href=format!("/add-users{suffix}") aria-current=current_if("invite")>{T::InviteUsers.in_lang(lang)}</a></li>
+                <li>
+                    <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
+                    <ul><li><span class="panel-nav-soon">{T::SetUpAUser.in_lang(lang)}</span></li></ul>
+                </li>
+                <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
+            </ul>
+        </nav>
     }
 }
 

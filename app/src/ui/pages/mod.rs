@@ -3,6 +3,7 @@
 mod add_users;
 mod change_password;
 mod group;
+mod invitations;
 mod login;
 mod mailbox;
 mod not_found;
@@ -14,6 +15,7 @@ mod users;
 pub use add_users::AddUsersPage;
 pub use change_password::ChangePasswordPage;
 pub use group::{GroupPage, HomePage};
+pub use invitations::InvitationsPage;
 pub use login::LoginPage;
 pub use mailbox::MailboxPage;
 pub use not_found::NotFoundPage;

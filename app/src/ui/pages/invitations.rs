@@ -1,0 +1,122 @@
+//! + > User, left sidebar Invitations (R38): pending and expired invitations one may manage,
+//! with their grants, inviter, dates and email delivery status; Cancel invitation (red cross,
+//! confirmed) and Resend invitation (circling arrow); search by email; keyset pages.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::invitations::{list_invitations, CancelInvitation, InvitationRow, ResendInvitation};
+use crate::i18n::T;
+use crate::ui::components::{ErrorNotice, Icon};
+use crate::ui::pages::add_users::PanelNav;
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn InvitationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let search = RwSignal::new(String::new());
+    let after = RwSignal::new(None::<String>);
+    let cancel = ServerAction::<CancelInvitation>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let page = Resource::new(
+        move || (search.get(), after.get(), cancel.version().get(), resend.version().get()),
+        |(search, after, _, _)| list_invitations(search, after),
+    );
+    let group = move || query.with(|q| q.get("group"));
+    let notice = move || {
+        let done = |ok: bool, text: T| ok.then(|| view! { <p class="notice" role="status">{text.in_lang(lang)}</p> }.into_any());
+        match (cancel.value().get(), resend.value().get()) {
+            (Some(Err(error)), _) | (_, Some(Err(error))) => Some(view! { <ErrorNotice error /> }.into_any()),
+            (Some(Ok(())), _) => done(true, T::InvitationCancelled),
+            (_, Some(Ok(()))) => done(true, T::InvitationResent),
+            _ => None,
+        }
+    };
+    view! {
+        <Title text=T::Invitations.in_lang(lang) />
+        <section class="panel" aria-labelledby="panel-title">
+            <PanelNav current="invitations" group=group() />
+            <div class="panel-body">
+                <header class="page-header"><h1 id="panel-title">{T::Invitations.in_lang(lang)}</h1></header>
+                <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
+                    <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
+                    <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang)
+                        on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
+                </form>
+                {notice}
+                <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Ok(page) if page.rows.is_empty() => view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any(),
+                            Ok(page) => view! {
+                                <InvitationTable rows=page.rows cancel resend />
+                                {page.next.map(|next| view! {
+                                    <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
+                                        <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
+                                    </nav>
+                                })}
+                            }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="table-wrap">
+            <table class="table table-wrapping">
+                <thead>
+                    <tr>
+                        <th scope="col">{T::Email.in_lang(lang)}</th>
+                        <th scope="col">{T::GroupsAndRoles.in_lang(lang)}</th>
+                        <th scope="col">{T::InvitedBy.in_lang(lang)}</th>
+                        <th scope="col">{T::LastSent.in_lang(lang)}</th>
+                        <th scope="col">{T::Expiry.in_lang(lang)}</th>
+                        <th scope="col">{T::Delivery.in_lang(lang)}</th>
+                        <th scope="col">{T::Actions.in_lang(lang)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let id = row.id;
+                        let grants = row.grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
+                        let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
+                        let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
+                        view! {
+                            <tr>
+                                <td>{row.email.clone()}</td>
+                                <td>{grants}</td>
+                                <td>{row.invited_by.clone()}<br /><span class="muted small">{row.invited_at.clone()}</span></td>
+                                <td>{row.last_sent_at.clone().unwrap_or_default()}</td>
+                                <td>{row.expires_at.clone()}{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
+                                <td title=row.delivery_error.clone().unwrap_or_default()>{row.delivery.clone()}</td>
+                                <td><div class="row-actions">
+                                    <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
+                                        on:click=move |_| {
+                                            if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
+                                                cancel.dispatch(CancelInvitation { id });
+                                            }
+                                        }>
+                                        <Icon name="close" />
+                                    </button>
+                                    <button type="button" class="icon-button" aria-label=resend_label.clone() title=resend_label
+                                        on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>
+                                        <Icon name="resend" />
+                                    </button>
+                                </div></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
