@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::directory::{list_users, UserPage};
@@ -18,6 +19,8 @@ pub fn UsersPage() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
     let users = Resource::new(move || (search(), page()), |(search, page)| list_users(search, page));
+    let navigate = use_navigate();
+    let search_input = NodeRef::<leptos::html::Input>::new();
     view! {
         <Title text=format!("{} · {}", T::UsersTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header">
@@ -26,11 +29,16 @@ pub fn UsersPage() -> impl IntoView {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
             <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
         </nav>
-        <Form method="GET" action="" attr:class="search-form" attr:role="search">
+        // A plain GET form (it works without JavaScript); with it, the search is a client-side navigation.
+        <form method="get" action="/dashboard/users" class="search-form" role="search" on:submit=move |ev| {
+            ev.prevent_default();
+            let term = search_input.get().map(|input| input.value()).unwrap_or_default();
+            navigate(&format!("/dashboard/users?q={}", encode_query_value(&term)), Default::default());
+        }>
             <label for="user-search" class="visually-hidden">{T::SearchUsers.in_lang(lang)}</label>
-            <input id="user-search" type="search" name="q" prop:value=search placeholder=T::SearchUsers.in_lang(lang) />
+            <input id="user-search" type="search" name="q" prop:value=search placeholder=T::SearchUsers.in_lang(lang) node_ref=search_input />
             <button type="submit" class="button">{T::Search.in_lang(lang)}</button>
-        </Form>
+        </form>
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match users.await {
