@@ -22,7 +22,51 @@ app::on_both_databases!(
     r38_cancelling_kills_the_link,
     r38_resending_issues_a_new_link_at_most_once_a_minute,
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
+    registration_racing_cancellation_ends_one_way_or_the_other,
+    resend_racing_registration_never_makes_two_accounts,
 );
+
+async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) {
+    let s = setup(&db).await;
+    let hasher = hasher();
+    for round in 0..100 {
+        let address = format!("rc{round}@acme.example");
+        invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
+        let token = token_sent_to(&db, &address).await;
+        let id = invitation_id(&db, &address).await;
+        let (registered, cancelled) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::cancel(&db, &s.who, id));
+        assert!(registered.is_ok() != cancelled.is_ok(), "round {round}: exactly one wins");
+        assert!(matches!(registered.as_ref().err().or(cancelled.as_ref().err()), Some(AppError::NotFound)), "round {round}: the loser is told plainly");
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
+        let status: String = sqlx::query_scalar("SELECT status FROM invitations WHERE id = $1").bind(id).fetch_one(&db.pool).await.unwrap();
+        assert_eq!((users, status.as_str()), if registered.is_ok() { (1, "accepted") } else { (0, "cancelled") }, "round {round}");
+    }
+    let billed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_events").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(billed, count(&db, "users").await - 1, "one billing event per created account, none for the others");
+}
+
+async fn resend_racing_registration_never_makes_two_accounts(db: TestDb) {
+    let s = setup(&db).await;
+    let hasher = hasher();
+    for round in 0..100 {
+        let address = format!("rr{round}@acme.example");
+        invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
+        let token = token_sent_to(&db, &address).await;
+        let id = invitation_id(&db, &address).await;
+        sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
+        let (registered, resent) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::resend(&db, &s.settings, &s.who, id));
+        // Either the registration came first (the resend finds nothing pending), or the resend did
+        // (the old link is dead).
+        match (&registered, &resent) {
+            (Ok(_), Err(AppError::NotFound)) | (Err(AppError::NotFound), Ok(())) => {}
+            other => panic!("round {round}: exactly one should win: {other:?}"),
+        }
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
+        assert!(users <= 1, "round {round}");
+    }
+    let billed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_events").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(billed, count(&db, "users").await - 1);
+}
 
 async fn invitation_id(db: &TestDb, email_key: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1").bind(email_key).fetch_one(&db.pool).await.unwrap()

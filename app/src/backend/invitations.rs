@@ -169,6 +169,13 @@ pub struct Registered {
     pub session_token: String,
 }
 
+impl std::fmt::Debug for Registered {
+    // Never prints the session token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registered").field("user_id", &self.user_id).finish_non_exhaustive()
+    }
+}
+
 /// The pending, unexpired invitation of a link, with its address (for the registration form).
 /// Expired, cancelled, used and unknown links are all `NotFound` (R23).
 pub async fn pending_address(db: &Db, token: &str) -> Result<String, AppError> {
@@ -212,10 +219,12 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     if grants.is_empty() {
         return Err(AppError::NotFound);
     }
-    // The conditional update decides between two submissions racing on the same link.
-    let won = sqlx::query("UPDATE invitations SET status = 'accepted', accepted_at = $1 WHERE id = $2 AND status = 'pending'")
+    // The conditional update decides between two submissions racing on the same link, and
+    // against a cancellation or a resend (which changes the token) committed meanwhile.
+    let won = sqlx::query("UPDATE invitations SET status = 'accepted', accepted_at = $1 WHERE id = $2 AND status = 'pending' AND token_hash = $3")
         .bind(now)
         .bind(invitation)
+        .bind(super::auth::token_hash(form.token))
         .execute(&mut *tx)
         .await?
         .rows_affected();
