@@ -5,6 +5,7 @@
 #   - fetching the .wasm (brotli) with 10 concurrent clients for 10 s (wrk), p50 and p99
 #   - the policy check and the climb on 100,000 groups (app/benches/tree.rs)
 #   - the outbox worker sending to MailDev, emails/s (app/benches/outbox.rs)
+#   - one INVITE of 100 addresses, server side, p50/p99 over 50 runs (app/benches/invite.rs)
 # Needs a release build (scripts/run.sh or scripts/test.sh make one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,6 +48,8 @@ awk '/^ +50%/ {print "  p50 " $2} /^ +99%/ {print "  p99 " $2} /Requests\/sec/ {
 
 echo
 cargo bench -q -p app --features ssr --bench tree 2>/dev/null
+echo
+cargo bench -q -p app --features test-support --bench invite 2>/dev/null
 echo
 eval "$(bash scripts/services.sh)"
 cargo bench -q -p app --features test-support --bench outbox 2>/dev/null
