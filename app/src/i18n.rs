@@ -159,6 +159,9 @@ texts! {
     Expired => "expired", "expirée";
     Actions => "Actions", "Actions";
     MoreInvitations => "More invitations", "Plus d'invitations";
+    LearnersPlus => "Learners +", "Apprenants +";
+    InviteLearners => "Invite learners to this session", "Inviter des apprenants à cette session";
+    SessionInviteExplained => "They get the Learner role on the session's group only, and are enrolled in this session.", "Ils reçoivent le rôle Apprenant sur le seul groupe de la session, et sont inscrits à cette session.";
     Mailbox => "Mailbox", "Boîte mail";
     MailboxExplained => "No SMTP server is configured: the emails Roster would send are kept here.", "Aucun serveur SMTP n'est configuré : les e-mails que Roster enverrait sont conservés ici.";
     NoEmails => "No email yet.", "Aucun e-mail pour l'instant.";

@@ -24,7 +24,26 @@ app::on_both_databases!(
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
     registration_racing_cancellation_ends_one_way_or_the_other,
     resend_racing_registration_never_makes_two_accounts,
+    r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
 );
+
+async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db: TestDb) {
+    let s = setup(&db).await;
+    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
+    let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], language: None, session: Some(session) };
+    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    let token = token_sent_to(&db, "sam@acme.example").await;
+    let sam = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await.unwrap().user_id;
+    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(sam).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(enrolled, vec![session]);
+    let direct: Vec<(i64, String)> =
+        sqlx::query_as("SELECT group_id, role FROM memberships WHERE user_id = $1 AND propagated_from IS NULL").bind(sam).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(direct, vec![(s.emea, "learner".to_string())], "the learner role on the session's group only (it climbs as any learner's, R10)");
+    let session_emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE kind = 'session_invitation' AND user_id = $1").bind(sam).fetch_one(&db.pool).await.unwrap();
+    assert_eq!(session_emails, 1, "R31: one email for the session");
+}
 
 async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) {
     let s = setup(&db).await;
@@ -228,7 +247,7 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
     let who = Who { actor: Some(admin), ip: None };
     let by_admin = |emails: &'static str, roles: &'static [Role]| {
-        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, language: None })
+        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, language: None, session: None })
     };
     by_admin("coach@acme.example", &[Role::Coach, Role::Learner]).await.unwrap();
     by_admin("gone@acme.example", &[Role::Coach]).await.unwrap();
@@ -260,7 +279,7 @@ async fn setup(db: &TestDb) -> Setup {
 }
 
 async fn invite(db: &TestDb, s: &Setup, group: i64, emails: &str, roles: &[Role]) -> Result<Vec<InviteOutcome>, AppError> {
-    invitations::invite(db, &s.settings, &s.owner, &s.who, InviteRequest { group, emails, roles, language: None }).await
+    invitations::invite(db, &s.settings, &s.owner, &s.who, InviteRequest { group, emails, roles, language: None, session: None }).await
 }
 
 async fn count(db: &TestDb, table: &str) -> i64 {

@@ -18,6 +18,13 @@ test('a coach opens a session, sees its enrolled learners, and creates another s
   await expect(page.getByRole('region', { name: /Learners/ })).toContainText('Leo Learner');
   await snap(page, '12-session');
 
+  // R4, R30: the instructor (a coach of the group above) invites a learner from the session.
+  const learners = page.getByRole('region', { name: /Learners/ });
+  await learners.getByRole('button', { name: 'Learners +' }).click();
+  await learners.getByLabel('Emails').fill(`newcomer.${Date.now()}@example.com`);
+  await learners.getByRole('button', { name: 'INVITE' }).click();
+  await expect(learners.getByRole('listitem').filter({ hasText: 'newcomer.' })).toContainText('Invited');
+
   await page.getByRole('link', { name: 'Programs' }).first().click();
   await program.getByLabel('Session name').fill('Winter cohort');
   await program.getByLabel('Starts on').fill('2026-12-01');

@@ -40,7 +40,7 @@ pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>) -> R
         principal.require(&Action::AddUsers(&grants))?;
     }
     let state = state()?;
-    let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, language: None };
+    let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, language: None, session: None };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }
 
@@ -144,4 +144,21 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     let grants = invitations::grants_of(&state.db, id).await?;
     principal.require(&Action::ManageInvitation(&grants))?;
     invitations::resend(&state.db, &state.settings, &Who::of(&principal), id).await
+}
+
+/// R4, R30: an instructor who is a coach or admin of the session's group (or above) invites
+/// learners from the session: the learner role on the session's group only, and enrollment.
+#[server(endpoint = "invitations/from_session")]
+pub async fn invite_from_session(session: i64, emails: String) -> Result<Vec<InviteOutcome>, AppError> {
+    use crate::backend::{audit::Who, invitations, principal, programs, state};
+    use crate::domain::policy::Action;
+    let principal = principal::current()?;
+    let state = state()?;
+    let session_ref = programs::session_ref(&state.db, session).await;
+    // Unknown session and no right look the same from outside.
+    let Ok(session_ref) = session_ref.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
+        return Err(AppError::NotAllowed);
+    };
+    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], language: None, session: Some(session) };
+    invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }

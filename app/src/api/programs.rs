@@ -53,6 +53,8 @@ pub struct SessionView {
     pub learners: Option<Vec<PersonRow>>,
     pub learner_count: u64,
     pub may_manage: bool,
+    /// R4, R30: may invite learners from this session (Learners +).
+    pub may_invite: bool,
     pub assignable_groups: Vec<(GroupId, String)>,
 }
 

@@ -25,6 +25,8 @@ pub struct InviteRequest<'a> {
     pub roles: &'a [Role],
     /// The invitees' language; the platform's when `None`.
     pub language: Option<Lang>,
+    /// Invited from this program session (R4, R30): enrolled in it at acceptance.
+    pub session: Option<i64>,
 }
 
 /// Invites each address of the list. The caller has checked that the principal may grant these
@@ -97,8 +99,8 @@ async fn invite_one(
     // The partial unique index (one pending invitation per address) decides between two
     // inviters racing on the same address: the loser finds the winner's invitation below.
     let created: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO invitations (email, email_key, token_hash, status, language, invited_by, origin_group_id, created_at, expires_at, last_sent_at, send_count)
-         VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $7, 1)
+        "INSERT INTO invitations (email, email_key, token_hash, status, language, invited_by, origin_group_id, origin_session_id, created_at, expires_at, last_sent_at, send_count)
+         VALUES ($1, $2, $3, 'pending', $4, $5, $6, $9, $7, $8, $7, 1)
          ON CONFLICT (email_key) WHERE status = 'pending' DO NOTHING RETURNING id",
     )
     .bind(email.as_str())
@@ -109,6 +111,7 @@ async fn invite_one(
     .bind(request.group)
     .bind(now)
     .bind(now + platform.lifetime_ms)
+    .bind(request.session)
     .fetch_optional(&mut **tx)
     .await?;
     let (invitation, result) = match created {
@@ -117,6 +120,12 @@ async fn invite_one(
             let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'")
                 .bind(email.key())
                 .fetch_one(&mut **tx)
+                .await?;
+            // One session per invitation: a pending invitation without one takes this one.
+            sqlx::query("UPDATE invitations SET origin_session_id = $1 WHERE id = $2 AND origin_session_id IS NULL")
+                .bind(request.session)
+                .bind(id)
+                .execute(&mut **tx)
                 .await?;
             (id, InviteResult::AlreadyInvited)
         }
@@ -207,14 +216,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
 
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row: Option<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT id, email, email_key, language, invited_by FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
+    let row: Option<(i64, String, String, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, email, email_key, language, invited_by, origin_session_id FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(super::auth::token_hash(form.token))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((invitation, email, email_key, language, inviter)) = row else { return Err(AppError::NotFound) };
+    let Some((invitation, email, email_key, language, inviter, origin_session)) = row else { return Err(AppError::NotFound) };
     let grants = grants_still_allowed(&mut tx, invitation, inviter).await?;
     if grants.is_empty() {
         return Err(AppError::NotFound);
@@ -257,6 +266,15 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     }
     for (group, roles) in &by_group {
         super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?;
+    }
+    // R30: invited from a session, enrolled in it.
+    if let Some(session) = origin_session {
+        sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(session)
+            .bind(user)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, 'invitation_accepted', $2) ON CONFLICT (user_id) DO NOTHING")
         .bind(user)

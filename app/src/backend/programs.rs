@@ -259,6 +259,7 @@ pub async fn session_view(db: &Db, principal: &Principal, session: i64) -> Resul
         learners: if may_manage || is_instructor { Some(learners.clone()) } else { None },
         learner_count: learners.len() as u64,
         may_manage,
+        may_invite: principal.may(&Action::InviteFromSession(SessionRef { id: session, group })),
         assignable_groups,
     })
 }

@@ -121,7 +121,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
 }
 
 #[component]
-fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Role>) -> impl IntoView {
+pub(super) fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Role>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card results" aria-labelledby="results-title">

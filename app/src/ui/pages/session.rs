@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::invitations::InviteFromSession;
 use crate::api::programs::{get_session, AddInstructor, AssignSessionGroup, PersonRow, SessionView};
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
@@ -110,6 +112,7 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
         <section class="card" aria-labelledby="learners-title">
             <h2 id="learners-title">{T::Learners.in_lang(lang)}" · "{session.learner_count}</h2>
             {learners}
+            {session.may_invite.then(|| view! { <SessionInvite session=id group=session.group.0 /> })}
         </section>
         <section class="card" aria-labelledby="instructors-title">
             <h2 id="instructors-title">{T::Instructors.in_lang(lang)}</h2>
@@ -122,5 +125,43 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
             {assigned}
             {assign_form}
         </section>
+    }
+}
+
+/// Learners + (R4, R30): invite by email from the session.
+#[component]
+fn SessionInvite(session: i64, group: i64) -> impl IntoView {
+    let lang = use_lang();
+    let open = RwSignal::new(false);
+    let invite = ServerAction::<InviteFromSession>::new();
+    let emails = RwSignal::new(String::new());
+    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        invite.dispatch(InviteFromSession { session, emails: emails.get_untracked() });
+    };
+    view! {
+        <button type="button" class="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {T::LearnersPlus.in_lang(lang)}
+        </button>
+        <Show when=move || open.get()>
+            <form class="form inline-form" on:submit=submit novalidate>
+                <h3>{T::InviteLearners.in_lang(lang)}</h3>
+                <p class="muted">{T::SessionInviteExplained.in_lang(lang)}</p>
+                <div class="field">
+                    <label for="session-emails">{T::Emails.in_lang(lang)}</label>
+                    <textarea id="session-emails" rows="3" aria-describedby="emails-error"
+                        prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
+                    <FieldMessage error field="emails" />
+                </div>
+                {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+                <div>
+                    <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>{T::InviteButton.in_lang(lang)}</button>
+                </div>
+            </form>
+            {move || invite.value().get().and_then(Result::ok).map(|outcomes| view! {
+                <super::add_users::InviteResults outcomes group_id=group roles=vec![Role::Learner] />
+            })}
+        </Show>
     }
 }
