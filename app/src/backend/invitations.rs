@@ -139,25 +139,42 @@ async fn invite_one(
             .await?;
     }
     if result == InviteResult::Invited {
-        let link = format!("{}/invitation/{token}", settings.public_url);
-        let expires_on = chrono::DateTime::from_timestamp_millis(now + platform.lifetime_ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let rendered = emails::Invitation { platform: &platform.name, inviter: &inviter.display_name(), link: &link, expires_on: &expires_on }.render(language);
-        let outgoing = OutgoingEmail {
-            dedupe_key: format!("invitation:{invitation}:send:1"),
-            kind: "invitation",
-            to: email.as_str().to_string(),
-            user_id: None,
-            invitation_id: Some(invitation),
-            language,
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        };
-        mail::enqueue(tx, &outgoing).await?;
+        let sent = SentInvitation { id: invitation, send: 1, to: email.as_str(), token: &token, expires_at: now + platform.lifetime_ms, language };
+        queue_invitation_email(tx, settings, platform, &inviter.display_name(), sent).await?;
     }
     let action = if result == InviteResult::Invited { "invitation_created" } else { "invitation_extended" };
     audit::record(tx, who, action, "invitation", invitation, &serde_json::json!({ "group": request.group, "roles": request.roles })).await?;
     Ok(result)
+}
+
+/// One sending of an invitation: its link carries `token`; `send` numbers the sendings, so that
+/// a sending never queues two emails.
+struct SentInvitation<'a> {
+    id: i64,
+    send: i64,
+    to: &'a str,
+    token: &'a str,
+    expires_at: i64,
+    language: Lang,
+}
+
+async fn queue_invitation_email(tx: &mut Tx, settings: &Settings, platform: &PlatformFacts, inviter: &str, sent: SentInvitation<'_>) -> Result<(), AppError> {
+    let link = format!("{}/invitation/{}", settings.public_url, sent.token);
+    let expires_on = chrono::DateTime::from_timestamp_millis(sent.expires_at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let rendered = emails::Invitation { platform: &platform.name, inviter, link: &link, expires_on: &expires_on }.render(sent.language);
+    let outgoing = OutgoingEmail {
+        dedupe_key: format!("invitation:{}:send:{}", sent.id, sent.send),
+        kind: "invitation",
+        to: sent.to.to_string(),
+        user_id: None,
+        invitation_id: Some(sent.id),
+        language: sent.language,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+    };
+    mail::enqueue(tx, &outgoing).await?;
+    Ok(())
 }
 
 /// What the invitee types on the registration page (R22).
@@ -403,22 +420,8 @@ pub async fn resend(db: &Db, settings: &Settings, who: &Who, invitation: i64) ->
         });
     };
     let language = language.as_deref().and_then(Lang::parse).unwrap_or(platform.language);
-    let link = format!("{}/invitation/{token}", settings.public_url);
-    let expires_on = chrono::DateTime::from_timestamp_millis(now + platform.lifetime_ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-    let inviter = format!("{first} {last}");
-    let rendered = emails::Invitation { platform: &platform.name, inviter: &inviter, link: &link, expires_on: &expires_on }.render(language);
-    let outgoing = OutgoingEmail {
-        dedupe_key: format!("invitation:{invitation}:send:{send_count}"),
-        kind: "invitation",
-        to: email,
-        user_id: None,
-        invitation_id: Some(invitation),
-        language,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-    };
-    mail::enqueue(&mut tx, &outgoing).await?;
+    let sent = SentInvitation { id: invitation, send: send_count, to: &email, token: &token, expires_at: now + platform.lifetime_ms, language };
+    queue_invitation_email(&mut tx, settings, &platform, &format!("{first} {last}"), sent).await?;
     audit::record(&mut tx, who, "invitation_resent", "invitation", invitation, &serde_json::json!({ "send": send_count })).await?;
     tx.commit().await?;
     Ok(())

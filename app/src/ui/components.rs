@@ -31,6 +31,31 @@ pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'stat
     }
 }
 
+/// The Role(s) section of a form: a checkbox per role that may be granted, into `chosen`.
+#[component]
+pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<crate::domain::role::Role>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <fieldset class="field">
+            <legend>{crate::i18n::T::Roles.in_lang(lang)}</legend>
+            <div class="checkbox-row">
+                {roles.into_iter().map(|role| view! {
+                    <label class="checkbox">
+                        <input type="checkbox"
+                            prop:checked=move || chosen.with(|c| c.contains(&role))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| { c.retain(|r| *r != role); if on { c.push(role); } });
+                            } />
+                        {role.label().in_lang(lang)}
+                    </label>
+                }).collect_view()}
+            </div>
+            <FieldMessage error field="roles" />
+        </fieldset>
+    }
+}
+
 /// Inline SVG icons (decorative: the control carries the accessible name).
 #[component]
 pub fn Icon(name: &'static str) -> impl IntoView {

@@ -13,7 +13,7 @@ use crate::api::groups::AddMember;
 use crate::api::invitations::{InviteOutcome, InviteResult, InviteUsers};
 use crate::domain::role::Role;
 use crate::i18n::T;
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -94,23 +94,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
                 <p class="field-help" id="emails-help">{T::EmailsHelp.in_lang(lang)}</p>
                 <FieldMessage error field="emails" />
             </div>
-            <fieldset class="field">
-                <legend>{T::Roles.in_lang(lang)}</legend>
-                <div class="checkbox-row">
-                    {group.grantable_roles.iter().map(|&role| view! {
-                        <label class="checkbox">
-                            <input type="checkbox"
-                                prop:checked=move || chosen.with(|c| c.contains(&role))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| { c.retain(|r| *r != role); if on { c.push(role); } });
-                                } />
-                            {role.label().in_lang(lang)}
-                        </label>
-                    }).collect_view()}
-                </div>
-                <FieldMessage error field="roles" />
-            </fieldset>
+            <RoleChoice roles=group.grantable_roles.clone() chosen error />
             {general}
             <div>
                 <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>{T::InviteButton.in_lang(lang)}</button>

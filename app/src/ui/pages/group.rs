@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::layout::TreeChanged;
 use crate::ui::{t, use_lang};
 
@@ -262,23 +262,7 @@ fn AddMemberForm(group_id: GroupId, roles: Vec<Role>, actions: GroupActions) -> 
                     aria-describedby="login-error" />
                 <FieldMessage error field="login" />
             </div>
-            <fieldset class="field">
-                <legend>{T::Roles.in_lang(lang)}</legend>
-                <div class="checkbox-row">
-                    {roles.into_iter().map(|role| view! {
-                        <label class="checkbox">
-                            <input type="checkbox"
-                                prop:checked=move || chosen.with(|c| c.contains(&role))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| { c.retain(|r| *r != role); if on { c.push(role); } });
-                                } />
-                            {role.label().in_lang(lang)}
-                        </label>
-                    }).collect_view()}
-                </div>
-                <FieldMessage error field="roles" />
-            </fieldset>
+            <RoleChoice roles=roles chosen error />
             {general}
             <div>
                 <button type="submit" class="button button-primary" disabled=move || actions.add.pending().get()>{T::AddToGroup.in_lang(lang)}</button>
