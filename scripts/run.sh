@@ -9,6 +9,6 @@ source scripts/versions.sh
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
 
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 export DATABASE_URL="${DATABASE_URL:-sqlite:data/roster.db}"
 exec target/release/server serve --demo

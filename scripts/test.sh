@@ -22,7 +22,7 @@ step "HTTP tests of the router"
 cargo test -p server
 
 step "release build (server and wasm)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "Playwright journeys in Chromium"
 (cd end2end && npx playwright test)

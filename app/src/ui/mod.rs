@@ -7,7 +7,7 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::i18n::{Lang, T};
 
@@ -51,17 +51,17 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::NotFoundPage /> }>
                 <Route path=path!("/login") view=pages::LoginPage />
-                <Route path=path!("/change-password") view=pages::ChangePasswordPage />
-                <Route path=path!("/invitation/:token") view=pages::RegisterPage />
+                <Route path=path!("/change-password") view={Lazy::<lazy::ChangePasswordPage>::new()} />
+                <Route path=path!("/invitation/:token") view={Lazy::<lazy::RegisterPage>::new()} />
                 <ParentRoute path=path!("") view=layout::SignedInLayout>
                     <Route path=path!("") view=pages::HomePage />
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
-                    <Route path=path!("/dashboard/users") view=pages::UsersPage />
-                    <Route path=path!("/add-users") view=pages::AddUsersPage />
-                    <Route path=path!("/invitations") view=pages::InvitationsPage />
-                    <Route path=path!("/programs") view=pages::ProgramsPage />
-                    <Route path=path!("/mailbox") view=pages::MailboxPage />
-                    <Route path=path!("/sessions/:id") view=pages::SessionPage />
+                    <Route path=path!("/dashboard/users") view={Lazy::<lazy::UsersPage>::new()} />
+                    <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
+                    <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
+                    <Route path=path!("/programs") view={Lazy::<lazy::ProgramsPage>::new()} />
+                    <Route path=path!("/mailbox") view={Lazy::<lazy::MailboxPage>::new()} />
+                    <Route path=path!("/sessions/:id") view={Lazy::<lazy::SessionPage>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -93,4 +93,30 @@ pub fn use_lang() -> Lang {
 /// A fixed text in the reader's language.
 pub fn t(text: T) -> &'static str {
     text.in_lang(use_lang())
+}
+
+/// Screens whose code the browser loads when first shown (`cargo leptos build --split`), so the
+/// first download holds only the sign-in page, the shell and the group pages.
+mod lazy {
+    use super::*;
+
+    macro_rules! lazy_pages {
+        ($($page:ident),*) => {$(
+            pub struct $page;
+
+            #[lazy_route]
+            impl LazyRoute for $page {
+                fn data() -> Self {
+                    $page
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    view! { <pages::$page /> }.into_any()
+                }
+            }
+        )*};
+    }
+
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, AddUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
 }
