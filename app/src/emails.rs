@@ -86,6 +86,55 @@ impl SessionInvitation<'_> {
     }
 }
 
+/// The credentials email of a set-up user (R27): the login and a generated password that works
+/// once, for a first login that asks for a new password.
+pub struct Credentials<'a> {
+    pub platform: &'a str,
+    pub inviter: &'a str,
+    pub login: &'a str,
+    pub password: &'a str,
+    /// The login page.
+    pub link: &'a str,
+}
+
+impl Credentials<'_> {
+    pub fn render(&self, lang: Lang) -> Rendered {
+        let Credentials { platform, inviter, login, password, link } = *self;
+        let (subject, intro, login_label, password_label, action, once) = match lang {
+            Lang::En => (
+                format!("Your account on {platform}"),
+                format!("{inviter} has created your account on {platform}."),
+                "Login",
+                "Password",
+                "Log in",
+                "This password works once: at your first login, you will choose your own.",
+            ),
+            Lang::Fr => (
+                format!("Votre compte sur {platform}"),
+                format!("{inviter} a créé votre compte sur {platform}."),
+                "Identifiant",
+                "Mot de passe",
+                "Se connecter",
+                "Ce mot de passe ne sert qu'une fois : à votre première connexion, vous choisirez le vôtre.",
+            ),
+        };
+        let text = format!("{intro}\n\n{login_label}: {login}\n{password_label}: {password}\n\n{action}: {link}\n\n{once}\n");
+        let html = format!(
+            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
+             <p>{intro}</p>\
+             <p>{login_label}: <strong>{login}</strong><br>{password_label}: <code style=\"font-size:1.1em\">{password}</code></p>\
+             <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 18px;background:#3451b2;color:#fff;border-radius:8px;text-decoration:none\">{action}</a></p>\
+             <p style=\"color:#5b6478\">{once}</p></body></html>",
+            code = lang.code(),
+            intro = escape(&intro),
+            login = escape(login),
+            password = escape(password),
+            link = escape(link),
+        );
+        Rendered { subject, text, html }
+    }
+}
+
 /// HTML-escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -118,6 +167,16 @@ mod tests {
         let fr = sample().render(Lang::Fr);
         assert!(fr.subject.starts_with("Olivia O'Hara vous invite"));
         assert!(fr.html.contains("lang=\"fr\"") && fr.html.contains("Finaliser votre compte"));
+    }
+
+    #[test]
+    fn r27_the_credentials_email_carries_the_login_the_password_and_the_login_page() {
+        let email = Credentials { platform: "Acme", inviter: "Olga Owner", login: "Grace@Example.com", password: "p<w>d", link: "https://x.example/login" };
+        let en = email.render(Lang::En);
+        assert_eq!(en.subject, "Your account on Acme");
+        assert!(en.text.contains("Login: Grace@Example.com\nPassword: p<w>d\n") && en.text.contains("https://x.example/login"));
+        assert!(en.html.contains("p&lt;w&gt;d"));
+        assert!(email.render(Lang::Fr).text.contains("Identifiant: Grace@Example.com\nMot de passe: p<w>d\n"));
     }
 
     #[test]

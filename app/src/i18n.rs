@@ -93,7 +93,6 @@ texts! {
     AddingTo => "Adding to", "Ajout dans";
     ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
     ChangePasswordWhy => "Your password was given to you by someone else: choose your own before you go on.", "Votre mot de passe vous a été transmis par quelqu'un d'autre : choisissez le vôtre avant de continuer.";
-    CurrentPassword => "Current password", "Mot de passe actuel";
     NewPassword => "New password", "Nouveau mot de passe";
     SavePassword => "Save the new password", "Enregistrer le nouveau mot de passe";
     NotFoundTitle => "Page not found", "Page introuvable";
@@ -192,6 +191,29 @@ texts! {
     Dates => "Dates", "Dates";
     DashboardSections => "Dashboard sections", "Rubriques du tableau de bord";
     AddUsersSections => "Ways to add users", "Façons d'ajouter des utilisateurs";
+    GroupsSection => "Group(s)", "Groupe(s)";
+    ChosenGroups => "Chosen groups", "Groupes choisis";
+    SelectGroups => "Select groups", "Choisir des groupes";
+    SelectGroupsTitle => "Select the group(s)", "Choisissez le(s) groupe(s)";
+    SearchGroups => "Search groups by name", "Rechercher un groupe par nom";
+    NoGroupsMatch => "No group matches this search.", "Aucun groupe ne correspond à cette recherche.";
+    Cancel => "Cancel", "Annuler";
+    Confirm => "CONFIRM", "CONFIRMER";
+    Username => "Username", "Nom d'utilisateur";
+    UsernameHelp => "The user logs in with it and never receives emails. 3 to 64 letters, digits, dots, dashes or underscores.", "L'utilisateur se connecte avec lui et ne reçoit jamais d'e-mail. 3 à 64 lettres, chiffres, points, tirets ou soulignés.";
+    NoEmailAddress => "This user has no email address (log in with a username)", "Cet utilisateur n'a pas d'adresse e-mail (connexion avec un nom d'utilisateur)";
+    PasswordWillBeSent => "A password will be generated and sent with the login; the user chooses their own at first login.", "Un mot de passe sera généré et envoyé avec l'identifiant ; l'utilisateur choisira le sien à la première connexion.";
+    ChooseGroupsFirst => "Choose the group(s) first: the roles apply to every chosen group.", "Choisissez d'abord le(s) groupe(s) : les rôles s'appliquent à chaque groupe choisi.";
+    DefaultLanguage => "Default language", "Langue par défaut";
+    PlatformLanguage => "The platform's language", "La langue de la plateforme";
+    DeletionDate => "Deletion date", "Date de suppression";
+    DeletionDateHelp => "Optional: the account is deleted on this day.", "Facultatif : le compte est supprimé ce jour-là.";
+    SendCredentials => "Send this new user credentials by email (login and password)", "Envoyer ses identifiants à ce nouvel utilisateur par e-mail (identifiant et mot de passe)";
+    SetUpUserButton => "SET UP USER", "CRÉER L'UTILISATEUR";
+    CredentialsSentNote => "The login and a one-time password are on their way by email.", "L'identifiant et un mot de passe à usage unique partent par e-mail.";
+    PasswordGivenNote => "Give them the password you chose.", "Transmettez-lui le mot de passe choisi.";
+    SetUpAnother => "Set up another user", "Créer un autre utilisateur";
+    SeeTheInvitation => "See the invitation", "Voir l'invitation";
 }
 
 /// A message with parameters: validation and error messages, rendered in the reader's language.
@@ -213,8 +235,6 @@ pub enum Msg {
     PasswordTooLong { max: usize },
     PasswordLikeIdentity,
     PasswordTooCommon,
-    PasswordUnchanged,
-    WrongCurrentPassword,
     PasswordRules { min: usize, max: usize },
     GroupNameTaken,
     PlatformGroupStaysPrivate,
@@ -227,8 +247,21 @@ pub enum Msg {
     InvalidDate,
     EndsBeforeStart,
     ChooseARole,
+    ChooseAGroup,
+    MayNotAddIn { groups: String },
+    /// R28: the address belongs to an account already.
+    ActiveAccountExists,
+    /// R28: the address has a pending invitation (the form links to it).
+    PendingInvitation { email: String },
+    UsernameTaken,
+    NoEmailForCredentials,
+    DateNotInFuture,
     PageOf { page: u32, pages: u32 },
     UsersCount { count: u64 },
+    FirstGroupsShown { shown: usize },
+    GroupsTicked { count: usize },
+    UserSetUp { name: String },
+    LogsInAs { login: String },
     MembersCount { count: u64 },
 }
 
@@ -266,10 +299,6 @@ impl Msg {
             (Msg::PasswordLikeIdentity, Fr) => "Le mot de passe ne doit contenir ni votre nom, ni votre e-mail, ni votre nom d'utilisateur.".into(),
             (Msg::PasswordTooCommon, En) => "This password is too common: choose another.".into(),
             (Msg::PasswordTooCommon, Fr) => "Ce mot de passe est trop courant : choisissez-en un autre.".into(),
-            (Msg::PasswordUnchanged, En) => "The new password must differ from the current one.".into(),
-            (Msg::PasswordUnchanged, Fr) => "Le nouveau mot de passe doit différer de l'actuel.".into(),
-            (Msg::WrongCurrentPassword, En) => "The current password is wrong.".into(),
-            (Msg::WrongCurrentPassword, Fr) => "Le mot de passe actuel est incorrect.".into(),
             (Msg::PasswordRules { min, max }, En) => format!("{min} to {max} characters; not your name, email or username; not a common password."),
             (Msg::PasswordRules { min, max }, Fr) => format!("{min} à {max} caractères ; ni votre nom, ni votre e-mail, ni votre nom d'utilisateur ; pas un mot de passe courant."),
             (Msg::GroupNameTaken, En) => "A group with this name already exists here.".into(),
@@ -294,10 +323,32 @@ impl Msg {
             (Msg::NoSuchUser, Fr) => "Aucun utilisateur n'a cet e-mail ou ce nom d'utilisateur.".into(),
             (Msg::ChooseARole, En) => "Choose at least one role.".into(),
             (Msg::ChooseARole, Fr) => "Choisissez au moins un rôle.".into(),
+            (Msg::ChooseAGroup, En) => "Choose at least one group.".into(),
+            (Msg::ChooseAGroup, Fr) => "Choisissez au moins un groupe.".into(),
+            (Msg::MayNotAddIn { groups }, En) => format!("You may not add users with these roles in: {groups}."),
+            (Msg::MayNotAddIn { groups }, Fr) => format!("Vous ne pouvez pas ajouter d'utilisateurs avec ces rôles dans : {groups}."),
+            (Msg::ActiveAccountExists, En) => "The following user already has an active account.".into(),
+            (Msg::ActiveAccountExists, Fr) => "L'utilisateur suivant a déjà un compte actif.".into(),
+            (Msg::PendingInvitation { email }, En) => format!("{email} has a pending invitation."),
+            (Msg::PendingInvitation { email }, Fr) => format!("{email} a une invitation en attente."),
+            (Msg::UsernameTaken, En) => "This username is taken.".into(),
+            (Msg::UsernameTaken, Fr) => "Ce nom d'utilisateur est déjà pris.".into(),
+            (Msg::NoEmailForCredentials, En) => "A user without email cannot receive credentials: enter a password.".into(),
+            (Msg::NoEmailForCredentials, Fr) => "Un utilisateur sans e-mail ne peut pas recevoir d'identifiants : saisissez un mot de passe.".into(),
+            (Msg::DateNotInFuture, En) => "Choose a day after today.".into(),
+            (Msg::DateNotInFuture, Fr) => "Choisissez un jour postérieur à aujourd'hui.".into(),
             (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
             (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
             (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),
             (Msg::UsersCount { count }, Fr) => plural(*count, "utilisateur", "utilisateurs"),
+            (Msg::FirstGroupsShown { shown }, En) => format!("Showing the first {shown} groups: type to narrow the list."),
+            (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
+            (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
+            (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::UserSetUp { name }, En) => format!("{name} is set up"),
+            (Msg::UserSetUp { name }, Fr) => format!("{name} est créé"),
+            (Msg::LogsInAs { login }, En) => format!("The account is active: log in as {login}."),
+            (Msg::LogsInAs { login }, Fr) => format!("Le compte est actif : connexion avec {login}."),
             (Msg::MembersCount { count }, En) => plural(*count, "member", "members"),
             (Msg::MembersCount { count }, Fr) => plural(*count, "membre", "membres"),
         }

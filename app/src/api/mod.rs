@@ -6,3 +6,4 @@ pub mod directory;
 pub mod groups;
 pub mod invitations;
 pub mod programs;
+pub mod users;

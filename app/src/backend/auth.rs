@@ -171,6 +171,20 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
     rate_limit::clear(db, &account_key).await?;
 
     let mut tx = db.begin().await?;
+    // R27: a password given by someone else (generated credentials, `init`'s owner password)
+    // opens one session, in which its owner chooses their own; then it is gone. The conditional
+    // update lets one of two logins racing with it win.
+    if account.must_change_password {
+        let used = sqlx::query("UPDATE users SET password_hash = NULL WHERE id = $1 AND password_hash = $2")
+            .bind(account.id)
+            .bind(account.password_hash.as_deref())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if used != 1 {
+            return Err(AppError::WrongCredentials);
+        }
+    }
     let token = open_session(&mut tx, account.id, attempt.ip, attempt.user_agent, attempt.previous_token).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, ip) VALUES ($1, $2, 'login', 'user', $2, $3)")
         .bind(now_ms())
@@ -250,11 +264,6 @@ pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, kee
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The stored hash of a user's password, to check the current one before a change.
-pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?.flatten())
 }
 
 #[cfg(test)]

@@ -108,6 +108,17 @@ impl Db {
     }
 }
 
+/// Makes the transactions that add someone by `address` (invite, set up) take turns, so that
+/// an invitation and an account cannot both be created for one address (R28). On SQLite the
+/// write lock of `begin` already does; on PostgreSQL a transaction-scoped advisory lock on the
+/// address does, without holding up other addresses.
+pub async fn serialize_on_address(tx: &mut Tx, backend: Backend, address: &str) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(address).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();

@@ -50,6 +50,12 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
     let Some(entries) = entries.filter(|_| errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
 
     let mut tx = db.begin().await?;
+    // In one order, so that two lists sharing addresses cannot deadlock.
+    let mut addresses: Vec<&str> = entries.iter().filter_map(|e| if let Entry::Valid(email) = e { Some(email.key()) } else { None }).collect();
+    addresses.sort_unstable();
+    for address in addresses {
+        super::db::serialize_on_address(&mut tx, db.backend, address).await?;
+    }
     let platform = platform_facts(&mut tx).await?;
     let mut outcomes = Vec::with_capacity(entries.len());
     for entry in entries {

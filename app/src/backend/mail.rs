@@ -24,6 +24,10 @@ use crate::domain::retry;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
+/// The kind of the credentials email of a set-up user (R27): sending it bills the account (R26),
+/// and once it has left over SMTP its copy in the outbox loses the password.
+pub const CREDENTIALS_KIND: &str = "credentials";
+
 /// An email to send, as the change that causes it describes it.
 #[derive(Clone, Debug)]
 pub struct OutgoingEmail {
@@ -131,11 +135,7 @@ impl Worker {
         for (id, attempts, outcome) in outcomes {
             match outcome {
                 Ok(reply) => {
-                    sqlx::query("UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'sending'")
-                        .bind(now_ms())
-                        .bind(id)
-                        .execute(&self.db.pool)
-                        .await?;
+                    self.record_sent(id).await?;
                     tracing::debug!(id, %reply, "email sent");
                     report.sent += 1;
                 }
@@ -160,6 +160,35 @@ impl Worker {
             }
         }
         Ok(report)
+    }
+
+    /// Marks an email sent. A credentials email bills its user (R26), in the same transaction;
+    /// sent over SMTP, its stored copy keeps no password (the development mailbox shows it).
+    async fn record_sent(&self, id: i64) -> Result<(), AppError> {
+        let now = now_ms();
+        let scrub = matches!(self.delivery, Delivery::Smtp(_));
+        let mut tx = self.db.begin().await?;
+        let sent: Option<(String, Option<i64>)> = sqlx::query_as(
+            "UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'sending'
+             RETURNING kind, user_id",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((kind, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
+            super::users::bill(&mut tx, user, "credentials_sent", now).await?;
+            if scrub {
+                sqlx::query("UPDATE outbox_emails SET body_text = $1, body_html = $1 WHERE id = $2 AND kind = $3")
+                    .bind("(credentials removed after sending)")
+                    .bind(id)
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Takes the due emails (queued, or claimed by a worker whose lease ran out) for this

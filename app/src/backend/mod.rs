@@ -13,6 +13,7 @@ pub mod programs;
 pub mod rate_limit;
 pub mod seed;
 pub mod tree_cache;
+pub mod users;
 #[cfg(feature = "test-support")]
 pub mod testing;
 

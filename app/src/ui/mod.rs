@@ -1,6 +1,7 @@
 //! The interface: the HTML shell, the routes, and the pages (one file per screen).
 
 mod components;
+mod group_picker;
 pub mod layout;
 mod pages;
 
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
                     <Route path=path!("/dashboard/users") view={Lazy::<lazy::UsersPage>::new()} />
                     <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
+                    <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
                     <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
                     <Route path=path!("/programs") view={Lazy::<lazy::ProgramsPage>::new()} />
                     <Route path=path!("/mailbox") view={Lazy::<lazy::MailboxPage>::new()} />
@@ -118,5 +120,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, AddUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
 }

@@ -1,7 +1,6 @@
 //! + > User: the add-users panel, for the group it was opened from (the platform group from the
 //! homepage). Invite users (R20, R21): Emails, Role(s), INVITE, then one line per address. Its
-//! left sidebar also lists Add users > Set up a user and Invitations, which arrive with their
-//! issues.
+//! left sidebar leads to Add users > Set up a user and to Invitations.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -48,7 +47,7 @@ pub fn AddUsersPage() -> impl IntoView {
     }
 }
 
-/// The panel's left sidebar: Invite users, Add users > Set up a user (coming), Invitations.
+/// The panel's left sidebar: Invite users, Add users > Set up a user, Invitations.
 #[component]
 pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
     let lang = use_lang();
@@ -60,7 +59,7 @@ pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
                 <li><a href=format!("/add-users{suffix}") aria-current=current_if("invite")>{T::InviteUsers.in_lang(lang)}</a></li>
                 <li>
                     <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
-                    <ul><li><span class="panel-nav-soon">{T::SetUpAUser.in_lang(lang)}</span></li></ul>
+                    <ul><li><a href=format!("/set-up-user{suffix}") aria-current=current_if("set-up")>{T::SetUpAUser.in_lang(lang)}</a></li></ul>
                 </li>
                 <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
             </ul>

@@ -29,12 +29,6 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <p class="muted">{t(T::ChangePasswordWhy)}</p>
                 <ActionForm action=change attr:class="form" attr:novalidate=true>
                     <div class="field">
-                        <label for="current_password">{t(T::CurrentPassword)}</label>
-                        <input id="current_password" name="current_password" type="password" autocomplete="current-password" required
-                            aria-describedby="current_password-error" />
-                        <FieldMessage error field="current_password" />
-                    </div>
-                    <div class="field">
                         <label for="new_password">{t(T::NewPassword)}</label>
                         <input id="new_password" name="new_password" type="password" autocomplete="new-password" required
                             aria-describedby="new_password-rules new_password-error" />

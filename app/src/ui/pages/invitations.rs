@@ -16,7 +16,8 @@ use crate::ui::{t, use_lang};
 pub fn InvitationsPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let search = RwSignal::new(String::new());
+    // `?search=` comes from links such as the set-up form's "See the invitation" (R28).
+    let search = RwSignal::new(query.with_untracked(|q| q.get("search")).unwrap_or_default());
     let after = RwSignal::new(None::<String>);
     let cancel = ServerAction::<CancelInvitation>::new();
     let resend = ServerAction::<ResendInvitation>::new();
@@ -42,7 +43,7 @@ pub fn InvitationsPage() -> impl IntoView {
                 <header class="page-header"><h1 id="panel-title">{T::Invitations.in_lang(lang)}</h1></header>
                 <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
                     <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
-                    <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang)
+                    <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
                         on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
                 </form>
                 {notice}

@@ -10,6 +10,7 @@ mod not_found;
 mod programs;
 mod register;
 mod session;
+mod set_up_user;
 mod users;
 
 pub use add_users::AddUsersPage;
@@ -22,4 +23,5 @@ pub use not_found::NotFoundPage;
 pub use programs::ProgramsPage;
 pub use register::RegisterPage;
 pub use session::SessionPage;
+pub use set_up_user::SetUpUserPage;
 pub use users::UsersPage;

@@ -1,0 +1,289 @@
+//! Setting up users (R25–R28, R31, R40): accounts that are active at once, in the groups and
+//! with the roles chosen, with either the administrator's password or generated credentials
+//! sent by email. One transaction creates the user, the memberships (learners climb, R10), the
+//! enrollments and their session emails, the credentials email and, without one, the billing.
+
+use super::audit::{self, Who};
+use super::auth::{random_password, PasswordHasher};
+use super::db::{now_ms, Db, Tx};
+use super::mail::{self, OutgoingEmail};
+use super::principal::Principal;
+use super::Settings;
+use crate::api::users::{AddableGroup, SetUpForm, SetUpDone};
+use crate::domain::identity::{Email, Username};
+use crate::domain::policy::Action;
+use crate::domain::role::Role;
+use crate::emails;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{Lang, Msg};
+
+/// How the new user signs in: by email, or by username for users without email (R40).
+enum Login {
+    Email(Email),
+    Username(Username),
+}
+
+impl Login {
+    fn as_str(&self) -> &str {
+        match self {
+            Login::Email(e) => e.as_str(),
+            Login::Username(u) => u.as_str(),
+        }
+    }
+}
+
+/// The groups where this person may set up or invite users, with the roles they may grant in
+/// each (R1–R3, R6), for the group-selection modal. Parents come before their children.
+pub fn addable_groups(principal: &Principal) -> Vec<AddableGroup> {
+    let tree = &principal.tree;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut groups = Vec::new();
+    for top in principal.overseen_groups() {
+        for id in tree.subtree(top) {
+            if !seen.insert(id) {
+                continue;
+            }
+            let roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
+            if let (false, Some(node)) = (roles.is_empty(), tree.get(id)) {
+                groups.push(AddableGroup { id, parent: node.parent_id, name: node.name.clone(), roles });
+            }
+        }
+    }
+    groups
+}
+
+/// Checks the form field by field; every message is returned at once, nothing is written.
+fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>), AppError> {
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, msg: Msg| errors.push(FieldError { field: field.to_string(), msg });
+    let first = crate::domain::names::tidy(&form.first_name, 100).map_err(|m| fail("first_name", m)).ok();
+    let last = crate::domain::names::tidy(&form.last_name, 100).map_err(|m| fail("last_name", m)).ok();
+    let login = if form.without_email {
+        Username::parse(&form.username).map(Login::Username).map_err(|_| fail("username", Msg::InvalidUsername)).ok()
+    } else if form.email.trim().is_empty() {
+        fail("email", Msg::Required);
+        None
+    } else {
+        Email::parse(&form.email).map(Login::Email).map_err(|_| fail("email", Msg::InvalidEmail)).ok()
+    };
+    let password = if form.send_credentials && form.without_email {
+        fail("send_credentials", Msg::NoEmailForCredentials);
+        None
+    } else if form.send_credentials {
+        None
+    } else if form.password.is_empty() {
+        fail("password", Msg::Required);
+        None
+    } else {
+        let identity = [form.first_name.as_str(), form.last_name.as_str(), login.as_ref().map(Login::as_str).unwrap_or("")];
+        crate::domain::password::check(&form.password, &identity).map_err(|m| fail("password", m)).ok();
+        Some(form.password.clone())
+    };
+    if form.groups.is_empty() {
+        fail("groups", Msg::ChooseAGroup);
+    }
+    if form.roles.is_empty() {
+        fail("roles", Msg::ChooseARole);
+    }
+    if let Some(date) = form.deletion_date.as_deref() {
+        match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(day) if day > chrono::Utc::now().date_naive() => {}
+            Ok(_) => fail("deletion_date", Msg::DateNotInFuture),
+            Err(_) => fail("deletion_date", Msg::InvalidDate),
+        }
+    }
+    match (first, last, login) {
+        (Some(first), Some(last), Some(login)) if errors.is_empty() => Ok((first, last, login, password)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Sets up one user (R25–R28). The caller has checked that the principal may add users
+/// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
+/// the Group(s) field.
+pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &SetUpForm) -> Result<SetUpDone, AppError> {
+    let (first, last, login, password) = validate(form)?;
+    let refused: Vec<String> = form
+        .groups
+        .iter()
+        .filter(|&&group| !form.roles.iter().all(|&role| principal.may(&Action::AddUsers(&[(group, role)]))))
+        .map(|&group| principal.tree.get(group).map(|g| g.name.clone()).unwrap_or_else(|| format!("#{group}")))
+        .collect();
+    if !refused.is_empty() {
+        return Err(AppError::field("groups", Msg::MayNotAddIn { groups: refused.join(", ") }));
+    }
+    let send_credentials = password.is_none();
+    let password = password.unwrap_or_else(random_password);
+    let password_hash = hasher.hash(&password).await?;
+
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let (column, key) = match &login {
+        Login::Email(e) => ("email", e.key()),
+        Login::Username(u) => ("username", u.key()),
+    };
+    super::db::serialize_on_address(&mut tx, db.backend, key).await?;
+    if let Login::Email(email) = &login {
+        let pending: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
+        if pending.is_some() {
+            return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
+        }
+    }
+    let (email, email_key, username, username_key) = match &login {
+        Login::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
+        Login::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
+    };
+    // The unique index decides between two submissions of the same form: the second one finds
+    // the account the first created.
+    let user: Option<i64> = sqlx::query_scalar(&format!(
+        "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
+                            must_change_password, deletion_date, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $11)
+         ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
+    ))
+    .bind(email)
+    .bind(email_key)
+    .bind(username)
+    .bind(username_key)
+    .bind(&first)
+    .bind(&last)
+    .bind(form.language.map(Lang::code))
+    .bind(password_hash)
+    .bind(i64::from(send_credentials))
+    .bind(form.deletion_date.as_deref())
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user) = user else {
+        let msg = match login {
+            Login::Email(_) => ("email", Msg::ActiveAccountExists),
+            Login::Username(_) => ("username", Msg::UsernameTaken),
+        };
+        return Err(AppError::field(msg.0, msg.1));
+    };
+
+    let tree = super::directory::group_tree_in(&mut tx).await?;
+    for &group in &form.groups {
+        if tree.get(group).is_none() {
+            return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
+        }
+        super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
+    }
+    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
+    let language = form.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+    match &login {
+        Login::Email(email) => {
+            if send_credentials {
+                // Billed when this email is sent (R26): see the outbox worker.
+                let rendered = emails::Credentials {
+                    platform: &platform.0,
+                    inviter: &principal.display_name(),
+                    login: email.as_str(),
+                    password: &password,
+                    link: &format!("{}/login", settings.public_url),
+                }
+                .render(language);
+                let outgoing = OutgoingEmail {
+                    dedupe_key: format!("credentials:user:{user}"),
+                    kind: mail::CREDENTIALS_KIND,
+                    to: email.as_str().to_string(),
+                    user_id: Some(user),
+                    invitation_id: None,
+                    language,
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    html: rendered.html,
+                };
+                mail::enqueue(&mut tx, &outgoing).await?;
+            } else {
+                bill(&mut tx, user, "set_up", now).await?;
+            }
+            // R31: set-up users get their session emails at once.
+            super::invitations::queue_session_emails(&mut tx, settings, user, email.as_str(), language).await?;
+        }
+        // R40: no email, ever; billed at creation.
+        Login::Username(_) => bill(&mut tx, user, "set_up", now).await?,
+    }
+    let details = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
+    audit::record(&mut tx, who, "user_set_up", "user", user, &details).await?;
+    tx.commit().await?;
+    Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
+}
+
+/// Records that a user became billable (R26), once per user whatever the races.
+pub async fn bill(tx: &mut Tx, user: i64, reason: &str, at: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING")
+        .bind(user)
+        .bind(reason)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SetUpForm {
+        SetUpForm {
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+            email: "grace@example.com".into(),
+            without_email: false,
+            username: String::new(),
+            password: "correct horse battery".into(),
+            send_credentials: false,
+            groups: vec![1],
+            roles: vec![Role::Learner],
+            language: None,
+            deletion_date: None,
+        }
+    }
+
+    fn fields(result: Result<(String, String, Login, Option<String>), AppError>) -> Vec<(String, Msg)> {
+        match result {
+            Err(AppError::Invalid(errors)) => errors.into_iter().map(|e| (e.field, e.msg)).collect(),
+            Err(other) => panic!("unexpected {other:?}"),
+            Ok(_) => vec![],
+        }
+    }
+
+    #[test]
+    fn a_complete_form_passes() {
+        assert!(validate(&form()).is_ok());
+        assert!(validate(&SetUpForm { password: String::new(), send_credentials: true, ..form() }).is_ok());
+        assert!(validate(&SetUpForm { without_email: true, username: "ghopper".into(), email: "ignored".into(), ..form() }).is_ok());
+    }
+
+    #[test]
+    fn every_field_at_fault_gets_its_message_at_once() {
+        let bad = SetUpForm { first_name: " ".into(), last_name: String::new(), email: "not-an-email".into(), password: "short".into(), groups: vec![], roles: vec![], ..form() };
+        let got = fields(validate(&bad));
+        let at: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(at, ["first_name", "last_name", "email", "password", "groups", "roles"]);
+        assert_eq!(got[2].1, Msg::InvalidEmail);
+        assert_eq!(got[4].1, Msg::ChooseAGroup);
+    }
+
+    #[test]
+    fn r47_the_password_may_not_contain_the_name_and_is_required_without_credentials() {
+        assert_eq!(fields(validate(&SetUpForm { password: "GraceHopper2026!".into(), ..form() })), [("password".to_string(), Msg::PasswordLikeIdentity)]);
+        assert_eq!(fields(validate(&SetUpForm { password: String::new(), ..form() })), [("password".to_string(), Msg::Required)]);
+    }
+
+    #[test]
+    fn r40_a_user_without_email_needs_a_valid_username_and_cannot_receive_credentials() {
+        let no_email = SetUpForm { without_email: true, username: "a b".into(), send_credentials: true, ..form() };
+        let at: Vec<String> = fields(validate(&no_email)).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(at, ["username", "send_credentials"]);
+    }
+
+    #[test]
+    fn r42_the_deletion_date_is_a_future_day() {
+        assert_eq!(fields(validate(&SetUpForm { deletion_date: Some("2001-01-01".into()), ..form() })), [("deletion_date".to_string(), Msg::DateNotInFuture)]);
+        assert_eq!(fields(validate(&SetUpForm { deletion_date: Some("31/12/2099".into()), ..form() })), [("deletion_date".to_string(), Msg::InvalidDate)]);
+        assert!(validate(&SetUpForm { deletion_date: Some("2099-12-31".into()), ..form() }).is_ok());
+    }
+}

@@ -1,0 +1,240 @@
+//! + > User, Add users > Set up a user (R25–R28, R40): First name, Last name, Email (or a
+//! username for a user without email), Password or "Send this new user credentials by email",
+//! Group(s) through the group-selection modal, Role(s), default language, deletion date, and
+//! SET UP USER. Opened from a group page, that group is chosen already.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::add_users::PanelNav;
+use crate::api::directory::get_group;
+use crate::api::users::{SetUpDone, SetUpForm, SetUpUser};
+use crate::domain::password;
+use crate::domain::role::Role;
+use crate::i18n::{Lang, Msg, T};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
+use crate::ui::use_lang;
+
+#[component]
+pub fn SetUpUserPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let group_param = query.with_untracked(|q| q.get("group"));
+    let group_id = group_param.as_deref().and_then(|g| g.parse::<i64>().ok());
+    let back = match group_id {
+        Some(id) => format!("/groups/{id}"),
+        None => "/".to_string(),
+    };
+    // Opened from a group page: that group is in the Group(s) section already.
+    let preset = Resource::new(move || group_id, |id| async move {
+        match id {
+            Some(id) => get_group(Some(id)).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text=T::SetUpAUser.in_lang(lang) />
+        <section class="panel" aria-labelledby="panel-title">
+            <PanelNav current="set-up" group=group_param />
+            <div class="panel-body">
+                <header class="page-header">
+                    <h1 id="panel-title">{T::SetUpAUser.in_lang(lang)}</h1>
+                    <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
+                </header>
+                <Transition fallback=|| view! { <p class="muted">{T::Loading.in_lang(use_lang())}</p> }>
+                    {move || Suspend::new(async move {
+                        match preset.await {
+                            Ok(group) => {
+                                let chosen = group.filter(|g| !g.grantable_roles.is_empty()).map(|g| ChosenGroup {
+                                    id: g.id,
+                                    path: g.ancestors.iter().map(|(_, n)| n.as_str()).chain([g.name.as_str()]).collect::<Vec<_>>().join(" › "),
+                                    name: g.name,
+                                    roles: g.grantable_roles,
+                                });
+                                view! { <SetUpForm preset=chosen /> }.into_any()
+                            }
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
+    let lang = use_lang();
+    let set_up = ServerAction::<SetUpUser>::new();
+    let (first_name, last_name, email, username, password, deletion_date) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (without_email, send_credentials) = (RwSignal::new(false), RwSignal::new(false));
+    let language = RwSignal::new(None::<Lang>);
+    let groups = RwSignal::new(preset.clone().into_iter().collect::<Vec<_>>());
+    let roles = RwSignal::new(Vec::<Role>::new());
+    let preset = StoredValue::new(preset);
+    let offered = Memo::new(move |_| groups.with(|g| common_roles(g)));
+    // Roles no longer offered by every chosen group leave the choice.
+    Effect::new(move || {
+        let offered = offered.get();
+        roles.update(|r| r.retain(|role| offered.contains(role)));
+    });
+    let error = Signal::derive(move || set_up.value().get().and_then(Result::err));
+    let done = move || set_up.value().get().and_then(Result::ok);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let date = deletion_date.get_untracked();
+        let form = SetUpForm {
+            first_name: first_name.get_untracked(),
+            last_name: last_name.get_untracked(),
+            email: email.get_untracked(),
+            without_email: without_email.get_untracked(),
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+            send_credentials: send_credentials.get_untracked(),
+            groups: groups.with_untracked(|g| g.iter().map(|g| g.id).collect()),
+            roles: roles.get_untracked(),
+            language: language.get_untracked(),
+            deletion_date: (!date.is_empty()).then_some(date),
+        };
+        set_up.dispatch(SetUpUser { form });
+    };
+    let start_over = move |_| {
+        for field in [first_name, last_name, email, username, password, deletion_date] {
+            field.set(String::new());
+        }
+        without_email.set(false);
+        send_credentials.set(false);
+        language.set(None);
+        groups.set(preset.get_value().into_iter().collect());
+        roles.set(Vec::new());
+        set_up.value().set(None);
+    };
+    let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    let bind = |field: RwSignal<String>| move |ev| field.set(event_target_value(&ev));
+    let pending_link = move || match error.get().and_then(|e| e.for_field("email").cloned()) {
+        Some(Msg::PendingInvitation { email }) => Some(view! {
+            <a href=format!("/invitations?search={}", query_value(&email))>{T::SeeTheInvitation.in_lang(lang)}</a>
+        }),
+        _ => None,
+    };
+    view! {
+        {move || match done() {
+            Some(done) => view! { <SetUpResult done start_over /> }.into_any(),
+            None => view! {
+                <form class="form form-narrow" on:submit=submit novalidate>
+                    <div class="field-pair">
+                        <div class="field">
+                            <label for="first_name">{T::FirstName.in_lang(lang)}</label>
+                            <input id="first_name" autocomplete="off" aria-describedby="first_name-error" prop:value=first_name on:input=bind(first_name) />
+                            <FieldMessage error field="first_name" />
+                        </div>
+                        <div class="field">
+                            <label for="last_name">{T::LastName.in_lang(lang)}</label>
+                            <input id="last_name" autocomplete="off" aria-describedby="last_name-error" prop:value=last_name on:input=bind(last_name) />
+                            <FieldMessage error field="last_name" />
+                        </div>
+                    </div>
+                    {move || if without_email.get() {
+                        view! {
+                            <div class="field">
+                                <label for="username">{T::Username.in_lang(lang)}</label>
+                                <input id="username" autocomplete="off" aria-describedby="username-help username-error" prop:value=username on:input=bind(username) />
+                                <p class="field-help" id="username-help">{T::UsernameHelp.in_lang(lang)}</p>
+                                <FieldMessage error field="username" />
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="field">
+                                <label for="email">{T::Email.in_lang(lang)}</label>
+                                <input id="email" type="email" autocomplete="off" aria-describedby="email-error" prop:value=email on:input=bind(email) />
+                                <FieldMessage error field="email" />
+                                {pending_link}
+                            </div>
+                        }.into_any()
+                    }}
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=without_email
+                            on:change=move |ev| { let on = event_target_checked(&ev); without_email.set(on); if on { send_credentials.set(false); } } />
+                        {T::NoEmailAddress.in_lang(lang)}
+                    </label>
+                    <div class="field">
+                        <label for="password">{T::Password.in_lang(lang)}</label>
+                        <input id="password" type="password" autocomplete="new-password" aria-describedby="password-rules password-error"
+                            disabled=send_credentials prop:value=password on:input=bind(password) />
+                        <p class="field-help" id="password-rules">
+                            {move || if send_credentials.get() { T::PasswordWillBeSent.in_lang(lang).to_string() } else { password::rules().render(lang) }}
+                        </p>
+                        <FieldMessage error field="password" />
+                    </div>
+                    <GroupChoice chosen=groups error />
+                    {move || {
+                        let offered = offered.get();
+                        if offered.is_empty() {
+                            view! {
+                                <fieldset class="field">
+                                    <legend>{T::Roles.in_lang(lang)}</legend>
+                                    <p class="field-help">{T::ChooseGroupsFirst.in_lang(lang)}</p>
+                                    <FieldMessage error field="roles" />
+                                </fieldset>
+                            }.into_any()
+                        } else {
+                            view! { <RoleChoice roles=offered chosen=roles error /> }.into_any()
+                        }
+                    }}
+                    <div class="field-pair">
+                        <div class="field">
+                            <label for="language">{T::DefaultLanguage.in_lang(lang)}</label>
+                            <select id="language" on:change=move |ev| language.set(Lang::parse(&event_target_value(&ev)))>
+                                <option value="" selected=move || language.get().is_none()>{T::PlatformLanguage.in_lang(lang)}</option>
+                                <option value="en" selected=move || language.get() == Some(Lang::En)>"English"</option>
+                                <option value="fr" selected=move || language.get() == Some(Lang::Fr)>"Français"</option>
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
+                            <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" prop:value=deletion_date
+                                on:input=bind(deletion_date) />
+                            <p class="field-help" id="deletion_date-help">{T::DeletionDateHelp.in_lang(lang)}</p>
+                            <FieldMessage error field="deletion_date" />
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=send_credentials disabled=without_email aria-describedby="send_credentials-error"
+                                on:change=move |ev| send_credentials.set(event_target_checked(&ev)) />
+                            {T::SendCredentials.in_lang(lang)}
+                        </label>
+                        <FieldMessage error field="send_credentials" />
+                    </div>
+                    {general}
+                    <div>
+                        <button type="submit" class="button button-primary" disabled=move || set_up.pending().get()>{T::SetUpUserButton.in_lang(lang)}</button>
+                    </div>
+                </form>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SetUpResult(done: SetUpDone, start_over: impl Fn(leptos::ev::MouseEvent) + Copy + 'static) -> impl IntoView {
+    let lang = use_lang();
+    let how = if done.credentials_sent { T::CredentialsSentNote } else { T::PasswordGivenNote };
+    view! {
+        <section class="card results" aria-labelledby="results-title">
+            <h2 id="results-title">{Msg::UserSetUp { name: done.name.clone() }.render(lang)}</h2>
+            <p>{Msg::LogsInAs { login: done.login.clone() }.render(lang)}" "{how.in_lang(lang)}</p>
+            <button type="button" class="button" on:click=start_over>{T::SetUpAnother.in_lang(lang)}</button>
+        </section>
+    }
+}
+
+/// Percent-encodes a query-string value.
+fn query_value(value: &str) -> String {
+    value.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

@@ -1,0 +1,287 @@
+//! Service tests of setting up users (R25–R28, R31, R40), on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use app::api::invitations::InviteResult;
+use app::api::users::SetUpForm;
+use app::backend::audit::Who;
+use app::backend::auth::{self, LoginAttempt};
+use app::backend::invitations::{self, InviteRequest};
+use app::backend::mail::{Delivery, SmtpSender, Worker};
+use app::backend::testing::{self, hasher, TestDb};
+use app::backend::{groups, users, Principal, Settings};
+use app::domain::role::Role;
+use app::error::AppError;
+use app::i18n::{Lang, Msg};
+
+app::on_both_databases!(
+    r25_r26_set_up_with_a_password_is_active_billed_and_propagated,
+    r27_credentials_are_emailed_billed_when_sent_and_the_password_works_once,
+    r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password,
+    r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is_created,
+    r31_a_set_up_learner_gets_the_session_emails_at_once,
+    r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email,
+    r1_r3_groups_and_roles_one_may_not_grant_are_refused_at_the_field,
+    r2_r3_the_modal_offers_the_groups_one_may_add_users_to,
+    double_submission_makes_one_user_one_billing_and_one_email,
+    invite_racing_set_up_makes_an_invitation_or_an_account_never_both,
+);
+
+struct Setup {
+    owner: Principal,
+    who: Who,
+    root: i64,
+    sales: i64,
+    emea: i64,
+    settings: Settings,
+}
+
+async fn setup(db: &TestDb) -> Setup {
+    let acme = testing::acme(db, Lang::En).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
+    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    Setup { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }
+}
+
+fn grace(groups: Vec<i64>, roles: Vec<Role>) -> SetUpForm {
+    SetUpForm {
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        email: "Grace@Acme.example".into(),
+        password: "compilers all the way".into(),
+        groups,
+        roles,
+        ..SetUpForm::default()
+    }
+}
+
+async fn set_up(db: &TestDb, s: &Setup, by: &Principal, form: &SetUpForm) -> Result<app::api::users::SetUpDone, AppError> {
+    users::set_up(db, &s.settings, &hasher(), by, &s.who, form).await
+}
+
+async fn count(db: &TestDb, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap()
+}
+
+async fn log_in(db: &TestDb, login: &str, password: &str) -> Result<auth::LoggedIn, AppError> {
+    auth::log_in(db, &hasher(), LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None }).await
+}
+
+async fn memberships(db: &TestDb, user: i64) -> Vec<(i64, String, Option<i64>)> {
+    sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1 ORDER BY group_id, role")
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+}
+
+fn field(result: Result<impl std::fmt::Debug, AppError>) -> (String, Msg) {
+    match result {
+        Err(AppError::Invalid(mut errors)) if errors.len() == 1 => {
+            let e = errors.remove(0);
+            (e.field, e.msg)
+        }
+        other => panic!("expected one field error, got {other:?}"),
+    }
+}
+
+async fn r25_r26_set_up_with_a_password_is_active_billed_and_propagated(db: TestDb) {
+    let s = setup(&db).await;
+    let done = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner, Role::Coach])).await.unwrap();
+    assert_eq!((done.name.as_str(), done.login.as_str(), done.credentials_sent), ("Grace Hopper", "Grace@Acme.example", false));
+    let (status, activated): (String, Option<i64>) = sqlx::query_as("SELECT status, activated_at FROM users WHERE id = $1").bind(done.user_id).fetch_one(&db.pool).await.unwrap();
+    assert_eq!(status, "active");
+    assert!(activated.is_some());
+    // R10: the learner climbs from the public EMEA to the private Sales; the coach role stays.
+    assert_eq!(
+        memberships(&db, done.user_id).await,
+        vec![(s.sales, "learner".into(), Some(s.emea)), (s.emea, "coach".into(), None), (s.emea, "learner".into(), None)]
+    );
+    let billed: Vec<(i64, String)> = sqlx::query_as("SELECT user_id, reason FROM billing_events").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(billed, vec![(done.user_id, "set_up".to_string())], "R26: no email asked for, billed at creation");
+    assert_eq!(count(&db, "outbox_emails").await, 0);
+    let logged_in = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
+    assert!(!logged_in.must_change_password, "R27: the administrator's password is used as is");
+}
+
+async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_once(db: TestDb) {
+    let s = setup(&db).await;
+    let form = SetUpForm { password: String::new(), send_credentials: true, language: Some(Lang::Fr), ..grace(vec![s.sales], vec![Role::Learner]) };
+    let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
+    assert!(done.credentials_sent);
+    let (to, kind, subject, text): (String, String, String, String) =
+        sqlx::query_as("SELECT to_address, kind, subject, body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((to.as_str(), kind.as_str(), subject.as_str()), ("Grace@Acme.example", "credentials", "Votre compte sur Acme"), "in the user's language");
+    assert!(text.contains("Identifiant: Grace@Acme.example") && text.contains("https://learn.acme.example/login"));
+    let password = text.lines().find_map(|l| l.strip_prefix("Mot de passe: ")).expect("the password line").to_string();
+    assert_eq!(count(&db, "billing_events").await, 0, "R26: not billed before the email is sent");
+
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::DevelopmentMailbox, batch: 64 };
+    assert_eq!(worker.round().await.unwrap().sent, 1);
+    let billed: Vec<(i64, String)> = sqlx::query_as("SELECT user_id, reason FROM billing_events").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(billed, vec![(done.user_id, "credentials_sent".to_string())]);
+    let kept: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    assert!(kept.contains(&password), "the development mailbox still shows it");
+
+    // The generated password opens one session, which must choose a new password; then it is gone.
+    let first = log_in(&db, "grace@acme.example", &password).await.unwrap();
+    assert!(first.must_change_password);
+    assert_eq!(log_in(&db, "grace@acme.example", &password).await.unwrap_err(), AppError::WrongCredentials, "works once");
+    let principal = Principal::load(&db, &Default::default(), &first.token).await.unwrap().unwrap();
+    assert!(principal.must_change_password);
+    auth::change_password(&db, &hasher(), done.user_id, &principal.session, "my own good password").await.unwrap();
+    assert!(!log_in(&db, "grace@acme.example", "my own good password").await.unwrap().must_change_password);
+    assert_eq!(log_in(&db, "grace@acme.example", &password).await.unwrap_err(), AppError::WrongCredentials);
+}
+
+async fn r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password(db: TestDb) {
+    let s = setup(&db).await;
+    let form = SetUpForm { password: String::new(), send_credentials: true, ..grace(vec![s.sales], vec![Role::Learner]) };
+    set_up(&db, &s, &s.owner, &form).await.unwrap();
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
+    let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL is not set: run the tests with scripts/test.sh (it starts MailDev)");
+    let sender = Arc::new(SmtpSender::new(&smtp, "Roster <no-reply@roster.test>", 1).unwrap());
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
+    assert_eq!(worker.round().await.unwrap().sent, 1);
+    let (status, text, html): (String, String, String) =
+        sqlx::query_as("SELECT status, body_text, body_html FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(status, "sent");
+    assert!(!text.contains(&password) && !html.contains(&password));
+    assert_eq!(count(&db, "billing_events").await, 1);
+}
+
+async fn r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is_created(db: TestDb) {
+    let s = setup(&db).await;
+    let owner_again = SetUpForm { email: "OWNER@acme.example".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
+    assert_eq!(field(set_up(&db, &s, &s.owner, &owner_again).await), ("email".into(), Msg::ActiveAccountExists));
+    let request = InviteRequest { group: s.sales, emails: "grace@acme.example", roles: &[Role::Learner], language: None, session: None };
+    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    assert_eq!(
+        field(set_up(&db, &s, &s.owner, &grace(vec![s.sales], vec![Role::Learner])).await),
+        ("email".into(), Msg::PendingInvitation { email: "Grace@Acme.example".into() })
+    );
+    assert_eq!((count(&db, "users").await, count(&db, "billing_events").await, count(&db, "outbox_emails").await), (1, 0, 1), "only the owner and the invitation's email");
+}
+
+async fn r31_a_set_up_learner_gets_the_session_emails_at_once(db: TestDb) {
+    let s = setup(&db).await;
+    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
+    app::backend::programs::assign_group(&db, &s.who, session, s.sales).await.unwrap();
+    // A learner of EMEA climbs to Sales, which the session is assigned to.
+    let done = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner])).await.unwrap();
+    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(done.user_id).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(enrolled, vec![session]);
+    let emails: Vec<(String, String)> = sqlx::query_as("SELECT kind, to_address FROM outbox_emails").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(emails, vec![("session_invitation".to_string(), "Grace@Acme.example".to_string())]);
+}
+
+async fn r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email(db: TestDb) {
+    let s = setup(&db).await;
+    let form = SetUpForm { without_email: true, email: String::new(), username: "GHopper".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
+    let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
+    assert_eq!(done.login, "GHopper");
+    let (email, username_key): (Option<String>, String) = sqlx::query_as("SELECT email, username_key FROM users WHERE id = $1").bind(done.user_id).fetch_one(&db.pool).await.unwrap();
+    assert_eq!((email, username_key.as_str()), (None, "ghopper"));
+    assert_eq!(count(&db, "outbox_emails").await, 0, "no email, ever");
+    assert_eq!(count(&db, "billing_events").await, 1, "billed at creation");
+    assert!(log_in(&db, "ghopper", "compilers all the way").await.is_ok());
+    let again = SetUpForm { username: "ghopper".into(), email: "other@acme.example".into(), ..form };
+    assert_eq!(field(set_up(&db, &s, &s.owner, &again).await), ("username".into(), Msg::UsernameTaken));
+    let credentials = SetUpForm { username: "other".into(), password: String::new(), send_credentials: true, ..again };
+    assert_eq!(field(set_up(&db, &s, &s.owner, &credentials).await), ("send_credentials".into(), Msg::NoEmailForCredentials));
+}
+
+async fn user_admin_of(db: &TestDb, s: &Setup, group: i64) -> Principal {
+    let hash = hasher().hash("user admin password").await.unwrap();
+    let ua = testing::insert_user(db, "ua@acme.example", Some(&hash)).await;
+    groups::add_member(db, &s.who, group, ua, &[Role::UserAdmin]).await.unwrap();
+    testing::principal_of(db, "ua@acme.example", "user admin password").await
+}
+
+async fn r1_r3_groups_and_roles_one_may_not_grant_are_refused_at_the_field(db: TestDb) {
+    let s = setup(&db).await;
+    let ua = user_admin_of(&db, &s, s.emea).await;
+    let users_before = count(&db, "users").await;
+    assert_eq!(
+        field(set_up(&db, &s, &ua, &grace(vec![s.emea, s.sales], vec![Role::Learner])).await),
+        ("groups".into(), Msg::MayNotAddIn { groups: "Sales".into() }),
+        "R3: below their group only, even if the modal was bypassed"
+    );
+    assert_eq!(field(set_up(&db, &s, &ua, &grace(vec![s.emea], vec![Role::Coach])).await), ("groups".into(), Msg::MayNotAddIn { groups: "EMEA".into() }), "R3: learners only");
+    assert_eq!(field(set_up(&db, &s, &ua, &grace(vec![999_999], vec![Role::Learner])).await), ("groups".into(), Msg::MayNotAddIn { groups: "#999999".into() }));
+    assert_eq!(count(&db, "users").await, users_before, "nothing created");
+    assert!(set_up(&db, &s, &ua, &grace(vec![s.emea], vec![Role::Learner])).await.is_ok());
+}
+
+async fn r2_r3_the_modal_offers_the_groups_one_may_add_users_to(db: TestDb) {
+    let s = setup(&db).await;
+    let all: Vec<(i64, Option<i64>, usize)> = users::addable_groups(&s.owner).into_iter().map(|g| (g.id, g.parent, g.roles.len())).collect();
+    assert_eq!(all, vec![(s.root, None, 5), (s.sales, Some(s.root), 5), (s.emea, Some(s.sales), 5)], "parents first");
+    let ua = user_admin_of(&db, &s, s.emea).await;
+    let theirs: Vec<(i64, Vec<Role>)> = users::addable_groups(&ua).into_iter().map(|g| (g.id, g.roles)).collect();
+    assert_eq!(theirs, vec![(s.emea, vec![Role::Learner])]);
+}
+
+async fn double_submission_makes_one_user_one_billing_and_one_email(db: TestDb) {
+    let s = Arc::new(setup(&db).await);
+    let db = Arc::new(db);
+    for round in 0..20 {
+        let form = SetUpForm { email: format!("twice{round}@acme.example"), password: String::new(), send_credentials: true, ..grace(vec![s.emea], vec![Role::Learner]) };
+        let submit = || {
+            let (db, s, form) = (db.clone(), s.clone(), form.clone());
+            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
+        };
+        let (a, b) = (submit(), submit());
+        let results = [a.await.unwrap(), b.await.unwrap()];
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "round {round}: one winner");
+        let loser = results.into_iter().find(Result::is_err).unwrap();
+        assert_eq!(field(loser), ("email".into(), Msg::ActiveAccountExists), "round {round}: the second click finds the account");
+    }
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::DevelopmentMailbox, batch: 64 };
+    worker.round().await.unwrap();
+    assert_eq!(count(&db, "users").await, 21);
+    assert_eq!(count(&db, "outbox_emails").await, 20, "one credentials email each");
+    assert_eq!(count(&db, "billing_events").await, 20, "one billing each");
+}
+
+async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: TestDb) {
+    let s = Arc::new(setup(&db).await);
+    let db = Arc::new(db);
+    let (mut invited, mut set) = (0, 0);
+    for round in 0..40u64 {
+        let email = format!("race{round}@acme.example");
+        let invite = {
+            let (db, s, email) = (db.clone(), s.clone(), email.clone());
+            tokio::spawn(async move {
+                // Set up hashes its password first (~20 ms): staggered starts make both orders
+                // happen, and many rounds overlap inside the transactions.
+                tokio::time::sleep(std::time::Duration::from_micros(round * 1500)).await;
+                let request = InviteRequest { group: s.sales, emails: &email, roles: &[Role::Learner], language: None, session: None };
+                invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await
+            })
+        };
+        let setting_up = {
+            let (db, s) = (db.clone(), s.clone());
+            let form = SetUpForm { email: email.clone(), ..grace(vec![s.sales], vec![Role::Learner]) };
+            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
+        };
+        let invite = invite.await.unwrap().unwrap().remove(0).result;
+        match (invite, setting_up.await.unwrap()) {
+            (InviteResult::Invited, Err(e)) => {
+                assert_eq!(field(Err::<(), _>(e)).1, Msg::PendingInvitation { email: email.clone() }, "round {round}");
+                invited += 1;
+            }
+            (InviteResult::ActiveAccount { .. }, Ok(_)) => set += 1,
+            other => panic!("round {round}: {other:?}"),
+        }
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(&email).fetch_one(&db.pool).await.unwrap();
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(&email).fetch_one(&db.pool).await.unwrap();
+        assert_eq!(pending + accounts, 1, "round {round}: an invitation or an account, never both");
+    }
+    println!("invite won {invited} rounds, set up won {set}");
+}
