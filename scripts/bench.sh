@@ -7,12 +7,15 @@
 #   - the policy check and the climb on 100,000 groups (app/benches/tree.rs)
 #   - the outbox worker sending to MailDev, emails/s (app/benches/outbox.rs)
 #   - one INVITE of 100 addresses, server side, p50/p99 over 50 runs (app/benches/invite.rs)
+#   - the group-selection modal with 10,000 groups in Chromium (end2end/bench/group-modal.bench.ts)
 # Needs a release build (scripts/run.sh or scripts/test.sh make one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/versions.sh
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+# The modal benchmark writes its 10,000 groups with python3's sqlite3.
+command -v python3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null; }
 [[ -x target/release/server ]] || { echo "no release build: run scripts/run.sh or scripts/test.sh first" >&2; exit 1; }
 
 # The first download is roster.*.wasm; the screens split off (`--split`) load when first shown.
@@ -63,3 +66,5 @@ echo
 eval "$(bash scripts/services.sh)"
 cargo bench -q -p app --features test-support --bench outbox 2>/dev/null
 curl -s -X DELETE "$ROSTER_TEST_MAILDEV_API/email/all" >/dev/null
+echo
+(cd end2end && npx playwright test --config bench.config.ts 2>&1 | grep -vE '^\[WebServer\]|^\s*$|^Running|passed|✓')

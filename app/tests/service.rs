@@ -35,6 +35,16 @@ async fn init(db: &TestDb) -> seed::Credentials {
     .expect("init")
 }
 
+/// A platform whose owner has chosen their own password (init's one-time password opens one
+/// session only, R27).
+async fn init_with_own_password(db: &TestDb) -> &'static str {
+    const OWN: &str = "the owner's own password";
+    init(db).await;
+    let hash = hasher().hash(OWN).await.unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0").bind(hash).execute(&db.pool).await.unwrap();
+    OWN
+}
+
 fn attempt<'a>(login: &'a str, password: &'a str) -> LoginAttempt<'a> {
     LoginAttempt { login, password, ip: Some("192.0.2.7"), user_agent: Some("tests"), previous_token: None }
 }
@@ -125,9 +135,9 @@ async fn login_is_rate_limited_per_account_even_for_the_right_password(db: TestD
 }
 
 async fn sessions_end_at_logout_and_expiry(db: TestDb) {
-    let owner = init(&db).await;
-    let first = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
-    let second = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let password = init_with_own_password(&db).await;
+    let first = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, password)).await.unwrap();
+    let second = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, password)).await.unwrap();
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM auth_sessions").fetch_all(&db.pool).await.unwrap();
     assert!(!stored.contains(&first.token), "tokens are stored hashed");
     auth::log_out(&db, &first.token).await.unwrap();
@@ -139,9 +149,9 @@ async fn sessions_end_at_logout_and_expiry(db: TestDb) {
 }
 
 async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
-    let owner = init(&db).await;
-    let before = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
-    let after = auth::log_in(&db, &hasher(), LoginAttempt { previous_token: Some(&before.token), ..attempt(OWNER_EMAIL, &owner.password) })
+    let password = init_with_own_password(&db).await;
+    let before = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, password)).await.unwrap();
+    let after = auth::log_in(&db, &hasher(), LoginAttempt { previous_token: Some(&before.token), ..attempt(OWNER_EMAIL, password) })
         .await
         .unwrap();
     assert_ne!(before.token, after.token);
@@ -153,16 +163,19 @@ async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions
     let owner = init(&db).await;
     let here = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
     assert!(here.must_change_password, "init hands out a one-time password");
-    let elsewhere = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.unwrap();
+    let again = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
+    assert!(matches!(again, Err(AppError::WrongCredentials)), "it opens one session only");
     let principal = Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap();
     assert!(principal.must_change_password);
     auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "my own long secret").await.unwrap();
     assert!(!Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap().must_change_password);
-    assert!(Principal::load(&db, &TreeCache::default(), &elsewhere.token).await.unwrap().is_none());
     let old = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
     assert!(matches!(old, Err(AppError::WrongCredentials)), "the one-time password works no more");
-    let new = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "my own long secret")).await.unwrap();
-    assert!(!new.must_change_password);
+    let elsewhere = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "my own long secret")).await.unwrap();
+    assert!(!elsewhere.must_change_password);
+    auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "another long secret").await.unwrap();
+    assert!(Principal::load(&db, &TreeCache::default(), &elsewhere.token).await.unwrap().is_none(), "a change ends the other sessions");
+    assert!(Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().is_some());
 }
 
 async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: TestDb) {
@@ -248,7 +261,7 @@ async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
     assert_eq!(view.name, "Engineering");
     assert!(matches!(directory::group_view(&db, &learner, sales).await, Err(AppError::NotFound)));
     assert!(matches!(directory::group_view(&db, &learner, 999_999).await, Err(AppError::NotFound)));
-    let shell = directory::shell_data(&db, &learner).await.unwrap();
+    let shell = directory::shell_data(&db, &learner, None).await.unwrap();
     assert_eq!(shell.tree.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["Northwind Academy", "Engineering"]);
     assert!(!shell.may_add_users && !shell.may_see_dashboard);
 }

@@ -220,11 +220,14 @@ async fn r1_r3_groups_and_roles_one_may_not_grant_are_refused_at_the_field(db: T
 
 async fn r2_r3_the_modal_offers_the_groups_one_may_add_users_to(db: TestDb) {
     let s = setup(&db).await;
-    let all: Vec<(i64, Option<i64>, usize)> = users::addable_groups(&s.owner).into_iter().map(|g| (g.id, g.parent, g.roles.len())).collect();
-    assert_eq!(all, vec![(s.root, None, 5), (s.sales, Some(s.root), 5), (s.emea, Some(s.sales), 5)], "parents first");
+    let all = users::addable_groups(&s.owner);
+    assert_eq!(all.role_sets, vec![Role::ALL.to_vec()]);
+    let rows: Vec<(i64, Option<i64>, usize)> = all.groups.into_iter().map(|g| (g.id, g.parent, g.role_set)).collect();
+    assert_eq!(rows, vec![(s.root, None, 0), (s.sales, Some(s.root), 0), (s.emea, Some(s.sales), 0)], "parents first");
     let ua = user_admin_of(&db, &s, s.emea).await;
-    let theirs: Vec<(i64, Vec<Role>)> = users::addable_groups(&ua).into_iter().map(|g| (g.id, g.roles)).collect();
-    assert_eq!(theirs, vec![(s.emea, vec![Role::Learner])]);
+    let theirs = users::addable_groups(&ua);
+    assert_eq!(theirs.role_sets, vec![vec![Role::Learner]]);
+    assert_eq!(theirs.groups.iter().map(|g| g.id).collect::<Vec<_>>(), vec![s.emea]);
 }
 
 async fn double_submission_makes_one_user_one_billing_and_one_email(db: TestDb) {

@@ -35,14 +35,15 @@ export async function snap(page: Page, name: string) {
 
 const maildevApi = process.env.ROSTER_TEST_MAILDEV_API ?? 'http://127.0.0.1:1080/api';
 
-/** The latest email MailDev received for `to`, waiting for the outbox worker to send it. */
-export async function emailTo(to: string): Promise<{ subject: string; text: string }> {
+/** The latest email MailDev received for `to` (whose subject starts with `subject`, if given),
+ * waiting for the outbox worker to send it. */
+export async function emailTo(to: string, subject = ''): Promise<{ subject: string; text: string }> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const response = await fetch(`${maildevApi}/email`);
     const emails: Array<{ subject: string; text: string; to: Array<{ address: string }> }> = await response.json();
-    const found = emails.filter((e) => e.to.some((r) => r.address.toLowerCase() === to.toLowerCase())).pop();
+    const found = emails.filter((e) => e.to.some((r) => r.address.toLowerCase() === to.toLowerCase()) && e.subject.startsWith(subject)).pop();
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no email to ${to} reached MailDev`);
+  throw new Error(`no email to ${to} (subject ${subject}…) reached MailDev`);
 }

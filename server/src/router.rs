@@ -37,6 +37,18 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::cross_site_guard))
         .layer(from_fn_with_state(state.clone(), middleware::request_context))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(json_compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .with_state(state)
+}
+
+/// Compresses the server functions' JSON answers (brotli or gzip, as the browser accepts): the
+/// group-selection modal's list of 10,000 groups is ~1 MB of JSON. Pages stream, so they stay
+/// uncompressed here rather than wait in an encoder's buffer; /pkg files are precompressed.
+fn json_compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+    let is_json = |_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions| {
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+    };
+    tower_http::compression::CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(is_json))
 }

@@ -16,7 +16,8 @@ pub struct ShellData {
     pub platform_group_id: GroupId,
     pub viewer_name: String,
     pub viewer_login: String,
-    /// The sidebar's groups, depth first, with their depth.
+    /// The sidebar's groups, depth first, with their depth (all of them, or on a large platform
+    /// the way to the current group).
     pub tree: Vec<TreeItem>,
     /// Whether to show + > User (the server checks again on use).
     pub may_add_users: bool,
@@ -32,6 +33,8 @@ pub struct TreeItem {
     pub name: String,
     pub depth: usize,
     pub is_public: bool,
+    /// Subgroups left out of a large sidebar (shown on the way to them).
+    pub has_more: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,11 +79,12 @@ pub struct UserPage {
 
 pub const USERS_PER_PAGE: u32 = 25;
 
+/// The top bar and the sidebar of a signed-in page; `current` is the group whose page it is.
 #[server(endpoint = "shell")]
-pub async fn get_shell() -> Result<ShellData, AppError> {
+pub async fn get_shell(current: Option<GroupId>) -> Result<ShellData, AppError> {
     let principal = crate::backend::principal::current()?;
     let state = crate::backend::state()?;
-    let mut shell = crate::backend::directory::shell_data(&state.db, &principal).await?;
+    let mut shell = crate::backend::directory::shell_data(&state.db, &principal, current).await?;
     shell.may_see_mailbox = state.settings.development_mailbox && principal.is_platform_admin();
     Ok(shell)
 }

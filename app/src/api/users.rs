@@ -9,8 +9,10 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// The Set up a user form, as typed.
+/// The Set up a user form, as typed. Empty lists and absent options leave no key in the
+/// URL-encoded request, hence `default`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SetUpForm {
     pub first_name: String,
     pub last_name: String,
@@ -40,13 +42,22 @@ pub struct SetUpDone {
     pub credentials_sent: bool,
 }
 
-/// A group of the group-selection modal, with the roles this person may grant there.
+/// The groups of the group-selection modal. A platform may have 10,000 groups but only a few
+/// distinct sets of grantable roles, so each group names its set by index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChoices {
+    pub role_sets: Vec<Vec<Role>>,
+    /// Parents before their children.
+    pub groups: Vec<AddableGroup>,
+}
+
+/// A group where this person may add users; `role_set` indexes `GroupChoices::role_sets`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddableGroup {
     pub id: GroupId,
     pub parent: Option<GroupId>,
     pub name: String,
-    pub roles: Vec<Role>,
+    pub role_set: usize,
 }
 
 #[server(endpoint = "users/set_up")]
@@ -60,9 +71,9 @@ pub async fn set_up_user(form: SetUpForm) -> Result<SetUpDone, AppError> {
     users::set_up(&state.db, &state.settings, &state.hasher, &principal, &Who::of(&principal), &form).await
 }
 
-/// The groups where this person may add users, parents before children.
+/// The groups where this person may add users, with the roles they may grant in each.
 #[server(endpoint = "users/addable_groups")]
-pub async fn addable_groups() -> Result<Vec<AddableGroup>, AppError> {
+pub async fn addable_groups() -> Result<GroupChoices, AppError> {
     use crate::backend::{principal, users};
     let principal = principal::current()?;
     if !principal.may_add_users_somewhere() {

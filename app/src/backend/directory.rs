@@ -49,7 +49,11 @@ pub async fn platform_language(db: &Db) -> Result<Lang, AppError> {
     Ok(code.and_then(|c| Lang::parse(&c)).unwrap_or_default())
 }
 
-pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, AppError> {
+/// Up to this many groups, the sidebar shows them all; beyond, the way to the current group.
+pub const SIDEBAR_FULL_UP_TO: usize = 300;
+
+/// The top bar and the sidebar, for a page showing `current` (a group page) or none.
+pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>) -> Result<ShellData, AppError> {
     let tree = &principal.tree;
     let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
     Ok(ShellData {
@@ -58,9 +62,9 @@ pub async fn shell_data(db: &Db, principal: &Principal) -> Result<ShellData, App
         viewer_name: principal.display_name(),
         viewer_login: principal.login.clone(),
         tree: tree
-            .outline(&visible)
+            .sidebar(&visible, current, SIDEBAR_FULL_UP_TO)
             .into_iter()
-            .map(|(depth, node)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public })
+            .map(|(depth, node, has_more)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public, has_more })
             .collect(),
         may_add_users: principal.may_add_users_somewhere(),
         may_see_dashboard: principal.is_platform_admin(),

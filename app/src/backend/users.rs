@@ -9,7 +9,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::users::{AddableGroup, SetUpForm, SetUpDone};
+use crate::api::users::{AddableGroup, GroupChoices, SetUpDone, SetUpForm};
 use crate::domain::identity::{Email, Username};
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
@@ -34,22 +34,28 @@ impl Login {
 
 /// The groups where this person may set up or invite users, with the roles they may grant in
 /// each (R1–R3, R6), for the group-selection modal. Parents come before their children.
-pub fn addable_groups(principal: &Principal) -> Vec<AddableGroup> {
+pub fn addable_groups(principal: &Principal) -> GroupChoices {
     let tree = &principal.tree;
     let mut seen = std::collections::BTreeSet::new();
-    let mut groups = Vec::new();
+    let mut addable = GroupChoices::default();
     for top in principal.overseen_groups() {
         for id in tree.subtree(top) {
             if !seen.insert(id) {
                 continue;
             }
             let roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
-            if let (false, Some(node)) = (roles.is_empty(), tree.get(id)) {
-                groups.push(AddableGroup { id, parent: node.parent_id, name: node.name.clone(), roles });
-            }
+            let (false, Some(node)) = (roles.is_empty(), tree.get(id)) else { continue };
+            let role_set = match addable.role_sets.iter().position(|set| *set == roles) {
+                Some(index) => index,
+                None => {
+                    addable.role_sets.push(roles);
+                    addable.role_sets.len() - 1
+                }
+            };
+            addable.groups.push(AddableGroup { id, parent: node.parent_id, name: node.name.clone(), role_set });
         }
     }
-    groups
+    addable
 }
 
 /// Checks the form field by field; every message is returned at once, nothing is written.

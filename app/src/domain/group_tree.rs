@@ -157,6 +157,31 @@ impl GroupTree {
         }
         out
     }
+    /// The sidebar's rows (depth, group, whether visible subgroups are left out): the whole
+    /// visible outline when it has at most `limit` groups; beyond, only the way to `current`
+    /// (the root's children and the children of each group from the root down to `current`), so
+    /// that a platform of 10,000 groups still sends and draws a short sidebar.
+    pub fn sidebar(&self, visible: &BTreeSet<GroupId>, current: Option<GroupId>, limit: usize) -> Vec<(usize, &GroupNode, bool)> {
+        if visible.len() <= limit {
+            return self.outline(visible).into_iter().map(|(depth, node)| (depth, node, false)).collect();
+        }
+        let open: BTreeSet<GroupId> = current.or(self.root).map(|c| self.path_to(c)).unwrap_or_default().into_iter().collect();
+        let mut out = Vec::new();
+        let Some(root) = self.root else { return out };
+        let mut stack = vec![(0usize, root)];
+        while let Some((depth, id)) = stack.pop() {
+            if !visible.contains(&id) {
+                continue;
+            }
+            let is_open = open.contains(&id);
+            let has_visible_children = self.children(id).iter().any(|c| visible.contains(c));
+            out.push((depth, &self.nodes[&id], has_visible_children && !is_open));
+            if is_open {
+                stack.extend(self.children(id).iter().rev().map(|&c| (depth + 1, c)));
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +190,16 @@ mod tests {
 
     fn node(id: GroupId, parent: Option<GroupId>, name: &str) -> GroupNode {
         GroupNode { id, parent_id: parent, name: name.into(), is_public: parent.is_some() }
+    }
+
+    #[test]
+    fn a_large_sidebar_shows_only_the_way_to_the_current_group() {
+        let tree = sample();
+        let all: BTreeSet<GroupId> = [1, 2, 3, 4].into();
+        let rows = |current, limit| tree.sidebar(&all, current, limit).into_iter().map(|(d, n, more)| (d, n.id, more)).collect::<Vec<_>>();
+        assert_eq!(rows(None, 4), [(0, 1, false), (1, 3, false), (1, 2, false), (2, 4, false)], "small: everything");
+        assert_eq!(rows(None, 3), [(0, 1, false), (1, 3, false), (1, 2, true)], "large, at home: the top level; Sales has more");
+        assert_eq!(rows(Some(4), 3), [(0, 1, false), (1, 3, false), (1, 2, false), (2, 4, false)], "large, in EMEA: its way open");
     }
 
     /// 1 Platform ── 2 Sales ── 4 EMEA

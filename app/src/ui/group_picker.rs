@@ -11,7 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
-use crate::api::users::{addable_groups, AddableGroup};
+use crate::api::users::{addable_groups, AddableGroup, GroupChoices};
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -39,6 +39,7 @@ pub fn common_roles(groups: &[ChosenGroup]) -> Vec<Role> {
 /// The addable groups, indexed for the tree.
 struct Index {
     groups: Vec<AddableGroup>,
+    role_sets: Vec<Vec<Role>>,
     /// Lower-cased names, for the filter.
     keys: Vec<String>,
     parent: Vec<Option<usize>>,
@@ -47,7 +48,7 @@ struct Index {
 }
 
 impl Index {
-    fn new(groups: Vec<AddableGroup>) -> Index {
+    fn new(GroupChoices { groups, role_sets }: GroupChoices) -> Index {
         let position: std::collections::HashMap<GroupId, usize> = groups.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
         let parent: Vec<Option<usize>> = groups.iter().map(|g| g.parent.and_then(|p| position.get(&p).copied())).collect();
         let mut children = vec![Vec::new(); groups.len()];
@@ -59,7 +60,7 @@ impl Index {
             }
         }
         let keys = groups.iter().map(|g| g.name.to_lowercase()).collect();
-        let mut index = Index { groups, keys, parent, children, tops };
+        let mut index = Index { groups, role_sets, keys, parent, children, tops };
         let by_name = |list: &mut Vec<usize>, keys: &[String]| list.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
         for list in index.children.iter_mut() {
             by_name(list, &index.keys);
@@ -81,7 +82,7 @@ impl Index {
 
     fn chosen(&self, i: usize) -> ChosenGroup {
         let g = &self.groups[i];
-        ChosenGroup { id: g.id, name: g.name.clone(), path: self.path(i), roles: g.roles.clone() }
+        ChosenGroup { id: g.id, name: g.name.clone(), path: self.path(i), roles: self.role_sets.get(g.role_set).cloned().unwrap_or_default() }
     }
 
     /// The rows to draw: without a filter, the open branches; with one, every match with its
@@ -152,15 +153,15 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
         <fieldset class="field">
             <legend>{T::GroupsSection.in_lang(lang)}</legend>
             <div class="chip-row">
-                <ul class="chip-list" aria-label=T::ChosenGroups.in_lang(lang)>
+                <ul class="role-list" aria-label=T::ChosenGroups.in_lang(lang)>
                     {move || chosen.get().into_iter().map(|group| {
                         let id = group.id;
                         let remove = format!("{} {}", T::Remove.in_lang(lang), group.name);
                         view! {
-                            <li class="chip" title=group.path>
+                            <li class="role-chip" title=group.path>
                                 {group.name}
                                 <button type="button" class="chip-remove" aria-label=remove
-                                    on:click=move |_| chosen.update(|c| c.retain(|g| g.id != id))>"×"</button>
+                                    on:click=move |_| chosen.update(|c| c.retain(|g| g.id != id))><Icon name="close" /></button>
                             </li>
                         }
                     }).collect_view()}
@@ -295,7 +296,7 @@ fn group_row(index: &Index, row: Row, ticked: RwSignal<HashSet<GroupId>>, open: 
         }
     });
     view! {
-        <li class="group-row" style=format!("padding-left: {}rem", row.depth as f32 * 1.25)>
+        <li class="group-row" style:padding-left=format!("{}rem", row.depth as f32 * 1.25)>
             <span class="tree-toggle-slot">{toggle}</span>
             <label class="checkbox">
                 <input type="checkbox" data-row=i.to_string() aria-expanded=row.has_children.then(|| row.is_open.to_string())
@@ -343,7 +344,11 @@ mod tests {
     use super::*;
 
     fn group(id: GroupId, parent: Option<GroupId>, name: &str) -> AddableGroup {
-        AddableGroup { id, parent, name: name.into(), roles: vec![Role::Learner] }
+        AddableGroup { id, parent, name: name.into(), role_set: 0 }
+    }
+
+    fn index(groups: Vec<AddableGroup>) -> Index {
+        Index::new(GroupChoices { role_sets: vec![vec![Role::Learner]], groups })
     }
 
     fn names(index: &Index, rows: &[Row]) -> Vec<String> {
@@ -351,7 +356,7 @@ mod tests {
     }
 
     fn sample() -> Index {
-        Index::new(vec![
+        index(vec![
             group(1, None, "Northwind"),
             group(2, Some(1), "Sales"),
             group(3, Some(2), "Sales EMEA"),
@@ -381,7 +386,7 @@ mod tests {
     fn at_most_rows_shown_are_drawn() {
         let mut groups = vec![group(1, None, "Root")];
         groups.extend((2..10_002).map(|i| group(i, Some(1), &format!("Team {i}"))));
-        let index = Index::new(groups);
+        let index = index(groups);
         let (rows, more) = index.rows("team", &HashSet::new());
         assert_eq!((rows.len(), more), (ROWS_SHOWN, true));
     }

@@ -19,7 +19,9 @@ pub struct TreeChanged(pub RwSignal<u32>);
 pub fn SignedInLayout() -> impl IntoView {
     let tree_changed = RwSignal::new(0u32);
     provide_context(TreeChanged(tree_changed));
-    let shell = Resource::new(move || tree_changed.get(), |_| get_shell());
+    // On a large platform the sidebar follows the group shown, hence the current group in the key.
+    let current = current_group_id();
+    let shell = Resource::new(move || (tree_changed.get(), current.get()), |(_, current)| get_shell(current));
     // The page (Outlet) stays outside the suspended parts: refreshing the sidebar does not
     // rebuild the page and lose what is typed in it.
     view! {
@@ -120,7 +122,7 @@ fn Sidebar(data: ShellData) -> impl IntoView {
                         let href = if item.id == platform_group { "/".to_string() } else { format!("/groups/{}", item.id) };
                         // <A exact> marks the link of the page shown with aria-current="page".
                         view! {
-                            <li class="tree-item" data-depth=item.depth.min(12)>
+                            <li class="tree-item" data-depth=item.depth.min(12) data-more=item.has_more.then_some("")>
                                 <A href=href exact=true>{item.name}</A>
                             </li>
                         }

@@ -1,0 +1,123 @@
+// The help article's "Create a user in a group", followed literally (the group-selection modal
+// included, by keyboard), then the new user's first login with the emailed credentials (R25–R27);
+// and a user without email who logs in with a username (R40).
+import { expect, test } from '@playwright/test';
+import { demoOwner, emailTo, logIn, snap, watchConsole } from './helpers';
+
+test('a group administrator creates a user in a group, who logs in with the emailed credentials once', async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  const email = `ada.${Date.now()}@example.com`;
+  await logIn(page, 'sales.admin@northwind.example', password);
+
+  // In the left sidebar of the homepage, click on a group.
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sales EMEA' })).toBeVisible();
+  // At the top right, click + > User.
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  // In the left sidebar, click Add users > Set up a user.
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up a user' })).toBeVisible();
+  const groups = page.getByRole('group', { name: 'Group(s)' });
+  await expect(groups.getByRole('listitem')).toHaveText(['Sales EMEA'], { useInnerText: true });
+  // Enter the fields First name, Last name, and Email.
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill('Lovelace');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  // Check the option "Send this new user credentials by email (login and password)" at the bottom.
+  await page.getByLabel('Send this new user credentials by email (login and password)').check();
+  await expect(page.getByLabel('Password', { exact: true })).toBeDisabled();
+  // In the section Group(s), click +. Select the group(s). On the bottom right, click CONFIRM.
+  await groups.getByRole('button', { name: 'Select groups' }).click();
+  const modal = page.getByRole('dialog', { name: 'Select the group(s)' });
+  await expect(modal.getByRole('checkbox', { name: 'Sales EMEA' })).toBeChecked();
+  await expect(modal.getByRole('checkbox', { name: 'Sales Americas' })).toBeVisible();
+  await expect(modal.getByRole('checkbox', { name: 'Engineering' })).toHaveCount(0);
+  await snap(page, '30-group-modal');
+  // By keyboard: type to filter, arrows down to the group, space ticks it, enter confirms.
+  await modal.getByLabel('Search groups by name').fill('paris');
+  await expect(modal.getByRole('checkbox')).toHaveCount(3);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(modal.getByRole('checkbox', { name: 'Paris office' })).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(modal.getByText('2 groups selected')).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(modal).toHaveCount(0);
+  await expect(groups.getByRole('listitem')).toHaveText(['Sales EMEA', 'Paris office'], { useInnerText: true });
+  // In the section Role(s), choose the roles (they apply to all the selected groups).
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await snap(page, '31-set-up-form');
+  // On the bottom, click SET UP USER.
+  await page.getByRole('button', { name: 'SET UP USER' }).click();
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace is set up' })).toBeVisible();
+  await snap(page, '32-set-up-done');
+  expect(errors).toEqual([]);
+
+  // The user receives the credentials email; the password opens one session, which must change it.
+  const sent = await emailTo(email, 'Your account on');
+  expect(sent.subject).toBe('Your account on Northwind Academy');
+  // And one email per session of the groups she joined (R31): Sales EMEA's session.
+  expect((await emailTo(email, 'You are enrolled in')).subject).toBe('You are enrolled in Spring cohort (Sales onboarding 2026)');
+  const given = sent.text.match(/^Password: (\S+)$/m)![1];
+  const ada = await browser.newPage();
+  const adaErrors = watchConsole(ada);
+  await ada.goto('/login');
+  await ada.getByLabel('Email or username').fill(email);
+  await ada.getByLabel('Password').fill(given);
+  await ada.getByRole('button', { name: 'Log in' }).click();
+  await expect(ada).toHaveURL(/\/change-password$/);
+  await ada.getByLabel('New password').fill('analytical engine 1843');
+  await ada.getByRole('button', { name: 'Save the new password' }).click();
+  await expect(ada).toHaveURL(/\/$/);
+  await expect(ada.getByText('Ada Lovelace')).toBeVisible();
+  await expect(ada.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Paris office' })).toBeVisible();
+  expect(adaErrors).toEqual([]);
+
+  // The emailed password worked once: it is refused now.
+  const again = await browser.newPage();
+  await again.goto('/login');
+  await again.getByLabel('Email or username').fill(email);
+  await again.getByLabel('Password').fill(given);
+  await again.getByRole('button', { name: 'Log in' }).click();
+  await expect(again.getByText('Wrong email, username or password.')).toBeVisible();
+});
+
+test('a user without email is set up with a username and logs in with it', async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  const username = `kiosk${Date.now() % 100000}`;
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }).click();
+  // Opened from the homepage, the platform group is chosen; this user goes to Engineering only.
+  const groups = page.getByRole('group', { name: 'Group(s)' });
+  await groups.getByRole('button', { name: 'Remove Northwind Academy' }).click();
+  await expect(groups.getByRole('listitem')).toHaveCount(0);
+  // Bad input first: each message at its field, nothing created.
+  await page.getByRole('button', { name: 'SET UP USER' }).click();
+  await expect(page.locator('#first_name-error')).toHaveText('This field is required.');
+  await expect(page.locator('#groups-error')).toHaveText('Choose at least one group.');
+  await page.getByLabel('First name').fill('Kim');
+  await page.getByLabel('Last name').fill('Kiosk');
+  await page.getByLabel('This user has no email address (log in with a username)').check();
+  await expect(page.getByLabel('Send this new user credentials by email (login and password)')).toBeDisabled();
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill('shared floor terminal');
+  await groups.getByRole('button', { name: 'Select groups' }).click();
+  const modal = page.getByRole('dialog', { name: 'Select the group(s)' });
+  await modal.getByRole('checkbox', { name: 'Engineering' }).check();
+  await modal.getByRole('button', { name: 'CONFIRM' }).click();
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'SET UP USER' }).click();
+  await expect(page.getByText(`The account is active: log in as ${username}.`)).toBeVisible();
+  // The 400 of the first, empty submission is expected; nothing else may fail.
+  expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+
+  const kim = await browser.newPage();
+  await logIn(kim, username, 'shared floor terminal');
+  await expect(kim.getByText('Kim Kiosk')).toBeVisible();
+});
