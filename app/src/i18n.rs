@@ -214,6 +214,22 @@ texts! {
     PasswordGivenNote => "Give them the password you chose.", "Transmettez-lui le mot de passe choisi.";
     SetUpAnother => "Set up another user", "Créer un autre utilisateur";
     SeeTheInvitation => "See the invitation", "Voir l'invitation";
+    Role => "Role", "Rôle";
+    AnyRole => "Any role", "Tous les rôles";
+    AnyStatus => "Any status", "Tous les statuts";
+    StatusFirstLoginPending => "First login pending", "Première connexion en attente";
+    ActivatedOn => "Activated", "Activation";
+    NoMemberships => "No group yet.", "Aucun groupe pour l'instant.";
+    Enrollments => "Session enrollments", "Inscriptions aux sessions";
+    NoEnrollments => "Not enrolled in any session.", "Inscrit à aucune session.";
+    EmailsSent => "Emails", "E-mails";
+    NeverEmailed => "This user has no email address: Roster never emails them.", "Cet utilisateur n'a pas d'adresse e-mail : Roster ne lui écrit jamais.";
+    Subject => "Subject", "Objet";
+    Queued => "Queued", "Mis en file";
+    ResendEmail => "Resend", "Renvoyer";
+    SetPasswordTitle => "Password", "Mot de passe";
+    SetPassword => "Set the password", "Définir le mot de passe";
+    PasswordSet => "Password set. Their other sessions have ended.", "Mot de passe défini. Ses autres sessions ont pris fin.";
 }
 
 /// A message with parameters: validation and error messages, rendered in the reader's language.
@@ -261,6 +277,9 @@ pub enum Msg {
     FirstGroupsShown { shown: usize },
     GroupsTicked { count: usize },
     UserSetUp { name: String },
+    /// An email's delivery status (R41): queued, sending, sent, failed; retried when queued
+    /// after attempts.
+    Delivery { status: String, attempts: i64 },
     LogsInAs { login: String },
     MembersCount { count: u64 },
 }
@@ -345,6 +364,17 @@ impl Msg {
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
             (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::Delivery { status, attempts }, lang) => {
+                let fr = lang == Lang::Fr;
+                match (status.as_str(), attempts) {
+                    ("queued", 0) => if fr { "En file d'attente" } else { "Queued" }.into(),
+                    ("queued", n) => if fr { format!("Nouvel essai après {n} tentative(s)") } else { format!("Retrying after {n} attempt(s)") },
+                    ("sending", _) => if fr { "Envoi en cours" } else { "Sending" }.into(),
+                    ("sent", _) => if fr { "Envoyé" } else { "Sent" }.into(),
+                    ("failed", _) => if fr { "Échec" } else { "Failed" }.into(),
+                    (other, _) => other.to_string(),
+                }
+            }
             (Msg::UserSetUp { name }, En) => format!("{name} is set up"),
             (Msg::UserSetUp { name }, Fr) => format!("{name} est créé"),
             (Msg::LogsInAs { login }, En) => format!("The account is active: log in as {login}."),

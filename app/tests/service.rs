@@ -215,26 +215,34 @@ async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: Test
 }
 
 async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
-    seed::demo(&db, &hasher()).await.unwrap();
-    let first = directory::list_users(&db, "", 1).await.unwrap();
+    use app::api::users::UserFilter;
+    use app::backend::users;
+    let demo = seed::demo(&db, &hasher()).await.unwrap();
+    let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;
+    let list = |search: &str, page: u32| {
+        let filter = UserFilter { search: search.to_string(), ..UserFilter::default() };
+        let (db, owner) = (&db, &owner);
+        async move { users::list(db, owner, &filter, page).await.unwrap() }
+    };
+    let first = list("", 1).await;
     assert_eq!((first.total, first.pages, first.rows.len()), (37, 2, 25));
     let names: Vec<String> = first.rows.iter().map(|u| u.last_name.to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by last name");
-    let second = directory::list_users(&db, "", 2).await.unwrap();
+    let second = list("", 2).await;
     assert_eq!(second.rows.len(), 12);
     assert!(second.rows.iter().all(|u| !first.rows.iter().any(|f| f.id == u.id)), "no row on two pages");
-    let beyond = directory::list_users(&db, "", 99).await.unwrap();
+    let beyond = list("", 99).await;
     assert_eq!(beyond.page, 2, "a page past the end shows the last one");
 
-    let by_name = directory::list_users(&db, "DUBOIS", 1).await.unwrap();
+    let by_name = list("DUBOIS", 1).await;
     assert_eq!(by_name.rows.iter().map(|u| u.first_name.as_str()).collect::<Vec<_>>(), vec!["Chloé"]);
-    let full_name = directory::list_users(&db, "noah schm", 1).await.unwrap();
+    let full_name = list("noah schm", 1).await;
     assert_eq!(full_name.total, 1);
-    let by_email = directory::list_users(&db, "owner@northwind", 1).await.unwrap();
+    let by_email = list("owner@northwind", 1).await;
     assert_eq!(by_email.rows[0].login, "owner@northwind.example");
-    let wildcard = directory::list_users(&db, "%", 1).await.unwrap();
+    let wildcard = list("%", 1).await;
     assert_eq!(wildcard.total, 0, "% is searched for, not a wildcard");
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use app::api::invitations::InviteResult;
-use app::api::users::SetUpForm;
+use app::api::users::{SetUpForm, UserFilter, UserStatus};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::invitations::{self, InviteRequest};
@@ -25,6 +25,9 @@ app::on_both_databases!(
     r2_r3_the_modal_offers_the_groups_one_may_add_users_to,
     double_submission_makes_one_user_one_billing_and_one_email,
     invite_racing_set_up_makes_an_invitation_or_an_account_never_both,
+    r39_dashboard_users_filters_by_group_role_and_status_within_what_one_sees,
+    r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_resent,
+    r40_an_administrator_sets_the_password_of_a_user_without_email,
 );
 
 struct Setup {
@@ -287,4 +290,88 @@ async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: T
         assert_eq!(pending + accounts, 1, "round {round}: an invitation or an account, never both");
     }
     println!("invite won {invited} rounds, set up won {set}");
+}
+
+async fn r39_dashboard_users_filters_by_group_role_and_status_within_what_one_sees(db: TestDb) {
+    let s = setup(&db).await;
+    let grace = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner, Role::Coach])).await.unwrap().user_id;
+    let alan = SetUpForm { first_name: "Alan".into(), last_name: "Turing".into(), email: "alan@acme.example".into(), password: String::new(), send_credentials: true, ..grace_form(vec![s.sales]) };
+    let alan = set_up(&db, &s, &s.owner, &alan).await.unwrap().user_id;
+    let ids = |page: app::api::users::UserPage| page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let list = |filter: UserFilter| {
+        let (db, owner) = (&db, &s.owner);
+        async move { users::list(db, owner, &filter, 1).await.unwrap() }
+    };
+    let everyone = list(UserFilter::default()).await;
+    assert_eq!(everyone.total, 3, "the owner, Grace and Alan");
+    let row = everyone.rows.iter().find(|r| r.id == grace).unwrap();
+    assert_eq!(row.groups.iter().map(|g| (g.group.as_str(), g.roles.clone())).collect::<Vec<_>>(), vec![("EMEA", vec![Role::Learner, Role::Coach])], "direct memberships, roles in their order");
+    assert_eq!(row.status, UserStatus::Active);
+    assert!(row.activated_on.is_some());
+    // Sales has Grace (a learner climbed from EMEA) and Alan (direct).
+    assert_eq!(ids(list(UserFilter { groups: vec![s.sales], ..UserFilter::default() }).await), vec![grace, alan]);
+    assert_eq!(ids(list(UserFilter { groups: vec![s.sales], role: Some(Role::Coach), ..UserFilter::default() }).await), Vec::<i64>::new());
+    assert_eq!(ids(list(UserFilter { role: Some(Role::Coach), ..UserFilter::default() }).await), vec![grace]);
+    // Alan has credentials he has not used; the owner has not replaced init's password either.
+    assert_eq!(ids(list(UserFilter { status: Some(UserStatus::FirstLoginPending), ..UserFilter::default() }).await), vec![s.owner.user_id, alan]);
+    // R3: a user admin of EMEA sees the users of EMEA and below only.
+    let ua = user_admin_of(&db, &s, s.emea).await;
+    let theirs = users::list(&db, &ua, &UserFilter::default(), 1).await.unwrap();
+    let mut seen = ids(theirs);
+    seen.sort();
+    assert_eq!(seen, vec![grace, ua.user_id]);
+    assert_eq!(users::detail(&db, &ua, alan).await.unwrap_err(), AppError::NotFound, "not in their sight");
+}
+
+fn grace_form(groups: Vec<i64>) -> SetUpForm {
+    grace(groups, vec![Role::Learner])
+}
+
+async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_resent(db: TestDb) {
+    let s = setup(&db).await;
+    let form = SetUpForm { password: String::new(), send_credentials: true, ..grace_form(vec![s.emea]) };
+    let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
+    let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", "no-reply@roster.test", 1).unwrap());
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
+    assert_eq!(worker.round().await.unwrap().retried, 1);
+    sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
+
+    let page = users::detail(&db, &s.owner, user).await.unwrap();
+    let memberships: Vec<(&str, Role, Option<&str>)> = page.memberships.iter().map(|m| (m.group.as_str(), m.role, m.from.as_deref())).collect();
+    assert_eq!(memberships, vec![("Sales", Role::Learner, Some("EMEA")), ("EMEA", Role::Learner, None)], "R11: where the propagated one came from");
+    assert_eq!(page.status, UserStatus::FirstLoginPending);
+    let email = &page.emails[0];
+    assert_eq!((email.kind.as_str(), email.status.as_str(), email.attempts), ("credentials", "failed", 1));
+    assert!(email.error.as_deref().unwrap().contains("cannot reach 127.0.0.1:9"), "the reason is shown");
+    assert!(!page.may_set_password, "a user with email gets credentials, not a password from an administrator");
+
+    users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap();
+    let again = users::detail(&db, &s.owner, user).await.unwrap();
+    assert_eq!((again.emails[0].status.as_str(), again.emails[0].attempts), ("queued", 0));
+    assert_eq!(users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap_err(), AppError::NotFound, "only failed emails are resent");
+    let ua = user_admin_of(&db, &s, s.sales).await;
+    sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
+    let other = SetUpForm { email: "other@acme.example".into(), ..grace_form(vec![s.root]) };
+    let outsider = set_up(&db, &s, &s.owner, &other).await.unwrap().user_id;
+    assert_eq!(users::detail(&db, &ua, outsider).await.unwrap_err(), AppError::NotFound);
+    assert!(users::resend_email(&db, &ua, &s.who, email.id).await.is_ok(), "a user admin above her group may");
+}
+
+async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: TestDb) {
+    let s = setup(&db).await;
+    let form = SetUpForm { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
+    let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
+    let session = log_in(&db, "kiosk1", "compilers all the way").await.unwrap();
+    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_set_password);
+    assert_eq!(field(users::set_password(&db, &hasher(), &s.owner, &s.who, user, "short").await).0, "password");
+    users::set_password(&db, &hasher(), &s.owner, &s.who, user, "a brand new secret").await.unwrap();
+    assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "their sessions end");
+    assert!(log_in(&db, "kiosk1", "a brand new secret").await.is_ok());
+    // R54: a user admin of a group below the user's group may not.
+    let paris = groups::create_subgroup(&db, &s.who, s.emea, "Paris", true).await.unwrap();
+    let ua = user_admin_of(&db, &s, paris).await;
+    assert_eq!(users::set_password(&db, &hasher(), &ua, &s.who, user, "another new secret").await.unwrap_err(), AppError::NotFound);
+    // Users with email are not given passwords this way.
+    let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
+    assert_eq!(users::set_password(&db, &hasher(), &s.owner, &s.who, grace, "another new secret").await.unwrap_err(), AppError::NotAllowed);
 }

@@ -56,11 +56,38 @@ test('a group administrator creates a user in a group, who logs in with the emai
   await snap(page, '32-set-up-done');
   expect(errors).toEqual([]);
 
-  // The user receives the credentials email; the password opens one session, which must change it.
+  // The user receives the credentials email (its password opens one session, which must change it).
   const sent = await emailTo(email, 'Your account on');
   expect(sent.subject).toBe('Your account on Northwind Academy');
-  // And one email per session of the groups she joined (R31): Sales EMEA's session.
-  expect((await emailTo(email, 'You are enrolled in')).subject).toBe('You are enrolled in Spring cohort (Sales onboarding 2026)');
+  // And one email per session of the groups she joined (R31): Autumn (Sales EMEA), Spring (Paris).
+  await emailTo(email, 'You are enrolled in Autumn cohort (Sales onboarding 2026)');
+  await emailTo(email, 'You are enrolled in Spring cohort (Sales onboarding 2026)');
+
+  // Dashboard > USERS: the group administrator finds her among the users of Sales and below,
+  // filtered by status, and opens her page (memberships, enrollment, emails and their delivery).
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByLabel('Status').selectOption({ label: 'First login pending' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/status=first_login_pending/);
+  const row = page.getByRole('row', { name: /Ada Lovelace/ });
+  await expect(row).toContainText('Sales EMEA: Learner');
+  await expect(row).toContainText('First login pending');
+  await expect(page.getByRole('row', { name: /Olivia Owner/ })).toHaveCount(0);
+  await snap(page, '33-dashboard-users');
+  await row.getByRole('link', { name: 'Ada Lovelace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
+  const memberships = page.getByRole('region', { name: 'Groups and roles' });
+  await expect(memberships).toContainText('Sales EMEA · Learner (direct)');
+  await expect(memberships).toContainText('Sales · Learner (from Sales EMEA)');
+  await expect(page.getByRole('region', { name: 'Session enrollments' })).toContainText('Spring cohort');
+  // MailDev has it; the worker records the delivery a moment later.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('region', { name: 'Emails' }).getByRole('row', { name: /Your account on Northwind Academy/ })).toContainText('Sent', { timeout: 1000 });
+  }).toPass();
+  await snap(page, '34-user-page');
+  expect(errors).toEqual([]);
+
   const given = sent.text.match(/^Password: (\S+)$/m)![1];
   const ada = await browser.newPage();
   const adaErrors = watchConsole(ada);

@@ -57,28 +57,6 @@ pub struct GroupView {
     pub move_targets: Vec<(GroupId, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    pub login: String,
-    pub is_active: bool,
-    /// `YYYY-MM-DD`, UTC.
-    pub created_on: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub rows: Vec<UserRow>,
-    pub total: u64,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
-}
-
-pub const USERS_PER_PAGE: u32 = 25;
-
 /// The top bar and the sidebar of a signed-in page; `current` is the group whose page it is.
 #[server(endpoint = "shell")]
 pub async fn get_shell(current: Option<GroupId>) -> Result<ShellData, AppError> {
@@ -121,14 +99,3 @@ pub async fn get_group(id: Option<GroupId>) -> Result<GroupView, AppError> {
     crate::backend::directory::group_view(&state.db, &principal, id).await
 }
 
-/// Dashboard > USERS: platform administrators only for now (group administrators see their
-/// subtree once the permission policy lands).
-#[server(endpoint = "users")]
-pub async fn list_users(search: String, page: u32) -> Result<UserPage, AppError> {
-    let principal = crate::backend::principal::current()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    let state = crate::backend::state()?;
-    crate::backend::directory::list_users(&state.db, &search, page.max(1)).await
-}

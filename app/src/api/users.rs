@@ -1,5 +1,6 @@
-//! Setting up users (R25–R28, R40): the SET UP USER of the add-user panel, and the groups its
-//! group-selection modal offers.
+//! Users: setting them up (R25–R28, R40) with the groups the group-selection modal offers;
+//! Dashboard > USERS and a user's page (R39, R41), where a user without email gets a password
+//! (R40) and failed emails are sent again (R41).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -80,4 +81,165 @@ pub async fn addable_groups() -> Result<GroupChoices, AppError> {
         return Err(AppError::NotAllowed);
     }
     Ok(users::addable_groups(&principal))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    /// Set up with emailed credentials, not logged in yet (R27).
+    FirstLoginPending,
+}
+
+impl UserStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::FirstLoginPending => "first_login_pending",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<UserStatus> {
+        [UserStatus::Active, UserStatus::FirstLoginPending].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// What Dashboard > USERS shows (R39): a search on name, email or username; users of any of
+/// `groups`; holding `role` (in those groups, if any); with `status`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserFilter {
+    pub search: String,
+    pub groups: Vec<GroupId>,
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
+}
+
+/// A user's direct roles in one group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGroupRoles {
+    pub group_id: GroupId,
+    pub group: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    /// The email, or the username of a user without email.
+    pub login: String,
+    pub status: UserStatus,
+    /// Direct memberships (the user page shows the propagated ones too).
+    pub groups: Vec<UserGroupRoles>,
+    /// `YYYY-MM-DD`, UTC.
+    pub created_on: String,
+    pub activated_on: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub rows: Vec<UserRow>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    /// The names of the filter's groups, for its chips.
+    pub filter_groups: Vec<(GroupId, String)>,
+}
+
+pub const USERS_PER_PAGE: u32 = 25;
+
+/// Dashboard > USERS: platform administrators see everyone; group administrators and user
+/// admins the users of their groups and below (R2, R3).
+#[server(endpoint = "users/list")]
+pub async fn list_users(filter: UserFilter, page: u32) -> Result<UserPage, AppError> {
+    use crate::backend::{principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::list(&state.db, &principal, &filter, page).await
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserMembership {
+    pub group_id: GroupId,
+    pub group: String,
+    pub role: Role,
+    /// The group a propagated learner membership came from (R11); `None` when direct.
+    pub from: Option<String>,
+}
+
+/// An email sent (or being sent) to a user, with its delivery status (R41).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentEmail {
+    pub id: i64,
+    pub kind: String,
+    pub subject: String,
+    /// `YYYY-MM-DD HH:MM` UTC.
+    pub queued_at: String,
+    pub sent_at: Option<String>,
+    /// queued, sending, sent or failed.
+    pub status: String,
+    pub attempts: i64,
+    /// The SMTP server's reason, for a retried or failed email.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub login: String,
+    pub has_email: bool,
+    pub status: UserStatus,
+    pub language: Option<Lang>,
+    pub deletion_date: Option<String>,
+    pub created_on: String,
+    pub activated_on: Option<String>,
+    pub memberships: Vec<UserMembership>,
+    /// (session id, session, program)
+    pub enrollments: Vec<(i64, String, String)>,
+    pub emails: Vec<SentEmail>,
+    /// R40: a user without email whose password this person may set (R54).
+    pub may_set_password: bool,
+}
+
+#[server(endpoint = "users/get")]
+pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
+    use crate::backend::{principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::detail(&state.db, &principal, id).await
+}
+
+/// R40: sets the password of a user without email.
+#[server(endpoint = "users/set_password")]
+pub async fn set_user_password(user: i64, password: String) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::set_password(&state.db, &state.hasher, &principal, &Who::of(&principal), user, &password).await
+}
+
+/// R41: queues a failed email again.
+#[server(endpoint = "users/resend_email")]
+pub async fn resend_email(id: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::resend_email(&state.db, &principal, &Who::of(&principal), id).await
 }

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::db::{Db, Tx};
 use super::principal::Principal;
-use crate::api::directory::{GroupView, ShellData, TreeItem, UserPage, UserRow, USERS_PER_PAGE};
+use crate::api::directory::{GroupView, ShellData, TreeItem};
 use std::collections::BTreeSet;
 
 use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
@@ -67,7 +67,7 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
             .map(|(depth, node, has_more)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public, has_more })
             .collect(),
         may_add_users: principal.may_add_users_somewhere(),
-        may_see_dashboard: principal.is_platform_admin(),
+        may_see_dashboard: principal.may_add_users_somewhere(),
         may_see_mailbox: false,
     })
 }
@@ -141,44 +141,8 @@ pub fn groups_where<'a>(principal: &Principal, action: impl Fn(GroupId) -> Optio
     groups
 }
 
-/// One page of users, in name order, optionally filtered by a search on name, email or username.
-pub async fn list_users(db: &Db, search: &str, page: u32) -> Result<UserPage, AppError> {
-    let pattern = like_pattern(search);
-    const FILTER: &str = "($1 = '' OR lower(first_name || ' ' || last_name) LIKE $1 ESCAPE '\\'
-                          OR lower(last_name || ' ' || first_name) LIKE $1 ESCAPE '\\'
-                          OR email_key LIKE $1 ESCAPE '\\' OR username_key LIKE $1 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {FILTER}")).bind(&pattern).fetch_one(&db.pool).await?;
-    let pages = ((total as u64).div_ceil(USERS_PER_PAGE as u64)).max(1) as u32;
-    let page = page.min(pages);
-    let rows = sqlx::query(&format!(
-        "SELECT id, first_name, last_name, COALESCE(email, username) AS login, status, created_at
-         FROM users WHERE {FILTER}
-         ORDER BY lower(last_name), lower(first_name), id
-         LIMIT $2 OFFSET $3"
-    ))
-    .bind(&pattern)
-    .bind(i64::from(USERS_PER_PAGE))
-    .bind(i64::from((page - 1) * USERS_PER_PAGE))
-    .fetch_all(&db.pool)
-    .await?;
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            Ok(UserRow {
-                id: row.try_get("id")?,
-                first_name: row.try_get("first_name")?,
-                last_name: row.try_get("last_name")?,
-                login: row.try_get("login")?,
-                is_active: row.try_get::<String, _>("status")? == "active",
-                created_on: date_of(row.try_get("created_at")?),
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(UserPage { rows, total: total as u64, page, pages })
-}
-
 /// `%term%` for LIKE, lower-cased, with LIKE's own wildcards escaped; empty when no search.
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     let term = search.trim().to_lowercase();
     if term.is_empty() {
         return String::new();
@@ -204,10 +168,6 @@ pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::api::directory::M
             queued_at: chrono::DateTime::from_timestamp_millis(created_at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
         })
         .collect())
-}
-
-fn date_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Setting up users (R25–R28, R31, R40): accounts that are active at once, in the groups and
-//! with the roles chosen, with either the administrator's password or generated credentials
-//! sent by email. One transaction creates the user, the memberships (learners climb, R10), the
+//! Users. Setting them up (R25–R28, R31, R40): accounts that are active at once, in the groups
+//! and with the roles chosen, with either the administrator's password or generated credentials
+//! sent by email; one transaction creates the user, the memberships (learners climb, R10), the
 //! enrollments and their session emails, the credentials email and, without one, the billing.
+//! Then Dashboard > USERS and the user page (R39–R41), within what each administrator sees.
 
 use super::audit::{self, Who};
 use super::auth::{random_password, PasswordHasher};
@@ -9,7 +10,11 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::users::{AddableGroup, GroupChoices, SetUpDone, SetUpForm};
+use crate::api::users::{
+    AddableGroup, GroupChoices, SentEmail, SetUpDone, SetUpForm, UserDetail, UserFilter, UserGroupRoles, UserMembership, UserPage, UserRow, UserStatus,
+    USERS_PER_PAGE,
+};
+use crate::domain::group_tree::GroupId;
 use crate::domain::identity::{Email, Username};
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
@@ -225,6 +230,232 @@ pub async fn bill(tx: &mut Tx, user: i64, reason: &str, at: i64) -> Result<(), A
         .bind(at)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
+/// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
+fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
+    (!principal.is_platform_admin()).then(|| addable_groups(principal).groups.into_iter().map(|g| g.id).collect())
+}
+
+/// `id IN (…)` for a list of group ids (integers, written into the SQL; an empty list matches
+/// nothing).
+fn in_list(column: &str, ids: &[GroupId]) -> String {
+    if ids.is_empty() {
+        return "1 = 0".to_string();
+    }
+    format!("{column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+}
+
+/// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
+/// name, email or username, filtered by groups (any of them), role and status.
+pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserPage, AppError> {
+    let mut conditions = vec![SEARCH.to_string()];
+    let scope = user_scope(principal);
+    if let Some(scope) = &scope {
+        conditions.push(format!("EXISTS (SELECT 1 FROM memberships s WHERE s.user_id = u.id AND {})", in_list("s.group_id", scope)));
+    }
+    let role = filter.role.map(Role::as_str).unwrap_or("");
+    if !filter.groups.is_empty() || filter.role.is_some() {
+        let groups = if filter.groups.is_empty() { "1 = 1".to_string() } else { in_list("f.group_id", &filter.groups) };
+        conditions.push(format!("EXISTS (SELECT 1 FROM memberships f WHERE f.user_id = u.id AND {groups} AND ($2 = '' OR f.role = $2))"));
+    } else {
+        conditions.push("$2 = ''".to_string());
+    }
+    match filter.status {
+        Some(UserStatus::Active) => conditions.push("u.must_change_password = 0".into()),
+        Some(UserStatus::FirstLoginPending) => conditions.push("u.must_change_password = 1".into()),
+        None => {}
+    }
+    let filter_sql = conditions.join(" AND ");
+    let pattern = super::directory::like_pattern(&filter.search);
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter_sql}")).bind(&pattern).bind(role).fetch_one(&db.pool).await?;
+    let pages = ((total as u64).div_ceil(USERS_PER_PAGE as u64)).max(1) as u32;
+    let page = page.clamp(1, pages);
+    let rows: Vec<(i64, String, String, String, i64, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username), u.must_change_password, u.created_at, u.activated_at
+         FROM users u WHERE {filter_sql}
+         ORDER BY lower(u.last_name), lower(u.first_name), u.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&pattern)
+    .bind(role)
+    .bind(i64::from(USERS_PER_PAGE))
+    .bind(i64::from((page - 1) * USERS_PER_PAGE))
+    .fetch_all(&db.pool)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let memberships: Vec<(i64, GroupId, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(&format!("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND {} ORDER BY group_id", in_list("user_id", &ids)))
+            .fetch_all(&db.pool)
+            .await?
+    };
+    let tree = &principal.tree;
+    let rows = rows
+        .into_iter()
+        .map(|(id, first_name, last_name, login, must_change, created_at, activated_at)| {
+            let mut groups: Vec<UserGroupRoles> = Vec::new();
+            for (_, group, role) in memberships.iter().filter(|m| m.0 == id) {
+                let Some(role) = Role::parse(role) else { continue };
+                match groups.iter_mut().find(|g| g.group_id == *group) {
+                    Some(g) => g.roles.push(role),
+                    None => groups.push(UserGroupRoles { group_id: *group, group: tree.get(*group).map(|g| g.name.clone()).unwrap_or_default(), roles: vec![role] }),
+                }
+            }
+            for g in &mut groups {
+                g.roles.sort();
+            }
+            UserRow {
+                id,
+                first_name,
+                last_name,
+                login,
+                status: if must_change != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
+                groups,
+                created_on: date_of(created_at),
+                activated_on: activated_at.map(date_of),
+            }
+        })
+        .collect();
+    let filter_groups = filter.groups.iter().filter_map(|&g| tree.get(g).map(|n| (g, n.name.clone()))).collect();
+    Ok(UserPage { rows, total: total as u64, page, pages, filter_groups })
+}
+
+const SEARCH: &str = "($1 = '' OR lower(u.first_name || ' ' || u.last_name) LIKE $1 ESCAPE '\\'
+                      OR lower(u.last_name || ' ' || u.first_name) LIKE $1 ESCAPE '\\'
+                      OR u.email_key LIKE $1 ESCAPE '\\' OR u.username_key LIKE $1 ESCAPE '\\')";
+
+fn date_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+fn minute_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+/// The groups a user is directly a member of.
+async fn direct_groups(db: &Db, user: i64) -> Result<Vec<GroupId>, AppError> {
+    Ok(sqlx::query_scalar("SELECT DISTINCT group_id FROM memberships WHERE user_id = $1 AND propagated_from IS NULL").bind(user).fetch_all(&db.pool).await?)
+}
+
+/// Whether this person sees this user: a platform administrator, or someone who may add users
+/// to one of the user's groups. Others get `NotFound`, as for a user that does not exist.
+async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<(), AppError> {
+    let Some(scope) = user_scope(principal) else { return Ok(()) };
+    let groups: Vec<GroupId> = sqlx::query_scalar("SELECT group_id FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
+    if groups.iter().any(|g| scope.contains(g)) { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// A user's page: details, memberships, enrollments and the emails sent to them (R41).
+pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDetail, AppError> {
+    require_sight(db, principal, user).await?;
+    let row: Option<(String, String, Option<String>, Option<String>, Option<String>, i64, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at FROM users WHERE id = $1",
+    )
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((first_name, last_name, email, username, language, must_change, deletion_date, created_at, activated_at)) = row else { return Err(AppError::NotFound) };
+    let tree = &principal.tree;
+    let name_of = |g: GroupId| tree.get(g).map(|n| n.name.clone()).unwrap_or_default();
+    let memberships: Vec<(GroupId, String, Option<GroupId>)> =
+        sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
+    let mut memberships: Vec<UserMembership> = memberships
+        .into_iter()
+        .filter_map(|(group, role, from)| Some(UserMembership { group_id: group, group: name_of(group), role: Role::parse(&role)?, from: from.map(name_of) }))
+        .collect();
+    memberships.sort_by(|a, b| (tree.path_to(a.group_id).len(), a.group.to_lowercase(), a.role).cmp(&(tree.path_to(b.group_id).len(), b.group.to_lowercase(), b.role)));
+    let enrollments: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, p.name FROM enrollments e JOIN program_sessions s ON s.id = e.session_id JOIN programs p ON p.id = s.program_id
+         WHERE e.user_id = $1 ORDER BY s.id",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    // Sent to the user, or to their address by an invitation they accepted.
+    let emails: Vec<(i64, String, String, i64, Option<i64>, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, kind, subject, created_at, sent_at, status, attempts, last_error FROM outbox_emails
+         WHERE user_id = $1 OR invitation_id IN (SELECT id FROM invitations WHERE accepted_user_id = $1) ORDER BY id DESC",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    let emails = emails
+        .into_iter()
+        .map(|(id, kind, subject, created_at, sent_at, status, attempts, error)| SentEmail {
+            id,
+            kind,
+            subject,
+            queued_at: minute_of(created_at),
+            sent_at: sent_at.map(minute_of),
+            status,
+            attempts,
+            error,
+        })
+        .collect();
+    let direct = direct_groups(db, user).await?;
+    let may_set_password = email.is_none() && !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
+    Ok(UserDetail {
+        id: user,
+        first_name,
+        last_name,
+        has_email: email.is_some(),
+        login: email.or(username).unwrap_or_default(),
+        status: if must_change != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
+        language: language.as_deref().and_then(Lang::parse),
+        deletion_date,
+        created_on: date_of(created_at),
+        activated_on: activated_at.map(date_of),
+        memberships,
+        enrollments,
+        emails,
+        may_set_password,
+    })
+}
+
+/// R40: an administrator sets the password of a user without email (R54 decides who). The
+/// user's sessions end.
+pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64, password: &str) -> Result<(), AppError> {
+    require_sight(db, principal, user).await?;
+    let direct = direct_groups(db, user).await?;
+    principal.require(&Action::SetUserDetails(&direct))?;
+    let row: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT first_name, last_name, username FROM users WHERE id = $1 AND email IS NULL").bind(user).fetch_optional(&db.pool).await?;
+    let Some((first, last, username)) = row else { return Err(AppError::NotAllowed) };
+    crate::domain::password::check(password, &[&first, &last, username.as_deref().unwrap_or("")]).map_err(|m| AppError::field("password", m))?;
+    let hash = hasher.hash(password).await?;
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+    audit::record(&mut tx, who, "password_set", "user", user, &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// R41: a failed email is queued again, from its first attempt.
+pub async fn resend_email(db: &Db, principal: &Principal, who: &Who, email: i64) -> Result<(), AppError> {
+    let user: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT COALESCE(e.user_id, i.accepted_user_id) FROM outbox_emails e LEFT JOIN invitations i ON i.id = e.invitation_id WHERE e.id = $1",
+    )
+    .bind(email)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(Some(user)) = user else { return Err(AppError::NotFound) };
+    require_sight(db, principal, user).await?;
+    let mut tx = db.begin().await?;
+    let queued = sqlx::query("UPDATE outbox_emails SET status = 'queued', attempts = 0, next_attempt_at = $1, last_error = NULL WHERE id = $2 AND status = 'failed'")
+        .bind(now_ms())
+        .bind(email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if queued == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&mut tx, who, "email_requeued", "user", user, &serde_json::json!({ "email": email })).await?;
+    tx.commit().await?;
     Ok(())
 }
 

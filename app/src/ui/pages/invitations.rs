@@ -98,7 +98,7 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                                 <td>{row.invited_by.clone()}<br /><span class="muted small">{row.invited_at.clone()}</span></td>
                                 <td>{row.last_sent_at.clone().unwrap_or_default()}</td>
                                 <td>{row.expires_at.clone()}{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
-                                <td title=row.delivery_error.clone().unwrap_or_default()>{row.delivery.clone()}</td>
+                                <td title=row.delivery_error.clone().unwrap_or_default()>{crate::i18n::Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
                                 <td><div class="row-actions">
                                     <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
                                         on:click=move |_| {

@@ -11,6 +11,7 @@ mod programs;
 mod register;
 mod session;
 mod set_up_user;
+mod user;
 mod users;
 
 pub use add_users::AddUsersPage;
@@ -24,4 +25,5 @@ pub use programs::ProgramsPage;
 pub use register::RegisterPage;
 pub use session::SessionPage;
 pub use set_up_user::SetUpUserPage;
+pub use user::UserPage;
 pub use users::UsersPage;

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::add_users::PanelNav;
+use super::users::encode_query_value;
 use crate::api::directory::get_group;
 use crate::api::users::{SetUpDone, SetUpForm, SetUpUser};
 use crate::domain::password;
@@ -117,7 +118,7 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
     let bind = |field: RwSignal<String>| move |ev| field.set(event_target_value(&ev));
     let pending_link = move || match error.get().and_then(|e| e.for_field("email").cloned()) {
         Some(Msg::PendingInvitation { email }) => Some(view! {
-            <a href=format!("/invitations?search={}", query_value(&email))>{T::SeeTheInvitation.in_lang(lang)}</a>
+            <a href=format!("/invitations?search={}", encode_query_value(&email))>{T::SeeTheInvitation.in_lang(lang)}</a>
         }),
         _ => None,
     };
@@ -232,9 +233,4 @@ fn SetUpResult(done: SetUpDone, start_over: impl Fn(leptos::ev::MouseEvent) + Co
             <button type="button" class="button" on:click=start_over>{T::SetUpAnother.in_lang(lang)}</button>
         </section>
     }
-}
-
-/// Percent-encodes a query-string value.
-fn query_value(value: &str) -> String {
-    value.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }

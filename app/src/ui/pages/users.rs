@@ -1,26 +1,52 @@
-//! Dashboard > USERS: everyone on the platform, searchable by name or email, a page at a time.
-//! The search and the page live in the URL (`?q=…&page=…`), so they survive a reload and a link.
+//! Dashboard > USERS (R39): the users one sees (everyone for platform administrators, their
+//! groups and below for group administrators and user admins), with their groups and roles,
+//! status and dates; searched by name or email, filtered by groups, role and status, a page at
+//! a time. The filter and the page live in the URL, so they survive a reload and a link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::directory::{list_users, UserPage};
+use crate::api::users::{list_users, UserFilter, UserPage, UserStatus};
+use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::ErrorNotice;
+use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::{t, use_lang};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let filter = Memo::new(move |_| {
+        query.with(|q| UserFilter {
+            search: q.get("q").unwrap_or_default(),
+            groups: q.get("groups").map(|g| g.split(',').filter_map(|id| id.parse().ok()).collect()).unwrap_or_default(),
+            role: q.get("role").and_then(|r| Role::parse(&r)),
+            status: q.get("status").and_then(|s| UserStatus::parse(&s)),
+        })
+    });
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
-    let users = Resource::new(move || (search(), page()), |(search, page)| list_users(search, page));
+    let users = Resource::new(move || (filter.get(), page()), |(filter, page)| list_users(filter, page));
+
+    // The form's state, applied by Search (a client-side navigation to the new URL).
+    let start = filter.get_untracked();
+    let search = RwSignal::new(start.search);
+    let role = RwSignal::new(start.role);
+    let status = RwSignal::new(start.status);
+    let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
-    let search_input = NodeRef::<leptos::html::Input>::new();
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let filter = UserFilter {
+            search: search.get_untracked(),
+            groups: groups.with_untracked(|g| g.iter().map(|g| g.id).collect()),
+            role: role.get_untracked(),
+            status: status.get_untracked(),
+        };
+        navigate(&users_href(&filter, 1), Default::default());
+    };
     view! {
         <Title text=format!("{} · {}", T::UsersTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header">
@@ -29,20 +55,43 @@ pub fn UsersPage() -> impl IntoView {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
             <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
         </nav>
-        // A plain GET form (it works without JavaScript); with it, the search is a client-side navigation.
-        <form method="get" action="/dashboard/users" class="search-form" role="search" on:submit=move |ev| {
-            ev.prevent_default();
-            let term = search_input.get().map(|input| input.value()).unwrap_or_default();
-            navigate(&format!("/dashboard/users?q={}", encode_query_value(&term)), Default::default());
-        }>
-            <label for="user-search" class="visually-hidden">{T::SearchUsers.in_lang(lang)}</label>
-            <input id="user-search" type="search" name="q" prop:value=search placeholder=T::SearchUsers.in_lang(lang) node_ref=search_input />
-            <button type="submit" class="button">{T::Search.in_lang(lang)}</button>
+        // A plain GET form (search, role and status work without JavaScript).
+        <form method="get" action="/dashboard/users" class="filters" role="search" on:submit=apply>
+            <div class="field">
+                <label for="user-search">{T::SearchUsers.in_lang(lang)}</label>
+                <input id="user-search" type="search" name="q" prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="user-role">{T::Role.in_lang(lang)}</label>
+                <select id="user-role" name="role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)))>
+                    <option value="" selected=move || role.get().is_none()>{T::AnyRole.in_lang(lang)}</option>
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || role.get() == Some(r)>{r.label().in_lang(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="user-status">{T::Status.in_lang(lang)}</label>
+                <select id="user-status" name="status" on:change=move |ev| status.set(UserStatus::parse(&event_target_value(&ev)))>
+                    <option value="" selected=move || status.get().is_none()>{T::AnyStatus.in_lang(lang)}</option>
+                    {[UserStatus::Active, UserStatus::FirstLoginPending].into_iter().map(|s| view! {
+                        <option value=s.code() selected=move || status.get() == Some(s)>{status_label(s).in_lang(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filters-groups"><GroupChoice chosen=groups error=Signal::derive(|| None) /></div>
+            <div class="filters-apply"><button type="submit" class="button">{T::Search.in_lang(lang)}</button></div>
         </form>
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match users.await {
-                    Ok(users) => view! { <UserTable users search=search() /> }.into_any(),
+                    Ok(users) => {
+                        // Filter chips for groups that came in the URL.
+                        if groups.with_untracked(Vec::is_empty) && !users.filter_groups.is_empty() {
+                            groups.set(users.filter_groups.iter().map(|(id, name)| ChosenGroup { id: *id, name: name.clone(), path: name.clone(), roles: vec![] }).collect());
+                        }
+                        view! { <UserTable users filter=filter.get_untracked() /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -50,44 +99,49 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+fn status_label(status: UserStatus) -> T {
+    match status {
+        UserStatus::Active => T::StatusActive,
+        UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
+    }
+}
+
 #[component]
-fn UserTable(users: UserPage, search: String) -> impl IntoView {
+fn UserTable(users: UserPage, filter: UserFilter) -> impl IntoView {
     let lang = use_lang();
-    let link = move |page: u32| {
-        let mut href = format!("/dashboard/users?page={page}");
-        if !search.is_empty() {
-            href.push_str("&q=");
-            href.push_str(&encode_query_value(&search));
-        }
-        href
-    };
     if users.rows.is_empty() {
         return view! { <p class="notice">{T::NoUsersMatch.in_lang(lang)}</p> }.into_any();
     }
-    let (prev, next) = ((users.page > 1).then(|| link(users.page - 1)), (users.page < users.pages).then(|| link(users.page + 1)));
+    let (prev, next) = ((users.page > 1).then(|| users_href(&filter, users.page - 1)), (users.page < users.pages).then(|| users_href(&filter, users.page + 1)));
     view! {
         <p class="muted">{Msg::UsersCount { count: users.total }.render(lang)}</p>
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-users">
                 <thead>
                     <tr>
                         <th scope="col">{T::Name.in_lang(lang)}</th>
                         <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
+                        <th scope="col">{T::GroupsAndRoles.in_lang(lang)}</th>
                         <th scope="col">{T::Status.in_lang(lang)}</th>
                         <th scope="col">{T::CreatedOn.in_lang(lang)}</th>
+                        <th scope="col">{T::ActivatedOn.in_lang(lang)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {users.rows.into_iter().map(|user| view! {
                         <tr>
-                            <td>{format!("{} {}", user.first_name, user.last_name)}</td>
+                            <td><A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A></td>
                             <td class="cell-login">{user.login}</td>
+                            <td class="cell-groups">
+                                {user.groups.into_iter().map(|g| view! {
+                                    <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>
+                                }).collect_view()}
+                            </td>
                             <td>
-                                <span class="status" class:status-active=user.is_active>
-                                    {if user.is_active { T::StatusActive } else { T::StatusInvited }.in_lang(lang)}
-                                </span>
+                                <span class="status" class:status-active=user.status == UserStatus::Active>{status_label(user.status).in_lang(lang)}</span>
                             </td>
                             <td><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
+                            <td>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -108,8 +162,26 @@ fn UserTable(users: UserPage, search: String) -> impl IntoView {
     .into_any()
 }
 
+/// The URL of a page of USERS with this filter.
+fn users_href(filter: &UserFilter, page: u32) -> String {
+    let mut href = format!("/dashboard/users?page={page}");
+    if !filter.search.is_empty() {
+        href.push_str(&format!("&q={}", encode_query_value(&filter.search)));
+    }
+    if !filter.groups.is_empty() {
+        href.push_str(&format!("&groups={}", filter.groups.iter().map(i64::to_string).collect::<Vec<_>>().join(",")));
+    }
+    if let Some(role) = filter.role {
+        href.push_str(&format!("&role={}", role.as_str()));
+    }
+    if let Some(status) = filter.status {
+        href.push_str(&format!("&status={}", status.code()));
+    }
+    href
+}
+
 /// Percent-encodes a value for a query string (everything but unreserved characters).
-fn encode_query_value(value: &str) -> String {
+pub(crate) fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -121,8 +193,17 @@ fn encode_query_value(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(super::encode_query_value("a b&c=é"), "a%20b%26c%3D%C3%A9");
+        assert_eq!(encode_query_value("a b&c=é"), "a%20b%26c%3D%C3%A9");
+    }
+
+    #[test]
+    fn the_filter_lives_in_the_url() {
+        let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending) };
+        assert_eq!(users_href(&filter, 2), "/dashboard/users?page=2&q=ada%20l&groups=3,4&role=coach&status=first_login_pending");
+        assert_eq!(users_href(&UserFilter::default(), 1), "/dashboard/users?page=1");
     }
 }

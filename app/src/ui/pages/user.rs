@@ -1,0 +1,172 @@
+//! A user's page (Dashboard > USERS, then a name): who they are, their memberships (direct or
+//! propagated, R11), their session enrollments, and every email sent to them with its delivery
+//! status (R41), failed ones with Resend. Users without email get their password set here (R40).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::users::{get_user, ResendEmail, SetUserPassword, UserDetail, UserStatus};
+use crate::domain::password;
+use crate::i18n::{Msg, T};
+use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default());
+    let resend = ServerAction::<ResendEmail>::new();
+    let user = Resource::new(move || (id(), resend.version().get()), |(id, _)| get_user(id));
+    view! {
+        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(user) => view! { <UserView user resend /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoView {
+    let lang = use_lang();
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let status = match user.status {
+        UserStatus::Active => T::StatusActive,
+        UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
+    };
+    let set_password = (user.may_set_password).then(|| view! { <SetPassword user_id=user.id /> });
+    view! {
+        <Title text=name.clone() />
+        <header class="page-header">
+            <h1>{name}</h1>
+            <span class="status" class:status-active=user.status == UserStatus::Active>{status.in_lang(lang)}</span>
+        </header>
+        <dl class="facts">
+            <dt>{if user.has_email { T::Email } else { T::Username }.in_lang(lang)}</dt>
+            <dd>{user.login.clone()}</dd>
+            <dt>{T::CreatedOn.in_lang(lang)}</dt>
+            <dd>{user.created_on.clone()}</dd>
+            <dt>{T::ActivatedOn.in_lang(lang)}</dt>
+            <dd>{user.activated_on.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{T::DefaultLanguage.in_lang(lang)}</dt>
+            <dd>{user.language.map(|l| if l == crate::i18n::Lang::Fr { "Français" } else { "English" }).unwrap_or(T::PlatformLanguage.in_lang(lang))}</dd>
+            <dt>{T::DeletionDate.in_lang(lang)}</dt>
+            <dd>{user.deletion_date.clone().unwrap_or_else(|| "—".into())}</dd>
+        </dl>
+        <section class="card" aria-labelledby="memberships-title">
+            <h2 id="memberships-title">{T::GroupsAndRoles.in_lang(lang)}</h2>
+            {if user.memberships.is_empty() {
+                view! { <p class="muted">{T::NoMemberships.in_lang(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {user.memberships.into_iter().map(|m| view! {
+                            <li class="inline-facts">
+                                <a href=format!("/groups/{}", m.group_id)>{m.group}</a>
+                                <span>{format!("· {}", m.role.label().in_lang(lang))}</span>
+                                <span class="muted small">{match m.from {
+                                    Some(from) => format!("({} {from})", T::PropagatedFrom.in_lang(lang)),
+                                    None => format!("({})", T::Direct.in_lang(lang)),
+                                }}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="enrollments-title">
+            <h2 id="enrollments-title">{T::Enrollments.in_lang(lang)}</h2>
+            {if user.enrollments.is_empty() {
+                view! { <p class="muted">{T::NoEnrollments.in_lang(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {user.enrollments.into_iter().map(|(id, session, program)| view! {
+                            <li class="inline-facts"><a href=format!("/sessions/{id}")>{session}</a><span class="muted">{format!("· {program}")}</span></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="emails-title">
+            <h2 id="emails-title">{T::EmailsSent.in_lang(lang)}</h2>
+            {move || resend.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            {if user.emails.is_empty() {
+                view! { <p class="muted">{if user.has_email { T::NoEmails } else { T::NeverEmailed }.in_lang(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table table-wrapping">
+                            <thead><tr>
+                                <th scope="col">{T::Subject.in_lang(lang)}</th>
+                                <th scope="col">{T::Queued.in_lang(lang)}</th>
+                                <th scope="col">{T::Delivery.in_lang(lang)}</th>
+                                <th scope="col"><span class="visually-hidden">{T::Actions.in_lang(lang)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {user.emails.into_iter().map(|email| {
+                                    let id = email.id;
+                                    let is_failed = email.status == "failed";
+                                    view! {
+                                        <tr>
+                                            <td>{email.subject}</td>
+                                            <td>{email.queued_at}</td>
+                                            <td>
+                                                <span class="status" class:status-active=email.status == "sent" class:status-expired=is_failed>
+                                                    {Msg::Delivery { status: email.status.clone(), attempts: email.attempts }.render(lang)}
+                                                </span>
+                                                {email.sent_at.map(|at| view! { " " <span class="muted small">{at}</span> })}
+                                                {email.error.map(|e| view! { <p class="muted small">{e}</p> })}
+                                            </td>
+                                            <td>
+                                                {is_failed.then(|| view! {
+                                                    <button type="button" class="button" disabled=move || resend.pending().get()
+                                                        on:click=move |_| { resend.dispatch(ResendEmail { id }); }>{T::ResendEmail.in_lang(lang)}</button>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        {set_password}
+    }
+}
+
+/// R40: the administrator sets (or resets) the password of a user without email.
+#[component]
+fn SetPassword(user_id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let set = ServerAction::<SetUserPassword>::new();
+    let password = RwSignal::new(String::new());
+    let error = Signal::derive(move || set.value().get().and_then(Result::err));
+    let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <section class="card" aria-labelledby="set-password-title">
+            <h2 id="set-password-title">{T::SetPasswordTitle.in_lang(lang)}</h2>
+            <form class="form form-narrow" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                set.dispatch(SetUserPassword { user: user_id, password: password.get_untracked() });
+            }>
+                <div class="field">
+                    <label for="new_password">{T::NewPassword.in_lang(lang)}</label>
+                    <input id="new_password" type="password" autocomplete="new-password" aria-describedby="new_password-rules password-error"
+                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                    <p class="field-help" id="new_password-rules">{password::rules().render(lang)}</p>
+                    <FieldMessage error field="password" />
+                </div>
+                {general}
+                {move || matches!(set.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordSet.in_lang(lang)}</p> })}
+                <div><button type="submit" class="button button-primary" disabled=move || set.pending().get()>{T::SetPassword.in_lang(lang)}</button></div>
+            </form>
+        </section>
+    }
+}
