@@ -77,11 +77,22 @@ test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
   await logIn(page, owner.login, owner.password);
   await expect(page.getByRole('navigation', { name: 'Group tree' })).toBeVisible();
   await snap(page, '07-phone-home');
+  const noSidewaysScroll = async () => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+  };
   await page.goto('/dashboard/users');
   await expect(page.getByText(/^\d+ users$/)).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+  await noSidewaysScroll();
   await snap(page, '08-phone-users');
+  await page.goto('/set-up-user');
+  await page.getByRole('button', { name: 'Select groups' }).click();
+  await expect(page.getByRole('dialog', { name: 'Select the group(s)' }).getByRole('checkbox', { name: 'Sales' })).toBeVisible();
+  await noSidewaysScroll();
+  await snap(page, '09-phone-group-modal');
+  await page.keyboard.press('Escape');
+  await noSidewaysScroll();
+  await snap(page, '10-phone-set-up');
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -215,7 +215,7 @@ async fn body_text(response: Response<Body>) -> String {
 }
 
 #[tokio::test]
-async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_nothing_changes() {
+async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refused_and_nothing_changes() {
     let h = harness().await;
     let cookie = h.log_in_as("learner@northwind.example").await;
     let id = |name: &'static str| {
@@ -232,7 +232,9 @@ async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_not
             let memberships: Vec<(i64, i64, String)> =
                 sqlx::query_as("SELECT user_id, group_id, role FROM memberships ORDER BY user_id, group_id, role").fetch_all(&pool).await.unwrap();
             let invitations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations").fetch_one(&pool).await.unwrap();
-            (groups, memberships, invitations)
+            let users: Vec<(i64, Option<String>)> = sqlx::query_as("SELECT id, password_hash FROM users ORDER BY id").fetch_all(&pool).await.unwrap();
+            let emails: Vec<(i64, String)> = sqlx::query_as("SELECT id, status FROM outbox_emails ORDER BY id").fetch_all(&pool).await.unwrap();
+            (groups, memberships, invitations, users, emails)
         }
     };
     let before = snapshot().await;
@@ -244,6 +246,15 @@ async fn r5_r7_a_learner_calling_the_group_functions_directly_is_refused_and_not
         ("/api/groups/add_member", format!("group={emea}&login=learner%40northwind.example&roles[0]=admin")),
         ("/api/groups/remove_membership", format!("group={paris}&user={learner}&role=learner")),
         ("/api/invitations/invite", format!("group={paris}&emails=friend%40example.com&roles[0]=learner")),
+        (
+            "/api/users/set_up",
+            format!("form[first_name]=Eve&form[last_name]=Mallory&form[email]=eve%40example.com&form[password]=a+long+enough+secret&form[groups][0]={paris}&form[roles][0]=learner"),
+        ),
+        ("/api/users/addable_groups", String::new()),
+        ("/api/users/list", "filter[search]=&page=1".to_string()),
+        ("/api/users/get", format!("id={learner}")),
+        ("/api/users/set_password", format!("user={learner}&password=a+long+enough+secret")),
+        ("/api/users/resend_email", "id=1".to_string()),
     ];
     for (path, body) in calls {
         let response = h.send(with_cookie(post(path, &body), &cookie)).await;

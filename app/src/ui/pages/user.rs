@@ -66,8 +66,9 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
                     <ul class="link-list">
                         {user.memberships.into_iter().map(|m| view! {
                             <li class="inline-facts">
-                                <a href=format!("/groups/{}", m.group_id)>{m.group}</a>
-                                <span>{format!("· {}", m.role.label().in_lang(lang))}</span>
+                                // The spaces between the items keep the text readable as one line.
+                                <a href=format!("/groups/{}", m.group_id)>{m.group}</a>" "
+                                <span>{format!("· {}", m.role.label().in_lang(lang))}</span>" "
                                 <span class="muted small">{match m.from {
                                     Some(from) => format!("({} {from})", T::PropagatedFrom.in_lang(lang)),
                                     None => format!("({})", T::Direct.in_lang(lang)),
@@ -86,7 +87,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
                 view! {
                     <ul class="link-list">
                         {user.enrollments.into_iter().map(|(id, session, program)| view! {
-                            <li class="inline-facts"><a href=format!("/sessions/{id}")>{session}</a><span class="muted">{format!("· {program}")}</span></li>
+                            <li class="inline-facts"><a href=format!("/sessions/{id}")>{session}</a>" "<span class="muted">{format!("· {program}")}</span></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
