@@ -30,7 +30,7 @@ async fn main() {
         let emails: Vec<String> = (0..100).map(|i| format!("run{run}.person{i}@example.com")).collect();
         let emails = emails.join(", ");
         let started = Instant::now();
-        let outcomes = invitations::invite(&db, &settings, &owner, &who, InviteRequest { group: target, emails: &emails, roles: &[Role::Learner], language: None, session: None })
+        let outcomes = invitations::invite(&db, &settings, &owner, &who, InviteRequest { group: target, emails: &emails, roles: &[Role::Learner], details: &Default::default(), session: None })
             .await
             .unwrap();
         millis.push(started.elapsed().as_secs_f64() * 1e3);

@@ -214,6 +214,15 @@ texts! {
     PasswordGivenNote => "Give them the password you chose.", "Transmettez-lui le mot de passe choisi.";
     SetUpAnother => "Set up another user", "Créer un autre utilisateur";
     SeeTheInvitation => "See the invitation", "Voir l'invitation";
+    LabelsSection => "Label(s)", "Libellé(s)";
+    CustomFields => "Custom fields", "Champs personnalisés";
+    LabelsTab => "LABELS", "LIBELLÉS";
+    LabelsExplained => "Labels and custom fields can be given to users when they are invited or set up.", "Les libellés et champs personnalisés peuvent être attribués aux utilisateurs invités ou créés.";
+    AddLabel => "New label", "Nouveau libellé";
+    AddCustomField => "New custom field", "Nouveau champ personnalisé";
+    NoneYet => "None yet.", "Aucun pour l'instant.";
+    Labels => "Labels", "Libellés";
+    AnyLabel => "Any label", "Tous les libellés";
     Role => "Role", "Rôle";
     AnyRole => "Any role", "Tous les rôles";
     AnyStatus => "Any status", "Tous les statuts";
@@ -253,6 +262,7 @@ pub enum Msg {
     PasswordTooCommon,
     PasswordRules { min: usize, max: usize },
     GroupNameTaken,
+    NameTaken,
     PlatformGroupStaysPrivate,
     PlatformGroupStaysRoot,
     MoveUnderItself,
@@ -320,6 +330,8 @@ impl Msg {
             (Msg::PasswordTooCommon, Fr) => "Ce mot de passe est trop courant : choisissez-en un autre.".into(),
             (Msg::PasswordRules { min, max }, En) => format!("{min} to {max} characters; not your name, email or username; not a common password."),
             (Msg::PasswordRules { min, max }, Fr) => format!("{min} à {max} caractères ; ni votre nom, ni votre e-mail, ni votre nom d'utilisateur ; pas un mot de passe courant."),
+            (Msg::NameTaken, En) => "This name is already used.".into(),
+            (Msg::NameTaken, Fr) => "Ce nom est déjà utilisé.".into(),
             (Msg::GroupNameTaken, En) => "A group with this name already exists here.".into(),
             (Msg::GroupNameTaken, Fr) => "Un groupe de ce nom existe déjà ici.".into(),
             (Msg::PlatformGroupStaysPrivate, En) => "The platform group is always private.".into(),

@@ -32,7 +32,7 @@ async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db
     let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
     let new = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
     let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], language: None, session: Some(session) };
+    let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], details: &Default::default(), session: Some(session) };
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
     let token = token_sent_to(&db, "sam@acme.example").await;
     let sam = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await.unwrap().user_id;
@@ -246,8 +246,9 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     groups::add_member(&db, &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
     let who = Who { actor: Some(admin), ip: None };
+    let no_details = app::api::details::UserDetails::default();
     let by_admin = |emails: &'static str, roles: &'static [Role]| {
-        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, language: None, session: None })
+        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, details: &no_details, session: None })
     };
     by_admin("coach@acme.example", &[Role::Coach, Role::Learner]).await.unwrap();
     by_admin("gone@acme.example", &[Role::Coach]).await.unwrap();
@@ -279,7 +280,7 @@ async fn setup(db: &TestDb) -> Setup {
 }
 
 async fn invite(db: &TestDb, s: &Setup, group: i64, emails: &str, roles: &[Role]) -> Result<Vec<InviteOutcome>, AppError> {
-    invitations::invite(db, &s.settings, &s.owner, &s.who, InviteRequest { group, emails, roles, language: None, session: None }).await
+    invitations::invite(db, &s.settings, &s.owner, &s.who, InviteRequest { group, emails, roles, details: &Default::default(), session: None }).await
 }
 
 async fn count(db: &TestDb, table: &str) -> i64 {

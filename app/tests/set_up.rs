@@ -28,6 +28,7 @@ app::on_both_databases!(
     r39_dashboard_users_filters_by_group_role_and_status_within_what_one_sees,
     r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_resent,
     r40_an_administrator_sets_the_password_of_a_user_without_email,
+    r43_labels_and_custom_values_are_given_at_set_up_and_at_registration,
 );
 
 struct Setup {
@@ -111,7 +112,8 @@ async fn r25_r26_set_up_with_a_password_is_active_billed_and_propagated(db: Test
 
 async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_once(db: TestDb) {
     let s = setup(&db).await;
-    let form = SetUpForm { password: String::new(), send_credentials: true, language: Some(Lang::Fr), ..grace(vec![s.sales], vec![Role::Learner]) };
+    let details = app::api::details::UserDetails { language: Some(Lang::Fr), ..Default::default() };
+    let form = SetUpForm { password: String::new(), send_credentials: true, details, ..grace(vec![s.sales], vec![Role::Learner]) };
     let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
     assert!(done.credentials_sent);
     let (to, kind, subject, text): (String, String, String, String) =
@@ -160,7 +162,7 @@ async fn r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is
     let s = setup(&db).await;
     let owner_again = SetUpForm { email: "OWNER@acme.example".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
     assert_eq!(field(set_up(&db, &s, &s.owner, &owner_again).await), ("email".into(), Msg::ActiveAccountExists));
-    let request = InviteRequest { group: s.sales, emails: "grace@acme.example", roles: &[Role::Learner], language: None, session: None };
+    let request = InviteRequest { group: s.sales, emails: "grace@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
     assert_eq!(
         field(set_up(&db, &s, &s.owner, &grace(vec![s.sales], vec![Role::Learner])).await),
@@ -267,7 +269,7 @@ async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: T
                 // Set up hashes its password first (~20 ms): staggered starts make both orders
                 // happen, and many rounds overlap inside the transactions.
                 tokio::time::sleep(std::time::Duration::from_micros(round * 1500)).await;
-                let request = InviteRequest { group: s.sales, emails: &email, roles: &[Role::Learner], language: None, session: None };
+                let request = InviteRequest { group: s.sales, emails: &email, roles: &[Role::Learner], details: &Default::default(), session: None };
                 invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await
             })
         };
@@ -374,4 +376,57 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
     // Users with email are not given passwords this way.
     let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
     assert_eq!(users::set_password(&db, &hasher(), &s.owner, &s.who, grace, "another new secret").await.unwrap_err(), AppError::NotAllowed);
+}
+
+async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db: TestDb) {
+    use app::api::details::{FieldValue, UserDetails};
+    use app::backend::details::{self, Kind};
+    let s = setup(&db).await;
+    details::create(&db, &s.who, Kind::Label, "Contractor").await.unwrap();
+    assert_eq!(field(details::create(&db, &s.who, Kind::Label, " contractor ").await), ("name".into(), Msg::NameTaken), "names are unique whatever their case");
+    details::create(&db, &s.who, Kind::Field, "Employee ID").await.unwrap();
+    let choices = details::choices(&db).await.unwrap();
+    let (label, employee_id) = (choices.labels[0].0, choices.fields[0].0);
+    let given = UserDetails {
+        language: Some(Lang::Fr),
+        deletion_date: Some("2099-12-31".into()),
+        labels: vec![label],
+        values: vec![FieldValue { field: employee_id, value: " E-42 ".into() }],
+    };
+
+    // Unknown labels or fields are refused at their field; nothing is created.
+    let unknown = SetUpForm { details: UserDetails { labels: vec![label + 1000], ..given.clone() }, ..grace_form(vec![s.emea]) };
+    assert_eq!(field(set_up(&db, &s, &s.owner, &unknown).await), ("labels".into(), Msg::NotFound));
+    assert_eq!(count(&db, "users").await, 1);
+
+    let grace = set_up(&db, &s, &s.owner, &SetUpForm { details: given.clone(), ..grace_form(vec![s.emea]) }).await.unwrap().user_id;
+    let page = users::detail(&db, &s.owner, grace).await.unwrap();
+    assert_eq!((page.labels, page.values), (vec!["Contractor".to_string()], vec![("Employee ID".to_string(), "E-42".to_string())]));
+    assert_eq!((page.language, page.deletion_date.as_deref()), (Some(Lang::Fr), Some("2099-12-31")));
+
+    // Invited: kept on the invitation, given at registration.
+    let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &given, session: None };
+    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'ada@acme.example'").fetch_one(&db.pool).await.unwrap();
+    assert!(text.contains("vous invite"), "the invitation speaks the chosen language");
+    let token = text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string();
+    let form = invitations::Registration {
+        token: &token,
+        first_name: "Ada",
+        last_name: "Lovelace",
+        password: "analytical engine 1843",
+        ip: None,
+        user_agent: None,
+        previous_session: None,
+    };
+    let ada = invitations::accept(&db, &s.settings, &hasher(), form).await.unwrap().user_id;
+    let page = users::detail(&db, &s.owner, ada).await.unwrap();
+    assert_eq!((page.labels.len(), page.values.len(), page.deletion_date.as_deref()), (1, 1, Some("2099-12-31")));
+    assert_eq!(page.language, Some(Lang::Fr));
+
+    let labelled = users::list(&db, &s.owner, &UserFilter { label: Some(label), ..UserFilter::default() }, 1).await.unwrap();
+    let mut ids: Vec<i64> = labelled.rows.iter().map(|r| r.id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![grace, ada]);
+    assert_eq!(labelled.rows[0].labels, vec!["Contractor".to_string()]);
 }

@@ -117,7 +117,16 @@ test('a user without email is set up with a username and logs in with it', async
   const owner = demoOwner();
   const username = `kiosk${Date.now() % 100000}`;
   await logIn(page, owner.login, owner.password);
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  // A platform administrator defines a label (R43) in Dashboard > LABELS.
+  const label = `Kiosk ${username}`;
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('link', { name: 'LABELS' }).click();
+  await page.getByLabel('New label').fill(label);
+  await page.getByRole('region', { name: 'Label(s)' }).getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Label(s)' }).getByText(label)).toBeVisible();
+  await snap(page, '35-labels');
+
+  await page.getByRole('button', { name: 'Add', exact: true }).first().click();
   await page.getByRole('link', { name: 'User', exact: true }).click();
   await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }).click();
   // Opened from the homepage, the platform group is chosen; this user goes to Engineering only.
@@ -139,12 +148,23 @@ test('a user without email is set up with a username and logs in with it', async
   await modal.getByRole('checkbox', { name: 'Engineering' }).check();
   await modal.getByRole('button', { name: 'CONFIRM' }).click();
   await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  // You can also change the default language, add a deletion date, a label and a custom field value.
+  await page.getByLabel('Default language').selectOption({ label: 'Français' });
+  await page.getByRole('group', { name: 'Label(s)' }).getByRole('checkbox', { name: label }).check();
+  await page.getByLabel('Employee ID').fill('K-001');
   await page.getByRole('button', { name: 'SET UP USER' }).click();
   await expect(page.getByText(`The account is active: log in as ${username}.`)).toBeVisible();
+  // Dashboard > USERS, filtered by the label, shows Kim with it.
+  await page.goto('/dashboard/users');
+  await page.getByLabel('Labels').selectOption({ label });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('1 user', { exact: true })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Kim Kiosk/ })).toContainText(label);
   // The 400 of the first, empty submission is expected; nothing else may fail.
   expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
 
   const kim = await browser.newPage();
   await logIn(kim, username, 'shared floor terminal');
   await expect(kim.getByText('Kim Kiosk')).toBeVisible();
+  await expect(kim.locator('html')).toHaveAttribute('lang', 'fr');
 });

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::api::details::UserDetails;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -31,7 +32,7 @@ pub struct InviteOutcome {
 
 /// Invites every address of `emails` into `group` with `roles` (learners climb, R10).
 #[server(endpoint = "invitations/invite")]
-pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>) -> Result<Vec<InviteOutcome>, AppError> {
+pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
     use crate::backend::{audit::Who, invitations, principal, state};
     use crate::domain::policy::Action;
     let principal = principal::current()?;
@@ -40,7 +41,7 @@ pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>) -> R
         principal.require(&Action::AddUsers(&grants))?;
     }
     let state = state()?;
-    let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, language: None, session: None };
+    let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, details: &details, session: None };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }
 
@@ -159,6 +160,6 @@ pub async fn invite_from_session(session: i64, emails: String) -> Result<Vec<Inv
     let Ok(session_ref) = session_ref.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
         return Err(AppError::NotAllowed);
     };
-    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], language: None, session: Some(session) };
+    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], details: &UserDetails::default(), session: Some(session) };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
+use crate::api::details::UserDetails;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -28,10 +29,8 @@ pub struct SetUpForm {
     pub groups: Vec<GroupId>,
     /// Applied in every group of `groups`.
     pub roles: Vec<Role>,
-    /// The platform's when `None`.
-    pub language: Option<Lang>,
-    /// `YYYY-MM-DD` (R42).
-    pub deletion_date: Option<String>,
+    /// Default language, deletion date, labels, custom-field values.
+    pub details: UserDetails,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +112,7 @@ pub struct UserFilter {
     pub groups: Vec<GroupId>,
     pub role: Option<Role>,
     pub status: Option<UserStatus>,
+    pub label: Option<i64>,
 }
 
 /// A user's direct roles in one group.
@@ -133,6 +133,7 @@ pub struct UserRow {
     pub status: UserStatus,
     /// Direct memberships (the user page shows the propagated ones too).
     pub groups: Vec<UserGroupRoles>,
+    pub labels: Vec<String>,
     /// `YYYY-MM-DD`, UTC.
     pub created_on: String,
     pub activated_on: Option<String>,
@@ -154,7 +155,7 @@ pub const USERS_PER_PAGE: u32 = 25;
 /// Dashboard > USERS: platform administrators see everyone; group administrators and user
 /// admins the users of their groups and below (R2, R3).
 #[server(endpoint = "users/list")]
-pub async fn list_users(filter: UserFilter, page: u32) -> Result<UserPage, AppError> {
+pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Result<UserPage, AppError> {
     use crate::backend::{principal, state, users};
     let principal = principal::current()?;
     if !principal.may_add_users_somewhere() {
@@ -202,6 +203,9 @@ pub struct UserDetail {
     pub created_on: String,
     pub activated_on: Option<String>,
     pub memberships: Vec<UserMembership>,
+    pub labels: Vec<String>,
+    /// (custom field, value)
+    pub values: Vec<(String, String)>,
     /// (session id, session, program)
     pub enrollments: Vec<(i64, String, String)>,
     pub emails: Vec<SentEmail>,

@@ -8,6 +8,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
+use crate::api::details::UserDetails;
 use crate::api::invitations::{InvitationPage, InvitationRow, InviteOutcome, InviteResult};
 use crate::domain::address_list::{self, Entry, ListError, MAX_ADDRESSES};
 use crate::domain::group_tree::GroupId;
@@ -23,8 +24,8 @@ pub struct InviteRequest<'a> {
     /// The Emails field as typed.
     pub emails: &'a str,
     pub roles: &'a [Role],
-    /// The invitees' language; the platform's when `None`.
-    pub language: Option<Lang>,
+    /// Default language, deletion date, labels, custom-field values (R20).
+    pub details: &'a UserDetails,
     /// Invited from this program session (R4, R30): enrolled in it at acceptance.
     pub session: Option<i64>,
 }
@@ -47,6 +48,7 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
     if request.roles.is_empty() {
         errors.push(FieldError { field: "roles".into(), msg: Msg::ChooseARole });
     }
+    super::details::check(db, request.details, &mut errors).await?;
     let Some(entries) = entries.filter(|_| errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
 
     let mut tx = db.begin().await?;
@@ -101,23 +103,27 @@ async fn invite_one(
     }
     let now = now_ms();
     let (token, token_hash) = new_token();
-    let language = request.language.unwrap_or(platform.language);
+    // The emails speak the invitee's language; the account keeps none unless one was chosen,
+    // and then follows the platform's (R44).
+    let language = request.details.language.unwrap_or(platform.language);
     // The partial unique index (one pending invitation per address) decides between two
     // inviters racing on the same address: the loser finds the winner's invitation below.
     let created: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO invitations (email, email_key, token_hash, status, language, invited_by, origin_group_id, origin_session_id, created_at, expires_at, last_sent_at, send_count)
-         VALUES ($1, $2, $3, 'pending', $4, $5, $6, $9, $7, $8, $7, 1)
+        "INSERT INTO invitations (email, email_key, token_hash, status, language, deletion_date, invited_by, origin_group_id, origin_session_id,
+                                  created_at, expires_at, last_sent_at, send_count)
+         VALUES ($1, $2, $3, 'pending', $4, $10, $5, $6, $9, $7, $8, $7, 1)
          ON CONFLICT (email_key) WHERE status = 'pending' DO NOTHING RETURNING id",
     )
     .bind(email.as_str())
     .bind(email.key())
     .bind(&token_hash)
-    .bind(language.code())
+    .bind(request.details.language.map(Lang::code))
     .bind(inviter.user_id)
     .bind(request.group)
     .bind(now)
     .bind(now + platform.lifetime_ms)
     .bind(request.session)
+    .bind(request.details.deletion_date.as_deref())
     .fetch_optional(&mut **tx)
     .await?;
     let (invitation, result) = match created {
@@ -144,6 +150,7 @@ async fn invite_one(
             .execute(&mut **tx)
             .await?;
     }
+    super::details::keep_on_invitation(tx, invitation, request.details).await?;
     if result == InviteResult::Invited {
         let sent = SentInvitation { id: invitation, send: 1, to: email.as_str(), token: &token, expires_at: now + platform.lifetime_ms, language };
         queue_invitation_email(tx, settings, platform, &inviter.display_name(), sent).await?;
@@ -239,14 +246,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
 
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row: Option<(i64, String, String, Option<String>, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, email, email_key, language, invited_by, origin_session_id FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
+    let row: Option<(i64, String, String, Option<String>, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, email, email_key, language, deletion_date, invited_by, origin_session_id FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(super::auth::token_hash(form.token))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((invitation, email, email_key, language, inviter, origin_session)) = row else { return Err(AppError::NotFound) };
+    let Some((invitation, email, email_key, language, deletion_date, inviter, origin_session)) = row else { return Err(AppError::NotFound) };
     let grants = grants_still_allowed(&mut tx, invitation, inviter).await?;
     if grants.is_empty() {
         return Err(AppError::NotFound);
@@ -264,8 +271,8 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
         return Err(AppError::NotFound);
     }
     let user: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, created_at, activated_at)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7) ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING RETURNING id",
+        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, created_at, activated_at, deletion_date)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7, $8) ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING RETURNING id",
     )
     .bind(&email)
     .bind(&email_key)
@@ -274,6 +281,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     .bind(&language)
     .bind(password_hash)
     .bind(now)
+    .bind(&deletion_date)
     .fetch_optional(&mut *tx)
     .await?;
     // An account was set up for this address meanwhile: this link has no account to create.
@@ -304,7 +312,9 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    queue_session_emails(&mut tx, settings, user, &email, Lang::parse(language.as_deref().unwrap_or("")).unwrap_or_default()).await?;
+    super::details::apply_invitation(&mut tx, invitation, user).await?;
+    let platform_language = platform_facts(&mut tx).await?.language;
+    queue_session_emails(&mut tx, settings, user, &email, language.as_deref().and_then(Lang::parse).unwrap_or(platform_language)).await?;
     let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
     audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
     let session_token = super::auth::open_session(&mut tx, user, form.ip, form.user_agent, form.previous_session).await?;

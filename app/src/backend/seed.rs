@@ -234,6 +234,22 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
             .await
             .map_err(AppError::from)?;
     }
+    // Labels and custom fields (R43), the demo's contractors labelled.
+    for (table, name) in [("labels", "Contractor"), ("labels", "Partner"), ("custom_fields", "Employee ID"), ("custom_fields", "Cost centre")] {
+        sqlx::query(&format!("INSERT INTO {table} (name, name_key) VALUES ($1, $2)"))
+            .bind(name)
+            .bind(name.to_lowercase())
+            .execute(&mut *tx)
+            .await
+            .map_err(AppError::from)?;
+    }
+    sqlx::query(
+        "INSERT INTO user_labels (user_id, label_id) SELECT u.id, l.id FROM users u CROSS JOIN labels l
+         WHERE l.name_key = 'contractor' AND u.email IN ('hugo.lefevre@northwind.example', 'ines.moreau@northwind.example', 'victor.leroy@northwind.example')",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     Ok(Demo { owner, people })
 }

@@ -96,13 +96,6 @@ fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>),
     if form.roles.is_empty() {
         fail("roles", Msg::ChooseARole);
     }
-    if let Some(date) = form.deletion_date.as_deref() {
-        match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-            Ok(day) if day > chrono::Utc::now().date_naive() => {}
-            Ok(_) => fail("deletion_date", Msg::DateNotInFuture),
-            Err(_) => fail("deletion_date", Msg::InvalidDate),
-        }
-    }
     match (first, last, login) {
         (Some(first), Some(last), Some(login)) if errors.is_empty() => Ok((first, last, login, password)),
         _ => Err(AppError::Invalid(errors)),
@@ -113,7 +106,17 @@ fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>),
 /// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
 /// the Group(s) field.
 pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &SetUpForm) -> Result<SetUpDone, AppError> {
-    let (first, last, login, password) = validate(form)?;
+    let mut detail_errors = Vec::new();
+    super::details::check(db, &form.details, &mut detail_errors).await?;
+    let (first, last, login, password) = match validate(form) {
+        Err(AppError::Invalid(mut errors)) => {
+            errors.extend(detail_errors);
+            return Err(AppError::Invalid(errors));
+        }
+        Err(other) => return Err(other),
+        Ok(_) if !detail_errors.is_empty() => return Err(AppError::Invalid(detail_errors)),
+        Ok(valid) => valid,
+    };
     let refused: Vec<String> = form
         .groups
         .iter()
@@ -159,10 +162,10 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     .bind(username_key)
     .bind(&first)
     .bind(&last)
-    .bind(form.language.map(Lang::code))
+    .bind(form.details.language.map(Lang::code))
     .bind(password_hash)
     .bind(i64::from(send_credentials))
-    .bind(form.deletion_date.as_deref())
+    .bind(form.details.deletion_date.as_deref())
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
@@ -181,8 +184,9 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         }
         super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
     }
+    super::details::apply_to_user(&mut tx, user, &form.details).await?;
     let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-    let language = form.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+    let language = form.details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
     match &login {
         Login::Email(email) => {
             if send_credentials {
@@ -263,6 +267,9 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
     } else {
         conditions.push("$2 = ''".to_string());
     }
+    if let Some(label) = filter.label {
+        conditions.push(format!("EXISTS (SELECT 1 FROM user_labels l WHERE l.user_id = u.id AND l.label_id = {label})"));
+    }
     match filter.status {
         Some(UserStatus::Active) => conditions.push("u.must_change_password = 0".into()),
         Some(UserStatus::FirstLoginPending) => conditions.push("u.must_change_password = 1".into()),
@@ -292,6 +299,16 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
             .fetch_all(&db.pool)
             .await?
     };
+    let labels: Vec<(i64, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(&format!(
+            "SELECT ul.user_id, lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE {} ORDER BY lb.name_key",
+            in_list("ul.user_id", &ids)
+        ))
+        .fetch_all(&db.pool)
+        .await?
+    };
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
@@ -314,6 +331,7 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
                 login,
                 status: if must_change != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
                 groups,
+                labels: labels.iter().filter(|(u, _)| *u == id).map(|(_, name)| name.clone()).collect(),
                 created_on: date_of(created_at),
                 activated_on: activated_at.map(date_of),
             }
@@ -395,6 +413,16 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
             error,
         })
         .collect();
+    let labels: Vec<String> = sqlx::query_scalar("SELECT lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ul.user_id = $1 ORDER BY lb.name_key")
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await?;
+    let values: Vec<(String, String)> = sqlx::query_as(
+        "SELECT f.name, v.value FROM user_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.name_key",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
     let direct = direct_groups(db, user).await?;
     let may_set_password = email.is_none() && !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
     Ok(UserDetail {
@@ -409,6 +437,8 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         created_on: date_of(created_at),
         activated_on: activated_at.map(date_of),
         memberships,
+        labels,
+        values,
         enrollments,
         emails,
         may_set_password,
@@ -474,8 +504,7 @@ mod tests {
             send_credentials: false,
             groups: vec![1],
             roles: vec![Role::Learner],
-            language: None,
-            deletion_date: None,
+            details: Default::default(),
         }
     }
 
@@ -515,12 +544,5 @@ mod tests {
         let no_email = SetUpForm { without_email: true, username: "a b".into(), send_credentials: true, ..form() };
         let at: Vec<String> = fields(validate(&no_email)).into_iter().map(|(f, _)| f).collect();
         assert_eq!(at, ["username", "send_credentials"]);
-    }
-
-    #[test]
-    fn r42_the_deletion_date_is_a_future_day() {
-        assert_eq!(fields(validate(&SetUpForm { deletion_date: Some("2001-01-01".into()), ..form() })), [("deletion_date".to_string(), Msg::DateNotInFuture)]);
-        assert_eq!(fields(validate(&SetUpForm { deletion_date: Some("31/12/2099".into()), ..form() })), [("deletion_date".to_string(), Msg::InvalidDate)]);
-        assert!(validate(&SetUpForm { deletion_date: Some("2099-12-31".into()), ..form() }).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 
 mod components;
 mod group_picker;
+mod user_details;
 pub mod layout;
 mod pages;
 
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
                     <Route path=path!("/dashboard/users") view={Lazy::<lazy::UsersPage>::new()} />
                     <Route path=path!("/users/:id") view={Lazy::<lazy::UserPage>::new()} />
+                    <Route path=path!("/dashboard/labels") view={Lazy::<lazy::LabelsPage>::new()} />
                     <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
                     <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
                     <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
@@ -121,5 +123,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
 }

@@ -8,11 +8,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::directory::{get_group, GroupView};
+use crate::api::details::UserDetails;
 use crate::api::groups::AddMember;
 use crate::api::invitations::{InviteOutcome, InviteResult, InviteUsers};
 use crate::domain::role::Role;
 use crate::i18n::T;
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -73,11 +75,12 @@ fn InviteForm(group: GroupView) -> impl IntoView {
     let invite = ServerAction::<InviteUsers>::new();
     let emails = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<Role>::new());
+    let details = RwSignal::new(UserDetails::default());
     let error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let group_id = group.id;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        invite.dispatch(InviteUsers { group: group_id, emails: emails.get_untracked(), roles: chosen.get_untracked() });
+        invite.dispatch(InviteUsers { group: group_id, emails: emails.get_untracked(), roles: chosen.get_untracked(), details: details.get_untracked() });
     };
     let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
     let results = move || {
@@ -94,6 +97,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
                 <FieldMessage error field="emails" />
             </div>
             <RoleChoice roles=group.grantable_roles.clone() chosen error />
+            <UserDetailsFields details error />
             {general}
             <div>
                 <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>{T::InviteButton.in_lang(lang)}</button>

@@ -1,7 +1,7 @@
 //! + > User, Add users > Set up a user (R25–R28, R40): First name, Last name, Email (or a
 //! username for a user without email), Password or "Send this new user credentials by email",
-//! Group(s) through the group-selection modal, Role(s), default language, deletion date, and
-//! SET UP USER. Opened from a group page, that group is chosen already.
+//! Group(s) through the group-selection modal, Role(s), default language, deletion date, labels,
+//! custom-field values, and SET UP USER. Opened from a group page, that group is chosen already.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -14,9 +14,11 @@ use crate::api::directory::get_group;
 use crate::api::users::{SetUpDone, SetUpForm, SetUpUser};
 use crate::domain::password;
 use crate::domain::role::Role;
-use crate::i18n::{Lang, Msg, T};
+use crate::api::details::UserDetails;
+use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
+use crate::ui::user_details::UserDetailsFields;
 use crate::ui::use_lang;
 
 #[component]
@@ -70,10 +72,10 @@ pub fn SetUpUserPage() -> impl IntoView {
 fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
     let lang = use_lang();
     let set_up = ServerAction::<SetUpUser>::new();
-    let (first_name, last_name, email, username, password, deletion_date) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (first_name, last_name, email, username, password) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (without_email, send_credentials) = (RwSignal::new(false), RwSignal::new(false));
-    let language = RwSignal::new(None::<Lang>);
+    let details = RwSignal::new(UserDetails::default());
     let groups = RwSignal::new(preset.clone().into_iter().collect::<Vec<_>>());
     let roles = RwSignal::new(Vec::<Role>::new());
     let preset = StoredValue::new(preset);
@@ -87,7 +89,6 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
     let done = move || set_up.value().get().and_then(Result::ok);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let date = deletion_date.get_untracked();
         let form = SetUpForm {
             first_name: first_name.get_untracked(),
             last_name: last_name.get_untracked(),
@@ -98,18 +99,17 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
             send_credentials: send_credentials.get_untracked(),
             groups: groups.with_untracked(|g| g.iter().map(|g| g.id).collect()),
             roles: roles.get_untracked(),
-            language: language.get_untracked(),
-            deletion_date: (!date.is_empty()).then_some(date),
+            details: details.get_untracked(),
         };
         set_up.dispatch(SetUpUser { form });
     };
     let start_over = move |_| {
-        for field in [first_name, last_name, email, username, password, deletion_date] {
+        for field in [first_name, last_name, email, username, password] {
             field.set(String::new());
         }
         without_email.set(false);
         send_credentials.set(false);
-        language.set(None);
+        details.set(UserDetails::default());
         groups.set(preset.get_value().into_iter().collect());
         roles.set(Vec::new());
         set_up.value().set(None);
@@ -187,23 +187,7 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
                             view! { <RoleChoice roles=offered chosen=roles error /> }.into_any()
                         }
                     }}
-                    <div class="field-pair">
-                        <div class="field">
-                            <label for="language">{T::DefaultLanguage.in_lang(lang)}</label>
-                            <select id="language" on:change=move |ev| language.set(Lang::parse(&event_target_value(&ev)))>
-                                <option value="" selected=move || language.get().is_none()>{T::PlatformLanguage.in_lang(lang)}</option>
-                                <option value="en" selected=move || language.get() == Some(Lang::En)>"English"</option>
-                                <option value="fr" selected=move || language.get() == Some(Lang::Fr)>"Français"</option>
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
-                            <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" prop:value=deletion_date
-                                on:input=bind(deletion_date) />
-                            <p class="field-help" id="deletion_date-help">{T::DeletionDateHelp.in_lang(lang)}</p>
-                            <FieldMessage error field="deletion_date" />
-                        </div>
-                    </div>
+                    <UserDetailsFields details error />
                     <div class="field">
                         <label class="checkbox">
                             <input type="checkbox" prop:checked=send_credentials disabled=without_email aria-describedby="send_credentials-error"

@@ -56,6 +56,9 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
             <dd>{user.language.map(|l| if l == crate::i18n::Lang::Fr { "Français" } else { "English" }).unwrap_or(T::PlatformLanguage.in_lang(lang))}</dd>
             <dt>{T::DeletionDate.in_lang(lang)}</dt>
             <dd>{user.deletion_date.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{T::Labels.in_lang(lang)}</dt>
+            <dd>{if user.labels.is_empty() { "—".to_string() } else { user.labels.join(", ") }}</dd>
+            {user.values.into_iter().map(|(field, value)| view! { <dt>{field}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
         <section class="card" aria-labelledby="memberships-title">
             <h2 id="memberships-title">{T::GroupsAndRoles.in_lang(lang)}</h2>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::api::details::detail_choices;
 use crate::api::users::{list_users, UserFilter, UserPage, UserStatus};
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
@@ -25,6 +26,7 @@ pub fn UsersPage() -> impl IntoView {
             groups: q.get("groups").map(|g| g.split(',').filter_map(|id| id.parse().ok()).collect()).unwrap_or_default(),
             role: q.get("role").and_then(|r| Role::parse(&r)),
             status: q.get("status").and_then(|s| UserStatus::parse(&s)),
+            label: q.get("label").and_then(|l| l.parse().ok()),
         })
     });
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
@@ -35,6 +37,8 @@ pub fn UsersPage() -> impl IntoView {
     let search = RwSignal::new(start.search);
     let role = RwSignal::new(start.role);
     let status = RwSignal::new(start.status);
+    let label = RwSignal::new(start.label);
+    let choices = Resource::new(|| (), |_| detail_choices());
     let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -44,6 +48,7 @@ pub fn UsersPage() -> impl IntoView {
             groups: groups.with_untracked(|g| g.iter().map(|g| g.id).collect()),
             role: role.get_untracked(),
             status: status.get_untracked(),
+            label: label.get_untracked(),
         };
         navigate(&users_href(&filter, 1), Default::default());
     };
@@ -52,9 +57,7 @@ pub fn UsersPage() -> impl IntoView {
         <header class="page-header">
             <h1>{T::Dashboard.in_lang(lang)}</h1>
         </header>
-        <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
-            <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
-        </nav>
+        <DashboardTabs />
         // A plain GET form (search, role and status work without JavaScript).
         <form method="get" action="/dashboard/users" class="filters" role="search" on:submit=apply>
             <div class="field">
@@ -79,6 +82,22 @@ pub fn UsersPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let labels = choices.await.map(|c| c.labels).unwrap_or_default();
+                    (!labels.is_empty()).then(|| view! {
+                        <div class="field">
+                            <label for="user-label">{T::Labels.in_lang(lang)}</label>
+                            <select id="user-label" name="label" on:change=move |ev| label.set(event_target_value(&ev).parse().ok())>
+                                <option value="" selected=move || label.get().is_none()>{T::AnyLabel.in_lang(lang)}</option>
+                                {labels.into_iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=move || label.get() == Some(id)>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    })
+                })}
+            </Transition>
             <div class="filters-groups"><GroupChoice chosen=groups error=Signal::derive(|| None) /></div>
             <div class="filters-apply"><button type="submit" class="button">{T::Search.in_lang(lang)}</button></div>
         </form>
@@ -96,6 +115,18 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// USERS and LABELS (the labels and custom fields, R43).
+#[component]
+pub fn DashboardTabs() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
+            <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
+            <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
+        </nav>
     }
 }
 
@@ -130,7 +161,12 @@ fn UserTable(users: UserPage, filter: UserFilter) -> impl IntoView {
                 <tbody>
                     {users.rows.into_iter().map(|user| view! {
                         <tr>
-                            <td><A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A></td>
+                            <td>
+                                <A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A>
+                                {(!user.labels.is_empty()).then(|| view! {
+                                    <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
+                                })}
+                            </td>
                             <td class="cell-login">{user.login}</td>
                             <td class="cell-groups">
                                 {user.groups.into_iter().map(|g| view! {
@@ -177,6 +213,9 @@ fn users_href(filter: &UserFilter, page: u32) -> String {
     if let Some(status) = filter.status {
         href.push_str(&format!("&status={}", status.code()));
     }
+    if let Some(label) = filter.label {
+        href.push_str(&format!("&label={label}"));
+    }
     href
 }
 
@@ -202,8 +241,8 @@ mod tests {
 
     #[test]
     fn the_filter_lives_in_the_url() {
-        let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending) };
-        assert_eq!(users_href(&filter, 2), "/dashboard/users?page=2&q=ada%20l&groups=3,4&role=coach&status=first_login_pending");
+        let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending), label: Some(7) };
+        assert_eq!(users_href(&filter, 2), "/dashboard/users?page=2&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7");
         assert_eq!(users_href(&UserFilter::default(), 1), "/dashboard/users?page=1");
     }
 }

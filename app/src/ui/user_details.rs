@@ -1,0 +1,90 @@
+//! The optional part of the invite and set-up forms (R20, R25): default language, deletion date
+//! (R42), labels and custom-field values (R43), as the article lists them.
+
+use leptos::prelude::*;
+
+use crate::api::details::{detail_choices, FieldValue, LabelsAndFields, UserDetails};
+use crate::error::AppError;
+use crate::i18n::{Lang, T};
+use crate::ui::components::FieldMessage;
+use crate::ui::use_lang;
+
+#[component]
+pub fn UserDetailsFields(details: RwSignal<UserDetails>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let choices = Resource::new(|| (), |_| detail_choices());
+    view! {
+        <div class="field-pair">
+            <div class="field">
+                <label for="language">{T::DefaultLanguage.in_lang(lang)}</label>
+                <select id="language" on:change=move |ev| details.update(|d| d.language = Lang::parse(&event_target_value(&ev)))>
+                    <option value="" selected=move || details.with(|d| d.language.is_none())>{T::PlatformLanguage.in_lang(lang)}</option>
+                    <option value="en" selected=move || details.with(|d| d.language == Some(Lang::En))>"English"</option>
+                    <option value="fr" selected=move || details.with(|d| d.language == Some(Lang::Fr))>"Français"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
+                <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error"
+                    prop:value=move || details.with(|d| d.deletion_date.clone().unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); details.update(|d| d.deletion_date = (!v.is_empty()).then_some(v)); } />
+                <p class="field-help" id="deletion_date-help">{T::DeletionDateHelp.in_lang(lang)}</p>
+                <FieldMessage error field="deletion_date" />
+            </div>
+        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                choices.await.ok().map(|choices| view! { <LabelsAndValues choices details error /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LabelsAndValues(choices: LabelsAndFields, details: RwSignal<UserDetails>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let labels = (!choices.labels.is_empty()).then(|| view! {
+        <fieldset class="field">
+            <legend>{T::LabelsSection.in_lang(lang)}</legend>
+            <div class="checkbox-row">
+                {choices.labels.into_iter().map(|(id, name)| view! {
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=move || details.with(|d| d.labels.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                details.update(|d| { d.labels.retain(|l| *l != id); if on { d.labels.push(id); } });
+                            } />
+                        {name}
+                    </label>
+                }).collect_view()}
+            </div>
+            <FieldMessage error field="labels" />
+        </fieldset>
+    });
+    let fields = (!choices.fields.is_empty()).then(|| view! {
+        <fieldset class="field">
+            <legend>{T::CustomFields.in_lang(lang)}</legend>
+            <div class="field-pair">
+                {choices.fields.into_iter().map(|(id, name)| {
+                    let input_id = format!("custom-field-{id}");
+                    view! {
+                        <div class="field">
+                            <label for=input_id.clone()>{name}</label>
+                            <input id=input_id autocomplete="off"
+                                prop:value=move || details.with(|d| d.values.iter().find(|v| v.field == id).map(|v| v.value.clone()).unwrap_or_default())
+                                on:input=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    details.update(|d| {
+                                        d.values.retain(|v| v.field != id);
+                                        d.values.push(FieldValue { field: id, value });
+                                    });
+                                } />
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <FieldMessage error field="values" />
+        </fieldset>
+    });
+    view! { {labels} {fields} }
+}
