@@ -215,6 +215,9 @@ texts! {
     SetUpAnother => "Set up another user", "Créer un autre utilisateur";
     SeeTheInvitation => "See the invitation", "Voir l'invitation";
     LabelsSection => "Label(s)", "Libellé(s)";
+    PickExistingUser => "Or pick an existing user", "Ou choisir un utilisateur existant";
+    AddToSession => "Add to the session", "Ajouter à la session";
+    LearnerAdded => "Added as a learner, enrolled in the session.", "Ajouté comme apprenant, inscrit à la session.";
     CustomFields => "Custom fields", "Champs personnalisés";
     LabelsTab => "LABELS", "LIBELLÉS";
     LabelsExplained => "Labels and custom fields can be given to users when they are invited or set up.", "Les libellés et champs personnalisés peuvent être attribués aux utilisateurs invités ou créés.";

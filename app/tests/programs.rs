@@ -13,6 +13,7 @@ app::on_both_databases!(
     r31_assigning_a_session_enrolls_the_groups_learners_now_and_later,
     sessions_refuse_bad_names_and_dates,
     r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only,
+    r30_r31_an_existing_user_picked_from_a_session_is_a_learner_enrolled_and_emailed_once,
 );
 
 async fn setup(db: &TestDb) -> (Who, i64, i64, i64) {
@@ -98,4 +99,23 @@ async fn r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only(db: Tes
     let as_learner = programs::session_view(&db, &principal_of("l@acme.example").await, session).await.unwrap();
     assert!(!as_learner.may_manage && as_learner.learners.is_none() && as_learner.learner_count == 1);
     assert!(matches!(programs::session_view(&db, &principal_of("o@acme.example").await, session).await, Err(AppError::NotFound)));
+}
+
+async fn r30_r31_an_existing_user_picked_from_a_session_is_a_learner_enrolled_and_emailed_once(db: TestDb) {
+    let (who, sales, emea, program) = setup(&db).await;
+    let session = programs::create_session(&db, &who, programs::NewSession { program, group: emea, name: "Spring", starts_on: "", ends_on: "" }).await.unwrap();
+    let ada = user(&db, "ada@acme.example").await;
+    let settings = app::backend::Settings::new("https://learn.acme.example");
+    let session_ref = programs::session_ref(&db, session).await.unwrap();
+    for _ in 0..2 {
+        programs::add_existing_learner(&db, &settings, &who, session_ref, "ADA@acme.example").await.unwrap();
+    }
+    let memberships: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM memberships WHERE user_id = $1 ORDER BY group_id").bind(ada).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(memberships, vec![(sales, "learner".to_string()), (emea, "learner".to_string())], "R10: climbs from the public EMEA to Sales");
+    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(ada).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(enrolled, vec![session]);
+    let emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1 AND kind = 'session_invitation'").bind(ada).fetch_one(&db.pool).await.unwrap();
+    assert_eq!(emails, 1, "one email per session, whatever the repeats");
+    let unknown = programs::add_existing_learner(&db, &settings, &who, session_ref, "nobody@acme.example").await;
+    assert!(matches!(unknown, Err(app::error::AppError::Invalid(_))), "an unknown login is a message at the field");
 }

@@ -255,6 +255,7 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
         ("/api/users/get", format!("id={learner}")),
         ("/api/users/set_password", format!("user={learner}&password=a+long+enough+secret")),
         ("/api/users/resend_email", "id=1".to_string()),
+        ("/api/sessions/add_learner", "session=1&login=author%40northwind.example".to_string()),
     ];
     for (path, body) in calls {
         let response = h.send(with_cookie(post(path, &body), &cookie)).await;

@@ -134,3 +134,17 @@ pub async fn assign_session_group(session: i64, group: GroupId) -> Result<(), Ap
     }
     programs::assign_group(&state.db, &Who::of(&principal), session, group).await
 }
+
+/// R30: an allowed instructor (R4) picks an existing user as a learner of the session.
+#[server(endpoint = "sessions/add_learner")]
+pub async fn add_session_learner(session: i64, login: String) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, principal, programs, state};
+    use crate::domain::policy::Action;
+    let principal = principal::current()?;
+    let state = state()?;
+    // Unknown session and no right look the same from outside.
+    let Ok(session_ref) = programs::session_ref(&state.db, session).await.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
+        return Err(AppError::NotAllowed);
+    };
+    programs::add_existing_learner(&state.db, &state.settings, &Who::of(&principal), session_ref, &login).await
+}

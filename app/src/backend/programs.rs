@@ -12,6 +12,7 @@ use crate::api::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 use crate::domain::group_tree::GroupId;
 use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
 
@@ -100,6 +101,31 @@ pub async fn add_instructor(db: &Db, who: &Who, session: i64, login: &str) -> Re
     if added > 0 {
         audit::record(&mut tx, who, "instructor_added", "session", session, &serde_json::json!({ "user": user })).await?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// R30, picking an existing user from the session: the learner role on the session's group
+/// (climbing, R10, R12), enrollment in the session, and its email (R31; none for a user without
+/// email, R40). Adding someone already there changes nothing and sends nothing twice.
+pub async fn add_existing_learner(db: &Db, settings: &super::Settings, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
+    let user = find_user(db, login).await?;
+    let mut tx = db.begin().await?;
+    let tree = super::directory::group_tree_in(&mut tx).await?;
+    super::groups::insert_memberships(&mut tx, &tree, user, session.group, &[Role::Learner]).await?;
+    sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(session.id)
+        .bind(user)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    let (email, language): (Option<String>, Option<String>) = sqlx::query_as("SELECT email, language FROM users WHERE id = $1").bind(user).fetch_one(&mut *tx).await?;
+    if let Some(email) = email {
+        let platform: String = sqlx::query_scalar("SELECT default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
+        let language = language.as_deref().or(Some(platform.as_str())).and_then(crate::i18n::Lang::parse).unwrap_or_default();
+        super::invitations::queue_session_emails(&mut tx, settings, user, &email, language).await?;
+    }
+    audit::record(&mut tx, who, "learner_added_from_session", "session", session.id, &serde_json::json!({ "user": user })).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -73,7 +73,7 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
     let lang = use_lang();
     view! {
         <div class="table-wrap">
-            <table class="table table-wrapping">
+            <table class="table table-wrapping table-invitations">
                 <thead>
                     <tr>
                         <th scope="col">{T::Email.in_lang(lang)}</th>
@@ -93,11 +93,11 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                         let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
                         view! {
                             <tr>
-                                <td>{row.email.clone()}</td>
+                                <td class="cell-email">{row.email.clone()}</td>
                                 <td>{grants}</td>
-                                <td>{row.invited_by.clone()}<br /><span class="muted small">{row.invited_at.clone()}</span></td>
-                                <td>{row.last_sent_at.clone().unwrap_or_default()}</td>
-                                <td>{row.expires_at.clone()}{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
+                                <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
+                                <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
+                                <td><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
                                 <td title=row.delivery_error.clone().unwrap_or_default()>{crate::i18n::Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
                                 <td><div class="row-actions">
                                     <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
@@ -120,4 +120,13 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
             </table>
         </div>
     }
+}
+
+/// A `YYYY-MM-DD HH:MM` instant shown as its day, the time in the tooltip: the table stays
+/// readable beside the panel's sidebar.
+#[component]
+fn Day(stamp: String) -> impl IntoView {
+    let day = stamp.split(' ').next().unwrap_or_default().to_string();
+    let shown = day.clone();
+    view! { <time class="nowrap" datetime=day title=format!("{stamp} UTC")>{shown}</time> }
 }

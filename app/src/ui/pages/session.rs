@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitations::InviteFromSession;
-use crate::api::programs::{get_session, AddInstructor, AssignSessionGroup, PersonRow, SessionView};
+use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup, PersonRow, SessionView};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
@@ -20,7 +20,10 @@ pub fn SessionPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let add_instructor = ServerAction::<AddInstructor>::new();
     let assign = ServerAction::<AssignSessionGroup>::new();
-    let session = Resource::new(move || (id(), add_instructor.version().get(), assign.version().get()), |(id, _, _)| async move {
+    let add_learner = ServerAction::<AddSessionLearner>::new();
+    // Outside the refetched part: adding a learner reloads the session, and the panel stays open.
+    let learners_open = RwSignal::new(false);
+    let session = Resource::new(move || (id(), add_instructor.version().get(), assign.version().get(), add_learner.version().get()), |(id, _, _, _)| async move {
         match id {
             Some(id) => get_session(id).await,
             None => Err(AppError::NotFound),
@@ -30,7 +33,7 @@ pub fn SessionPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(session) => view! { <SessionDetails session add_instructor assign /> }.into_any(),
+                    Ok(session) => view! { <SessionDetails session add_instructor assign add_learner learners_open /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -52,7 +55,7 @@ fn people(list: Vec<PersonRow>, empty: T) -> AnyView {
 }
 
 #[component]
-fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstructor>, assign: ServerAction<AssignSessionGroup>) -> impl IntoView {
+fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstructor>, assign: ServerAction<AssignSessionGroup>, add_learner: ServerAction<AddSessionLearner>, learners_open: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
     let instructor_error = Signal::derive(move || add_instructor.value().get().and_then(Result::err));
     let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
@@ -112,7 +115,7 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
         <section class="card" aria-labelledby="learners-title">
             <h2 id="learners-title">{T::Learners.in_lang(lang)}" · "{session.learner_count}</h2>
             {learners}
-            {session.may_invite.then(|| view! { <SessionInvite session=id group=session.group.0 /> })}
+            {session.may_invite.then(|| view! { <SessionInvite session=id group=session.group.0 add_learner open=learners_open /> })}
         </section>
         <section class="card" aria-labelledby="instructors-title">
             <h2 id="instructors-title">{T::Instructors.in_lang(lang)}</h2>
@@ -128,11 +131,10 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
     }
 }
 
-/// Learners + (R4, R30): invite by email from the session.
+/// Learners + (R4, R30): invite by email from the session, or pick an existing user.
 #[component]
-fn SessionInvite(session: i64, group: i64) -> impl IntoView {
+fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionLearner>, open: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
-    let open = RwSignal::new(false);
     let invite = ServerAction::<InviteFromSession>::new();
     let emails = RwSignal::new(String::new());
     let error = Signal::derive(move || invite.value().get().and_then(Result::err));
@@ -162,6 +164,33 @@ fn SessionInvite(session: i64, group: i64) -> impl IntoView {
             {move || invite.value().get().and_then(Result::ok).map(|outcomes| view! {
                 <super::add_users::InviteResults outcomes group_id=group roles=vec![Role::Learner] />
             })}
+            <PickLearner session add_learner />
         </Show>
+    }
+}
+
+/// R30's "or pick existing users": by email or username.
+#[component]
+fn PickLearner(session: i64, add_learner: ServerAction<AddSessionLearner>) -> impl IntoView {
+    let lang = use_lang();
+    let login = RwSignal::new(String::new());
+    let error = Signal::derive(move || add_learner.value().get().and_then(Result::err));
+    view! {
+        <form class="form inline-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            add_learner.dispatch(AddSessionLearner { session, login: login.get_untracked() });
+        }>
+            <h3>{T::PickExistingUser.in_lang(lang)}</h3>
+            <div class="field">
+                <label for="session-learner">{T::EmailOrUsername.in_lang(lang)}</label>
+                <div class="input-row">
+                    <input id="session-learner" autocomplete="off" aria-describedby="login-error" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
+                    <button type="submit" class="button" disabled=move || add_learner.pending().get()>{T::AddToSession.in_lang(lang)}</button>
+                </div>
+                <FieldMessage error field="login" />
+            </div>
+            {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+            {move || matches!(add_learner.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::LearnerAdded.in_lang(lang)}</p> })}
+        </form>
     }
 }
