@@ -14,8 +14,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/versions.sh
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-# The modal benchmark writes its 10,000 groups with python3's sqlite3.
-command -v python3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null; }
 [[ -x target/release/server ]] || { echo "no release build: run scripts/run.sh or scripts/test.sh first" >&2; exit 1; }
 
 # The first download is roster.*.wasm; the screens split off (`--split`) load when first shown.

@@ -77,8 +77,9 @@ fi
 
 # --- test services ----------------------------------------------------------------------------------
 if [[ $want_test_tools -eq 1 ]]; then
-  # Debian's Chromium (never a browser downloaded by Playwright) and PostgreSQL 15.
-  apt_install chromium postgresql
+  # Debian's Chromium (never a browser downloaded by Playwright), PostgreSQL 15, and python3
+  # (whose sqlite3 lets the journeys move the test database's clock, e.g. age an invitation).
+  apt_install chromium postgresql python3
 
   # Playwright itself, for end2end/, from its lockfile; never its own browser download.
   pw_installed="$(node -p "require('$here/end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)"

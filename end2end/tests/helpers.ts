@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -46,4 +47,11 @@ export async function emailTo(to: string, subject = ''): Promise<{ subject: stri
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`no email to ${to} (subject ${subject}…) reached MailDev`);
+}
+
+/** Runs one SQL statement on the journeys' SQLite database (python3's sqlite3): the tests' way to
+ * move time, e.g. to age an invitation past its one-minute resend limit. */
+export function sql(statement: string, ...params: Array<string | number>) {
+  const script = 'import sqlite3, sys, json\ndb = sqlite3.connect(sys.argv[1])\ndb.execute(sys.argv[2], json.loads(sys.argv[3]))\ndb.commit()';
+  execFileSync('python3', ['-c', script, join(process.env.E2E_DATA_DIR!, 'roster.db'), statement, JSON.stringify(params)]);
 }

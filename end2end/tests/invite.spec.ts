@@ -1,7 +1,7 @@
 // The help article's "Invite a user to a group", followed literally, then the invitee's first
 // login (R20–R23) and what the administrator sees afterwards (R39).
 import { expect, test } from '@playwright/test';
-import { demoOwner, emailTo, logIn, snap, watchConsole } from './helpers';
+import { demoOwner, emailTo, logIn, snap, sql, watchConsole } from './helpers';
 
 test('invite a user to a group, register from the email, and find the account in Dashboard > USERS', async ({ page, browser }) => {
   const errors = watchConsole(page);
@@ -60,7 +60,7 @@ test('invite a user to a group, register from the email, and find the account in
   expect(errors).toEqual([]);
 });
 
-test('the Invitations list: cancel kills the link, resend waits a minute', async ({ page, browser }) => {
+test('the Invitations list: cancel and resend kill the old links, resend waits a minute', async ({ page, browser }) => {
   const errors = watchConsole(page);
   const owner = demoOwner();
   const stamp = Date.now();
@@ -87,8 +87,26 @@ test('the Invitations list: cancel kills the link, resend waits a minute', async
   await page.getByRole('button', { name: `Resend invitation — ${kept}` }).click();
   await expect(page.getByText(/Too many attempts, try again in \d+ s\./)).toBeVisible();
   expect(errors).toEqual([expect.stringContaining('429')]);
+  errors.length = 0;
+
+  // A minute later (the database's clock moved back), the resend goes: a new link, the old one dead.
+  const keptLink = (await emailTo(kept)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+  sql('UPDATE invitations SET last_sent_at = last_sent_at - 120000 WHERE email_key = ?', kept);
+  await page.getByRole('button', { name: `Resend invitation — ${kept}` }).click();
+  await expect(page.getByText('Invitation sent again, with a new link.')).toBeVisible();
+  let newLink = keptLink;
+  await expect(async () => {
+    newLink = (await emailTo(kept)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+    expect(newLink).not.toBe(keptLink);
+  }).toPass();
+  expect(errors).toEqual([]);
 
   const guest = await browser.newPage();
-  await guest.goto(droppedLink);
-  await expect(guest.getByText('This invitation link is no longer valid — ask your administrator for a new one.')).toBeVisible();
+  const invalid = 'This invitation link is no longer valid — ask your administrator for a new one.';
+  for (const deadLink of [droppedLink, keptLink]) {
+    await guest.goto(deadLink);
+    await expect(guest.getByText(invalid)).toBeVisible();
+  }
+  await guest.goto(newLink);
+  await expect(guest.getByRole('heading', { name: 'Complete your account' })).toBeVisible();
 });

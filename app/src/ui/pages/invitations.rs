@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{list_invitations, CancelInvitation, InvitationRow, ResendInvitation};
+use crate::error::AppError;
 use crate::i18n::T;
 use crate::ui::components::{ErrorNotice, Icon};
 use crate::ui::pages::add_users::PanelNav;
@@ -26,14 +27,23 @@ pub fn InvitationsPage() -> impl IntoView {
         |(search, after, _, _)| list_invitations(search, after),
     );
     let group = move || query.with(|q| q.get("group"));
-    let notice = move || {
-        let done = |ok: bool, text: T| ok.then(|| view! { <p class="notice" role="status">{text.in_lang(lang)}</p> }.into_any());
-        match (cancel.value().get(), resend.value().get()) {
-            (Some(Err(error)), _) | (_, Some(Err(error))) => Some(view! { <ErrorNotice error /> }.into_any()),
-            (Some(Ok(())), _) => done(true, T::InvitationCancelled),
-            (_, Some(Ok(()))) => done(true, T::InvitationResent),
-            _ => None,
+    // The outcome of the latest cancel or resend.
+    let outcome = RwSignal::new(None::<Result<T, AppError>>);
+    Effect::new(move || {
+        if let Some(result) = cancel.value().get() {
+            outcome.set(Some(result.map(|()| T::InvitationCancelled)));
         }
+    });
+    Effect::new(move || {
+        if let Some(result) = resend.value().get() {
+            outcome.set(Some(result.map(|()| T::InvitationResent)));
+        }
+    });
+    let notice = move || {
+        outcome.get().map(|result| match result {
+            Ok(text) => view! { <p class="notice" role="status">{text.in_lang(lang)}</p> }.into_any(),
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })
     };
     view! {
         <Title text=T::Invitations.in_lang(lang) />

@@ -32,23 +32,23 @@ pub fn UsersPage() -> impl IntoView {
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
     let users = Resource::new(move || (filter.get(), page()), |(filter, page)| list_users(filter, page));
 
-    // The form's state, applied by Search (a client-side navigation to the new URL).
+    // Search reads the form's fields as they are (even changed before the page finished
+    // loading) and navigates to the new URL; without JavaScript the form is a plain GET.
     let start = filter.get_untracked();
-    let search = RwSignal::new(start.search);
-    let role = RwSignal::new(start.role);
-    let status = RwSignal::new(start.status);
-    let label = RwSignal::new(start.label);
+    let (search_input, role_select, status_select, label_select) =
+        (NodeRef::<leptos::html::Input>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new());
     let choices = Resource::new(|| (), |_| detail_choices());
     let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let select = |node: NodeRef<leptos::html::Select>| node.get_untracked().map(|s| s.value()).unwrap_or_default();
         let filter = UserFilter {
-            search: search.get_untracked(),
+            search: search_input.get_untracked().map(|i| i.value()).unwrap_or_default(),
             groups: groups.with_untracked(|g| g.iter().map(|g| g.id).collect()),
-            role: role.get_untracked(),
-            status: status.get_untracked(),
-            label: label.get_untracked(),
+            role: Role::parse(&select(role_select)),
+            status: UserStatus::parse(&select(status_select)),
+            label: select(label_select).parse().ok(),
         };
         navigate(&users_href(&filter, 1), Default::default());
     };
@@ -58,27 +58,26 @@ pub fn UsersPage() -> impl IntoView {
             <h1>{T::Dashboard.in_lang(lang)}</h1>
         </header>
         <DashboardTabs />
-        // A plain GET form (search, role and status work without JavaScript).
         <form method="get" action="/dashboard/users" class="filters" role="search" on:submit=apply>
             <div class="field">
                 <label for="user-search">{T::SearchUsers.in_lang(lang)}</label>
-                <input id="user-search" type="search" name="q" prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
+                <input id="user-search" type="search" name="q" value=start.search node_ref=search_input />
             </div>
             <div class="field">
                 <label for="user-role">{T::Role.in_lang(lang)}</label>
-                <select id="user-role" name="role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)))>
-                    <option value="" selected=move || role.get().is_none()>{T::AnyRole.in_lang(lang)}</option>
+                <select id="user-role" name="role" node_ref=role_select>
+                    <option value="" selected=start.role.is_none()>{T::AnyRole.in_lang(lang)}</option>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.as_str() selected=move || role.get() == Some(r)>{r.label().in_lang(lang)}</option>
+                        <option value=r.as_str() selected=start.role == Some(r)>{r.label().in_lang(lang)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="user-status">{T::Status.in_lang(lang)}</label>
-                <select id="user-status" name="status" on:change=move |ev| status.set(UserStatus::parse(&event_target_value(&ev)))>
-                    <option value="" selected=move || status.get().is_none()>{T::AnyStatus.in_lang(lang)}</option>
+                <select id="user-status" name="status" node_ref=status_select>
+                    <option value="" selected=start.status.is_none()>{T::AnyStatus.in_lang(lang)}</option>
                     {[UserStatus::Active, UserStatus::FirstLoginPending].into_iter().map(|s| view! {
-                        <option value=s.code() selected=move || status.get() == Some(s)>{status_label(s).in_lang(lang)}</option>
+                        <option value=s.code() selected=start.status == Some(s)>{status_label(s).in_lang(lang)}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -88,10 +87,10 @@ pub fn UsersPage() -> impl IntoView {
                     (!labels.is_empty()).then(|| view! {
                         <div class="field">
                             <label for="user-label">{T::Labels.in_lang(lang)}</label>
-                            <select id="user-label" name="label" on:change=move |ev| label.set(event_target_value(&ev).parse().ok())>
-                                <option value="" selected=move || label.get().is_none()>{T::AnyLabel.in_lang(lang)}</option>
+                            <select id="user-label" name="label" node_ref=label_select>
+                                <option value="" selected=start.label.is_none()>{T::AnyLabel.in_lang(lang)}</option>
                                 {labels.into_iter().map(|(id, name)| view! {
-                                    <option value=id.to_string() selected=move || label.get() == Some(id)>{name}</option>
+                                    <option value=id.to_string() selected=start.label == Some(id)>{name}</option>
                                 }).collect_view()}
                             </select>
                         </div>
