@@ -38,19 +38,8 @@ impl Invitation<'_> {
             ),
         };
         let text = format!("{intro}\n\n{action}: {link}\n\n{expiry}\n{ignore}\n");
-        let html = format!(
-            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
-             <p>{intro}</p>\
-             <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 18px;background:#3451b2;color:#fff;border-radius:8px;text-decoration:none\">{action}</a></p>\
-             <p style=\"color:#5b6478\">{expiry}<br>{ignore}</p></body></html>",
-            code = lang.code(),
-            intro = escape(&intro),
-            link = escape(link),
-            action = escape(&action),
-            expiry = escape(&expiry),
-            ignore = escape(&ignore),
-        );
-        Rendered { subject, text, html }
+        let body = format!("<p>{}</p>{}<p style=\"color:#5b6478\">{}<br>{}</p>", escape(&intro), button(link, &action), escape(&expiry), escape(&ignore));
+        Rendered { subject, text, html: page(lang, &body) }
     }
 }
 
@@ -73,16 +62,8 @@ impl SessionInvitation<'_> {
         };
         let dates_line = if dates.is_empty() { String::new() } else { format!("{dates}\n") };
         let text = format!("{intro}\n{dates_line}\n{action}: {link}\n");
-        let html = format!(
-            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
-             <p>{intro}</p><p>{dates}</p><p><a href=\"{link}\">{action}</a></p></body></html>",
-            code = lang.code(),
-            intro = escape(&intro),
-            dates = escape(dates),
-            link = escape(link),
-            action = escape(action),
-        );
-        Rendered { subject, text, html }
+        let body = format!("<p>{}</p><p>{}</p>{}", escape(&intro), escape(dates), button(link, action));
+        Rendered { subject, text, html: page(lang, &body) }
     }
 }
 
@@ -119,20 +100,29 @@ impl Credentials<'_> {
             ),
         };
         let text = format!("{intro}\n\n{login_label}: {login}\n{password_label}: {password}\n\n{action}: {link}\n\n{once}\n");
-        let html = format!(
-            "<!doctype html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">\
-             <p>{intro}</p>\
-             <p>{login_label}: <strong>{login}</strong><br>{password_label}: <code style=\"font-size:1.1em\">{password}</code></p>\
-             <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 18px;background:#3451b2;color:#fff;border-radius:8px;text-decoration:none\">{action}</a></p>\
-             <p style=\"color:#5b6478\">{once}</p></body></html>",
-            code = lang.code(),
-            intro = escape(&intro),
-            login = escape(login),
-            password = escape(password),
-            link = escape(link),
+        let body = format!(
+            "<p>{}</p><p>{login_label}: <strong>{}</strong><br>{password_label}: <code style=\"font-size:1.1em\">{}</code></p>{}<p style=\"color:#5b6478\">{once}</p>",
+            escape(&intro),
+            escape(login),
+            escape(password),
+            button(link, action),
         );
-        Rendered { subject, text, html }
+        Rendered { subject, text, html: page(lang, &body) }
     }
+}
+
+/// The HTML document around an email's body.
+fn page(lang: Lang, body: &str) -> String {
+    format!("<!doctype html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">{body}</body></html>", lang.code())
+}
+
+/// The email's one call to action, as a button-looking link.
+fn button(link: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#3451b2;color:#fff;border-radius:8px;text-decoration:none\">{}</a></p>",
+        escape(link),
+        escape(label)
+    )
 }
 
 /// HTML-escapes text for element content and quoted attribute values.

@@ -176,15 +176,8 @@ async fn queue_invitation_email(tx: &mut Tx, settings: &Settings, platform: &Pla
     let expires_on = chrono::DateTime::from_timestamp_millis(sent.expires_at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let rendered = emails::Invitation { platform: &platform.name, inviter, link: &link, expires_on: &expires_on }.render(sent.language);
     let outgoing = OutgoingEmail {
-        dedupe_key: format!("invitation:{}:send:{}", sent.id, sent.send),
-        kind: "invitation",
-        to: sent.to.to_string(),
-        user_id: None,
         invitation_id: Some(sent.id),
-        language: sent.language,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
+        ..OutgoingEmail::new(format!("invitation:{}:send:{}", sent.id, sent.send), "invitation", sent.to, sent.language, rendered)
     };
     mail::enqueue(tx, &outgoing).await?;
     Ok(())
@@ -363,17 +356,7 @@ pub async fn queue_session_emails(tx: &mut Tx, settings: &Settings, user: i64, t
         let dates = crate::i18n::date_range(starts_on.as_deref(), ends_on.as_deref());
         let link = format!("{}/sessions/{session}", settings.public_url);
         let rendered = emails::SessionInvitation { platform: &platform, program: &program, session: &name, dates: &dates, link: &link }.render(language);
-        let email = OutgoingEmail {
-            dedupe_key: format!("session:{session}:user:{user}"),
-            kind: "session_invitation",
-            to: to.to_string(),
-            user_id: Some(user),
-            invitation_id: None,
-            language,
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        };
+        let email = OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(format!("session:{session}:user:{user}"), "session_invitation", to, language, rendered) };
         mail::enqueue(tx, &email).await?;
     }
     Ok(())

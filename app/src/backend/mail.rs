@@ -43,6 +43,14 @@ pub struct OutgoingEmail {
     pub html: String,
 }
 
+impl OutgoingEmail {
+    /// A rendered email to `to`, tied to no user or invitation yet.
+    pub fn new(dedupe_key: String, kind: &'static str, to: &str, language: Lang, rendered: crate::emails::Rendered) -> OutgoingEmail {
+        let crate::emails::Rendered { subject, text, html } = rendered;
+        OutgoingEmail { dedupe_key, kind, to: to.to_string(), user_id: None, invitation_id: None, language, subject, text, html }
+    }
+}
+
 /// Queues the email in the caller's transaction; `false` if this cause had already queued one.
 pub async fn enqueue(tx: &mut Tx, email: &OutgoingEmail) -> Result<bool, AppError> {
     let now = now_ms();

@@ -199,17 +199,8 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
                     link: &format!("{}/login", settings.public_url),
                 }
                 .render(language);
-                let outgoing = OutgoingEmail {
-                    dedupe_key: format!("credentials:user:{user}"),
-                    kind: mail::CREDENTIALS_KIND,
-                    to: email.as_str().to_string(),
-                    user_id: Some(user),
-                    invitation_id: None,
-                    language,
-                    subject: rendered.subject,
-                    text: rendered.text,
-                    html: rendered.html,
-                };
+                let outgoing =
+                    OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(format!("credentials:user:{user}"), mail::CREDENTIALS_KIND, email.as_str(), language, rendered) };
                 mail::enqueue(&mut tx, &outgoing).await?;
             } else {
                 bill(&mut tx, user, "set_up", now).await?;
@@ -265,6 +256,7 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
         let groups = if filter.groups.is_empty() { "1 = 1".to_string() } else { in_list("f.group_id", &filter.groups) };
         conditions.push(format!("EXISTS (SELECT 1 FROM memberships f WHERE f.user_id = u.id AND {groups} AND ($2 = '' OR f.role = $2))"));
     } else {
+        // $2 (the role) is bound either way: PostgreSQL refuses a parameter the text never uses.
         conditions.push("$2 = ''".to_string());
     }
     if let Some(label) = filter.label {
