@@ -19,6 +19,9 @@ pub enum Command {
     Migrate,
     /// Create the platform and its owner; prints the owner's one-time password.
     Init(InitArgs),
+    /// Give someone a new one-time password (printed), ending their sessions: the way back in
+    /// for an owner who lost theirs.
+    ResetPassword(ResetPasswordArgs),
     /// Run the web server (the default).
     Serve(ServeArgs),
 }
@@ -28,6 +31,13 @@ pub struct DatabaseArgs {
     /// sqlite:PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/roster.db", global = true)]
     pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
+    /// The person's email or username.
+    #[arg(long)]
+    pub login: String,
 }
 
 #[derive(Debug, Args)]

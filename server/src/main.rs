@@ -12,7 +12,7 @@ use app::i18n::Lang;
 use axum::serve::ListenerExt;
 use clap::Parser;
 use leptos::config::{Env, LeptosOptions};
-use server::config::{Cli, Command, InitArgs, ServeArgs};
+use server::config::{Cli, Command, InitArgs, ResetPasswordArgs, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
 /// SMTP connections the outbox worker keeps open at most. Measured into MailDev on 2 cores
@@ -35,8 +35,9 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Some(Command::Init(args)) => init(&db, args).await,
+            Some(Command::ResetPassword(args)) => reset_password(&db, args).await,
             Some(Command::Serve(args)) => serve(db, args, &cli.database.database_url).await,
-            None => Err("say what to do: serve, migrate or init (see --help)".to_string()),
+            None => Err("say what to do: serve, migrate, init or reset-password (see --help)".to_string()),
         }
     });
     match outcome {
@@ -68,6 +69,15 @@ async fn init(db: &Db, args: InitArgs) -> Result<(), String> {
     println!("Platform {:?} created.", args.platform_name.trim());
     println!("Owner login:       {}", credentials.login);
     println!("One-time password: {}   (to be changed at first login)", credentials.password);
+    Ok(())
+}
+
+async fn reset_password(db: &Db, args: ResetPasswordArgs) -> Result<(), String> {
+    let password = app::backend::auth::reset_to_one_time_password(db, &PasswordHasher::default(), &args.login).await.map_err(|e| match e {
+        app::error::AppError::NotFound => format!("no account logs in as {:?}", args.login),
+        other => other.to_string(),
+    })?;
+    println!("One-time password for {}: {password}   (to be changed at first login)", args.login.trim());
     Ok(())
 }
 

@@ -36,4 +36,12 @@ fn init_prints_a_one_time_password_once_and_refuses_a_second_platform() {
     assert_eq!((code, stderr.trim()), (1, "error: this database already holds a platform"));
     let (code, _, stderr) = server(&["init", "--platform-name", "Other", "--owner-email", "not-an-email"], &url);
     assert_eq!(code, 1, "{stderr}");
+
+    // R58: a lost one-time password is replaced by another, from the command line.
+    let (code, stdout, stderr) = server(&["reset-password", "--login", "boss@acme.example"], &url);
+    assert_eq!(code, 0, "{stderr}");
+    let again = stdout.split_whitespace().nth(4).unwrap();
+    assert!(stdout.starts_with("One-time password for boss@acme.example: ") && again.len() == 16 && again != password, "{stdout}");
+    let (code, _, stderr) = server(&["reset-password", "--login", "nobody@acme.example"], &url);
+    assert_eq!((code, stderr.trim()), (1, "error: no account logs in as \"nobody@acme.example\""));
 }

@@ -246,6 +246,25 @@ async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<Account>, A
     })
 }
 
+/// A new one-time password (R58) for the account that logs in as `login`, its sessions ended;
+/// returned to be handed over (the `reset-password` command prints it).
+pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login: &str) -> Result<String, AppError> {
+    let id = LoginId::parse(login).ok_or(AppError::NotFound)?;
+    let account = find_active_account(db, &id).await?.ok_or(AppError::NotFound)?;
+    let password = random_password();
+    let hash = hasher.hash(&password).await?;
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(account.id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(account.id).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO audit_log (at, action, target_type, target_id) VALUES ($1, 'password_reset_from_command_line', 'user', $2)")
+        .bind(now_ms())
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(password)
+}
+
 /// Sets a new password chosen by its owner, clears the must-change flag and ends the person's
 /// other sessions.
 pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, keep_session: &str, new_password: &str) -> Result<(), AppError> {
