@@ -32,17 +32,21 @@ async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db
     let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
     let new = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
     let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], details: &Default::default(), session: Some(session) };
-    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    let autumn = app::backend::programs::NewSession { program, group: s.emea, name: "Autumn", starts_on: "", ends_on: "" };
+    let autumn = app::backend::programs::create_session(&db, &s.who, autumn).await.unwrap();
+    for from in [session, autumn] {
+        let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], details: &Default::default(), session: Some(from) };
+        invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    }
     let token = token_sent_to(&db, "sam@acme.example").await;
     let sam = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await.unwrap().user_id;
-    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(sam).fetch_all(&db.pool).await.unwrap();
-    assert_eq!(enrolled, vec![session]);
+    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1 ORDER BY session_id").bind(sam).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(enrolled, vec![session, autumn], "R57: invited from two sessions, enrolled in both");
     let direct: Vec<(i64, String)> =
         sqlx::query_as("SELECT group_id, role FROM memberships WHERE user_id = $1 AND propagated_from IS NULL").bind(sam).fetch_all(&db.pool).await.unwrap();
     assert_eq!(direct, vec![(s.emea, "learner".to_string())], "the learner role on the session's group only (it climbs as any learner's, R10)");
     let session_emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE kind = 'session_invitation' AND user_id = $1").bind(sam).fetch_one(&db.pool).await.unwrap();
-    assert_eq!(session_emails, 1, "R31: one email for the session");
+    assert_eq!(session_emails, 2, "R31: one email per session");
 }
 
 async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) {

@@ -133,12 +133,6 @@ async fn invite_one(
                 .bind(email.key())
                 .fetch_one(&mut **tx)
                 .await?;
-            // One session per invitation: a pending invitation without one takes this one.
-            sqlx::query("UPDATE invitations SET origin_session_id = $1 WHERE id = $2 AND origin_session_id IS NULL")
-                .bind(request.session)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
             (id, InviteResult::AlreadyInvited)
         }
     };
@@ -147,6 +141,14 @@ async fn invite_one(
             .bind(invitation)
             .bind(request.group)
             .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    // R30, R57: every session the address was invited from enrolls the user at registration.
+    if let Some(session) = request.session {
+        sqlx::query("INSERT INTO invitation_sessions (invitation_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(invitation)
+            .bind(session)
             .execute(&mut **tx)
             .await?;
     }
@@ -239,14 +241,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
 
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row: Option<(i64, String, String, Option<String>, Option<String>, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, email, email_key, language, deletion_date, invited_by, origin_session_id FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
+    let row: Option<(i64, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, email, email_key, language, deletion_date, invited_by FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(super::auth::token_hash(form.token))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((invitation, email, email_key, language, deletion_date, inviter, origin_session)) = row else { return Err(AppError::NotFound) };
+    let Some((invitation, email, email_key, language, deletion_date, inviter)) = row else { return Err(AppError::NotFound) };
     let grants = grants_still_allowed(&mut tx, invitation, inviter).await?;
     if grants.is_empty() {
         return Err(AppError::NotFound);
@@ -291,15 +293,13 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     for (group, roles) in &by_group {
         super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?;
     }
-    // R30: invited from a session, enrolled in it.
-    if let Some(session) = origin_session {
-        sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(session)
-            .bind(user)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-    }
+    // R30: invited from sessions, enrolled in them.
+    sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) SELECT session_id, $1, $2 FROM invitation_sessions WHERE invitation_id = $3 ON CONFLICT DO NOTHING")
+        .bind(user)
+        .bind(now)
+        .bind(invitation)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, 'invitation_accepted', $2) ON CONFLICT (user_id) DO NOTHING")
         .bind(user)
         .bind(now)
