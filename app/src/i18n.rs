@@ -78,7 +78,6 @@ texts! {
     Status => "Status", "Statut";
     CreatedOn => "Created", "Création";
     StatusActive => "Active", "Actif";
-    StatusInvited => "Invited", "Invité";
     NoUsersMatch => "No users match this search.", "Aucun utilisateur ne correspond à cette recherche.";
     Previous => "Previous", "Précédent";
     Next => "Next", "Suivant";
@@ -89,7 +88,6 @@ texts! {
     SetUpAUser => "Set up a user", "Créer un utilisateur";
     Invitations => "Invitations", "Invitations";
     Close => "Close", "Fermer";
-    AddUsersComingSoon => "Inviting and setting up users arrive in the next versions of Roster.", "L'invitation et la création d'utilisateurs arrivent dans les prochaines versions de Roster.";
     AddingTo => "Adding to", "Ajout dans";
     ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
     ChangePasswordWhy => "Your password was given to you by someone else: choose your own before you go on.", "Votre mot de passe vous a été transmis par quelqu'un d'autre : choisissez le vôtre avant de continuer.";
@@ -151,7 +149,6 @@ texts! {
     Email => "Email", "E-mail";
     GroupsAndRoles => "Groups and roles", "Groupes et rôles";
     InvitedBy => "Invited by", "Invité par";
-    InvitedAt => "Invited at", "Invité le";
     LastSent => "Last sent", "Dernier envoi";
     Expiry => "Expiry", "Expiration";
     Delivery => "Delivery", "Remise";
