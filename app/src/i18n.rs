@@ -239,6 +239,9 @@ texts! {
     SetPasswordTitle => "Password", "Mot de passe";
     SetPassword => "Set the password", "Définir le mot de passe";
     PasswordSet => "Password set. Their other sessions have ended.", "Mot de passe défini. Ses autres sessions ont pris fin.";
+    NewCredentialsExplained => "Lost password, or the first email never arrived: send a new one-time password with the login. The current password stops working.", "Mot de passe perdu, ou premier e-mail jamais reçu : envoyez un nouveau mot de passe à usage unique avec l'identifiant. Le mot de passe actuel cesse de fonctionner.";
+    SendNewCredentials => "Send new credentials", "Envoyer de nouveaux identifiants";
+    NewCredentialsSent => "New credentials are on their way; the user's sessions have ended.", "Les nouveaux identifiants partent ; les sessions de l'utilisateur ont pris fin.";
 }
 
 /// A message with parameters: validation and error messages, rendered in the reader's language.

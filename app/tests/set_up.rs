@@ -29,6 +29,7 @@ app::on_both_databases!(
     r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_resent,
     r40_an_administrator_sets_the_password_of_a_user_without_email,
     r43_labels_and_custom_values_are_given_at_set_up_and_at_registration,
+    r58_new_credentials_replace_the_password_once_a_minute,
 );
 
 struct Setup {
@@ -345,7 +346,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     let email = &page.emails[0];
     assert_eq!((email.kind.as_str(), email.status.as_str(), email.attempts), ("credentials", "failed", 1));
     assert!(email.error.as_deref().unwrap().contains("cannot reach 127.0.0.1:9"), "the reason is shown");
-    assert!(!page.may_set_password, "a user with email gets credentials, not a password from an administrator");
+    assert!(page.may_manage_password, "the owner may send her new credentials");
 
     users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap();
     let again = users::detail(&db, &s.owner, user).await.unwrap();
@@ -364,7 +365,7 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
     let form = SetUpForm { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
     let session = log_in(&db, "kiosk1", "compilers all the way").await.unwrap();
-    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_set_password);
+    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_manage_password);
     assert_eq!(field(users::set_password(&db, &hasher(), &s.owner, &s.who, user, "short").await).0, "password");
     users::set_password(&db, &hasher(), &s.owner, &s.who, user, "a brand new secret").await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "their sessions end");
@@ -429,4 +430,23 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     ids.sort();
     assert_eq!(ids, vec![grace, ada]);
     assert_eq!(labelled.rows[0].labels, vec!["Contractor".to_string()]);
+}
+
+async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
+    let s = setup(&db).await;
+    let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
+    let session = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await.unwrap();
+    assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "her sessions end");
+    assert_eq!(log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap_err(), AppError::WrongCredentials, "the old password is gone");
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE kind = 'credentials'").fetch_one(&db.pool).await.unwrap();
+    let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
+    assert!(log_in(&db, "grace@acme.example", &password).await.unwrap().must_change_password, "a one-time password (R58)");
+    let again = users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await;
+    assert!(matches!(again, Err(AppError::TooManyAttempts { .. })), "once a minute: a double click sends one email");
+    assert_eq!(count(&db, "outbox_emails").await, 1);
+    // R54: a user admin of a group below hers may not.
+    let paris = groups::create_subgroup(&db, &s.who, s.emea, "Paris", true).await.unwrap();
+    let ua = user_admin_of(&db, &s, paris).await;
+    assert!(users::send_new_credentials(&db, &s.settings, &hasher(), &ua, &s.who, grace).await.is_err());
 }

@@ -85,6 +85,7 @@ test('a group administrator creates a user in a group, who logs in with the emai
     await page.reload();
     await expect(page.getByRole('region', { name: 'Emails' }).getByRole('row', { name: /Your account on Northwind Academy/ })).toContainText('Sent', { timeout: 1000 });
   }).toPass();
+  await expect(page.getByRole('button', { name: 'Send new credentials' })).toBeVisible();
   await snap(page, '34-user-page');
   expect(errors).toEqual([]);
 

@@ -254,6 +254,7 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
         ("/api/users/list", "page=1".to_string()),
         ("/api/users/get", format!("id={learner}")),
         ("/api/users/set_password", format!("user={learner}&password=a+long+enough+secret")),
+        ("/api/users/send_credentials", format!("user={learner}")),
         ("/api/users/resend_email", "id=1".to_string()),
         ("/api/sessions/add_learner", "session=1&login=author%40northwind.example".to_string()),
     ];

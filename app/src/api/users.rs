@@ -209,8 +209,9 @@ pub struct UserDetail {
     /// (session id, session, program)
     pub enrollments: Vec<(i64, String, String)>,
     pub emails: Vec<SentEmail>,
-    /// R40: a user without email whose password this person may set (R54).
-    pub may_set_password: bool,
+    /// Whether this person may set the password of a user without email (R40), or send a user
+    /// with email new credentials (R58), by R54's rule.
+    pub may_manage_password: bool,
 }
 
 #[server(endpoint = "users/get")]
@@ -234,6 +235,18 @@ pub async fn set_user_password(user: i64, password: String) -> Result<(), AppErr
     }
     let state = state()?;
     users::set_password(&state.db, &state.hasher, &principal, &Who::of(&principal), user, &password).await
+}
+
+/// R58: emails a user new one-time credentials.
+#[server(endpoint = "users/send_credentials")]
+pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &principal, &Who::of(&principal), user).await
 }
 
 /// R41: queues a failed email again.

@@ -191,17 +191,8 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         Login::Email(email) => {
             if send_credentials {
                 // Billed when this email is sent (R26): see the outbox worker.
-                let rendered = emails::Credentials {
-                    platform: &platform.0,
-                    inviter: &principal.display_name(),
-                    login: email.as_str(),
-                    password: &password,
-                    link: &format!("{}/login", settings.public_url),
-                }
-                .render(language);
-                let outgoing =
-                    OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(format!("credentials:user:{user}"), mail::CREDENTIALS_KIND, email.as_str(), language, rendered) };
-                mail::enqueue(&mut tx, &outgoing).await?;
+                let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
+                queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
             } else {
                 bill(&mut tx, user, "set_up", now).await?;
             }
@@ -215,6 +206,60 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     audit::record(&mut tx, who, "user_set_up", "user", user, &details).await?;
     tx.commit().await?;
     Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
+}
+
+/// A credentials email to queue: `cause` tells it from other sendings to the same user.
+struct Credentials<'a> {
+    user: i64,
+    to: &'a str,
+    password: &'a str,
+    language: Lang,
+    cause: &'a str,
+}
+
+async fn queue_credentials(tx: &mut Tx, settings: &Settings, platform: &str, inviter: &str, sent: Credentials<'_>) -> Result<(), AppError> {
+    let link = format!("{}/login", settings.public_url);
+    let rendered = emails::Credentials { platform, inviter, login: sent.to, password: sent.password, link: &link }.render(sent.language);
+    let key = format!("credentials:user:{}:{}", sent.user, sent.cause);
+    mail::enqueue(tx, &OutgoingEmail { user_id: Some(sent.user), ..OutgoingEmail::new(key, mail::CREDENTIALS_KIND, sent.to, sent.language, rendered) }).await?;
+    Ok(())
+}
+
+/// How often an administrator may send a user new credentials.
+const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
+
+/// Sends a user with email a new one-time password (R58), for one who lost theirs or never got
+/// the first email; their sessions end. Whoever may set the user's details may (R54), once a
+/// minute per user, so that a double click sends one email.
+pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
+    require_sight(db, principal, user).await?;
+    let direct = direct_groups(db, user).await?;
+    principal.require(&Action::SetUserDetails(&direct))?;
+    let password = random_password();
+    let hash = hasher.hash(&password).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    super::db::serialize_on_address(&mut tx, db.backend, &format!("user:{user}")).await?;
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as("SELECT email, language FROM users WHERE id = $1").bind(user).fetch_optional(&mut *tx).await?;
+    let Some((Some(email), language)) = row else { return Err(AppError::NotAllowed) };
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(created_at) FROM outbox_emails WHERE user_id = $1 AND kind = $2")
+        .bind(user)
+        .bind(mail::CREDENTIALS_KIND)
+        .fetch_one(&mut *tx)
+        .await?;
+    if let Some(at) = last.filter(|at| now - at < NEW_CREDENTIALS_INTERVAL_MS) {
+        return Err(AppError::TooManyAttempts { retry_after_secs: ((at + NEW_CREDENTIALS_INTERVAL_MS - now).max(1000) / 1000) as u64 });
+    }
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
+    let language = language.as_deref().or(Some(platform.1.as_str())).and_then(Lang::parse).unwrap_or_default();
+    let cause = format!("new:{now}");
+    let sent = Credentials { user, to: &email, password: &password, language, cause: &cause };
+    queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
+    audit::record(&mut tx, who, "credentials_sent_again", "user", user, &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records that a user became billable (R26), once per user whatever the races.
@@ -416,7 +461,7 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
     .fetch_all(&db.pool)
     .await?;
     let direct = direct_groups(db, user).await?;
-    let may_set_password = email.is_none() && !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
+    let may_manage_password = !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
     Ok(UserDetail {
         id: user,
         first_name,
@@ -433,7 +478,7 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         values,
         enrollments,
         emails,
-        may_set_password,
+        may_manage_password,
     })
 }
 

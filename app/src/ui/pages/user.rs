@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::users::{get_user, ResendEmail, SetUserPassword, UserDetail, UserStatus};
+use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserPassword, UserDetail, UserStatus};
 use crate::domain::password;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
@@ -38,7 +38,10 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
         UserStatus::Active => T::StatusActive,
         UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
     };
-    let set_password = (user.may_set_password).then(|| view! { <SetPassword user_id=user.id /> });
+    let password = user.may_manage_password.then(|| match user.has_email {
+        true => view! { <NewCredentials user_id=user.id /> }.into_any(),
+        false => view! { <SetPassword user_id=user.id /> }.into_any(),
+    });
     view! {
         <Title text=name.clone() />
         <header class="page-header">
@@ -141,7 +144,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
                 }.into_any()
             }}
         </section>
-        {set_password}
+        {password}
     }
 }
 
@@ -171,6 +174,27 @@ fn SetPassword(user_id: i64) -> impl IntoView {
                 {move || matches!(set.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordSet.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || set.pending().get()>{T::SetPassword.in_lang(lang)}</button></div>
             </form>
+        </section>
+    }
+}
+
+/// R58: new one-time credentials by email, for a user who lost theirs or never got the first.
+#[component]
+fn NewCredentials(user_id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let send = ServerAction::<SendNewCredentials>::new();
+    view! {
+        <section class="card" aria-labelledby="credentials-title">
+            <h2 id="credentials-title">{T::SetPasswordTitle.in_lang(lang)}</h2>
+            <p class="muted">{T::NewCredentialsExplained.in_lang(lang)}</p>
+            {move || match send.value().get() {
+                Some(Ok(())) => Some(view! { <p class="notice" role="status">{T::NewCredentialsSent.in_lang(lang)}</p> }.into_any()),
+                Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
+                None => None,
+            }}
+            <button type="button" class="button" disabled=move || send.pending().get() on:click=move |_| { send.dispatch(SendNewCredentials { user: user_id }); }>
+                {T::SendNewCredentials.in_lang(lang)}
+            </button>
         </section>
     }
 }
