@@ -119,10 +119,9 @@ pub async fn add_existing_learner(db: &Db, settings: &super::Settings, who: &Who
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    let (email, language): (Option<String>, Option<String>) = sqlx::query_as("SELECT email, language FROM users WHERE id = $1").bind(user).fetch_one(&mut *tx).await?;
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user).fetch_one(&mut *tx).await?;
     if let Some(email) = email {
-        let platform: String = sqlx::query_scalar("SELECT default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-        let language = language.as_deref().or(Some(platform.as_str())).and_then(crate::i18n::Lang::parse).unwrap_or_default();
+        let language = super::users::language_of(&mut tx, user).await?;
         super::invitations::queue_session_emails(&mut tx, settings, user, &email, language).await?;
     }
     audit::record(&mut tx, who, "learner_added_from_session", "session", session.id, &serde_json::json!({ "user": user })).await?;

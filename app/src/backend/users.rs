@@ -232,16 +232,15 @@ const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 /// the first email; their sessions end. Whoever may set the user's details may (R54), once a
 /// minute per user, so that a double click sends one email.
 pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
-    require_sight(db, principal, user).await?;
-    let direct = direct_groups(db, user).await?;
-    principal.require(&Action::SetUserDetails(&direct))?;
+    let memberships = require_sight(db, principal, user).await?;
+    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
     let password = random_password();
     let hash = hasher.hash(&password).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
     super::db::serialize_on_address(&mut tx, db.backend, &format!("user:{user}")).await?;
-    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as("SELECT email, language FROM users WHERE id = $1").bind(user).fetch_optional(&mut *tx).await?;
-    let Some((Some(email), language)) = row else { return Err(AppError::NotAllowed) };
+    let email: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user).fetch_optional(&mut *tx).await?;
+    let Some(Some(email)) = email else { return Err(AppError::NotAllowed) };
     let last: Option<i64> = sqlx::query_scalar("SELECT MAX(created_at) FROM outbox_emails WHERE user_id = $1 AND kind = $2")
         .bind(user)
         .bind(mail::CREDENTIALS_KIND)
@@ -252,14 +251,22 @@ pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &Passwor
     }
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
-    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-    let language = language.as_deref().or(Some(platform.1.as_str())).and_then(Lang::parse).unwrap_or_default();
+    let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
     let cause = format!("new:{now}");
-    let sent = Credentials { user, to: &email, password: &password, language, cause: &cause };
-    queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
+    let sent = Credentials { user, to: &email, password: &password, language: language_of(&mut tx, user).await?, cause: &cause };
+    queue_credentials(&mut tx, settings, &platform, &principal.display_name(), sent).await?;
     audit::record(&mut tx, who, "credentials_sent_again", "user", user, &serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The language a user's emails speak: theirs, else the platform's (R44).
+pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
+    let code: String = sqlx::query_scalar("SELECT COALESCE(u.language, p.default_language) FROM users u CROSS JOIN platform p WHERE u.id = $1")
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Lang::parse(&code).unwrap_or_default())
 }
 
 /// Records that a user became billable (R26), once per user whatever the races.
@@ -276,7 +283,15 @@ pub async fn bill(tx: &mut Tx, user: i64, reason: &str, at: i64) -> Result<(), A
 /// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
 /// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
 fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
-    (!principal.is_platform_admin()).then(|| addable_groups(principal).groups.into_iter().map(|g| g.id).collect())
+    if principal.is_platform_admin() {
+        return None;
+    }
+    // Wherever any role may be granted, the learner role may (R2, R3).
+    let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups.retain(|&g| principal.may(&Action::AddUsers(&[(g, Role::Learner)])));
+    Some(groups)
 }
 
 /// `id IN (…)` for a list of group ids (integers, written into the SQL; an empty list matches
@@ -390,22 +405,32 @@ fn minute_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
-/// The groups a user is directly a member of.
-async fn direct_groups(db: &Db, user: i64) -> Result<Vec<GroupId>, AppError> {
-    Ok(sqlx::query_scalar("SELECT DISTINCT group_id FROM memberships WHERE user_id = $1 AND propagated_from IS NULL").bind(user).fetch_all(&db.pool).await?)
+/// A user's memberships: (group, role, the group a propagated learner came from).
+type Memberships = Vec<(GroupId, String, Option<GroupId>)>;
+
+/// The groups a user is directly a member of (R54 decides on them).
+fn direct_groups(memberships: &Memberships) -> Vec<GroupId> {
+    let mut direct: Vec<GroupId> = memberships.iter().filter(|(_, _, from)| from.is_none()).map(|(g, _, _)| *g).collect();
+    direct.sort_unstable();
+    direct.dedup();
+    direct
 }
 
 /// Whether this person sees this user: a platform administrator, or someone who may add users
 /// to one of the user's groups. Others get `NotFound`, as for a user that does not exist.
-async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<(), AppError> {
-    let Some(scope) = user_scope(principal) else { return Ok(()) };
-    let groups: Vec<GroupId> = sqlx::query_scalar("SELECT group_id FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
-    if groups.iter().any(|g| scope.contains(g)) { Ok(()) } else { Err(AppError::NotFound) }
+/// Returns the user's memberships, read once for the callers' own decisions.
+async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
+    let memberships: Memberships = sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
+    match user_scope(principal) {
+        Some(scope) if !memberships.iter().any(|(g, _, _)| scope.contains(g)) => Err(AppError::NotFound),
+        _ => Ok(memberships),
+    }
 }
 
 /// A user's page: details, memberships, enrollments and the emails sent to them (R41).
 pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDetail, AppError> {
-    require_sight(db, principal, user).await?;
+    let memberships = require_sight(db, principal, user).await?;
+    let direct = direct_groups(&memberships);
     let row: Option<(String, String, Option<String>, Option<String>, Option<String>, i64, Option<String>, i64, Option<i64>)> = sqlx::query_as(
         "SELECT first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at FROM users WHERE id = $1",
     )
@@ -415,8 +440,6 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
     let Some((first_name, last_name, email, username, language, must_change, deletion_date, created_at, activated_at)) = row else { return Err(AppError::NotFound) };
     let tree = &principal.tree;
     let name_of = |g: GroupId| tree.get(g).map(|n| n.name.clone()).unwrap_or_default();
-    let memberships: Vec<(GroupId, String, Option<GroupId>)> =
-        sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
     let mut memberships: Vec<UserMembership> = memberships
         .into_iter()
         .filter_map(|(group, role, from)| Some(UserMembership { group_id: group, group: name_of(group), role: Role::parse(&role)?, from: from.map(name_of) }))
@@ -460,7 +483,6 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    let direct = direct_groups(db, user).await?;
     let may_manage_password = !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
     Ok(UserDetail {
         id: user,
@@ -485,9 +507,8 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
 /// R40: an administrator sets the password of a user without email (R54 decides who). The
 /// user's sessions end.
 pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64, password: &str) -> Result<(), AppError> {
-    require_sight(db, principal, user).await?;
-    let direct = direct_groups(db, user).await?;
-    principal.require(&Action::SetUserDetails(&direct))?;
+    let memberships = require_sight(db, principal, user).await?;
+    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
     let row: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT first_name, last_name, username FROM users WHERE id = $1 AND email IS NULL").bind(user).fetch_optional(&db.pool).await?;
     let Some((first, last, username)) = row else { return Err(AppError::NotAllowed) };
