@@ -1,4 +1,4 @@
-//! Service tests: the backend against real databases, each test run on SQLite and on PostgreSQL.
+//! Accounts, login and sessions, the directory and the schema, on SQLite and PostgreSQL.
 
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::db::now_ms;
