@@ -111,6 +111,41 @@ impl Credentials<'_> {
     }
 }
 
+/// A warning that an account will be deleted (R42), a week and a day before its deletion date.
+pub struct DeletionWarning<'a> {
+    pub platform: &'a str,
+    /// `YYYY-MM-DD`: the account goes at 00:00 that day, in `time_zone`.
+    pub date: &'a str,
+    pub time_zone: &'a str,
+    /// The login page.
+    pub link: &'a str,
+}
+
+impl DeletionWarning<'_> {
+    pub fn render(&self, lang: Lang) -> Rendered {
+        let DeletionWarning { platform, date, time_zone, link } = *self;
+        let (subject, intro, consequence, mistake, action) = match lang {
+            Lang::En => (
+                format!("Your account on {platform} will be deleted on {date}"),
+                format!("Your account on {platform} will be deleted on {date} at 00:00 ({time_zone})."),
+                "From then on you can no longer log in, and your name, email address and group memberships are erased.",
+                "If this is a mistake, contact your administrator before that date.",
+                "Log in",
+            ),
+            Lang::Fr => (
+                format!("Votre compte sur {platform} sera supprimé le {date}"),
+                format!("Votre compte sur {platform} sera supprimé le {date} à 00:00 ({time_zone})."),
+                "Vous ne pourrez alors plus vous connecter, et vos nom, adresse e-mail et appartenances aux groupes seront effacés.",
+                "S'il s'agit d'une erreur, contactez votre administrateur avant cette date.",
+                "Se connecter",
+            ),
+        };
+        let text = format!("{intro}\n{consequence}\n\n{mistake}\n\n{action}: {link}\n");
+        let body = format!("<p><strong>{}</strong><br>{consequence}</p><p>{mistake}</p>{}", escape(&intro), button(link, action));
+        Rendered { subject, text, html: page(lang, &body) }
+    }
+}
+
 /// The HTML document around an email's body.
 fn page(lang: Lang, body: &str) -> String {
     format!("<!doctype html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif;color:#1d2433\">{body}</body></html>", lang.code())

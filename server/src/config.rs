@@ -53,6 +53,9 @@ pub struct InitArgs {
     /// The platform's default language: en or fr.
     #[arg(long, default_value = "en")]
     pub language: String,
+    /// The platform's time zone (IANA name, e.g. Europe/Paris): deletion dates begin at 00:00 there.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use app::backend::deletion::DeletionJob;
 use app::backend::mail::{Delivery, SmtpSender, Worker};
 use app::backend::{auth::PasswordHasher, seed, AppState, Db, Settings};
 use app::i18n::Lang;
@@ -62,6 +63,7 @@ async fn init(db: &Db, args: InitArgs) -> Result<(), String> {
             owner_email: &args.owner_email,
             owner_first_name: &args.owner_first_name,
             owner_last_name: &args.owner_last_name,
+            time_zone: &args.time_zone,
         },
     )
     .await
@@ -105,7 +107,9 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     settings.trust_forwarded_for = args.trust_forwarded_for;
     settings.development_mailbox = args.smtp_url.as_deref().is_none_or(|url| url.trim().is_empty());
     let state_db = db.clone();
-    let state = AppState { leptos_options, db, settings: Arc::new(settings), hasher, trees: Default::default() };
+    let settings = Arc::new(settings);
+    let job_settings = settings.clone();
+    let state = AppState { leptos_options, db, settings, hasher, trees: Default::default() };
     let router = server::router::app(state);
 
     let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
@@ -127,7 +131,8 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
             Delivery::DevelopmentMailbox
         }
     };
-    tokio::spawn(Worker { db: state_db, delivery, batch: 256 }.run());
+    tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
+    tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -234,7 +234,7 @@ async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<Account>, A
         LoginId::Email(e) => ("email_key", e.key()),
         LoginId::Username(u) => ("username_key", u.key()),
     };
-    let sql = format!("SELECT id, password_hash, must_change_password FROM users WHERE {column} = $1 AND status = 'active'");
+    let sql = format!("SELECT id, password_hash, must_change_password FROM users WHERE {column} = $1 AND status = 'active' AND deleted_at IS NULL");
     let row = sqlx::query(&sql).bind(key).fetch_optional(&db.pool).await?;
     Ok(match row {
         Some(row) => Some(Account {

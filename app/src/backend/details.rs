@@ -51,7 +51,7 @@ pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str) -> Result<(), Ap
 /// `deletion_date`, `labels` and `values`.
 pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>) -> Result<(), AppError> {
     if let Some(date) = details.deletion_date.as_deref() {
-        if let Err(msg) = check_deletion_date(date, chrono::Utc::now().date_naive()) {
+        if let Err(msg) = check_deletion_date(date, super::deletion::today(&db.pool).await?) {
             errors.push(FieldError { field: "deletion_date".into(), msg });
         }
     }
@@ -68,7 +68,7 @@ pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>)
     Ok(())
 }
 
-/// R42: a deletion date is a day after today.
+/// R42: a deletion date is a day after today (in the platform's time zone).
 pub fn check_deletion_date(date: &str, today: chrono::NaiveDate) -> Result<(), Msg> {
     match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
         Ok(day) if day > today => Ok(()),

@@ -135,7 +135,7 @@ pub async fn find_user(db: &Db, login: &str) -> Result<i64, AppError> {
         LoginId::Email(e) => ("email_key", e.key()),
         LoginId::Username(u) => ("username_key", u.key()),
     };
-    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1")).bind(key).fetch_optional(&db.pool).await?;
+    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1 AND deleted_at IS NULL")).bind(key).fetch_optional(&db.pool).await?;
     user.ok_or_else(not_found)
 }
 

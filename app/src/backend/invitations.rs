@@ -249,6 +249,10 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     .fetch_optional(&mut *tx)
     .await?;
     let Some((invitation, email, email_key, language, deletion_date, inviter)) = row else { return Err(AppError::NotFound) };
+    // R42: an account whose deletion date has come is not created (nor billed).
+    if super::deletion::has_come(deletion_date.as_deref(), super::deletion::today(&mut *tx).await?) {
+        return Err(AppError::NotFound);
+    }
     let grants = grants_still_allowed(&mut tx, invitation, inviter).await?;
     if grants.is_empty() {
         return Err(AppError::NotFound);

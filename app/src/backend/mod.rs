@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod deletion;
 pub mod details;
 pub mod mail;
 pub mod directory;

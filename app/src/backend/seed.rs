@@ -14,12 +14,16 @@ pub struct NewPlatform<'a> {
     pub owner_email: &'a str,
     pub owner_first_name: &'a str,
     pub owner_last_name: &'a str,
+    /// An IANA name such as `Europe/Paris`: deletion dates (R42) begin at 00:00 there.
+    pub time_zone: &'a str,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     #[error("this database already holds a platform")]
     AlreadyInitialised,
+    #[error("unknown time zone {0:?}: use an IANA name such as Europe/Paris or UTC")]
+    UnknownTimeZone(String),
     #[error("the platform name is empty")]
     EmptyName,
     #[error("{0:?} is not a valid email address")]
@@ -48,6 +52,7 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
         return Err(InitError::EmptyName);
     }
     let email = Email::parse(new.owner_email).map_err(|_| InitError::InvalidEmail(new.owner_email.to_string()))?;
+    let time_zone: chrono_tz::Tz = new.time_zone.trim().parse().map_err(|_| InitError::UnknownTimeZone(new.time_zone.to_string()))?;
     let password = random_password();
     let hash = hasher.hash(&password).await?;
     let mut tx = db.begin().await.map_err(AppError::from)?;
@@ -69,9 +74,10 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
     .fetch_one(&mut *tx)
     .await
     .map_err(AppError::from)?;
-    sqlx::query("INSERT INTO platform (id, name, default_language, owner_id, created_at) VALUES (1, $1, $2, $3, $4)")
+    sqlx::query("INSERT INTO platform (id, name, default_language, time_zone, owner_id, created_at) VALUES (1, $1, $2, $3, $4, $5)")
         .bind(name)
         .bind(new.language.code())
+        .bind(time_zone.name())
         .bind(owner)
         .bind(now)
         .execute(&mut *tx)
@@ -137,6 +143,7 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
             owner_email: "owner@northwind.example",
             owner_first_name: "Olivia",
             owner_last_name: "Owner",
+            time_zone: "Europe/Paris",
         },
     )
     .await?;

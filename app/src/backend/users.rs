@@ -306,7 +306,7 @@ fn in_list(column: &str, ids: &[GroupId]) -> String {
 /// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
 /// name, email or username, filtered by groups (any of them), role and status.
 pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserPage, AppError> {
-    let mut conditions = vec![SEARCH.to_string()];
+    let mut conditions = vec![SEARCH.to_string(), "u.deleted_at IS NULL".to_string()];
     let scope = user_scope(principal);
     if let Some(scope) = &scope {
         conditions.push(format!("EXISTS (SELECT 1 FROM memberships s WHERE s.user_id = u.id AND {})", in_list("s.group_id", scope)));
@@ -420,6 +420,11 @@ fn direct_groups(memberships: &Memberships) -> Vec<GroupId> {
 /// to one of the user's groups. Others get `NotFound`, as for a user that does not exist.
 /// Returns the user's memberships, read once for the callers' own decisions.
 async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
+    // R42: a deleted account is gone for everyone.
+    let alive: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&db.pool).await?;
+    if alive.is_none() {
+        return Err(AppError::NotFound);
+    }
     let memberships: Memberships = sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
     match user_scope(principal) {
         Some(scope) if !memberships.iter().any(|(g, _, _)| scope.contains(g)) => Err(AppError::NotFound),

@@ -29,7 +29,7 @@ async fn init(db: &TestDb) -> seed::Credentials {
     seed::init(
         db,
         &hasher(),
-        seed::NewPlatform { name: "Acme", language: Lang::Fr, owner_email: OWNER_EMAIL, owner_first_name: "Olga", owner_last_name: "Owner" },
+        seed::NewPlatform { name: "Acme", language: Lang::Fr, owner_email: OWNER_EMAIL, owner_first_name: "Olga", owner_last_name: "Owner", time_zone: "Europe/Paris" },
     )
     .await
     .expect("init")
@@ -59,14 +59,16 @@ async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
     let again = seed::init(
         &db,
         &hasher(),
-        seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y" },
+        seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y", time_zone: "UTC" },
     )
     .await;
     assert!(matches!(again, Err(seed::InitError::AlreadyInitialised)), "{again:?}");
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
     assert_eq!(users, 1, "a refused init changes nothing");
-    let bad = seed::init(&db, &hasher(), seed::NewPlatform { name: "  ", language: Lang::En, owner_email: "x@example.com", owner_first_name: "", owner_last_name: "" }).await;
+    let bad = seed::init(&db, &hasher(), seed::NewPlatform { name: "  ", language: Lang::En, owner_email: "x@example.com", owner_first_name: "", owner_last_name: "", time_zone: "UTC" }).await;
     assert!(matches!(bad, Err(seed::InitError::EmptyName)));
+    let unknown_zone = seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y", time_zone: "Mars/Olympus" };
+    assert!(matches!(seed::init(&db, &hasher(), unknown_zone).await, Err(seed::InitError::UnknownTimeZone(_))));
 }
 
 async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {

@@ -3,6 +3,7 @@
 //! dependencies on disk.
 
 mod accounts;
+mod deletion;
 mod groups;
 mod invitations;
 mod mail;

@@ -1,0 +1,190 @@
+//! Accounts deleted on their deletion date (R42), on SQLite and PostgreSQL. The job's rounds are
+//! run at chosen instants, so a test walks through the days before and on the date.
+
+use app::api::users::{SetUpForm, UserFilter};
+use app::backend::audit::Who;
+use app::backend::auth::{self, LoginAttempt};
+use app::backend::deletion::{self, Round};
+use app::backend::invitations::{self, InviteRequest};
+use app::backend::testing::{self, hasher, TestDb};
+use app::backend::{groups, users, Principal, Settings};
+use app::domain::role::Role;
+use app::error::AppError;
+use app::i18n::Lang;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+app::on_both_databases!(
+    r42_warned_a_week_and_a_day_before_then_erased_on_the_day,
+    r42_never_the_owner_and_no_email_for_a_user_without_one,
+    r42_the_day_begins_at_midnight_in_the_platform_time_zone,
+    r42_two_instances_at_once_warn_once_and_delete_once,
+    r42_an_invitation_whose_deletion_date_has_come_creates_no_account,
+);
+
+struct Setup {
+    owner: Principal,
+    who: Who,
+    sales: i64,
+    settings: Settings,
+}
+
+async fn setup(db: &TestDb) -> Setup {
+    let acme = testing::acme(db, Lang::En).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
+    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    Setup { owner, who, sales, settings: Settings::new("https://learn.acme.example") }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn day(days_from_today: u64) -> String {
+    (today() + Days::new(days_from_today)).format("%Y-%m-%d").to_string()
+}
+
+/// Noon UTC, `days` from today.
+fn noon_in(days: u64) -> DateTime<Utc> {
+    (today() + Days::new(days)).and_hms_opt(12, 0, 0).unwrap().and_utc()
+}
+
+fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_date: &str) -> SetUpForm {
+    let details = app::api::details::UserDetails { deletion_date: Some(deletion_date.into()), ..Default::default() };
+    let (email, username) = if login.contains('@') { (login.into(), String::new()) } else { (String::new(), login.into()) };
+    SetUpForm {
+        first_name: first.into(),
+        last_name: "Temp".into(),
+        email,
+        username,
+        without_email: !login.contains('@'),
+        password: "a long enough password".into(),
+        groups: vec![group],
+        roles,
+        details,
+        ..SetUpForm::default()
+    }
+}
+
+async fn set_up(db: &TestDb, s: &Setup, form: &SetUpForm) -> i64 {
+    users::set_up(db, &s.settings, &hasher(), &s.owner, &s.who, form).await.unwrap().user_id
+}
+
+async fn round(db: &TestDb, s: &Setup, at: DateTime<Utc>) -> Round {
+    deletion::run_once(db, &s.settings, at).await.unwrap()
+}
+
+async fn scalar(db: &TestDb, sql: &str, user: i64) -> i64 {
+    sqlx::query_scalar(sql).bind(user).fetch_one(&db.pool).await.unwrap()
+}
+
+async fn log_in(db: &TestDb, login: &str) -> Result<auth::LoggedIn, AppError> {
+    auth::log_in(db, &hasher(), LoginAttempt { login, password: "a long enough password", ip: None, user_agent: None, previous_token: None }).await
+}
+
+async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
+    let s = setup(&db).await;
+    let date = day(10);
+    let grace = set_up(&db, &s, &user_form("Grace", "grace@acme.example", s.sales, vec![Role::Admin, Role::Learner], &date)).await;
+    log_in(&db, "grace@acme.example").await.unwrap();
+    // Grace invites someone who has not registered yet by the date.
+    let grace_principal = testing::principal_of(&db, "grace@acme.example", "a long enough password").await;
+    let request = InviteRequest { group: s.sales, emails: "newcomer@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
+    invitations::invite(&db, &s.settings, &grace_principal, &s.who, request).await.unwrap();
+
+    assert_eq!(round(&db, &s, noon_in(0)).await, Round::default(), "ten days ahead: nothing yet");
+    assert_eq!(round(&db, &s, noon_in(3)).await, Round { warnings_queued: 1, deleted: 0 }, "within a week: the first warning");
+    assert_eq!(round(&db, &s, noon_in(4)).await, Round::default(), "sent once");
+    let (subject, text): (String, String) =
+        sqlx::query_as("SELECT subject, body_text FROM outbox_emails WHERE kind = 'deletion_warning' AND user_id = $1").bind(grace).fetch_one(&db.pool).await.unwrap();
+    assert_eq!(subject, format!("Your account on Acme will be deleted on {date}"));
+    assert!(text.contains("at 00:00 (UTC)") && text.contains("https://learn.acme.example/login"), "{text}");
+    assert_eq!(round(&db, &s, noon_in(9)).await, Round { warnings_queued: 1, deleted: 0 }, "the day before: the last warning");
+    assert_eq!(round(&db, &s, noon_in(9)).await, Round::default());
+    log_in(&db, "grace@acme.example").await.expect("still there the day before");
+
+    assert_eq!(round(&db, &s, noon_in(10)).await, Round { warnings_queued: 0, deleted: 1 }, "on the day: deleted");
+    assert_eq!(round(&db, &s, noon_in(11)).await, Round::default(), "deleted once");
+    let (first, last, email, username, password): (String, String, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT first_name, last_name, email, username, password_hash FROM users WHERE id = $1").bind(grace).fetch_one(&db.pool).await.unwrap();
+    assert_eq!((first.as_str(), last.as_str(), email, password), ("", "", None, None), "the person is erased");
+    assert!(username.unwrap().starts_with('#'), "a username no one can type keeps the row valid");
+    assert!(log_in(&db, "grace@acme.example").await.is_err());
+    for table in ["memberships", "auth_sessions", "outbox_emails"] {
+        assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"), grace).await, 0, "{table}");
+    }
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM billing_events WHERE user_id = $1", grace).await, 1, "the billing history stays");
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'user_deleted' AND target_id = $1", grace).await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM invitations WHERE invited_by = $1 AND status = 'pending'", grace).await, 0, "her invitations would grant nothing (R24)");
+    assert!(matches!(users::detail(&db, &s.owner, grace).await, Err(AppError::NotFound)), "gone from the user page");
+    let listed = users::list(&db, &s.owner, &UserFilter { search: "temp".into(), ..Default::default() }, 1).await.unwrap();
+    assert!(listed.rows.is_empty(), "gone from Dashboard > USERS");
+    // The address is free again.
+    let again = user_form("Grace", "grace@acme.example", s.sales, vec![Role::Learner], &day(30));
+    users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &again).await.expect("the address can be used again");
+}
+
+async fn r42_never_the_owner_and_no_email_for_a_user_without_one(db: TestDb) {
+    let s = setup(&db).await;
+    let kid = set_up(&db, &s, &user_form("Kid", "kid.temp", s.sales, vec![Role::Learner], &day(1))).await;
+    sqlx::query("UPDATE users SET deletion_date = $1 WHERE id = $2").bind(day(0)).bind(s.owner.user_id).execute(&db.pool).await.unwrap();
+    assert_eq!(round(&db, &s, noon_in(0)).await, Round::default(), "R40: no warning for a user without email; never the owner");
+    assert_eq!(round(&db, &s, noon_in(1)).await, Round { warnings_queued: 0, deleted: 1 });
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NOT NULL", kid).await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NULL", s.owner.user_id).await, 1, "never the owner");
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1", s.owner.user_id).await, 0);
+}
+
+async fn r42_the_day_begins_at_midnight_in_the_platform_time_zone(db: TestDb) {
+    let s = setup(&db).await;
+    let date = day(2);
+    let user = set_up(&db, &s, &user_form("Zoe", "zoe@acme.example", s.sales, vec![Role::Learner], &date)).await;
+    // 10:00 UTC the day before the date: 02:00 that day in Los Angeles, already the date in Kiritimati (UTC+14).
+    let at = (today() + Days::new(1)).and_hms_opt(10, 0, 0).unwrap().and_utc();
+    let set_zone = |zone: &'static str| sqlx::query("UPDATE platform SET time_zone = $1").bind(zone).execute(&db.pool);
+    set_zone("America/Los_Angeles").await.unwrap();
+    assert_eq!(round(&db, &s, at).await, Round { warnings_queued: 1, deleted: 0 }, "the day before in Los Angeles");
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE user_id = $1").bind(user).fetch_one(&db.pool).await.unwrap();
+    assert!(text.contains("(America/Los_Angeles)"), "{text}");
+    set_zone("Pacific/Kiritimati").await.unwrap();
+    assert_eq!(round(&db, &s, at).await, Round { warnings_queued: 0, deleted: 1 }, "already the date in Kiritimati");
+}
+
+async fn r42_two_instances_at_once_warn_once_and_delete_once(db: TestDb) {
+    let s = setup(&db).await;
+    for i in 0..10 {
+        set_up(&db, &s, &user_form("Temp", &format!("temp{i}@acme.example"), s.sales, vec![Role::Learner], &day(1))).await;
+    }
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&db.pool);
+    let (a, b) = tokio::join!(round(&db, &s, noon_in(0)), round(&db, &s, noon_in(0)));
+    assert_eq!(a.warnings_queued + b.warnings_queued, 10, "{a:?} {b:?}");
+    assert_eq!(count("SELECT COUNT(*) FROM outbox_emails WHERE kind = 'deletion_warning'").await.unwrap(), 10, "one last warning each");
+    let (a, b) = tokio::join!(round(&db, &s, noon_in(1)), round(&db, &s, noon_in(1)));
+    assert_eq!(a.deleted + b.deleted, 10, "{a:?} {b:?}");
+    assert_eq!(count("SELECT COUNT(*) FROM audit_log WHERE action = 'user_deleted'").await.unwrap(), 10);
+}
+
+async fn r42_an_invitation_whose_deletion_date_has_come_creates_no_account(db: TestDb) {
+    let s = setup(&db).await;
+    let details = app::api::details::UserDetails { deletion_date: Some(day(1)), ..Default::default() };
+    let request = InviteRequest { group: s.sales, emails: "late@acme.example", roles: &[Role::Learner], details: &details, session: None };
+    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    // A day later (the invitation is still valid for six more).
+    sqlx::query("UPDATE invitations SET deletion_date = $1").bind(day(0)).execute(&db.pool).await.unwrap();
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
+    let token = text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string();
+    let registration = invitations::Registration {
+        token: &token,
+        first_name: "Late",
+        last_name: "Comer",
+        password: "a long enough password",
+        ip: None,
+        user_agent: None,
+        previous_session: None,
+    };
+    let accepted = invitations::accept(&db, &s.settings, &hasher(), registration).await;
+    assert!(matches!(accepted, Err(AppError::NotFound)), "R23's page: {accepted:?}");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
+    let billed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_events").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((users, billed), (0, 0));
+}
