@@ -204,7 +204,7 @@ texts! {
     DefaultLanguage => "Default language", "Langue par défaut";
     PlatformLanguage => "The platform's language", "La langue de la plateforme";
     DeletionDate => "Deletion date", "Date de suppression";
-    DeletionDateHelp => "Optional: the account is deleted on this day.", "Facultatif : le compte est supprimé ce jour-là.";
+    DeletionDateHelp => "Optional: the account is deleted at 00:00 that day, after warning emails a week and a day before.", "Facultatif : le compte est supprimé ce jour-là à 00:00, après des e-mails d'avertissement une semaine et un jour avant.";
     SendCredentials => "Send this new user credentials by email (login and password)", "Envoyer ses identifiants à ce nouvel utilisateur par e-mail (identifiant et mot de passe)";
     SetUpUserButton => "SET UP USER", "CRÉER L'UTILISATEUR";
     CredentialsSentNote => "The login and a one-time password are on their way by email.", "L'identifiant et un mot de passe à usage unique partent par e-mail.";
@@ -236,6 +236,9 @@ texts! {
     Subject => "Subject", "Objet";
     Queued => "Queued", "Mis en file";
     ResendEmail => "Resend", "Renvoyer";
+    ChangeDetailsTitle => "Language, deletion date, labels", "Langue, date de suppression, libellés";
+    SaveDetails => "Save", "Enregistrer";
+    DetailsSaved => "Saved.", "Enregistré.";
     SetPasswordTitle => "Password", "Mot de passe";
     SetPassword => "Set the password", "Définir le mot de passe";
     PasswordSet => "Password set. Their other sessions have ended.", "Mot de passe défini. Ses autres sessions ont pris fin.";
@@ -285,6 +288,7 @@ pub enum Msg {
     UsernameTaken,
     NoEmailForCredentials,
     DateNotInFuture,
+    OwnerNeverDeleted,
     PageOf { page: u32, pages: u32 },
     UsersCount { count: u64 },
     FirstGroupsShown { shown: usize },
@@ -371,6 +375,8 @@ impl Msg {
             (Msg::NoEmailForCredentials, Fr) => "Un utilisateur sans e-mail ne peut pas recevoir d'identifiants : saisissez un mot de passe.".into(),
             (Msg::DateNotInFuture, En) => "Choose a day after today.".into(),
             (Msg::DateNotInFuture, Fr) => "Choisissez un jour postérieur à aujourd'hui.".into(),
+            (Msg::OwnerNeverDeleted, En) => "The platform's owner is never deleted.".into(),
+            (Msg::OwnerNeverDeleted, Fr) => "Le propriétaire de la plateforme n'est jamais supprimé.".into(),
             (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
             (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
             (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),

@@ -161,7 +161,23 @@ test('a user without email is set up with a username and logs in with it', async
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByText('1 user', { exact: true })).toBeVisible();
   await expect(page.getByRole('row', { name: /Kim Kiosk/ })).toContainText(label);
-  // The 400 of the first, empty submission is expected; nothing else may fail.
+  // Her page: the administrator gives her a deletion date (R42), then takes it back.
+  await page.getByRole('link', { name: 'Kim Kiosk' }).click();
+  const details = page.getByRole('region', { name: 'Language, deletion date, labels' });
+  await expect(details.getByLabel('Employee ID')).toHaveValue('K-001');
+  await details.getByLabel('Deletion date').fill('2020-01-01');
+  await details.getByRole('button', { name: 'Save' }).click();
+  await expect(details.locator('#deletion_date-error')).toHaveText('Choose a day after today.');
+  const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await details.getByLabel('Deletion date').fill(inAMonth);
+  await details.getByRole('button', { name: 'Save' }).click();
+  await expect(details.getByText('Saved.')).toBeVisible();
+  await expect(page.locator('dl.facts')).toContainText(inAMonth);
+  await snap(page, 'user-page-details');
+  await details.getByLabel('Deletion date').fill('');
+  await details.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('dl.facts')).not.toContainText(inAMonth);
+  // The 400s of the empty submission and the past date are expected; nothing else may fail.
   expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
 
   const kim = await browser.newPage();

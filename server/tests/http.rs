@@ -232,7 +232,8 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
             let memberships: Vec<(i64, i64, String)> =
                 sqlx::query_as("SELECT user_id, group_id, role FROM memberships ORDER BY user_id, group_id, role").fetch_all(&pool).await.unwrap();
             let invitations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations").fetch_one(&pool).await.unwrap();
-            let users: Vec<(i64, Option<String>)> = sqlx::query_as("SELECT id, password_hash FROM users ORDER BY id").fetch_all(&pool).await.unwrap();
+            let users: Vec<(i64, Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT id, password_hash, deletion_date FROM users ORDER BY id").fetch_all(&pool).await.unwrap();
             let emails: Vec<(i64, String)> = sqlx::query_as("SELECT id, status FROM outbox_emails ORDER BY id").fetch_all(&pool).await.unwrap();
             (groups, memberships, invitations, users, emails)
         }
@@ -253,6 +254,7 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
         ("/api/users/addable_groups", String::new()),
         ("/api/users/list", "page=1".to_string()),
         ("/api/users/get", format!("id={learner}")),
+        ("/api/users/set_details", format!("user={learner}&details[deletion_date]=2099-01-01")),
         ("/api/users/set_password", format!("user={learner}&password=a+long+enough+secret")),
         ("/api/users/send_credentials", format!("user={learner}")),
         ("/api/users/resend_email", "id=1".to_string()),

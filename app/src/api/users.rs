@@ -9,7 +9,6 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::api::details::UserDetails;
 use crate::error::AppError;
-use crate::i18n::Lang;
 
 /// The Set up a user form, as typed. Empty lists and absent options leave no key in the
 /// URL-encoded request, hence `default`.
@@ -198,20 +197,20 @@ pub struct UserDetail {
     pub login: String,
     pub has_email: bool,
     pub status: UserStatus,
-    pub language: Option<Lang>,
-    pub deletion_date: Option<String>,
     pub created_on: String,
     pub activated_on: Option<String>,
     pub memberships: Vec<UserMembership>,
     pub labels: Vec<String>,
     /// (custom field, value)
     pub values: Vec<(String, String)>,
+    /// Language, deletion date, labels and values as the form that changes them holds them.
+    pub details: UserDetails,
     /// (session id, session, program)
     pub enrollments: Vec<(i64, String, String)>,
     pub emails: Vec<SentEmail>,
-    /// Whether this person may set the password of a user without email (R40), or send a user
-    /// with email new credentials (R58), by R54's rule.
-    pub may_manage_password: bool,
+    /// Whether this person may change the user's details, set the password of a user without
+    /// email (R40) or send a user with email new credentials (R58), by R54's rule.
+    pub may_manage: bool,
 }
 
 #[server(endpoint = "users/get")]
@@ -223,6 +222,18 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
     }
     let state = state()?;
     users::detail(&state.db, &principal, id).await
+}
+
+/// Changes a user's language, deletion date, labels and custom values (R42, R43, R54).
+#[server(endpoint = "users/set_details")]
+pub async fn set_user_details(user: i64, #[server(default)] details: UserDetails) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, principal, state, users};
+    let principal = principal::current()?;
+    if !principal.may_add_users_somewhere() {
+        return Err(AppError::NotAllowed);
+    }
+    let state = state()?;
+    users::set_details(&state.db, &principal, &Who::of(&principal), user, &details).await
 }
 
 /// R40: sets the password of a user without email.

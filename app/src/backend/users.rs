@@ -10,6 +10,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
+use crate::api::details::{FieldValue, UserDetails};
 use crate::api::users::{
     AddableGroup, GroupChoices, SentEmail, SetUpDone, SetUpForm, UserDetail, UserFilter, UserGroupRoles, UserMembership, UserPage, UserRow, UserStatus,
     USERS_PER_PAGE,
@@ -478,17 +479,24 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
             error,
         })
         .collect();
-    let labels: Vec<String> = sqlx::query_scalar("SELECT lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ul.user_id = $1 ORDER BY lb.name_key")
-        .bind(user)
-        .fetch_all(&db.pool)
-        .await?;
-    let values: Vec<(String, String)> = sqlx::query_as(
-        "SELECT f.name, v.value FROM user_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.name_key",
+    let labels: Vec<(i64, String)> =
+        sqlx::query_as("SELECT lb.id, lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ul.user_id = $1 ORDER BY lb.name_key")
+            .bind(user)
+            .fetch_all(&db.pool)
+            .await?;
+    let values: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT f.id, f.name, v.value FROM user_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.name_key",
     )
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    let may_manage_password = !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
+    let details = UserDetails {
+        language: language.as_deref().and_then(Lang::parse),
+        deletion_date,
+        labels: labels.iter().map(|(id, _)| *id).collect(),
+        values: values.iter().map(|(field, _, value)| FieldValue { field: *field, value: value.clone() }).collect(),
+    };
+    let may_manage = !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
     Ok(UserDetail {
         id: user,
         first_name,
@@ -496,17 +504,56 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         has_email: email.is_some(),
         login: email.or(username).unwrap_or_default(),
         status: if must_change != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
-        language: language.as_deref().and_then(Lang::parse),
-        deletion_date,
         created_on: date_of(created_at),
         activated_on: activated_at.map(date_of),
         memberships,
-        labels,
-        values,
+        labels: labels.into_iter().map(|(_, name)| name).collect(),
+        values: values.into_iter().map(|(_, field, value)| (field, value)).collect(),
+        details,
         enrollments,
         emails,
-        may_manage_password,
+        may_manage,
     })
+}
+
+/// Changes a user's default language, deletion date (R42), labels and custom values (R43), by
+/// R54's rule: all four are replaced by what the form holds. A changed deletion date drops the
+/// warnings queued for the old one (the new date gets its own). Never a deletion date on the owner.
+pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, details: &UserDetails) -> Result<(), AppError> {
+    let memberships = require_sight(db, principal, user).await?;
+    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
+    let mut errors = Vec::new();
+    super::details::check(db, details, &mut errors).await?;
+    let owner: Option<i64> = sqlx::query_scalar("SELECT owner_id FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
+    if details.deletion_date.is_some() && owner == Some(user) {
+        errors.push(FieldError { field: "deletion_date".into(), msg: Msg::OwnerNeverDeleted });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let old_date: Option<Option<String>> =
+        sqlx::query_scalar("SELECT deletion_date FROM users WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&mut *tx).await?;
+    let Some(old_date) = old_date else { return Err(AppError::NotFound) };
+    sqlx::query("UPDATE users SET language = $1, deletion_date = $2 WHERE id = $3")
+        .bind(details.language.map(Lang::code))
+        .bind(details.deletion_date.as_deref())
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    if old_date != details.deletion_date {
+        sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status = 'queued'")
+            .bind(user)
+            .bind(super::deletion::WARNING_KIND)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM user_labels WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM user_custom_values WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+    super::details::apply_to_user(&mut tx, user, details).await?;
+    audit::record(&mut tx, who, "user_details_set", "user", user, details).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// R40: an administrator sets the password of a user without email (R54 decides who). The

@@ -19,6 +19,7 @@ app::on_both_databases!(
     r42_the_day_begins_at_midnight_in_the_platform_time_zone,
     r42_two_instances_at_once_warn_once_and_delete_once,
     r42_an_invitation_whose_deletion_date_has_come_creates_no_account,
+    r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings,
 );
 
 struct Setup {
@@ -187,4 +188,37 @@ async fn r42_an_invitation_whose_deletion_date_has_come_creates_no_account(db: T
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
     let billed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_events").fetch_one(&db.pool).await.unwrap();
     assert_eq!((users, billed), (0, 0));
+}
+
+async fn r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings(db: TestDb) {
+    let s = setup(&db).await;
+    let user = set_up(&db, &s, &user_form("Ivy", "ivy@acme.example", s.sales, vec![Role::Learner], &day(5))).await;
+    set_up(&db, &s, &user_form("Cody", "cody@acme.example", s.sales, vec![Role::Coach], &day(300))).await;
+    assert_eq!(round(&db, &s, noon_in(0)).await, Round { warnings_queued: 1, deleted: 0 }, "five days ahead: warned");
+
+    // A coach does not even see the learner (R62), let alone change her details (R54).
+    let cody = testing::principal_of(&db, "cody@acme.example", "a long enough password").await;
+    let later = app::api::details::UserDetails { language: Some(Lang::Fr), deletion_date: Some(day(60)), ..Default::default() };
+    assert!(matches!(users::set_details(&db, &cody, &s.who, user, &later).await, Err(AppError::NotFound)));
+    // Bad input: a field message, nothing changes.
+    let past = app::api::details::UserDetails { deletion_date: Some(day(0)), ..Default::default() };
+    assert!(matches!(users::set_details(&db, &s.owner, &s.who, user, &past).await, Err(AppError::Invalid(_))));
+    assert_eq!(users::detail(&db, &s.owner, user).await.unwrap().details.deletion_date, Some(day(5)));
+
+    // The owner moves the date two months ahead: the queued warning for the old date goes.
+    users::set_details(&db, &s.owner, &s.who, user, &later).await.unwrap();
+    let page = users::detail(&db, &s.owner, user).await.unwrap();
+    assert_eq!((page.details.language, page.details.deletion_date), (Some(Lang::Fr), Some(day(60))));
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1 AND kind = 'deletion_warning'", user).await, 0);
+    assert_eq!(round(&db, &s, noon_in(5)).await, Round::default(), "not deleted on the old date");
+    // Cleared: never deleted.
+    users::set_details(&db, &s.owner, &s.who, user, &Default::default()).await.unwrap();
+    assert_eq!(round(&db, &s, noon_in(90)).await, Round::default(), "a cleared date deletes nothing");
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NULL", user).await, 1);
+    // R42: never a date on the owner.
+    let refused = users::set_details(&db, &s.owner, &s.who, s.owner.user_id, &later).await;
+    match refused {
+        Err(AppError::Invalid(errors)) => assert_eq!(errors[0].msg, app::i18n::Msg::OwnerNeverDeleted),
+        other => panic!("{other:?}"),
+    }
 }

@@ -346,7 +346,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     let email = &page.emails[0];
     assert_eq!((email.kind.as_str(), email.status.as_str(), email.attempts), ("credentials", "failed", 1));
     assert!(email.error.as_deref().unwrap().contains("cannot reach 127.0.0.1:9"), "the reason is shown");
-    assert!(page.may_manage_password, "the owner may send her new credentials");
+    assert!(page.may_manage, "the owner may send her new credentials");
 
     users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap();
     let again = users::detail(&db, &s.owner, user).await.unwrap();
@@ -365,7 +365,7 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
     let form = SetUpForm { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
     let session = log_in(&db, "kiosk1", "compilers all the way").await.unwrap();
-    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_manage_password);
+    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_manage);
     assert_eq!(field(users::set_password(&db, &hasher(), &s.owner, &s.who, user, "short").await).0, "password");
     users::set_password(&db, &hasher(), &s.owner, &s.who, user, "a brand new secret").await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "their sessions end");
@@ -403,7 +403,7 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     let grace = set_up(&db, &s, &s.owner, &SetUpForm { details: given.clone(), ..grace_form(vec![s.emea]) }).await.unwrap().user_id;
     let page = users::detail(&db, &s.owner, grace).await.unwrap();
     assert_eq!((page.labels, page.values), (vec!["Contractor".to_string()], vec![("Employee ID".to_string(), "E-42".to_string())]));
-    assert_eq!((page.language, page.deletion_date.as_deref()), (Some(Lang::Fr), Some("2099-12-31")));
+    assert_eq!((page.details.language, page.details.deletion_date.as_deref()), (Some(Lang::Fr), Some("2099-12-31")));
 
     // Invited: kept on the invitation, given at registration.
     let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &given, session: None };
@@ -422,8 +422,8 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     };
     let ada = invitations::accept(&db, &s.settings, &hasher(), form).await.unwrap().user_id;
     let page = users::detail(&db, &s.owner, ada).await.unwrap();
-    assert_eq!((page.labels.len(), page.values.len(), page.deletion_date.as_deref()), (1, 1, Some("2099-12-31")));
-    assert_eq!(page.language, Some(Lang::Fr));
+    assert_eq!((page.labels.len(), page.values.len(), page.details.deletion_date.as_deref()), (1, 1, Some("2099-12-31")));
+    assert_eq!(page.details.language, Some(Lang::Fr));
 
     let labelled = users::list(&db, &s.owner, &UserFilter { label: Some(label), ..UserFilter::default() }, 1).await.unwrap();
     let mut ids: Vec<i64> = labelled.rows.iter().map(|r| r.id).collect();

@@ -1,15 +1,18 @@
 //! A user's page (Dashboard > USERS, then a name): who they are, their memberships (direct or
 //! propagated, R11), their session enrollments, and every email sent to them with its delivery
-//! status (R41), failed ones with Resend. Users without email get their password set here (R40).
+//! status (R41), failed ones with Resend. Those who may (R54) change the user's language,
+//! deletion date, labels and values here, and set the password of a user without email (R40).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserPassword, UserDetail, UserStatus};
+use crate::api::details::UserDetails;
+use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword, UserDetail, UserStatus};
 use crate::domain::password;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -17,12 +20,13 @@ pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default());
     let resend = ServerAction::<ResendEmail>::new();
-    let user = Resource::new(move || (id(), resend.version().get()), |(id, _)| get_user(id));
+    let save = ServerAction::<SetUserDetails>::new();
+    let user = Resource::new(move || (id(), resend.version().get(), save.version().get()), |(id, _, _)| get_user(id));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(user) => view! { <UserView user resend /> }.into_any(),
+                    Ok(user) => view! { <UserView user resend save /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -31,14 +35,15 @@ pub fn UserPage() -> impl IntoView {
 }
 
 #[component]
-fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoView {
+fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAction<SetUserDetails>) -> impl IntoView {
     let lang = use_lang();
     let name = format!("{} {}", user.first_name, user.last_name);
     let status = match user.status {
         UserStatus::Active => T::StatusActive,
         UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
     };
-    let password = user.may_manage_password.then(|| match user.has_email {
+    let change_details = user.may_manage.then(|| view! { <ChangeDetails user_id=user.id details=user.details.clone() save /> });
+    let password = user.may_manage.then(|| match user.has_email {
         true => view! { <NewCredentials user_id=user.id /> }.into_any(),
         false => view! { <SetPassword user_id=user.id /> }.into_any(),
     });
@@ -56,9 +61,9 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
             <dt>{T::ActivatedOn.in_lang(lang)}</dt>
             <dd>{user.activated_on.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{T::DefaultLanguage.in_lang(lang)}</dt>
-            <dd>{user.language.map(|l| if l == crate::i18n::Lang::Fr { "Français" } else { "English" }).unwrap_or(T::PlatformLanguage.in_lang(lang))}</dd>
+            <dd>{user.details.language.map(|l| if l == crate::i18n::Lang::Fr { "Français" } else { "English" }).unwrap_or(T::PlatformLanguage.in_lang(lang))}</dd>
             <dt>{T::DeletionDate.in_lang(lang)}</dt>
-            <dd>{user.deletion_date.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dd>{user.details.deletion_date.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{T::Labels.in_lang(lang)}</dt>
             <dd>{if user.labels.is_empty() { "—".to_string() } else { user.labels.join(", ") }}</dd>
             {user.values.into_iter().map(|(field, value)| view! { <dt>{field}</dt><dd>{value}</dd> }).collect_view()}
@@ -144,7 +149,32 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>) -> impl IntoVie
                 }.into_any()
             }}
         </section>
+        {change_details}
         {password}
+    }
+}
+
+/// The user's language, deletion date (R42), labels and values (R43), as the add-user panels
+/// take them; SAVE replaces all four.
+#[component]
+fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserDetails>) -> impl IntoView {
+    let lang = use_lang();
+    let details = RwSignal::new(details);
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <section class="card" aria-labelledby="details-title">
+            <h2 id="details-title">{T::ChangeDetailsTitle.in_lang(lang)}</h2>
+            <form class="form form-narrow" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SetUserDetails { user: user_id, details: details.get_untracked() });
+            }>
+                <UserDetailsFields details error />
+                {general}
+                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::DetailsSaved.in_lang(lang)}</p> })}
+                <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
+            </form>
+        </section>
     }
 }
 
