@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the real services the tests use, if they are not running: PostgreSQL 15 (with a role
-# that may create the per-test databases) and MailDev (SMTP 1025, web/API 1080).
+# that may create the per-test databases), MailDev (SMTP 1025, web/API 1080), and a second
+# MailDev that takes only TLS and a login (SMTPS 1465, web/API 1081) with a certificate from a
+# test CA made here.
 # Prints the environment to use them:  eval "$(scripts/services.sh)"
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +33,28 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/1025) 2>/dev/null; then
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1080) 2>/dev/null && break; sleep 0.2; done
 fi
 
+# The TLS MailDev's certificate: a leaf for localhost signed by a throwaway CA (rustls refuses a
+# self-signed CA certificate used as a server's own).
+tls="$here/target/smtp-tls"
+if [[ ! -s "$tls/cert.pem" ]]; then
+  mkdir -p "$tls"
+  ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${ec[@]}" -days 3650 -subj "/CN=Roster test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req "${ec[@]}" -subj "/CN=localhost" -keyout "$tls/key.pem" -out "$tls/leaf.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >"$tls/leaf.ext"
+  openssl x509 -req -in "$tls/leaf.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$tls/leaf.ext" -out "$tls/cert.pem" 2>/dev/null
+fi
+if ! (exec 3<>/dev/tcp/127.0.0.1/1465) 2>/dev/null; then
+  nohup "$ROSTER_TOOLS/node_modules/.bin/maildev" --ip 127.0.0.1 --web-ip 127.0.0.1 -s 1465 -w 1081 \
+    --incoming-secure --incoming-cert "$tls/cert.pem" --incoming-key "$tls/key.pem" \
+    --incoming-user roster --incoming-pass 'tls test password' >"$here/target/maildev-tls.log" 2>&1 &
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1081) 2>/dev/null && break; sleep 0.2; done
+fi
+
 echo "export ROSTER_TEST_POSTGRES_URL=postgres://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$pg_port/postgres"
 echo "export ROSTER_TEST_SMTP_URL=smtp://127.0.0.1:1025"
 echo "export ROSTER_TEST_MAILDEV_API=http://127.0.0.1:1080/api"
+echo "export ROSTER_TEST_SMTPS_URL='smtps://roster:tls%20test%20password@localhost:1465'"
+echo "export ROSTER_TEST_SMTPS_CA=$tls/ca.pem"
+echo "export ROSTER_TEST_MAILDEV_TLS_API=http://127.0.0.1:1081/api"

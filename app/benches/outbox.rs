@@ -1,6 +1,7 @@
 //! Benchmark (prints figures; checks nothing by wall-clock): the outbox worker sending to a real
 //! SMTP server. Target: at least 400 emails/s into MailDev (which tops out near 520/s on one
-//! connection and 800–930/s on 10–32).
+//! connection and 800–930/s on 10–32); then the same over smtps:// (TLS and login) into the
+//! TLS MailDev.
 //!
 //!   eval "$(scripts/services.sh)"; cargo bench -p app --features test-support --bench outbox
 
@@ -15,8 +16,11 @@ const EMAILS: usize = 2_000;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL: run `eval \"$(scripts/services.sh)\"` first");
-    for connections in [1usize, 4, 8, 16] {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name}: run `eval \"$(scripts/services.sh)\"` first"));
+    let plain = (var("ROSTER_TEST_SMTP_URL"), None);
+    let tls = (var("ROSTER_TEST_SMTPS_URL"), Some(std::fs::read(var("ROSTER_TEST_SMTPS_CA")).unwrap()));
+    let runs = [(&plain, "smtp ", 1usize), (&plain, "smtp ", 4), (&plain, "smtp ", 8), (&plain, "smtp ", 16), (&tls, "smtps", 1), (&tls, "smtps", 4)];
+    for ((smtp, ca), scheme, connections) in runs {
         let db = testing::sqlite().await;
         let mut tx = db.begin().await.unwrap();
         for i in 0..EMAILS {
@@ -34,7 +38,7 @@ async fn main() {
             mail::enqueue(&mut tx, &email).await.unwrap();
         }
         tx.commit().await.unwrap();
-        let sender = Arc::new(SmtpSender::new(&smtp, "Roster <no-reply@roster.test>", connections).unwrap());
+        let sender = Arc::new(SmtpSender::new(smtp, ca.as_deref(), "Roster <no-reply@roster.test>", connections).unwrap());
         let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 256 };
         let started = Instant::now();
         let mut sent = 0;
@@ -44,6 +48,6 @@ async fn main() {
             sent += report.sent;
         }
         let seconds = started.elapsed().as_secs_f64();
-        println!("{EMAILS} emails over {connections:>2} connection(s): {seconds:>6.2} s  →  {:>5.0} emails/s  (target ≥ 400/s)", EMAILS as f64 / seconds);
+        println!("{EMAILS} emails, {scheme} over {connections:>2} connection(s): {seconds:>6.2} s  →  {:>5.0} emails/s  (target ≥ 400/s)", EMAILS as f64 / seconds);
     }
 }

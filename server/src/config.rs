@@ -67,10 +67,14 @@ pub struct ServeArgs {
     /// http://BIND_ADDRESS. An https URL turns on Secure, __Host- session cookies.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// SMTP server for outgoing email (smtp://host:port). Without it, emails stay in the
+    /// SMTP server for outgoing email: smtp://host[:port] (plain, a relay) or
+    /// smtps://user:password@host[:port] (TLS and login). Without it, emails stay in the
     /// built-in development mailbox.
-    #[arg(long, env = "SMTP_URL")]
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A PEM file of CA certificates trusted for smtps:// besides the system's.
+    #[arg(long, env = "SMTP_TLS_CA")]
+    pub smtp_tls_ca: Option<std::path::PathBuf>,
     /// The From of every email.
     #[arg(long, env = "SMTP_FROM", default_value = "Roster <no-reply@localhost>")]
     pub smtp_from: String,

@@ -125,7 +125,13 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     }
     // An empty SMTP_URL is no SMTP_URL.
     let delivery = match args.smtp_url.as_deref().filter(|url| !url.trim().is_empty()) {
-        Some(url) => Delivery::Smtp(Arc::new(SmtpSender::new(url, &args.smtp_from, SMTP_CONNECTIONS)?)),
+        Some(url) => {
+            let extra_ca = match &args.smtp_tls_ca {
+                Some(path) => Some(std::fs::read(path).map_err(|e| format!("SMTP_TLS_CA {}: {e}", path.display()))?),
+                None => None,
+            };
+            Delivery::Smtp(Arc::new(SmtpSender::new(url, extra_ca.as_deref(), &args.smtp_from, SMTP_CONNECTIONS)?))
+        }
         None => {
             tracing::info!("no SMTP_URL: emails stay in the built-in development mailbox");
             Delivery::DevelopmentMailbox

@@ -1,8 +1,8 @@
 //! Outgoing email. `enqueue` writes an email to the outbox inside the transaction of the change
 //! that causes it (so a rolled-back change sends nothing, and a retried one queues nothing twice:
 //! `dedupe_key` is unique). The `Worker` claims due emails, sends them over SMTP through a
-//! bounded set of connections that it opens itself with TCP_NODELAY (lettre 0.11.23 leaves Nagle
-//! on: ~44 ms per email otherwise), and records each delivery status (R41): sent with the
+//! bounded set of connections that it opens itself with TCP_NODELAY (`smtp`; lettre 0.11.23
+//! leaves Nagle on: ~44 ms per email otherwise), and records each delivery status (R41): sent with the
 //! server's reply, retried with backoff and jitter on a temporary failure, failed on a permanent
 //! one or after the last attempt. Without SMTP, emails go to the development mailbox: they are
 //! marked sent there and stay readable in the outbox.
@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::extension::ClientId;
 use lettre::Message;
 use rand::Rng;
 use sqlx::Row;
 use tokio::sync::Mutex;
 
 use super::db::{now_ms, Backend, Db, Tx};
+use super::smtp::{Endpoint, SmtpUrl};
 use crate::domain::retry;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -241,11 +241,10 @@ pub struct SendFailure {
     pub reason: String,
 }
 
-/// SMTP delivery through at most `max_connections` connections at once, opened with
-/// TCP_NODELAY and kept between rounds.
+/// SMTP delivery through at most `max_connections` connections at once (opened by
+/// `smtp::Endpoint`, with TCP_NODELAY, TLS and login as SMTP_URL says) and kept between rounds.
 pub struct SmtpSender {
-    host: String,
-    port: u16,
+    endpoint: Endpoint,
     from: Mailbox,
     max_connections: usize,
     idle: Mutex<Vec<AsyncSmtpConnection>>,
@@ -253,28 +252,20 @@ pub struct SmtpSender {
 
 impl std::fmt::Debug for SmtpSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpSender").field("host", &self.host).field("port", &self.port).field("max_connections", &self.max_connections).finish()
+        f.debug_struct("SmtpSender").field("endpoint", &self.endpoint).field("max_connections", &self.max_connections).finish()
     }
 }
 
 impl SmtpSender {
-    /// `smtp://host[:port]` (plain SMTP; port 25 by default) and the From address.
-    pub fn new(url: &str, from: &str, max_connections: usize) -> Result<SmtpSender, String> {
-        let rest = url.strip_prefix("smtp://").ok_or_else(|| format!("SMTP_URL {url:?}: only smtp://host:port is supported"))?;
-        let rest = rest.trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (host.to_string(), port.parse().map_err(|_| format!("SMTP_URL {url:?}: bad port"))?),
-            None => (rest.to_string(), 25),
-        };
+    /// SMTP_URL (see `smtp`), the PEM certificates of SMTP_TLS_CA if any, and the From address.
+    pub fn new(url: &str, extra_ca: Option<&[u8]>, from: &str, max_connections: usize) -> Result<SmtpSender, String> {
+        let endpoint = Endpoint::new(SmtpUrl::parse(url)?, extra_ca)?;
         let from = from.parse::<Mailbox>().map_err(|e| format!("SMTP_FROM {from:?}: {e}"))?;
-        Ok(SmtpSender { host, port, from, max_connections: max_connections.max(1), idle: Mutex::new(Vec::new()) })
+        Ok(SmtpSender { endpoint, from, max_connections: max_connections.max(1), idle: Mutex::new(Vec::new()) })
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendFailure> {
-        let transient = |e: &dyn std::fmt::Display| SendFailure { permanent: false, reason: format!("cannot reach {}:{}: {e}", self.host, self.port) };
-        let stream = tokio::net::TcpStream::connect((self.host.as_str(), self.port)).await.map_err(|e| transient(&e))?;
-        stream.set_nodelay(true).map_err(|e| transient(&e))?;
-        AsyncSmtpConnection::connect_with_transport(Box::new(stream), &ClientId::default()).await.map_err(|e| transient(&e))
+        self.endpoint.connect().await.map_err(|reason| SendFailure { permanent: false, reason })
     }
 
     /// Sends every claimed email; returns (id, attempts, outcome) for each.
@@ -330,7 +321,7 @@ impl SmtpSender {
                 Err(_) => conn.abort().await,
             }
         }
-        Err(SendFailure { permanent: false, reason: format!("the connection to {}:{} kept breaking", self.host, self.port) })
+        Err(SendFailure { permanent: false, reason: format!("the connection to {}:{} kept breaking", self.endpoint.url.host, self.endpoint.url.port) })
     }
 
     fn message(&self, email: &Claimed) -> Result<Message, SendFailure> {

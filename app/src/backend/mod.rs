@@ -14,6 +14,7 @@ pub mod principal;
 pub mod programs;
 pub mod rate_limit;
 pub mod seed;
+pub mod smtp;
 pub mod tree_cache;
 pub mod users;
 #[cfg(feature = "test-support")]

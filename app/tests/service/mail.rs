@@ -15,6 +15,7 @@ app::on_both_databases!(
     r41_the_worker_sends_over_smtp_and_records_delivery,
     r41_an_unreachable_server_means_retries_then_failure,
     without_smtp_emails_stay_in_the_development_mailbox,
+    smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_unknown_ca,
 );
 
 fn email(key: &str, subject: &str) -> OutgoingEmail {
@@ -32,12 +33,19 @@ fn email(key: &str, subject: &str) -> OutgoingEmail {
 }
 
 fn smtp_url() -> String {
-    std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL is not set: run the tests with scripts/test.sh (it starts MailDev)")
+    env("ROSTER_TEST_SMTP_URL")
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests with scripts/test.sh (it starts the services)"))
 }
 
 /// The subjects MailDev holds, through its REST API.
 async fn maildev_subjects() -> Vec<String> {
-    let api = std::env::var("ROSTER_TEST_MAILDEV_API").expect("ROSTER_TEST_MAILDEV_API is not set: run the tests with scripts/test.sh");
+    subjects_at(&env("ROSTER_TEST_MAILDEV_API")).await
+}
+
+async fn subjects_at(api: &str) -> Vec<String> {
     let hostport = api.trim_start_matches("http://").split('/').next().unwrap().to_string();
     let mut stream = tokio::net::TcpStream::connect(&hostport).await.unwrap();
     let request = format!("GET /api/email HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n");
@@ -76,7 +84,7 @@ async fn r41_the_worker_sends_over_smtp_and_records_delivery(db: TestDb) {
         mail::enqueue(&mut tx, &email(&format!("send:{i}"), &format!("delivery test {token} #{i}"))).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let sender = Arc::new(SmtpSender::new(&smtp_url(), "Roster <no-reply@roster.test>", 3).unwrap());
+    let sender = Arc::new(SmtpSender::new(&smtp_url(), None, "Roster <no-reply@roster.test>", 3).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
     let report = worker.round().await.unwrap();
     assert_eq!((report.sent, report.retried, report.failed), (5, 0, 0));
@@ -90,7 +98,7 @@ async fn r41_an_unreachable_server_means_retries_then_failure(db: TestDb) {
     let mut tx = db.begin().await.unwrap();
     mail::enqueue(&mut tx, &email("down:1", "nobody listens")).await.unwrap();
     tx.commit().await.unwrap();
-    let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", "no-reply@roster.test", 2).unwrap());
+    let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", None, "no-reply@roster.test", 2).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
     assert_eq!(worker.round().await.unwrap().retried, 1);
     let (status, attempts, error) = statuses(&db).await.remove(0);
@@ -111,4 +119,43 @@ async fn without_smtp_emails_stay_in_the_development_mailbox(db: TestDb) {
     assert_eq!(worker.round().await.unwrap().sent, 1);
     let (subject, text): (String, String) = sqlx::query_as("SELECT subject, body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
     assert_eq!((subject.as_str(), text.as_str()), ("for the mailbox", "Hello in plain text"));
+}
+
+/// SMTP_URL smtps://user:password@host: TLS on the socket we open, the server's certificate
+/// checked, then AUTH — against a MailDev that takes nothing else.
+async fn smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_unknown_ca(db: TestDb) {
+    let token = app::backend::auth::random_hex(6);
+    let ca = std::fs::read(env("ROSTER_TEST_SMTPS_CA")).unwrap();
+    let url = env("ROSTER_TEST_SMTPS_URL");
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..3 {
+        mail::enqueue(&mut tx, &email(&format!("tls:{i}"), &format!("over TLS {token} #{i}"))).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let round_with = |url: String, ca: Option<Vec<u8>>| {
+        let db = db.db.clone();
+        async move {
+            let sender = Arc::new(SmtpSender::new(&url, ca.as_deref(), "Roster <no-reply@roster.test>", 2).unwrap());
+            Worker { db, delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
+        }
+    };
+
+    // The system's roots do not know the test CA: nothing is sent, and the reason says why.
+    assert_eq!(round_with(url.clone(), None).await.retried, 3);
+    let (_, _, error) = statuses(&db).await.remove(0);
+    assert!(error.as_deref().unwrap_or("").contains("TLS with localhost:1465") && error.as_deref().unwrap_or("").contains("UnknownIssuer"), "{error:?}");
+
+    // The right CA but a wrong password: refused at AUTH.
+    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
+    let wrong = url.replace("tls%20test%20password", "not%20it");
+    assert_eq!(round_with(wrong, Some(ca.clone())).await.retried, 3);
+    let (_, _, error) = statuses(&db).await.remove(0);
+    assert!(error.as_deref().unwrap_or("").contains("refused the login"), "{error:?}");
+    assert!(!error.unwrap().contains("not it"), "the password is not in the reason");
+
+    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
+    let report = round_with(url, Some(ca)).await;
+    assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0));
+    let delivered = subjects_at(&env("ROSTER_TEST_MAILDEV_TLS_API")).await.into_iter().filter(|s| s.contains(&token)).count();
+    assert_eq!(delivered, 3, "each email reached the TLS server once");
 }

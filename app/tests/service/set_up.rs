@@ -149,7 +149,7 @@ async fn r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password(db:
     let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
     let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL is not set: run the tests with scripts/test.sh (it starts MailDev)");
-    let sender = Arc::new(SmtpSender::new(&smtp, "Roster <no-reply@roster.test>", 1).unwrap());
+    let sender = Arc::new(SmtpSender::new(&smtp, None, "Roster <no-reply@roster.test>", 1).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
     assert_eq!(worker.round().await.unwrap().sent, 1);
     let (status, text, html): (String, String, String) =
@@ -334,7 +334,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     let s = setup(&db).await;
     let form = SetUpForm { password: String::new(), send_credentials: true, ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
-    let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", "no-reply@roster.test", 1).unwrap());
+    let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", None, "no-reply@roster.test", 1).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
     assert_eq!(worker.round().await.unwrap().retried, 1);
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
