@@ -2,7 +2,7 @@
 # Starts the real services the tests use, if they are not running: PostgreSQL 15 (with a role
 # that may create the per-test databases), MailDev (SMTP 1025, web/API 1080), and a second
 # MailDev that takes only TLS and a login (SMTPS 1465, web/API 1081) with a certificate from a
-# test CA made here.
+# test CA made here, and a STARTTLS server with a login (port 1587, scripts/starttls-smtp.py).
 # Prints the environment to use them:  eval "$(scripts/services.sh)"
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,9 +52,19 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/1465) 2>/dev/null; then
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1081) 2>/dev/null && break; sleep 0.2; done
 fi
 
+# And a server the way port 587 works: STARTTLS first, then a login (Debian's aiosmtpd).
+if ! (exec 3<>/dev/tcp/127.0.0.1/1587) 2>/dev/null; then
+  : >"$here/target/starttls-subjects.txt"
+  nohup /usr/bin/python3 "$here/scripts/starttls-smtp.py" 1587 "$tls/cert.pem" "$tls/key.pem" roster 'starttls test password' \
+    "$here/target/starttls-subjects.txt" >"$here/target/starttls-smtp.log" 2>&1 &
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1587) 2>/dev/null && break; sleep 0.2; done
+fi
+
 echo "export ROSTER_TEST_POSTGRES_URL=postgres://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$pg_port/postgres"
 echo "export ROSTER_TEST_SMTP_URL=smtp://127.0.0.1:1025"
 echo "export ROSTER_TEST_MAILDEV_API=http://127.0.0.1:1080/api"
 echo "export ROSTER_TEST_SMTPS_URL='smtps://roster:tls%20test%20password@localhost:1465'"
 echo "export ROSTER_TEST_SMTPS_CA=$tls/ca.pem"
 echo "export ROSTER_TEST_MAILDEV_TLS_API=http://127.0.0.1:1081/api"
+echo "export ROSTER_TEST_STARTTLS_URL='smtp://roster:starttls%20test%20password@localhost:1587?tls=required'"
+echo "export ROSTER_TEST_STARTTLS_SUBJECTS=$here/target/starttls-subjects.txt"

@@ -79,8 +79,8 @@ fi
 if [[ $want_test_tools -eq 1 ]]; then
   # Debian's Chromium (never a browser downloaded by Playwright), PostgreSQL 15, python3
   # (whose sqlite3 lets the journeys move the test database's clock, e.g. age an invitation),
-  # and openssl (the test CA of the TLS MailDev).
-  apt_install chromium postgresql python3 openssl
+  # openssl (the test CA of the TLS MailDev) and aiosmtpd (the STARTTLS test server).
+  apt_install chromium postgresql python3 openssl python3-aiosmtpd
 
   # Playwright itself, for end2end/, from its lockfile; never its own browser download.
   pw_installed="$(node -p "require('$here/end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)"

@@ -1,7 +1,7 @@
 //! Benchmark (prints figures; checks nothing by wall-clock): the outbox worker sending to a real
 //! SMTP server. Target: at least 400 emails/s into MailDev (which tops out near 520/s on one
-//! connection and 800–930/s on 10–32); then the same over smtps:// (TLS and login) into the
-//! TLS MailDev.
+//! connection and 800–930/s on 10–32); then over smtps:// (TLS and login) into the TLS MailDev,
+//! and over STARTTLS and login into the aiosmtpd server.
 //!
 //!   eval "$(scripts/services.sh)"; cargo bench -p app --features test-support --bench outbox
 
@@ -19,7 +19,18 @@ async fn main() {
     let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name}: run `eval \"$(scripts/services.sh)\"` first"));
     let plain = (var("ROSTER_TEST_SMTP_URL"), None);
     let tls = (var("ROSTER_TEST_SMTPS_URL"), Some(std::fs::read(var("ROSTER_TEST_SMTPS_CA")).unwrap()));
-    let runs = [(&plain, "smtp ", 1usize), (&plain, "smtp ", 4), (&plain, "smtp ", 8), (&plain, "smtp ", 16), (&tls, "smtps", 1), (&tls, "smtps", 4)];
+    // STARTTLS goes to scripts/starttls-smtp.py (Python's aiosmtpd: slower than MailDev itself).
+    let starttls = (var("ROSTER_TEST_STARTTLS_URL"), tls.1.clone());
+    let runs = [
+        (&plain, "smtp    ", 1usize),
+        (&plain, "smtp    ", 4),
+        (&plain, "smtp    ", 8),
+        (&plain, "smtp    ", 16),
+        (&tls, "smtps   ", 1),
+        (&tls, "smtps   ", 4),
+        (&starttls, "starttls", 1),
+        (&starttls, "starttls", 4),
+    ];
     for ((smtp, ca), scheme, connections) in runs {
         let db = testing::sqlite().await;
         let mut tx = db.begin().await.unwrap();

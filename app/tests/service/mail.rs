@@ -16,6 +16,7 @@ app::on_both_databases!(
     r41_an_unreachable_server_means_retries_then_failure,
     without_smtp_emails_stay_in_the_development_mailbox,
     smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_unknown_ca,
+    starttls_is_required_before_the_login_and_never_skipped,
 );
 
 fn email(key: &str, subject: &str) -> OutgoingEmail {
@@ -158,4 +159,37 @@ async fn smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_u
     assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0));
     let delivered = subjects_at(&env("ROSTER_TEST_MAILDEV_TLS_API")).await.into_iter().filter(|s| s.contains(&token)).count();
     assert_eq!(delivered, 3, "each email reached the TLS server once");
+}
+
+/// SMTP_URL smtp://user:password@host:587?tls=required: STARTTLS on our socket, then AUTH —
+/// against a server that requires both. A server that does not offer STARTTLS gets nothing,
+/// the password least of all.
+async fn starttls_is_required_before_the_login_and_never_skipped(db: TestDb) {
+    let token = app::backend::auth::random_hex(6);
+    let ca = std::fs::read(env("ROSTER_TEST_SMTPS_CA")).unwrap();
+    let url = env("ROSTER_TEST_STARTTLS_URL");
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..3 {
+        mail::enqueue(&mut tx, &email(&format!("starttls:{i}"), &format!("over STARTTLS {token} #{i}"))).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let round_with = |url: String| {
+        let (db, ca) = (db.db.clone(), ca.clone());
+        async move {
+            let sender = Arc::new(SmtpSender::new(&url, Some(&ca), "Roster <no-reply@roster.test>", 2).unwrap());
+            Worker { db, delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
+        }
+    };
+
+    // MailDev's plain port offers no STARTTLS: refused before any login.
+    let plain_port = format!("smtp://roster:never%20sent@{}?tls=required", smtp_url().trim_start_matches("smtp://"));
+    assert_eq!(round_with(plain_port).await.retried, 3);
+    let (_, _, error) = statuses(&db).await.remove(0);
+    assert!(error.as_deref().unwrap_or("").contains("STARTTLS is not supported"), "{error:?}");
+
+    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
+    let report = round_with(url).await;
+    assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0), "{:?}", statuses(&db).await);
+    let kept = std::fs::read_to_string(env("ROSTER_TEST_STARTTLS_SUBJECTS")).unwrap();
+    assert_eq!(kept.lines().filter(|s| s.contains(&token)).count(), 3, "each email reached the server once");
 }
