@@ -130,7 +130,9 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
                 Some(path) => Some(std::fs::read(path).map_err(|e| format!("SMTP_TLS_CA {}: {e}", path.display()))?),
                 None => None,
             };
-            Delivery::Smtp(Arc::new(SmtpSender::new(url, extra_ca.as_deref(), &args.smtp_from, SMTP_CONNECTIONS)?))
+            let sender = SmtpSender::new(url, extra_ca.as_deref(), &args.smtp_from, SMTP_CONNECTIONS)?;
+            tracing::info!(?sender, "emails leave over SMTP");
+            Delivery::Smtp(Arc::new(sender))
         }
         None => {
             tracing::info!("no SMTP_URL: emails stay in the built-in development mailbox");
