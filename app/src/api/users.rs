@@ -187,6 +187,8 @@ pub struct SentEmail {
     pub attempts: i64,
     /// The SMTP server's reason, for a retried or failed email.
     pub error: Option<String>,
+    /// Failed, and its link or password would still work: Resend is offered (R41, R64).
+    pub resendable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -466,9 +466,11 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
+    let latest_credentials = emails.iter().filter(|e| e.1 == mail::CREDENTIALS_KIND).map(|e| e.0).max();
     let emails = emails
         .into_iter()
         .map(|(id, kind, subject, created_at, sent_at, status, attempts, error)| SentEmail {
+            resendable: status == "failed" && still_works(&kind, id, latest_credentials, must_change != 0),
             id,
             kind,
             subject,
@@ -585,6 +587,20 @@ pub async fn resend_email(db: &Db, principal: &Principal, who: &Who, email: i64)
     let Some(Some(user)) = user else { return Err(AppError::NotFound) };
     require_sight(db, principal, user).await?;
     let mut tx = db.begin().await?;
+    let (kind, latest_credentials, must_change): (String, Option<i64>, i64) = sqlx::query_as(
+        "SELECT e.kind,
+                (SELECT MAX(c.id) FROM outbox_emails c WHERE c.user_id = $2 AND c.kind = $3),
+                (SELECT must_change_password FROM users WHERE id = $2)
+         FROM outbox_emails e WHERE e.id = $1",
+    )
+    .bind(email)
+    .bind(user)
+    .bind(mail::CREDENTIALS_KIND)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !still_works(&kind, email, latest_credentials, must_change != 0) {
+        return Err(AppError::field("email", Msg::EmailNoLongerWorks));
+    }
     let queued = sqlx::query("UPDATE outbox_emails SET status = 'queued', attempts = 0, next_attempt_at = $1, last_error = NULL WHERE id = $2 AND status = 'failed'")
         .bind(now_ms())
         .bind(email)
@@ -599,9 +615,29 @@ pub async fn resend_email(db: &Db, principal: &Principal, who: &Who, email: i64)
     Ok(())
 }
 
+/// Whether an email of a user's would still work if sent again. Not an invitation's (the user
+/// page shows only those of the invitation the user accepted: its link is used up), nor
+/// credentials that newer ones replaced or that were used already (the user chose a password).
+fn still_works(kind: &str, email: i64, latest_credentials: Option<i64>, must_change_password: bool) -> bool {
+    match kind {
+        "invitation" => false,
+        mail::CREDENTIALS_KIND => latest_credentials == Some(email) && must_change_password,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r64_only_emails_whose_link_or_password_still_works_are_resent() {
+        assert!(still_works("session_invitation", 3, None, false));
+        assert!(still_works(mail::CREDENTIALS_KIND, 7, Some(7), true), "the newest credentials, unused");
+        assert!(!still_works(mail::CREDENTIALS_KIND, 5, Some(7), true), "replaced by newer ones");
+        assert!(!still_works(mail::CREDENTIALS_KIND, 7, Some(7), false), "used: the user chose a password");
+        assert!(!still_works("invitation", 2, None, true), "an accepted invitation's link is used up");
+    }
 
     fn form() -> SetUpForm {
         SetUpForm {

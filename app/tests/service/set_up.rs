@@ -358,6 +358,15 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     let outsider = set_up(&db, &s, &s.owner, &other).await.unwrap().user_id;
     assert_eq!(users::detail(&db, &ua, outsider).await.unwrap_err(), AppError::NotFound);
     assert!(users::resend_email(&db, &ua, &s.who, email.id).await.is_ok(), "a user admin above her group may");
+
+    // New credentials replace the failed ones: the old email, whose password is dead, is not resent.
+    sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
+    sqlx::query("UPDATE outbox_emails SET created_at = created_at - 120000").execute(&db.pool).await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, user).await.unwrap();
+    assert_eq!(field(users::resend_email(&db, &s.owner, &s.who, email.id).await), ("email".to_string(), Msg::EmailNoLongerWorks));
+    let newest = users::detail(&db, &s.owner, user).await.unwrap().emails[0].id;
+    sqlx::query("UPDATE outbox_emails SET status = 'failed' WHERE id = $1").bind(newest).execute(&db.pool).await.unwrap();
+    users::resend_email(&db, &s.owner, &s.who, newest).await.expect("the newest credentials, still unused, may be resent");
 }
 
 async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: TestDb) {

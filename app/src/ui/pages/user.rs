@@ -123,6 +123,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
                                 {user.emails.into_iter().map(|email| {
                                     let id = email.id;
                                     let is_failed = email.status == "failed";
+                                    let resendable = email.resendable;
                                     view! {
                                         <tr>
                                             <td>{email.subject}</td>
@@ -135,7 +136,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
                                                 {email.error.map(|e| view! { <p class="muted small">{e}</p> })}
                                             </td>
                                             <td>
-                                                {is_failed.then(|| view! {
+                                                {resendable.then(|| view! {
                                                     <button type="button" class="button" disabled=move || resend.pending().get()
                                                         on:click=move |_| { resend.dispatch(ResendEmail { id }); }>{T::ResendEmail.in_lang(lang)}</button>
                                                 })}
