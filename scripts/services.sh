@@ -8,6 +8,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/versions.sh"
 
+mkdir -p "$here/target" "$ROSTER_TOOLS"  # the services' logs; their certificate
+
 PG_ROLE=roster_test
 PG_PASSWORD=roster_test
 
@@ -27,7 +29,6 @@ for db in $(as_postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '
 done
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/1025) 2>/dev/null; then
-  mkdir -p "$here/target"
   nohup "$ROSTER_TOOLS/node_modules/.bin/maildev" --ip 127.0.0.1 --web-ip 127.0.0.1 -s 1025 -w 1080 \
     >"$here/target/maildev.log" 2>&1 &
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1080) 2>/dev/null && break; sleep 0.2; done
@@ -35,7 +36,8 @@ fi
 
 # The TLS MailDev's certificate: a leaf for localhost signed by a throwaway CA (rustls refuses a
 # self-signed CA certificate used as a server's own).
-tls="$here/target/smtp-tls"
+# Kept with the tools, like the services themselves: one per machine, whichever clone started them.
+tls="$ROSTER_TOOLS/smtp-tls"
 if [[ ! -s "$tls/cert.pem" ]]; then
   mkdir -p "$tls"
   ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
@@ -54,9 +56,9 @@ fi
 
 # And a server the way port 587 works: STARTTLS first, then a login (Debian's aiosmtpd).
 if ! (exec 3<>/dev/tcp/127.0.0.1/1587) 2>/dev/null; then
-  : >"$here/target/starttls-subjects.txt"
+  : >"$ROSTER_TOOLS/starttls-subjects.txt"
   nohup /usr/bin/python3 "$here/scripts/starttls-smtp.py" 1587 "$tls/cert.pem" "$tls/key.pem" roster 'starttls test password' \
-    "$here/target/starttls-subjects.txt" >"$here/target/starttls-smtp.log" 2>&1 &
+    "$ROSTER_TOOLS/starttls-subjects.txt" >"$here/target/starttls-smtp.log" 2>&1 &
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1587) 2>/dev/null && break; sleep 0.2; done
 fi
 
@@ -67,4 +69,4 @@ echo "export ROSTER_TEST_SMTPS_URL='smtps://roster:tls%20test%20password@localho
 echo "export ROSTER_TEST_SMTPS_CA=$tls/ca.pem"
 echo "export ROSTER_TEST_MAILDEV_TLS_API=http://127.0.0.1:1081/api"
 echo "export ROSTER_TEST_STARTTLS_URL='smtp://roster:starttls%20test%20password@localhost:1587?tls=required'"
-echo "export ROSTER_TEST_STARTTLS_SUBJECTS=$here/target/starttls-subjects.txt"
+echo "export ROSTER_TEST_STARTTLS_SUBJECTS=$ROSTER_TOOLS/starttls-subjects.txt"

@@ -93,6 +93,9 @@ texts! {
     ChangePasswordWhy => "Your password was given to you by someone else: choose your own before you go on.", "Votre mot de passe vous a été transmis par quelqu'un d'autre : choisissez le vôtre avant de continuer.";
     NewPassword => "New password", "Nouveau mot de passe";
     SavePassword => "Save the new password", "Enregistrer le nouveau mot de passe";
+    CurrentPassword => "Current password", "Mot de passe actuel";
+    YourAccount => "Your account", "Votre compte";
+    PasswordChanged => "Password changed. Your other sessions have ended.", "Mot de passe modifié. Vos autres sessions ont pris fin.";
     NotFoundTitle => "Page not found", "Page introuvable";
     BackHome => "Back to the homepage", "Retour à l'accueil";
     SkipToContent => "Skip to content", "Aller au contenu";
@@ -253,6 +256,7 @@ texts! {
 pub enum Msg {
     Required,
     WrongCredentials,
+    WrongCurrentPassword,
     TooManyAttempts { retry_after_secs: u64 },
     NotSignedIn,
     NotAllowed,
@@ -309,6 +313,8 @@ impl Msg {
             (Msg::Required, En) => "This field is required.".into(),
             (Msg::Required, Fr) => "Ce champ est obligatoire.".into(),
             (Msg::WrongCredentials, En) => "Wrong email, username or password.".into(),
+            (Msg::WrongCurrentPassword, En) => "This is not your current password.".into(),
+            (Msg::WrongCurrentPassword, Fr) => "Ce n'est pas votre mot de passe actuel.".into(),
             (Msg::WrongCredentials, Fr) => "E-mail, nom d'utilisateur ou mot de passe incorrect.".into(),
             (Msg::TooManyAttempts { retry_after_secs: s }, En) => format!("Too many attempts, try again in {s} s."),
             (Msg::TooManyAttempts { retry_after_secs: s }, Fr) => format!("Trop de tentatives, réessayez dans {s} s."),

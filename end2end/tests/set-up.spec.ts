@@ -184,4 +184,15 @@ test('a user without email is set up with a username and logs in with it', async
   await logIn(kim, username, 'shared floor terminal');
   await expect(kim.getByText('Kim Kiosk')).toBeVisible();
   await expect(kim.locator('html')).toHaveAttribute('lang', 'fr');
+  // Her name in the top bar opens her account, where she changes her password (in French).
+  await kim.getByRole('link', { name: 'Kim Kiosk' }).click();
+  await expect(kim.getByRole('heading', { name: 'Votre compte' })).toBeVisible();
+  await kim.getByLabel('Mot de passe actuel').fill('not it at all');
+  await kim.getByLabel('Nouveau mot de passe').fill('my own floor secret');
+  await kim.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+  await expect(kim.locator('#current_password-error')).toHaveText("Ce n'est pas votre mot de passe actuel.");
+  await kim.getByLabel('Mot de passe actuel').fill('shared floor terminal');
+  await kim.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+  await expect(kim.getByText('Mot de passe modifié. Vos autres sessions ont pris fin.')).toBeVisible();
+  await snap(kim, 'account-password-changed');
 });

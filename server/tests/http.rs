@@ -285,3 +285,29 @@ async fn the_development_mailbox_is_for_platform_administrators() {
     let response = h.send(with_cookie(post("/api/mailbox", ""), &learner)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn one_changes_ones_own_password_at_will_with_the_current_one_and_other_sessions_end() {
+    let h = harness().await;
+    let here = h.log_in_as("learner@northwind.example").await;
+    let elsewhere = h.log_in_as("learner@northwind.example").await;
+    let change = |current: &str| format!("current_password={current}&new_password=a+fresh+secret+of+mine");
+
+    let wrong = h.send(with_cookie(post("/api/change_password", &change("not-my-password")), &here)).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let AppError::Invalid(errors) = app_error(wrong).await else { panic!("a field error") };
+    assert_eq!(errors[0].field, "current_password");
+    let missing = h.send(with_cookie(post("/api/change_password", "new_password=a+fresh+secret+of+mine"), &here)).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST, "the current password is required unless a one-time one was used");
+
+    let done = h.send(with_cookie(post("/api/change_password", &change(&h.password)), &here)).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let still = h.send(with_cookie(post("/api/shell", ""), &here)).await;
+    assert_eq!(still.status(), StatusCode::OK, "this session goes on");
+    let ended = h.send(with_cookie(post("/api/shell", ""), &elsewhere)).await;
+    assert_eq!(ended.status(), StatusCode::UNAUTHORIZED, "the other one ended");
+    let old = h.send(post("/api/login", &format!("login=learner%40northwind.example&password={}", h.password))).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new = h.send(post("/api/login", "login=learner%40northwind.example&password=a+fresh+secret+of+mine")).await;
+    assert_eq!(new.status(), StatusCode::OK);
+}

@@ -56,18 +56,19 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The password change that a one-time password leads to (R27): the session it opened is the
-/// proof, since that password is gone. (Changing one's password at will is not offered yet.)
+/// Choosing one's own password: forced after a one-time password (R27), where the session it
+/// opened is the proof since that password is gone; or at will from Account, with the current
+/// password (wrong answers count against the account's login limit). Other sessions end.
 #[server(endpoint = "change_password")]
-pub async fn change_password(new_password: String) -> Result<(), AppError> {
+pub async fn change_password(#[server(default)] current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::backend::{auth, principal, state};
     use crate::domain::password;
 
     let principal = principal::current_allowing_password_change()?;
-    if !principal.must_change_password {
-        return Err(AppError::NotAllowed);
-    }
     let state = state()?;
+    if !principal.must_change_password {
+        auth::check_current_password(&state.db, &state.hasher, principal.user_id, &current_password).await?;
+    }
     password::check(&new_password, &[&principal.login, &principal.first_name, &principal.last_name])
         .map_err(|msg| AppError::field("new_password", msg))?;
     auth::change_password(&state.db, &state.hasher, principal.user_id, &principal.session, &new_password).await

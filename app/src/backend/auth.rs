@@ -16,6 +16,7 @@ use super::rate_limit::{self, Limit};
 use super::Settings;
 use crate::domain::identity::LoginId;
 use crate::error::AppError;
+use crate::i18n::Msg;
 
 /// How long a session lasts from login (absolute, not sliding).
 pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -267,6 +268,20 @@ pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login:
 
 /// Sets a new password chosen by its owner, clears the must-change flag and ends the person's
 /// other sessions.
+/// Checks a signed-in user's current password before a change at will. Wrong answers count
+/// against the same per-account limit as logins, so a left-open session cannot guess it.
+pub async fn check_current_password(db: &Db, hasher: &PasswordHasher, user_id: i64, password: &str) -> Result<(), AppError> {
+    let key = format!("password:user:{user_id}");
+    rate_limit::check(db, &key, ACCOUNT_LIMIT).await?;
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_one(&db.pool).await?;
+    if hasher.verify(password, hash.as_deref()).await? {
+        rate_limit::clear(db, &key).await
+    } else {
+        rate_limit::hit(db, &key, ACCOUNT_LIMIT).await?;
+        Err(AppError::field("current_password", Msg::WrongCurrentPassword))
+    }
+}
+
 pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, keep_session: &str, new_password: &str) -> Result<(), AppError> {
     let hash = hasher.hash(new_password).await?;
     let mut tx = db.begin().await?;

@@ -290,7 +290,11 @@ impl SmtpSender {
         }
         let mut all = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            all.extend(done.unwrap_or_default());
+            match done {
+                Ok(outcomes) => all.extend(outcomes),
+                // Its emails stay 'sending' and are claimed again when their lease ends.
+                Err(error) => tracing::error!(%error, "an SMTP sending lane failed"),
+            }
         }
         all
     }

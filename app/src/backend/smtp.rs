@@ -152,10 +152,9 @@ impl Endpoint {
         };
         let mut connection = AsyncSmtpConnection::connect_with_transport(stream, &ClientId::default()).await.map_err(|e| format!("{host}:{port}: {e}"))?;
         if let Tls::StartTls(parameters) = &self.tls {
-            if let Err(error) = connection.starttls(parameters.clone(), &ClientId::default()).await {
-                connection.abort().await;
-                return Err(format!("TLS with {host}:{port}: {error}"));
-            }
+            // On failure the connection is dropped, not aborted: after a failed handshake lettre's
+            // stream is gone, and writing QUIT to it would panic.
+            connection.starttls(parameters.clone(), &ClientId::default()).await.map_err(|e| format!("TLS with {host}:{port}: {e}"))?;
         }
         if let Some((user, password)) = &self.url.login {
             let credentials = Credentials::new(user.clone(), password.clone());

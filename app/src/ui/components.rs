@@ -31,6 +31,22 @@ pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'stat
     }
 }
 
+/// A field for a new password with the rules beside it (R27, R40): `field` names the input and
+/// the server's message for it.
+#[component]
+pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="field">
+            <label for=field>{crate::i18n::T::NewPassword.in_lang(lang)}</label>
+            <input id=field type="password" autocomplete="new-password" aria-describedby=format!("{field}-rules {field}-error")
+                prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+            <p class="field-help" id=format!("{field}-rules")>{crate::domain::password::rules().render(lang)}</p>
+            <FieldMessage error field />
+        </div>
+    }
+}
+
 /// The Role(s) section of a form: a checkbox per role that may be granted, into `chosen`.
 #[component]
 pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<crate::domain::role::Role>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -96,7 +96,7 @@ fn TopBar(data: ShellData) -> impl IntoView {
                     </div>
                 </Show>
                 <div class="account">
-                    <span class="account-name" title=data.viewer_login.clone()>{data.viewer_name.clone()}</span>
+                    <A href="/account" attr:class="account-name" attr:title=data.viewer_login.clone()>{data.viewer_name.clone()}</A>
                     <button type="button" class="button button-quiet" on:click=move |_| { logout.dispatch(Logout {}); } disabled=move || logout.pending().get()>
                         {T::LogOut.in_lang(lang)}
                     </button>

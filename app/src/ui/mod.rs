@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/programs") view={Lazy::<lazy::ProgramsPage>::new()} />
                     <Route path=path!("/mailbox") view={Lazy::<lazy::MailboxPage>::new()} />
                     <Route path=path!("/sessions/:id") view={Lazy::<lazy::SessionPage>::new()} />
+                    <Route path=path!("/account") view={Lazy::<lazy::AccountPage>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -123,5 +124,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage);
 }

@@ -173,22 +173,29 @@ async fn starttls_is_required_before_the_login_and_never_skipped(db: TestDb) {
         mail::enqueue(&mut tx, &email(&format!("starttls:{i}"), &format!("over STARTTLS {token} #{i}"))).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let round_with = |url: String| {
-        let (db, ca) = (db.db.clone(), ca.clone());
+    let round_with = |url: String, ca: Option<Vec<u8>>| {
+        let db = db.db.clone();
         async move {
-            let sender = Arc::new(SmtpSender::new(&url, Some(&ca), "Roster <no-reply@roster.test>", 2).unwrap());
+            let sender = Arc::new(SmtpSender::new(&url, ca.as_deref(), "Roster <no-reply@roster.test>", 2).unwrap());
             Worker { db, delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
         }
     };
+    let again = || sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool);
 
     // MailDev's plain port offers no STARTTLS: refused before any login.
     let plain_port = format!("smtp://roster:never%20sent@{}?tls=required", smtp_url().trim_start_matches("smtp://"));
-    assert_eq!(round_with(plain_port).await.retried, 3);
+    assert_eq!(round_with(plain_port, Some(ca.clone())).await.retried, 3);
     let (_, _, error) = statuses(&db).await.remove(0);
     assert!(error.as_deref().unwrap_or("").contains("STARTTLS is not supported"), "{error:?}");
 
-    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
-    let report = round_with(url).await;
+    // A certificate from an unknown CA: the handshake fails, the reason says why.
+    again().await.unwrap();
+    assert_eq!(round_with(url.clone(), None).await.retried, 3, "{:?}", statuses(&db).await);
+    let (_, _, error) = statuses(&db).await.remove(0);
+    assert!(error.as_deref().unwrap_or("").contains("UnknownIssuer"), "{error:?}");
+
+    again().await.unwrap();
+    let report = round_with(url, Some(ca)).await;
     assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0), "{:?}", statuses(&db).await);
     let kept = std::fs::read_to_string(env("ROSTER_TEST_STARTTLS_SUBJECTS")).unwrap();
     assert_eq!(kept.lines().filter(|s| s.contains(&token)).count(), 3, "each email reached the server once");

@@ -1,5 +1,6 @@
 //! One file per screen.
 
+mod account;
 mod add_users;
 mod change_password;
 mod group;
@@ -15,6 +16,7 @@ mod set_up_user;
 mod user;
 pub(crate) mod users;
 
+pub use account::AccountPage;
 pub use add_users::AddUsersPage;
 pub use change_password::ChangePasswordPage;
 pub use group::{GroupPage, HomePage};

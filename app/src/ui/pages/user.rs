@@ -9,9 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::details::UserDetails;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword, UserDetail, UserStatus};
-use crate::domain::password;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{ErrorNotice, NewPasswordField};
 use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
 
@@ -194,13 +193,7 @@ fn SetPassword(user_id: i64) -> impl IntoView {
                 ev.prevent_default();
                 set.dispatch(SetUserPassword { user: user_id, password: password.get_untracked() });
             }>
-                <div class="field">
-                    <label for="new_password">{T::NewPassword.in_lang(lang)}</label>
-                    <input id="new_password" type="password" autocomplete="new-password" aria-describedby="new_password-rules password-error"
-                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
-                    <p class="field-help" id="new_password-rules">{password::rules().render(lang)}</p>
-                    <FieldMessage error field="password" />
-                </div>
+                <NewPasswordField value=password error field="password" />
                 {general}
                 {move || matches!(set.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordSet.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || set.pending().get()>{T::SetPassword.in_lang(lang)}</button></div>
