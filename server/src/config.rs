@@ -72,7 +72,7 @@ pub struct ServeArgs {
     /// built-in development mailbox.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
-    /// A PEM file of CA certificates trusted for smtps:// besides the system's.
+    /// A PEM file of CA certificates trusted for TLS to the SMTP server besides the system's.
     #[arg(long, env = "SMTP_TLS_CA")]
     pub smtp_tls_ca: Option<std::path::PathBuf>,
     /// The From of every email.

@@ -310,4 +310,13 @@ async fn one_changes_ones_own_password_at_will_with_the_current_one_and_other_se
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     let new = h.send(post("/api/login", "login=learner%40northwind.example&password=a+fresh+secret+of+mine")).await;
     assert_eq!(new.status(), StatusCode::OK);
+
+    // A session left open cannot be used to guess the password: 5 wrong answers, then a wait.
+    let author = h.log_in_as("author@northwind.example").await;
+    for _ in 0..5 {
+        let wrong = h.send(with_cookie(post("/api/change_password", &change("a-guess-at-it")), &author)).await;
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    }
+    let limited = h.send(with_cookie(post("/api/change_password", &change(&h.password)), &author)).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "even the right one waits");
 }

@@ -58,7 +58,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// Choosing one's own password: forced after a one-time password (R27), where the session it
 /// opened is the proof since that password is gone; or at will from Account, with the current
-/// password (wrong answers count against the account's login limit). Other sessions end.
+/// password (wrong answers limited as logins are). Other sessions end.
 #[server(endpoint = "change_password")]
 pub async fn change_password(#[server(default)] current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::backend::{auth, principal, state};

@@ -257,6 +257,12 @@ pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login:
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(account.id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(account.id).execute(&mut *tx).await?;
+    // Credentials emails not sent yet carry a password that no longer works.
+    sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
+        .bind(account.id)
+        .bind(super::mail::CREDENTIALS_KIND)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO audit_log (at, action, target_type, target_id) VALUES ($1, 'password_reset_from_command_line', 'user', $2)")
         .bind(now_ms())
         .bind(account.id)
@@ -266,10 +272,9 @@ pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login:
     Ok(password)
 }
 
-/// Sets a new password chosen by its owner, clears the must-change flag and ends the person's
-/// other sessions.
-/// Checks a signed-in user's current password before a change at will. Wrong answers count
-/// against the same per-account limit as logins, so a left-open session cannot guess it.
+/// Checks a signed-in user's current password before a change at will. Wrong answers have a
+/// limit of their own, as strict as the login's (5 per 15 minutes), so a session left open
+/// cannot be used to guess it.
 pub async fn check_current_password(db: &Db, hasher: &PasswordHasher, user_id: i64, password: &str) -> Result<(), AppError> {
     let key = format!("password:user:{user_id}");
     rate_limit::check(db, &key, ACCOUNT_LIMIT).await?;
@@ -282,6 +287,8 @@ pub async fn check_current_password(db: &Db, hasher: &PasswordHasher, user_id: i
     }
 }
 
+/// Sets a new password chosen by its owner, clears the must-change flag and ends the person's
+/// other sessions.
 pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, keep_session: &str, new_password: &str) -> Result<(), AppError> {
     let hash = hasher.hash(new_password).await?;
     let mut tx = db.begin().await?;

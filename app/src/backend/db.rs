@@ -145,6 +145,15 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
     e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `column IN (…)` for a list of ids (integers, written into the SQL; an empty list matches
+/// nothing).
+pub fn in_list(column: &str, ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "1 = 0".to_string();
+    }
+    format!("{column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+}
+
 /// Now, as stored: milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

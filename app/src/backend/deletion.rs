@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::audit::{self, Who};
-use super::db::{now_ms, Db};
+use super::db::{in_list, now_ms, Db};
 use super::mail::{self, OutgoingEmail};
 use super::Settings;
 use crate::domain::deletion::{step, Step, FIRST_WARNING_DAYS};
@@ -25,9 +25,6 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 
 pub const WARNING_KIND: &str = "deletion_warning";
-/// Every dedupe key of a deletion warning starts with this (and sorts before `DEDUPE_END`).
-const DEDUPE_PREFIX: &str = "deletion:";
-const DEDUPE_END: &str = "deletion;";
 
 /// The platform's time zone; an unknown name (the column is free text) counts as UTC.
 pub async fn time_zone<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<Tz, AppError> {
@@ -53,10 +50,12 @@ pub fn has_come(deletion_date: Option<&str>, today: NaiveDate) -> bool {
 pub struct Round {
     pub warnings_queued: usize,
     pub deleted: usize,
+    /// Pending invitations whose deletion date has come: they could never be accepted.
+    pub invitations_cancelled: usize,
 }
 
-/// One round at the instant `now`: queues the warnings that are due and not yet queued, and
-/// deletes the accounts whose date has come.
+/// One round at the instant `now`: queues the warnings that are due and not yet queued, deletes
+/// the accounts whose date has come, and cancels the invitations whose date has come.
 pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Result<Round, AppError> {
     let tz = time_zone(&db.pool).await?;
     let today = now.with_timezone(&tz).date_naive();
@@ -71,9 +70,10 @@ pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Resul
     .bind(&horizon)
     .fetch_all(&db.pool)
     .await?;
-    let queued: HashSet<String> = sqlx::query_scalar("SELECT dedupe_key FROM outbox_emails WHERE dedupe_key >= $1 AND dedupe_key < $2")
-        .bind(DEDUPE_PREFIX)
-        .bind(DEDUPE_END)
+    // The warnings already queued for them, read at once so that a quiet round writes nothing.
+    let ids: Vec<i64> = due.iter().map(|d| d.0).collect();
+    let queued: HashSet<String> = sqlx::query_scalar(&format!("SELECT dedupe_key FROM outbox_emails WHERE kind = $1 AND {}", in_list("user_id", &ids)))
+        .bind(WARNING_KIND)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
@@ -85,7 +85,7 @@ pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Resul
             tracing::warn!(user, date, "unreadable deletion date, skipped");
             continue;
         };
-        let warning = match step((day - today).num_days()) {
+        let stage = match step((day - today).num_days()) {
             Step::Wait => continue,
             Step::Delete => {
                 if delete(db, user, &date).await? {
@@ -98,7 +98,7 @@ pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Resul
         };
         // R40: users without email are deleted without warning.
         let Some(email) = email else { continue };
-        let key = format!("{DEDUPE_PREFIX}user:{user}:{date}:{warning}");
+        let key = warning_key(user, &date, stage);
         if queued.contains(&key) {
             continue;
         }
@@ -106,12 +106,51 @@ pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Resul
         let link = format!("{}/login", settings.public_url);
         let rendered = emails::DeletionWarning { platform: &platform, date: &date, time_zone: tz.name(), link: &link }.render(language);
         let mut tx = db.begin().await?;
+        // Still this date (an administrator may have just changed it)? The no-op update also holds
+        // the row until commit, so a change of date waits for this warning and then drops it.
+        let still = sqlx::query("UPDATE users SET deletion_date = deletion_date WHERE id = $1 AND deletion_date = $2 AND deleted_at IS NULL")
+            .bind(user)
+            .bind(&date)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if still != 1 {
+            continue;
+        }
         if mail::enqueue(&mut tx, &OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(key, WARNING_KIND, &email, language, rendered) }).await? {
             round.warnings_queued += 1;
         }
+        if stage == "last" {
+            // The last warning replaces a first one still waiting to be sent (an SMTP outage).
+            sqlx::query("DELETE FROM outbox_emails WHERE dedupe_key = $1 AND status = 'queued'").bind(warning_key(user, &date, "first")).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
     }
+    round.invitations_cancelled = cancel_invitations_due(db, today).await?;
     Ok(round)
+}
+
+fn warning_key(user: i64, date: &str, stage: &str) -> String {
+    format!("deletion:user:{user}:{date}:{stage}")
+}
+
+/// Pending invitations whose deletion date has come would create no account (see `invitations::
+/// accept`): they are cancelled, so they leave the Invitations list and cannot be resent.
+async fn cancel_invitations_due(db: &Db, today: NaiveDate) -> Result<usize, AppError> {
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE invitations SET status = 'cancelled', cancelled_at = $1
+         WHERE status = 'pending' AND deletion_date IS NOT NULL AND deletion_date <= $2 RETURNING id",
+    )
+    .bind(now_ms())
+    .bind(today.format("%Y-%m-%d").to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    for &id in &ids {
+        audit::record(&mut tx, &Who::default(), "invitation_cancelled", "invitation", id, &serde_json::json!({ "reason": "deletion_date" })).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }
 
 /// Deletes one account whose date has come; `false` if another round did it first or the date
@@ -138,7 +177,8 @@ async fn delete(db: &Db, user: i64, date: &str) -> Result<bool, AppError> {
     for table in ["memberships", "enrollments", "session_instructors", "auth_sessions", "user_labels", "user_custom_values", "outbox_emails"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user).execute(&mut *tx).await?;
     }
-    // The accepted invitation holds the address it was sent to.
+    // The accepted invitation holds the address it was sent to, and so do its emails.
+    sqlx::query("DELETE FROM outbox_emails WHERE invitation_id IN (SELECT id FROM invitations WHERE accepted_user_id = $1)").bind(user).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM invitations WHERE accepted_user_id = $1").bind(user).execute(&mut *tx).await?;
     // Invitations the user sent and nobody accepted yet would grant nothing any more (R24: their
     // inviter lost every right); cancelled now, they leave the Invitations list.

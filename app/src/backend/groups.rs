@@ -204,7 +204,7 @@ pub async fn members(db: &Db, group: GroupId, limit: i64) -> Result<Vec<MemberRo
          FROM memberships m
          JOIN users u ON u.id = m.user_id
          LEFT JOIN groups src ON src.id = m.propagated_from
-         WHERE m.group_id = $1 AND u.id IN (
+         WHERE m.group_id = $1 AND u.deleted_at IS NULL AND u.id IN (
              SELECT user_id FROM memberships WHERE group_id = $1 GROUP BY user_id ORDER BY user_id LIMIT $2)
          ORDER BY lower(u.last_name), lower(u.first_name), u.id, m.role",
     )

@@ -45,7 +45,7 @@ impl Principal {
              FROM auth_sessions s
              JOIN users u ON u.id = s.user_id
              CROSS JOIN platform p
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active' AND u.deleted_at IS NULL",
         )
         .bind(&session)
         .bind(now_ms())

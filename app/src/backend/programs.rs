@@ -249,12 +249,12 @@ pub async fn session_view(db: &Db, principal: &Principal, session: i64) -> Resul
     };
     let instructors = people(
         "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login FROM session_instructors i JOIN users u ON u.id = i.user_id
-         WHERE i.session_id = $1 ORDER BY lower(u.last_name), lower(u.first_name), u.id",
+         WHERE i.session_id = $1 AND u.deleted_at IS NULL ORDER BY lower(u.last_name), lower(u.first_name), u.id",
     )
     .await?;
     let learners = people(
         "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login FROM enrollments e JOIN users u ON u.id = e.user_id
-         WHERE e.session_id = $1 ORDER BY lower(u.last_name), lower(u.first_name), u.id",
+         WHERE e.session_id = $1 AND u.deleted_at IS NULL ORDER BY lower(u.last_name), lower(u.first_name), u.id",
     )
     .await?;
     let assigned: Vec<(i64, String)> = sqlx::query_as(

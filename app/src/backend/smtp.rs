@@ -27,13 +27,21 @@ use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_rustls::TlsConnector;
 
 /// What SMTP_URL says, checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SmtpUrl {
     pub host: String,
     pub port: u16,
     pub security: Security,
     /// (user, password), only with TLS.
     pub login: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        let user = self.login.as_ref().map(|(user, _)| user.as_str());
+        f.debug_struct("SmtpUrl").field("host", &self.host).field("port", &self.port).field("security", &self.security).field("user", &user).finish()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +103,7 @@ enum Tls {
 impl std::fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never the password.
-        f.debug_struct("Endpoint").field("host", &self.url.host).field("port", &self.url.port).field("security", &self.url.security).finish()
+        f.debug_struct("Endpoint").field("url", &self.url).finish()
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::audit::{self, Who};
 use super::auth::{random_password, PasswordHasher};
-use super::db::{now_ms, Db, Tx};
+use super::db::{in_list, now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
@@ -295,15 +295,6 @@ fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
     Some(groups)
 }
 
-/// `id IN (…)` for a list of group ids (integers, written into the SQL; an empty list matches
-/// nothing).
-fn in_list(column: &str, ids: &[GroupId]) -> String {
-    if ids.is_empty() {
-        return "1 = 0".to_string();
-    }
-    format!("{column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
-}
-
 /// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
 /// name, email or username, filtered by groups (any of them), role and status.
 pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserPage, AppError> {
@@ -534,26 +525,33 @@ pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, d
         return Err(AppError::Invalid(errors));
     }
     let mut tx = db.begin().await?;
-    let old_date: Option<Option<String>> =
-        sqlx::query_scalar("SELECT deletion_date FROM users WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&mut *tx).await?;
-    let Some(old_date) = old_date else { return Err(AppError::NotFound) };
-    sqlx::query("UPDATE users SET language = $1, deletion_date = $2 WHERE id = $3")
+    // The update comes first: it holds the row, so the deletion job cannot erase it meanwhile
+    // nor queue a warning for the old date.
+    let changed = sqlx::query("UPDATE users SET language = $1, deletion_date = $2 WHERE id = $3 AND deleted_at IS NULL")
         .bind(details.language.map(Lang::code))
         .bind(details.deletion_date.as_deref())
         .bind(user)
         .execute(&mut *tx)
-        .await?;
-    if old_date != details.deletion_date {
-        sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status = 'queued'")
-            .bind(user)
-            .bind(super::deletion::WARNING_KIND)
-            .execute(&mut *tx)
-            .await?;
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(AppError::NotFound);
     }
+    // Warnings not sent (queued, or failed and resendable) for another date than this one.
+    let keep = details.deletion_date.as_deref().map(|date| format!("deletion:user:{user}:{date}:%")).unwrap_or_default();
+    sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed') AND dedupe_key NOT LIKE $3")
+        .bind(user)
+        .bind(super::deletion::WARNING_KIND)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM user_labels WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM user_custom_values WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     super::details::apply_to_user(&mut tx, user, details).await?;
-    audit::record(&mut tx, who, "user_details_set", "user", user, details).await?;
+    // Which fields changed, not their values (those go with the person if the account is deleted).
+    let fields: Vec<i64> = details.values.iter().map(|v| v.field).collect();
+    let summary = serde_json::json!({ "language": details.language, "deletion_date": details.deletion_date, "labels": details.labels, "fields": fields });
+    audit::record(&mut tx, who, "user_details_set", "user", user, &summary).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -569,7 +567,15 @@ pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principa
     crate::domain::password::check(password, &[&first, &last, username.as_deref().unwrap_or("")]).map_err(|m| AppError::field("password", m))?;
     let hash = hasher.hash(password).await?;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
+    let set = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2 AND deleted_at IS NULL")
+        .bind(hash)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if set != 1 {
+        return Err(AppError::NotFound);
+    }
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     audit::record(&mut tx, who, "password_set", "user", user, &serde_json::json!({})).await?;
     tx.commit().await?;

@@ -13,7 +13,7 @@ pub enum Step {
     Wait,
     /// Within a week: the first warning (sent once; a date set 3 days ahead gets it at once).
     FirstWarning,
-    /// The day before: the last warning (sent once; it replaces a first warning not yet sent).
+    /// The day before: the last warning (sent once; it replaces a first warning still queued).
     LastWarning,
     /// The date has come.
     Delete,

@@ -1,13 +1,14 @@
 //! Accounts deleted on their deletion date (R42), on SQLite and PostgreSQL. The job's rounds are
 //! run at chosen instants, so a test walks through the days before and on the date.
 
+use app::api::details::{FieldValue, UserDetails};
 use app::api::users::{SetUpForm, UserFilter};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::deletion::{self, Round};
 use app::backend::invitations::{self, InviteRequest};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{groups, users, Principal, Settings};
+use app::backend::{details, groups, programs, users, Principal, Settings};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::Lang;
@@ -51,7 +52,7 @@ fn noon_in(days: u64) -> DateTime<Utc> {
 }
 
 fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_date: &str) -> SetUpForm {
-    let details = app::api::details::UserDetails { deletion_date: Some(deletion_date.into()), ..Default::default() };
+    let details = UserDetails { deletion_date: Some(deletion_date.into()), ..Default::default() };
     let (email, username) = if login.contains('@') { (login.into(), String::new()) } else { (String::new(), login.into()) };
     SetUpForm {
         first_name: first.into(),
@@ -75,6 +76,15 @@ async fn round(db: &TestDb, s: &Setup, at: DateTime<Utc>) -> Round {
     deletion::run_once(db, &s.settings, at).await.unwrap()
 }
 
+async fn token_sent_to(db: &TestDb, address: &str) -> String {
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation'").bind(address).fetch_one(&db.pool).await.unwrap();
+    text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+fn registration(token: &str) -> invitations::Registration<'_> {
+    invitations::Registration { token, first_name: "Ivan", last_name: "Temp", password: "a long enough password", ip: None, user_agent: None, previous_session: None }
+}
+
 async fn scalar(db: &TestDb, sql: &str, user: i64) -> i64 {
     sqlx::query_scalar(sql).bind(user).fetch_one(&db.pool).await.unwrap()
 }
@@ -86,7 +96,23 @@ async fn log_in(db: &TestDb, login: &str) -> Result<auth::LoggedIn, AppError> {
 async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     let s = setup(&db).await;
     let date = day(10);
-    let grace = set_up(&db, &s, &user_form("Grace", "grace@acme.example", s.sales, vec![Role::Admin, Role::Learner], &date)).await;
+    // Grace has a label, a custom value and a session (Sales learners are enrolled, R31).
+    details::create(&db, &s.who, details::Kind::Label, "Contractor").await.unwrap();
+    details::create(&db, &s.who, details::Kind::Field, "Employee ID").await.unwrap();
+    let label: i64 = sqlx::query_scalar("SELECT id FROM labels").fetch_one(&db.pool).await.unwrap();
+    let field: i64 = sqlx::query_scalar("SELECT id FROM custom_fields").fetch_one(&db.pool).await.unwrap();
+    let program = programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
+    let session = programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "", ends_on: "" };
+    programs::create_session(&db, &s.who, session).await.unwrap();
+    let mut form = user_form("Grace", "grace@acme.example", s.sales, vec![Role::Admin, Role::Learner], &date);
+    form.details.labels = vec![label];
+    form.details.values = vec![FieldValue { field, value: "G-7".into() }];
+    let grace = set_up(&db, &s, &form).await;
+    // Ivan comes by invitation, with the same date.
+    let by_invitation = UserDetails { deletion_date: Some(date.clone()), ..Default::default() };
+    let request = InviteRequest { group: s.sales, emails: "ivan@acme.example", roles: &[Role::Learner], details: &by_invitation, session: None };
+    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    let ivan = invitations::accept(&db, &s.settings, &hasher(), registration(&token_sent_to(&db, "ivan@acme.example").await)).await.unwrap().user_id;
     log_in(&db, "grace@acme.example").await.unwrap();
     // Grace invites someone who has not registered yet by the date.
     let grace_principal = testing::principal_of(&db, "grace@acme.example", "a long enough password").await;
@@ -94,26 +120,31 @@ async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     invitations::invite(&db, &s.settings, &grace_principal, &s.who, request).await.unwrap();
 
     assert_eq!(round(&db, &s, noon_in(0)).await, Round::default(), "ten days ahead: nothing yet");
-    assert_eq!(round(&db, &s, noon_in(3)).await, Round { warnings_queued: 1, deleted: 0 }, "within a week: the first warning");
+    assert_eq!(round(&db, &s, noon_in(3)).await, Round { warnings_queued: 2, ..Default::default() }, "within a week: the first warnings");
     assert_eq!(round(&db, &s, noon_in(4)).await, Round::default(), "sent once");
     let (subject, text): (String, String) =
         sqlx::query_as("SELECT subject, body_text FROM outbox_emails WHERE kind = 'deletion_warning' AND user_id = $1").bind(grace).fetch_one(&db.pool).await.unwrap();
     assert_eq!(subject, format!("Your account on Acme will be deleted on {date}"));
     assert!(text.contains("at 00:00 (UTC)") && text.contains("https://learn.acme.example/login"), "{text}");
-    assert_eq!(round(&db, &s, noon_in(9)).await, Round { warnings_queued: 1, deleted: 0 }, "the day before: the last warning");
+    assert_eq!(round(&db, &s, noon_in(9)).await, Round { warnings_queued: 2, ..Default::default() }, "the day before: the last warnings");
     assert_eq!(round(&db, &s, noon_in(9)).await, Round::default());
     log_in(&db, "grace@acme.example").await.expect("still there the day before");
 
-    assert_eq!(round(&db, &s, noon_in(10)).await, Round { warnings_queued: 0, deleted: 1 }, "on the day: deleted");
+    assert_eq!(round(&db, &s, noon_in(10)).await, Round { deleted: 2, ..Default::default() }, "on the day: deleted");
     assert_eq!(round(&db, &s, noon_in(11)).await, Round::default(), "deleted once");
     let (first, last, email, username, password): (String, String, Option<String>, Option<String>, Option<String>) =
         sqlx::query_as("SELECT first_name, last_name, email, username, password_hash FROM users WHERE id = $1").bind(grace).fetch_one(&db.pool).await.unwrap();
     assert_eq!((first.as_str(), last.as_str(), email, password), ("", "", None, None), "the person is erased");
     assert!(username.unwrap().starts_with('#'), "a username no one can type keeps the row valid");
     assert!(log_in(&db, "grace@acme.example").await.is_err());
-    for table in ["memberships", "auth_sessions", "outbox_emails"] {
-        assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"), grace).await, 0, "{table}");
+    for table in ["memberships", "auth_sessions", "outbox_emails", "enrollments", "user_labels", "user_custom_values"] {
+        for user in [grace, ivan] {
+            assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"), user).await, 0, "{table}");
+        }
     }
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM invitations WHERE accepted_user_id = $1", ivan).await, 0, "the invitation he accepted");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE to_address LIKE '%ivan%'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(kept, 0, "no email keeps his address, the invitation's included");
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM billing_events WHERE user_id = $1", grace).await, 1, "the billing history stays");
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'user_deleted' AND target_id = $1", grace).await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM invitations WHERE invited_by = $1 AND status = 'pending'", grace).await, 0, "her invitations would grant nothing (R24)");
@@ -130,7 +161,7 @@ async fn r42_never_the_owner_and_no_email_for_a_user_without_one(db: TestDb) {
     let kid = set_up(&db, &s, &user_form("Kid", "kid.temp", s.sales, vec![Role::Learner], &day(1))).await;
     sqlx::query("UPDATE users SET deletion_date = $1 WHERE id = $2").bind(day(0)).bind(s.owner.user_id).execute(&db.pool).await.unwrap();
     assert_eq!(round(&db, &s, noon_in(0)).await, Round::default(), "R40: no warning for a user without email; never the owner");
-    assert_eq!(round(&db, &s, noon_in(1)).await, Round { warnings_queued: 0, deleted: 1 });
+    assert_eq!(round(&db, &s, noon_in(1)).await, Round { deleted: 1, ..Default::default() });
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NOT NULL", kid).await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NULL", s.owner.user_id).await, 1, "never the owner");
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1", s.owner.user_id).await, 0);
@@ -144,11 +175,11 @@ async fn r42_the_day_begins_at_midnight_in_the_platform_time_zone(db: TestDb) {
     let at = (today() + Days::new(1)).and_hms_opt(10, 0, 0).unwrap().and_utc();
     let set_zone = |zone: &'static str| sqlx::query("UPDATE platform SET time_zone = $1").bind(zone).execute(&db.pool);
     set_zone("America/Los_Angeles").await.unwrap();
-    assert_eq!(round(&db, &s, at).await, Round { warnings_queued: 1, deleted: 0 }, "the day before in Los Angeles");
+    assert_eq!(round(&db, &s, at).await, Round { warnings_queued: 1, ..Default::default() }, "the day before in Los Angeles");
     let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE user_id = $1").bind(user).fetch_one(&db.pool).await.unwrap();
     assert!(text.contains("(America/Los_Angeles)"), "{text}");
     set_zone("Pacific/Kiritimati").await.unwrap();
-    assert_eq!(round(&db, &s, at).await, Round { warnings_queued: 0, deleted: 1 }, "already the date in Kiritimati");
+    assert_eq!(round(&db, &s, at).await, Round { deleted: 1, ..Default::default() }, "already the date in Kiritimati");
 }
 
 async fn r42_two_instances_at_once_warn_once_and_delete_once(db: TestDb) {
@@ -167,24 +198,18 @@ async fn r42_two_instances_at_once_warn_once_and_delete_once(db: TestDb) {
 
 async fn r42_an_invitation_whose_deletion_date_has_come_creates_no_account(db: TestDb) {
     let s = setup(&db).await;
-    let details = app::api::details::UserDetails { deletion_date: Some(day(1)), ..Default::default() };
+    let details = UserDetails { deletion_date: Some(day(1)), ..Default::default() };
     let request = InviteRequest { group: s.sales, emails: "late@acme.example", roles: &[Role::Learner], details: &details, session: None };
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
     // A day later (the invitation is still valid for six more).
     sqlx::query("UPDATE invitations SET deletion_date = $1").bind(day(0)).execute(&db.pool).await.unwrap();
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
-    let token = text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string();
-    let registration = invitations::Registration {
-        token: &token,
-        first_name: "Late",
-        last_name: "Comer",
-        password: "a long enough password",
-        ip: None,
-        user_agent: None,
-        previous_session: None,
-    };
-    let accepted = invitations::accept(&db, &s.settings, &hasher(), registration).await;
+    let token = token_sent_to(&db, "late@acme.example").await;
+    let accepted = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await;
     assert!(matches!(accepted, Err(AppError::NotFound)), "R23's page: {accepted:?}");
+    // The next round cancels it: it leaves the Invitations list.
+    assert_eq!(round(&db, &s, noon_in(0)).await, Round { invitations_cancelled: 1, ..Default::default() });
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE status = 'pending'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(pending, 0);
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
     let billed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_events").fetch_one(&db.pool).await.unwrap();
     assert_eq!((users, billed), (0, 0));
@@ -194,14 +219,14 @@ async fn r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings
     let s = setup(&db).await;
     let user = set_up(&db, &s, &user_form("Ivy", "ivy@acme.example", s.sales, vec![Role::Learner], &day(5))).await;
     set_up(&db, &s, &user_form("Cody", "cody@acme.example", s.sales, vec![Role::Coach], &day(300))).await;
-    assert_eq!(round(&db, &s, noon_in(0)).await, Round { warnings_queued: 1, deleted: 0 }, "five days ahead: warned");
+    assert_eq!(round(&db, &s, noon_in(0)).await, Round { warnings_queued: 1, ..Default::default() }, "five days ahead: warned");
 
     // A coach does not even see the learner (R62), let alone change her details (R54).
     let cody = testing::principal_of(&db, "cody@acme.example", "a long enough password").await;
-    let later = app::api::details::UserDetails { language: Some(Lang::Fr), deletion_date: Some(day(60)), ..Default::default() };
+    let later = UserDetails { language: Some(Lang::Fr), deletion_date: Some(day(60)), ..Default::default() };
     assert!(matches!(users::set_details(&db, &cody, &s.who, user, &later).await, Err(AppError::NotFound)));
     // Bad input: a field message, nothing changes.
-    let past = app::api::details::UserDetails { deletion_date: Some(day(0)), ..Default::default() };
+    let past = UserDetails { deletion_date: Some(day(0)), ..Default::default() };
     assert!(matches!(users::set_details(&db, &s.owner, &s.who, user, &past).await, Err(AppError::Invalid(_))));
     assert_eq!(users::detail(&db, &s.owner, user).await.unwrap().details.deletion_date, Some(day(5)));
 
