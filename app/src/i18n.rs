@@ -220,6 +220,14 @@ texts! {
     LearnerAdded => "Added as a learner, enrolled in the session.", "Ajouté comme apprenant, inscrit à la session.";
     CustomFields => "Custom fields", "Champs personnalisés";
     LabelsTab => "LABELS", "LIBELLÉS";
+    BillingTab => "BILLING", "FACTURATION";
+    BillableSince => "Billable since (UTC)", "Facturable depuis (UTC)";
+    BilledBecause => "Because", "Motif";
+    BilledSetUp => "Set up", "Créé par un administrateur";
+    BilledCredentialsSent => "Credentials emailed", "Identifiants envoyés";
+    BilledInvitationAccepted => "Invitation accepted", "Invitation acceptée";
+    DeletedAccount => "Deleted account", "Compte supprimé";
+    NobodyBilled => "No account is billed yet: accounts become billable when they are activated.", "Aucun compte n'est encore facturé : un compte devient facturable à son activation.";
     LabelsExplained => "Labels and custom fields can be given to users when they are invited or set up.", "Les libellés et champs personnalisés peuvent être attribués aux utilisateurs invités ou créés.";
     AddLabel => "New label", "Nouveau libellé";
     AddCustomField => "New custom field", "Nouveau champ personnalisé";
@@ -296,6 +304,7 @@ pub enum Msg {
     EmailNoLongerWorks,
     PageOf { page: u32, pages: u32 },
     UsersCount { count: u64 },
+    BilledCount { active: i64, billed: i64 },
     FirstGroupsShown { shown: usize },
     GroupsTicked { count: usize },
     UserSetUp { name: String },
@@ -390,6 +399,14 @@ impl Msg {
             (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
             (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),
             (Msg::UsersCount { count }, Fr) => plural(*count, "utilisateur", "utilisateurs"),
+            (Msg::BilledCount { active, billed }, En) => {
+                let active = if *active == 1 { "1 account billed and active".to_string() } else { format!("{active} accounts billed and active") };
+                format!("{active}; {billed} billed since the start, deleted accounts included.")
+            }
+            (Msg::BilledCount { active, billed }, Fr) => {
+                let active = if *active == 1 { "1 compte facturé et actif".to_string() } else { format!("{active} comptes facturés et actifs") };
+                format!("{active} ; {billed} facturés depuis le début, comptes supprimés compris.")
+            }
             (Msg::FirstGroupsShown { shown }, En) => format!("Showing the first {shown} groups: type to narrow the list."),
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),

@@ -61,6 +61,12 @@ test('the demo owner logs in, walks the groups and the users, and logs out', asy
   await expect(page).toHaveURL(/q=dubois/);
   await expect(page.getByRole('cell', { name: 'Chloé Dubois' })).toBeVisible();
   await expect(page.getByRole('row')).toHaveCount(2);
+  // R45: the owner's BILLING tab — who is billed, since when, why.
+  await page.getByRole('link', { name: 'BILLING' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing$/);
+  await expect(page.getByText(/^\d+ accounts billed and active; \d+ billed since the start/)).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Billable since (UTC)' })).toBeVisible();
+  await snap(page, '06b-billing');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);

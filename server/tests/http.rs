@@ -259,6 +259,7 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
         ("/api/users/send_credentials", format!("user={learner}")),
         ("/api/users/resend_email", "id=1".to_string()),
         ("/api/sessions/add_learner", "session=1&login=author%40northwind.example".to_string()),
+        ("/api/billing", "page=1".to_string()),
     ];
     for (path, body) in calls {
         let response = h.send(with_cookie(post(path, &body), &cookie)).await;
@@ -273,6 +274,12 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
     assert_eq!(response.status(), StatusCode::OK);
     let response = h.send(with_cookie(post("/api/groups/move", &format!("group={paris}&new_parent={engineering}")), &admin)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "R52: Engineering is not theirs, so the move would take Paris out of their hands");
+    // R45: billing is the owner's; another platform administrator is refused.
+    let platform_admin = h.log_in_as("admin@northwind.example").await;
+    let response = h.send(with_cookie(post("/api/billing", "page=1"), &platform_admin)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = h.send(with_cookie(post("/api/billing", "page=1"), &h.log_in().await)).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]

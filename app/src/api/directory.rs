@@ -25,6 +25,8 @@ pub struct ShellData {
     pub may_see_dashboard: bool,
     /// Whether to show the development mailbox (no SMTP server; platform administrators).
     pub may_see_mailbox: bool,
+    /// Whether to show Dashboard > BILLING: the owner (R45).
+    pub may_see_billing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! for the principal and checking what it may do, then calls a backend service and returns a DTO.
 
 pub mod auth;
+pub mod billing;
 pub mod details;
 pub mod directory;
 pub mod groups;

@@ -154,6 +154,16 @@ pub fn in_list(column: &str, ids: &[i64]) -> String {
     format!("{column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
 }
 
+/// An instant as the pages show it: `YYYY-MM-DD HH:MM`, UTC.
+pub fn minute_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+/// The day of an instant, UTC: `YYYY-MM-DD`.
+pub fn date_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
 /// Now, as stored: milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

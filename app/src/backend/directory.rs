@@ -69,6 +69,7 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
         may_add_users: principal.may_add_users_somewhere(),
         may_see_dashboard: principal.may_add_users_somewhere(),
         may_see_mailbox: false,
+        may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),
     })
 }
 

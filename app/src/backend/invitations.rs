@@ -4,7 +4,8 @@
 
 use super::audit::{self, Who};
 use super::auth::new_token;
-use super::db::{now_ms, Db, Tx};
+use super::db::{minute_of, now_ms, Db, Tx};
+use crate::api::billing::BillingReason;
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
@@ -304,11 +305,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
         .bind(invitation)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, 'invitation_accepted', $2) ON CONFLICT (user_id) DO NOTHING")
-        .bind(user)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    super::billing::bill(&mut tx, user, BillingReason::InvitationAccepted, now).await?;
     super::details::apply_invitation(&mut tx, invitation, user).await?;
     let platform_language = platform_facts(&mut tx).await?.language;
     queue_session_emails(&mut tx, settings, user, &email, language.as_deref().and_then(Lang::parse).unwrap_or(platform_language)).await?;
@@ -469,9 +466,9 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
                 email,
                 grants,
                 invited_by,
-                invited_at: minutes(created_at),
-                last_sent_at: last_sent_at.map(minutes),
-                expires_at: minutes(expires_at),
+                invited_at: minute_of(created_at),
+                last_sent_at: last_sent_at.map(minute_of),
+                expires_at: minute_of(expires_at),
                 is_expired: expires_at <= now,
                 delivery: delivery.unwrap_or_default(),
                 delivery_error,
@@ -487,6 +484,3 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
     Ok(InvitationPage { rows, next: None })
 }
 
-fn minutes(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-}

@@ -185,7 +185,7 @@ impl Worker {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((kind, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
-            super::users::bill(&mut tx, user, "credentials_sent", now).await?;
+            super::billing::bill(&mut tx, user, crate::api::billing::BillingReason::CredentialsSent, now).await?;
             if scrub {
                 sqlx::query("UPDATE outbox_emails SET body_text = $1, body_html = $1 WHERE id = $2 AND kind = $3")
                     .bind("(credentials removed after sending)")

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod db;
 pub mod deletion;
 pub mod details;

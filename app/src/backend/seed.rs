@@ -257,6 +257,11 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
     .execute(&mut *tx)
     .await
     .map_err(AppError::from)?;
+    // The demo's people were set up active: billed since then (R26), the owner aside.
+    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) SELECT id, 'set_up', created_at FROM users WHERE id <> (SELECT owner_id FROM platform)")
+        .execute(&mut *tx)
+        .await
+        .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     Ok(Demo { owner, people })
 }

@@ -5,8 +5,10 @@
 //! Then Dashboard > USERS and the user page (R39–R41), within what each administrator sees.
 
 use super::audit::{self, Who};
+use super::billing;
+use crate::api::billing::BillingReason;
 use super::auth::{random_password, PasswordHasher};
-use super::db::{in_list, now_ms, Db, Tx};
+use super::db::{date_of, in_list, minute_of, now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
@@ -195,13 +197,13 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
                 let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
                 queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
             } else {
-                bill(&mut tx, user, "set_up", now).await?;
+                billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
             }
             // R31: set-up users get their session emails at once.
             super::invitations::queue_session_emails(&mut tx, settings, user, email.as_str(), language).await?;
         }
         // R40: no email, ever; billed at creation.
-        Login::Username(_) => bill(&mut tx, user, "set_up", now).await?,
+        Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
     }
     let details = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
     audit::record(&mut tx, who, "user_set_up", "user", user, &details).await?;
@@ -268,17 +270,6 @@ pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
         .fetch_one(&mut **tx)
         .await?;
     Ok(Lang::parse(&code).unwrap_or_default())
-}
-
-/// Records that a user became billable (R26), once per user whatever the races.
-pub async fn bill(tx: &mut Tx, user: i64, reason: &str, at: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING")
-        .bind(user)
-        .bind(reason)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
@@ -388,14 +379,6 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
 const SEARCH: &str = "($1 = '' OR lower(u.first_name || ' ' || u.last_name) LIKE $1 ESCAPE '\\'
                       OR lower(u.last_name || ' ' || u.first_name) LIKE $1 ESCAPE '\\'
                       OR u.email_key LIKE $1 ESCAPE '\\' OR u.username_key LIKE $1 ESCAPE '\\')";
-
-fn date_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-}
-
-fn minute_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-}
 
 /// A user's memberships: (group, role, the group a propagated learner came from).
 type Memberships = Vec<(GroupId, String, Option<GroupId>)>;

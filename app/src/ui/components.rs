@@ -47,6 +47,28 @@ pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Opt
     }
 }
 
+/// Previous / Page N of M / Next, as links to `href(page)`.
+#[component]
+pub fn Pagination(page: u32, pages: u32, href: impl Fn(u32) -> String) -> impl IntoView {
+    use leptos_router::components::A;
+    let lang = use_lang();
+    let (prev, next) = ((page > 1).then(|| href(page - 1)), (page < pages).then(|| href(page + 1)));
+    let label = move |t: crate::i18n::T| t.in_lang(lang);
+    view! {
+        <nav class="pagination" aria-label=label(crate::i18n::T::Pagination)>
+            {match prev {
+                Some(href) => view! { <A href=href attr:class="button" attr:rel="prev">{label(crate::i18n::T::Previous)}</A> }.into_any(),
+                None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Previous)}</span> }.into_any(),
+            }}
+            <span>{crate::i18n::Msg::PageOf { page, pages }.render(lang)}</span>
+            {match next {
+                Some(href) => view! { <A href=href attr:class="button" attr:rel="next">{label(crate::i18n::T::Next)}</A> }.into_any(),
+                None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Next)}</span> }.into_any(),
+            }}
+        </nav>
+    }
+}
+
 /// The Role(s) section of a form: a checkbox per role that may be granted, into `chosen`.
 #[component]
 pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<crate::domain::role::Role>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

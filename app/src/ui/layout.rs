@@ -15,6 +15,10 @@ use crate::i18n::T;
 #[derive(Clone, Copy)]
 pub struct TreeChanged(pub RwSignal<u32>);
 
+/// The top bar's and sidebar's data, for pages that show or hide a part by it.
+#[derive(Clone, Copy)]
+pub struct Shell(pub Resource<Result<ShellData, crate::error::AppError>>);
+
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let tree_changed = RwSignal::new(0u32);
@@ -22,6 +26,7 @@ pub fn SignedInLayout() -> impl IntoView {
     // On a large platform the sidebar follows the group shown, hence the current group in the key.
     let current = current_group_id();
     let shell = Resource::new(move || (tree_changed.get(), current.get()), |(_, current)| get_shell(current));
+    provide_context(Shell(shell));
     // The page (Outlet) stays outside the suspended parts: refreshing the sidebar does not
     // rebuild the page and lose what is typed in it.
     view! {

@@ -3,6 +3,7 @@
 //! dependencies on disk.
 
 mod accounts;
+mod billing;
 mod deletion;
 mod groups;
 mod invitations;

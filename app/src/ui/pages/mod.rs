@@ -2,6 +2,7 @@
 
 mod account;
 mod add_users;
+mod billing;
 mod change_password;
 mod group;
 mod invitations;
@@ -18,6 +19,7 @@ pub(crate) mod users;
 
 pub use account::AccountPage;
 pub use add_users::AddUsersPage;
+pub use billing::BillingPage;
 pub use change_password::ChangePasswordPage;
 pub use group::{GroupPage, HomePage};
 pub use invitations::InvitationsPage;

@@ -12,7 +12,7 @@ use crate::api::details::detail_choices;
 use crate::api::users::{list_users, UserFilter, UserPage, UserStatus};
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::ErrorNotice;
+use crate::ui::components::{ErrorNotice, Pagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::{t, use_lang};
 
@@ -117,14 +117,19 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// USERS and LABELS (the labels and custom fields, R43).
+/// USERS, LABELS (the labels and custom fields, R43) and, for the owner, BILLING (R45).
 #[component]
 pub fn DashboardTabs() -> impl IntoView {
     let lang = use_lang();
+    let shell = use_context::<crate::ui::layout::Shell>();
+    let billing = move || shell.and_then(|s| s.0.get()).and_then(Result::ok).is_some_and(|data| data.may_see_billing);
     view! {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
             <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
             <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
+            <Show when=billing>
+                <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A>
+            </Show>
         </nav>
     }
 }
@@ -142,7 +147,6 @@ fn UserTable(users: UserPage, filter: UserFilter) -> impl IntoView {
     if users.rows.is_empty() {
         return view! { <p class="notice">{T::NoUsersMatch.in_lang(lang)}</p> }.into_any();
     }
-    let (prev, next) = ((users.page > 1).then(|| users_href(&filter, users.page - 1)), (users.page < users.pages).then(|| users_href(&filter, users.page + 1)));
     view! {
         <p class="muted">{Msg::UsersCount { count: users.total }.render(lang)}</p>
         <div class="table-wrap">
@@ -182,17 +186,7 @@ fn UserTable(users: UserPage, filter: UserFilter) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
-            {match prev {
-                Some(href) => view! { <A href=href attr:class="button" attr:rel="prev">{T::Previous.in_lang(lang)}</A> }.into_any(),
-                None => view! { <span class="button" aria-disabled="true">{T::Previous.in_lang(lang)}</span> }.into_any(),
-            }}
-            <span>{Msg::PageOf { page: users.page, pages: users.pages }.render(lang)}</span>
-            {match next {
-                Some(href) => view! { <A href=href attr:class="button" attr:rel="next">{T::Next.in_lang(lang)}</A> }.into_any(),
-                None => view! { <span class="button" aria-disabled="true">{T::Next.in_lang(lang)}</span> }.into_any(),
-            }}
-        </nav>
+        <Pagination page=users.page pages=users.pages href=move |page| users_href(&filter, page) />
     }
     .into_any()
 }

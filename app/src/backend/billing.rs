@@ -1,0 +1,52 @@
+//! Billing (R26, R45): an account becomes billable once — when it is activated by registration,
+//! when its credentials email is sent, or at set-up when no email is asked for — and the owner
+//! sees who is billed and since when.
+
+use super::db::{minute_of, date_of, Db, Tx};
+use crate::api::billing::{BillingPage, BillingReason, BillingRow, BILLING_PER_PAGE};
+use crate::error::AppError;
+
+/// Records that a user became billable, once per user whatever the races.
+pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING")
+        .bind(user)
+        .bind(reason.as_str())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// One page of billed accounts, the latest first, and how many are billed and active now
+/// (a deleted account was billed, but is no more: R42).
+pub async fn page(db: &Db, page: u32) -> Result<BillingPage, AppError> {
+    let (billed, active): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let pages = (billed as u64).div_ceil(u64::from(BILLING_PER_PAGE)).max(1) as u32;
+    let page = page.clamp(1, pages);
+    let rows: Vec<(i64, String, String, Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username), b.reason, b.billed_at, u.deleted_at
+         FROM billing_events b JOIN users u ON u.id = b.user_id
+         ORDER BY b.billed_at DESC, b.id DESC LIMIT $1 OFFSET $2",
+    )
+    .bind(i64::from(BILLING_PER_PAGE))
+    .bind(i64::from((page - 1) * BILLING_PER_PAGE))
+    .fetch_all(&db.pool)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|(id, first, last, login, reason, billed_at, deleted_at)| BillingRow {
+            // A deleted account keeps its row, without a name or a page.
+            user_id: deleted_at.is_none().then_some(id),
+            name: format!("{first} {last}").trim().to_string(),
+            login: if deleted_at.is_none() { login.unwrap_or_default() } else { String::new() },
+            reason: BillingReason::parse(&reason),
+            billed_at: minute_of(billed_at),
+            deleted_on: deleted_at.map(date_of),
+        })
+        .collect();
+    Ok(BillingPage { active, billed, rows, page, pages })
+}

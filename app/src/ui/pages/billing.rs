@@ -1,0 +1,81 @@
+//! Dashboard > BILLING, for the platform's owner (R45): how many accounts are billed and active,
+//! and when each became billable and why, the latest first.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::billing::{get_billing, BillingPage, BillingReason};
+use crate::i18n::{Msg, T};
+use crate::ui::components::{ErrorNotice, Pagination};
+use crate::ui::pages::users::DashboardTabs;
+use crate::ui::{t, use_lang};
+
+#[component]
+pub fn BillingPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+    let billing = Resource::new(page, get_billing);
+    view! {
+        <Title text=format!("{} · {}", T::BillingTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
+        <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
+        <DashboardTabs />
+        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match billing.await {
+                    Ok(billing) => view! { <BillingTable billing /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BillingTable(billing: BillingPage) -> impl IntoView {
+    let lang = use_lang();
+    if billing.rows.is_empty() {
+        return view! { <p class="notice">{T::NobodyBilled.in_lang(lang)}</p> }.into_any();
+    }
+    let reason = move |r: BillingReason| match r {
+        BillingReason::SetUp => T::BilledSetUp,
+        BillingReason::CredentialsSent => T::BilledCredentialsSent,
+        BillingReason::InvitationAccepted => T::BilledInvitationAccepted,
+    }
+    .in_lang(lang);
+    view! {
+        <p class="billing-count">{Msg::BilledCount { active: billing.active, billed: billing.billed }.render(lang)}</p>
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{T::Name.in_lang(lang)}</th>
+                        <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
+                        <th scope="col">{T::BillableSince.in_lang(lang)}</th>
+                        <th scope="col">{T::BilledBecause.in_lang(lang)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {billing.rows.into_iter().map(|row| view! {
+                        <tr>
+                            <td>{match (row.user_id, row.deleted_on) {
+                                (Some(id), _) => view! { <A href=format!("/users/{id}")>{row.name}</A> }.into_any(),
+                                (None, deleted) => view! {
+                                    <span class="muted">{T::DeletedAccount.in_lang(lang)}</span>
+                                    {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
+                                }.into_any(),
+                            }}</td>
+                            <td class="cell-login">{row.login}</td>
+                            <td>{row.billed_at}</td>
+                            <td>{reason(row.reason)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pagination page=billing.page pages=billing.pages href=|page| format!("/dashboard/billing?page={page}") />
+    }
+    .into_any()
+}
