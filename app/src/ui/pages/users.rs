@@ -122,14 +122,22 @@ pub fn UsersPage() -> impl IntoView {
 pub fn DashboardTabs() -> impl IntoView {
     let lang = use_lang();
     let shell = use_context::<crate::ui::layout::Shell>();
-    let billing = move || shell.and_then(|s| s.0.get()).and_then(Result::ok).is_some_and(|data| data.may_see_billing);
+    // Read inside a Transition, as the layout reads it: the server and the browser then render the
+    // tab alike (a resource read outside one broke hydration when it resolved in between).
+    let billing = move || {
+        Suspend::new(async move {
+            let may = match shell {
+                Some(shell) => shell.0.await.is_ok_and(|data| data.may_see_billing),
+                None => false,
+            };
+            may.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })
+        })
+    };
     view! {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
             <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
             <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
-            <Show when=billing>
-                <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A>
-            </Show>
+            <Transition fallback=|| ()>{billing}</Transition>
         </nav>
     }
 }
