@@ -134,6 +134,11 @@ fn warning_key(user: i64, date: &str, stage: &str) -> String {
     format!("deletion:user:{user}:{date}:{stage}")
 }
 
+/// A LIKE pattern matching both warnings of a user for a date.
+pub fn warnings_for(user: i64, date: &str) -> String {
+    warning_key(user, date, "%")
+}
+
 /// Pending invitations whose deletion date has come would create no account (see `invitations::
 /// accept`): they are cancelled, so they leave the Invitations list and cannot be resent.
 async fn cancel_invitations_due(db: &Db, today: NaiveDate) -> Result<usize, AppError> {

@@ -521,7 +521,7 @@ pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, d
         return Err(AppError::NotFound);
     }
     // Warnings not sent (queued, or failed and resendable) for another date than this one.
-    let keep = details.deletion_date.as_deref().map(|date| format!("deletion:user:{user}:{date}:%")).unwrap_or_default();
+    let keep = details.deletion_date.as_deref().map(|date| super::deletion::warnings_for(user, date)).unwrap_or_default();
     sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed') AND dedupe_key NOT LIKE $3")
         .bind(user)
         .bind(super::deletion::WARNING_KIND)
