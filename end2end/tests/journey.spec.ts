@@ -91,6 +91,14 @@ test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
   await expect(page.getByText(/^\d+ users$/)).toBeVisible();
   await noSidewaysScroll();
   await snap(page, '08-phone-users');
+  await page.goto('/dashboard/billing');
+  await expect(page.getByText(/accounts billed and active/)).toBeVisible();
+  await noSidewaysScroll();
+  await snap(page, '08b-phone-billing');
+  await page.getByRole('link', { name: 'Leo Learner' }).click();
+  await expect(page.getByRole('heading', { name: 'Language, deletion date, labels' })).toBeVisible();
+  await noSidewaysScroll();
+  await snap(page, '08c-phone-user');
   await page.goto('/set-up-user');
   await page.getByRole('button', { name: 'Select groups' }).click();
   await expect(page.getByRole('dialog', { name: 'Select the group(s)' }).getByRole('checkbox', { name: 'Sales' })).toBeVisible();

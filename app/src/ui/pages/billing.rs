@@ -48,7 +48,7 @@ fn BillingTable(billing: BillingPage) -> impl IntoView {
     view! {
         <p class="billing-count">{Msg::BilledCount { active: billing.active, billed: billing.billed }.render(lang)}</p>
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-billing">
                 <thead>
                     <tr>
                         <th scope="col">{T::Name.in_lang(lang)}</th>
