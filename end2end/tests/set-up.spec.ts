@@ -168,6 +168,7 @@ test('a user without email is set up with a username and logs in with it', async
   await details.getByLabel('Deletion date').fill('2020-01-01');
   await details.getByRole('button', { name: 'Save' }).click();
   await expect(details.locator('#deletion_date-error')).toHaveText('Choose a day after today.');
+  await expect(details.getByLabel('Deletion date'), 'what was typed stays beside the message').toHaveValue('2020-01-01');
   const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   await details.getByLabel('Deletion date').fill(inAMonth);
   await details.getByRole('button', { name: 'Save' }).click();

@@ -20,7 +20,14 @@ pub fn UserPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default());
     let resend = ServerAction::<ResendEmail>::new();
     let save = ServerAction::<SetUserDetails>::new();
-    let user = Resource::new(move || (id(), resend.version().get(), save.version().get()), |(id, _, _)| get_user(id));
+    // Refetched after a save that worked only: a refused one keeps what was typed beside its message.
+    let saved = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let user = Resource::new(move || (id(), resend.version().get(), saved.get()), |(id, _, _)| get_user(id));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
