@@ -31,6 +31,19 @@ pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'stat
     }
 }
 
+/// How many times the action behind `value` succeeded. Key a page's resource on it to reload the
+/// page after a change that worked and not after a refusal, whose form then keeps what was typed
+/// beside its message (an action's `version()` counts refusals too).
+pub fn successes<O, E>(value: impl With<Value = Option<Result<O, E>>> + 'static) -> ReadSignal<u32> {
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(_)))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.read_only()
+}
+
 /// A field for a new password with the rules beside it (R27, R40): `field` names the input and
 /// the server's message for it.
 #[component]

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::api::programs::{list_programs, CreateProgram, CreateSession, ProgramRow, ProgramsPage as ProgramsData};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -15,7 +15,8 @@ pub fn ProgramsPage() -> impl IntoView {
     let lang = use_lang();
     let create_program = ServerAction::<CreateProgram>::new();
     let create_session = ServerAction::<CreateSession>::new();
-    let data = Resource::new(move || (create_program.version().get(), create_session.version().get()), |_| list_programs());
+    let (programs_made, sessions_made) = (successes(create_program.value()), successes(create_session.value()));
+    let data = Resource::new(move || (programs_made.get(), sessions_made.get()), |_| list_programs());
     // Which program's new-session form was sent last (kept here: the list below is rebuilt).
     let sent_for = RwSignal::new(None);
     view! {

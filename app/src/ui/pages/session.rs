@@ -11,7 +11,7 @@ use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, Assign
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -23,7 +23,8 @@ pub fn SessionPage() -> impl IntoView {
     let add_learner = ServerAction::<AddSessionLearner>::new();
     // Outside the refetched part: adding a learner reloads the session, and the panel stays open.
     let learners_open = RwSignal::new(false);
-    let session = Resource::new(move || (id(), add_instructor.version().get(), assign.version().get(), add_learner.version().get()), |(id, _, _, _)| async move {
+    let changed = (successes(add_instructor.value()), successes(assign.value()), successes(add_learner.value()));
+    let session = Resource::new(move || (id(), changed.0.get(), changed.1.get(), changed.2.get()), |(id, _, _, _)| async move {
         match id {
             Some(id) => get_session(id).await,
             None => Err(AppError::NotFound),

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::details::UserDetails;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword, UserDetail, UserStatus};
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, NewPasswordField};
+use crate::ui::components::{successes, ErrorNotice, NewPasswordField};
 use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
 
@@ -20,13 +20,7 @@ pub fn UserPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default());
     let resend = ServerAction::<ResendEmail>::new();
     let save = ServerAction::<SetUserDetails>::new();
-    // Refetched after a save that worked only: a refused one keeps what was typed beside its message.
-    let saved = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(()))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    let saved = successes(save.value());
     let user = Resource::new(move || (id(), resend.version().get(), saved.get()), |(id, _, _)| get_user(id));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
