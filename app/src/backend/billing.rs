@@ -2,7 +2,7 @@
 //! when its credentials email is sent, or at set-up when no email is asked for — and the owner
 //! sees who is billed and since when.
 
-use super::db::{minute_of, date_of, Db, Tx};
+use super::db::{date_of, minute_of, Db, Tx};
 use crate::api::billing::{BillingPage, BillingReason, BillingRow, BILLING_PER_PAGE};
 use crate::error::AppError;
 

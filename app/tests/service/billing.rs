@@ -10,6 +10,8 @@ use app::backend::{billing, deletion, groups, users, Settings};
 use app::domain::role::Role;
 use app::i18n::Lang;
 
+use crate::support::token_sent_to;
+
 app::on_both_databases!(r45_the_owner_sees_each_billed_account_when_and_why_and_how_many_are_active);
 
 fn form(first: &str, email: &str, group: i64) -> SetUpForm {
@@ -44,8 +46,7 @@ async fn r45_the_owner_sees_each_billed_account_when_and_why_and_how_many_are_ac
 
     let worker = app::backend::mail::Worker { db: db.db.clone(), delivery: app::backend::mail::Delivery::DevelopmentMailbox, batch: 64 };
     worker.round().await.unwrap();
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'cy@acme.example'").fetch_one(&db.pool).await.unwrap();
-    let token = text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string();
+    let token = token_sent_to(&db, "cy@acme.example").await;
     let registration = invitations::Registration { token: &token, first_name: "Cy", last_name: "Billed", password: "a long enough password", ip: None, user_agent: None, previous_session: None };
     invitations::accept(&db, &settings, &hasher(), registration).await.unwrap();
     let page = billing::page(&db, 1).await.unwrap();

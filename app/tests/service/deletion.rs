@@ -14,6 +14,8 @@ use app::error::AppError;
 use app::i18n::Lang;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
+use crate::support::token_sent_to;
+
 app::on_both_databases!(
     r42_warned_a_week_and_a_day_before_then_erased_on_the_day,
     r42_never_the_owner_and_no_email_for_a_user_without_one,
@@ -74,11 +76,6 @@ async fn set_up(db: &TestDb, s: &Setup, form: &SetUpForm) -> i64 {
 
 async fn round(db: &TestDb, s: &Setup, at: DateTime<Utc>) -> Round {
     deletion::run_once(db, &s.settings, at).await.unwrap()
-}
-
-async fn token_sent_to(db: &TestDb, address: &str) -> String {
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation'").bind(address).fetch_one(&db.pool).await.unwrap();
-    text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string()
 }
 
 fn registration(token: &str) -> invitations::Registration<'_> {

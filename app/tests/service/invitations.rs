@@ -10,6 +10,8 @@ use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
 
+use crate::support::token_sent_to;
+
 app::on_both_databases!(
     r21_each_address_gets_its_own_outcome,
     r22_the_email_carries_a_personal_link_and_only_its_hash_is_stored,
@@ -153,15 +155,6 @@ async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb
 }
 
 /// The token of the invitation email last queued to `to`.
-async fn token_sent_to(db: &TestDb, to: &str) -> String {
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation' ORDER BY id DESC")
-        .bind(to)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string()
-}
-
 fn registration(token: &str) -> invitations::Registration<'_> {
     invitations::Registration {
         token,

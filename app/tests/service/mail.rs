@@ -125,37 +125,25 @@ async fn without_smtp_emails_stay_in_the_development_mailbox(db: TestDb) {
 /// SMTP_URL smtps://user:password@host: TLS on the socket we open, the server's certificate
 /// checked, then AUTH — against a MailDev that takes nothing else.
 async fn smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_unknown_ca(db: TestDb) {
-    let token = app::backend::auth::random_hex(6);
+    let token = queue_three(&db, "over TLS").await;
     let ca = std::fs::read(env("ROSTER_TEST_SMTPS_CA")).unwrap();
     let url = env("ROSTER_TEST_SMTPS_URL");
-    let mut tx = db.begin().await.unwrap();
-    for i in 0..3 {
-        mail::enqueue(&mut tx, &email(&format!("tls:{i}"), &format!("over TLS {token} #{i}"))).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    let round_with = |url: String, ca: Option<Vec<u8>>| {
-        let db = db.db.clone();
-        async move {
-            let sender = Arc::new(SmtpSender::new(&url, ca.as_deref(), "Roster <no-reply@roster.test>", 2).unwrap());
-            Worker { db, delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
-        }
-    };
 
     // The system's roots do not know the test CA: nothing is sent, and the reason says why.
-    assert_eq!(round_with(url.clone(), None).await.retried, 3);
+    assert_eq!(round_with(&db, &url, None).await.retried, 3);
     let (_, _, error) = statuses(&db).await.remove(0);
     assert!(error.as_deref().unwrap_or("").contains("TLS with localhost:1465") && error.as_deref().unwrap_or("").contains("UnknownIssuer"), "{error:?}");
 
     // The right CA but a wrong password: refused at AUTH.
-    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
+    due_now(&db).await;
     let wrong = url.replace("tls%20test%20password", "not%20it");
-    assert_eq!(round_with(wrong, Some(ca.clone())).await.retried, 3);
+    assert_eq!(round_with(&db, &wrong, Some(&ca)).await.retried, 3);
     let (_, _, error) = statuses(&db).await.remove(0);
     assert!(error.as_deref().unwrap_or("").contains("refused the login"), "{error:?}");
     assert!(!error.unwrap().contains("not it"), "the password is not in the reason");
 
-    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
-    let report = round_with(url, Some(ca)).await;
+    due_now(&db).await;
+    let report = round_with(&db, &url, Some(&ca)).await;
     assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0));
     let delivered = subjects_at(&env("ROSTER_TEST_MAILDEV_TLS_API")).await.into_iter().filter(|s| s.contains(&token)).count();
     assert_eq!(delivered, 3, "each email reached the TLS server once");
@@ -165,38 +153,47 @@ async fn smtps_sends_over_tls_with_a_login_and_fails_on_a_wrong_password_or_an_u
 /// against a server that requires both. A server that does not offer STARTTLS gets nothing,
 /// the password least of all.
 async fn starttls_is_required_before_the_login_and_never_skipped(db: TestDb) {
-    let token = app::backend::auth::random_hex(6);
+    let token = queue_three(&db, "over STARTTLS").await;
     let ca = std::fs::read(env("ROSTER_TEST_SMTPS_CA")).unwrap();
     let url = env("ROSTER_TEST_STARTTLS_URL");
-    let mut tx = db.begin().await.unwrap();
-    for i in 0..3 {
-        mail::enqueue(&mut tx, &email(&format!("starttls:{i}"), &format!("over STARTTLS {token} #{i}"))).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    let round_with = |url: String, ca: Option<Vec<u8>>| {
-        let db = db.db.clone();
-        async move {
-            let sender = Arc::new(SmtpSender::new(&url, ca.as_deref(), "Roster <no-reply@roster.test>", 2).unwrap());
-            Worker { db, delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
-        }
-    };
-    let again = || sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool);
 
     // MailDev's plain port offers no STARTTLS: refused before any login.
     let plain_port = format!("smtp://roster:never%20sent@{}?tls=required", smtp_url().trim_start_matches("smtp://"));
-    assert_eq!(round_with(plain_port, Some(ca.clone())).await.retried, 3);
+    assert_eq!(round_with(&db, &plain_port, Some(&ca)).await.retried, 3);
     let (_, _, error) = statuses(&db).await.remove(0);
     assert!(error.as_deref().unwrap_or("").contains("STARTTLS is not supported"), "{error:?}");
 
     // A certificate from an unknown CA: the handshake fails, the reason says why.
-    again().await.unwrap();
-    assert_eq!(round_with(url.clone(), None).await.retried, 3, "{:?}", statuses(&db).await);
+    due_now(&db).await;
+    assert_eq!(round_with(&db, &url, None).await.retried, 3, "{:?}", statuses(&db).await);
     let (_, _, error) = statuses(&db).await.remove(0);
     assert!(error.as_deref().unwrap_or("").contains("UnknownIssuer"), "{error:?}");
 
-    again().await.unwrap();
-    let report = round_with(url, Some(ca)).await;
+    due_now(&db).await;
+    let report = round_with(&db, &url, Some(&ca)).await;
     assert_eq!((report.sent, report.retried, report.failed), (3, 0, 0), "{:?}", statuses(&db).await);
     let kept = std::fs::read_to_string(env("ROSTER_TEST_STARTTLS_SUBJECTS")).unwrap();
     assert_eq!(kept.lines().filter(|s| s.contains(&token)).count(), 3, "each email reached the server once");
+}
+
+/// Three emails whose subjects say `what` and a fresh token; returns the token.
+async fn queue_three(db: &TestDb, what: &str) -> String {
+    let token = app::backend::auth::random_hex(6);
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..3 {
+        mail::enqueue(&mut tx, &email(&format!("{what}:{i}"), &format!("{what} {token} #{i}"))).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    token
+}
+
+/// One worker round over SMTP_URL `url`, trusting `ca` besides the system's roots.
+async fn round_with(db: &TestDb, url: &str, ca: Option<&[u8]>) -> mail::RoundReport {
+    let sender = Arc::new(SmtpSender::new(url, ca, "Roster <no-reply@roster.test>", 2).unwrap());
+    Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 }.round().await.unwrap()
+}
+
+/// Retries come due at once (their backoff is not what these tests are about).
+async fn due_now(db: &TestDb) {
+    sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
 }

@@ -10,3 +10,4 @@ mod invitations;
 mod mail;
 mod programs;
 mod set_up;
+mod support;

@@ -419,7 +419,7 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
     let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'ada@acme.example'").fetch_one(&db.pool).await.unwrap();
     assert!(text.contains("vous invite"), "the invitation speaks the chosen language");
-    let token = text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string();
+    let token = crate::support::token_in(&text);
     let form = invitations::Registration {
         token: &token,
         first_name: "Ada",
