@@ -162,7 +162,10 @@ texts! {
     InviteLearners => "Invite learners to this session", "Inviter des apprenants à cette session";
     SessionInviteExplained => "They get the Learner role on the session's group only, and are enrolled in this session.", "Ils reçoivent le rôle Apprenant sur le seul groupe de la session, et sont inscrits à cette session.";
     Mailbox => "Mailbox", "Boîte mail";
-    MailboxExplained => "No SMTP server is configured: the emails Roster would send are kept here.", "Aucun serveur SMTP n'est configuré : les e-mails que Roster enverrait sont conservés ici.";
+    MailboxExplained => "Development mail: no SMTP server is configured, and the emails Roster would send are kept here, for the owner's eyes only.", "Messagerie de développement : aucun serveur SMTP n'est configuré, et les e-mails que Roster enverrait sont conservés ici, pour le seul propriétaire.";
+    EmailsHeld => "No mail server is configured: these emails wait in the outbox and leave once the server starts with one (SMTP_URL).", "Aucun serveur de messagerie n'est configuré : ces e-mails attendent et partiront quand le serveur démarrera avec un (SMTP_URL).";
+    DeletionDateLocked => "Only an administrator above this person's groups may change it.", "Seul un administrateur au-dessus des groupes de cette personne peut la modifier.";
+    DevelopmentMailBanner => "Development mail: no email leaves this server. For trying Roster out, not for real people.", "Messagerie de développement : aucun e-mail ne quitte ce serveur. Pour essayer Roster, pas pour de vraies personnes.";
     NoEmails => "No email yet.", "Aucun e-mail pour l'instant.";
     To => "To", "À";
     Programs => "Programs", "Programmes";

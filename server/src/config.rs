@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use app::backend::MailSetup;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -81,9 +82,14 @@ pub struct ServeArgs {
     /// Where cargo-leptos put the site (the wasm, JS and CSS under pkg/).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
-    /// On an empty database, create a demo platform and print how to log in.
+    /// On an empty database, create a demo platform and print how to log in. Turns on the
+    /// development mailbox when there is no SMTP_URL (and the public URL is not https).
     #[arg(long, env = "ROSTER_DEMO")]
     pub demo: bool,
+    /// Without SMTP_URL, keep emails in a development mailbox that the owner reads in the app.
+    /// For local trials only: refused with an https public URL.
+    #[arg(long, env = "ROSTER_DEV_MAILBOX")]
+    pub dev_mailbox: bool,
     /// Take the client address from X-Forwarded-For (only behind a proxy you run).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
@@ -92,5 +98,47 @@ pub struct ServeArgs {
 impl ServeArgs {
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
+    /// The SMTP URL, if one is set (an empty one is none).
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url.as_deref().filter(|url| !url.trim().is_empty())
+    }
+
+    /// Where emails go. The development mailbox holds one-time passwords and live invitation
+    /// links: it is never on by default, and never on a public (https) address.
+    pub fn mail_setup(&self) -> Result<MailSetup, String> {
+        let public = self.public_url().starts_with("https://");
+        if self.smtp_url().is_some() {
+            Ok(MailSetup::Smtp)
+        } else if self.dev_mailbox && public {
+            Err("the development mailbox (--dev-mailbox, ROSTER_DEV_MAILBOX) is for local trials: not with an https PUBLIC_URL; set SMTP_URL".into())
+        } else if (self.dev_mailbox || self.demo) && !public {
+            Ok(MailSetup::DevelopmentMailbox)
+        } else {
+            Ok(MailSetup::Held)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> ServeArgs {
+        match Cli::try_parse_from([&["server", "serve"], args].concat()).expect("valid arguments").command {
+            Some(Command::Serve(serve)) => serve,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_development_mailbox_is_an_explicit_opt_in_never_on_https() {
+        assert_eq!(serve(&[]).mail_setup(), Ok(MailSetup::Held), "no SMTP and no opt-in: emails wait");
+        assert_eq!(serve(&["--dev-mailbox"]).mail_setup(), Ok(MailSetup::DevelopmentMailbox));
+        assert_eq!(serve(&["--demo"]).mail_setup(), Ok(MailSetup::DevelopmentMailbox));
+        assert_eq!(serve(&["--demo", "--smtp-url", "smtp://127.0.0.1:1025"]).mail_setup(), Ok(MailSetup::Smtp));
+        assert_eq!(serve(&["--demo", "--public-url", "https://learn.example.com"]).mail_setup(), Ok(MailSetup::Held));
+        assert!(serve(&["--dev-mailbox", "--public-url", "https://learn.example.com"]).mail_setup().is_err());
     }
 }

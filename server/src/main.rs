@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use app::backend::deletion::DeletionJob;
 use app::backend::mail::{Delivery, SmtpSender, Worker};
-use app::backend::{auth::PasswordHasher, seed, AppState, Db, Settings};
+use app::backend::{auth::PasswordHasher, seed, AppState, Db, MailSetup, Settings};
 use app::i18n::Lang;
 use axum::serve::ListenerExt;
 use clap::Parser;
@@ -105,10 +105,11 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
         .build();
     let mut settings = Settings::new(&public_url);
     settings.trust_forwarded_for = args.trust_forwarded_for;
-    settings.development_mailbox = args.smtp_url.as_deref().is_none_or(|url| url.trim().is_empty());
+    settings.mail = args.mail_setup()?;
     let state_db = db.clone();
     let settings = Arc::new(settings);
     let job_settings = settings.clone();
+    let mail = settings.mail;
     let state = AppState { leptos_options, db, settings, hasher, trees: Default::default() };
     let router = server::router::app(state);
 
@@ -123,23 +124,28 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    // An empty SMTP_URL is no SMTP_URL.
-    let delivery = match args.smtp_url.as_deref().filter(|url| !url.trim().is_empty()) {
-        Some(url) => {
+    let delivery = match (args.smtp_url(), mail) {
+        (Some(url), _) => {
             let extra_ca = match &args.smtp_tls_ca {
                 Some(path) => Some(std::fs::read(path).map_err(|e| format!("SMTP_TLS_CA {}: {e}", path.display()))?),
                 None => None,
             };
             let sender = SmtpSender::new(url, extra_ca.as_deref(), &args.smtp_from, SMTP_CONNECTIONS)?;
             tracing::info!(?sender, "emails leave over SMTP");
-            Delivery::Smtp(Arc::new(sender))
+            Some(Delivery::Smtp(Arc::new(sender)))
         }
-        None => {
-            tracing::info!("no SMTP_URL: emails stay in the built-in development mailbox");
-            Delivery::DevelopmentMailbox
+        (None, MailSetup::DevelopmentMailbox) => {
+            tracing::warn!("no SMTP_URL: emails are kept in the development mailbox, which the owner reads (for local trials only)");
+            Some(Delivery::DevelopmentMailbox)
+        }
+        (None, _) => {
+            tracing::warn!("no SMTP_URL: emails are not sent; they wait in the outbox until the server starts with SMTP_URL");
+            None
         }
     };
-    tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
+    if let Some(delivery) = delivery {
+        tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
+    }
     tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -23,7 +23,9 @@ pub struct ShellData {
     pub may_add_users: bool,
     /// Whether to show Dashboard > USERS: platform administrators (the server checks again).
     pub may_see_dashboard: bool,
-    /// Whether to show the development mailbox (no SMTP server; platform administrators).
+    /// Emails are kept in the development mailbox, not sent: a banner says so.
+    pub development_mail: bool,
+    /// Whether to show the development mailbox (the owner, when it is on).
     pub may_see_mailbox: bool,
     /// Whether to show Dashboard > BILLING: the owner (R45).
     pub may_see_billing: bool,
@@ -65,7 +67,8 @@ pub async fn get_shell(current: Option<GroupId>) -> Result<ShellData, AppError> 
     let principal = crate::backend::principal::current()?;
     let state = crate::backend::state()?;
     let mut shell = crate::backend::directory::shell_data(&state.db, &principal, current).await?;
-    shell.may_see_mailbox = state.settings.development_mailbox && principal.is_platform_admin();
+    shell.development_mail = state.settings.mail == crate::backend::MailSetup::DevelopmentMailbox;
+    shell.may_see_mailbox = shell.development_mail && principal.is_owner;
     Ok(shell)
 }
 
@@ -80,13 +83,13 @@ pub struct MailboxEmail {
     pub queued_at: String,
 }
 
-/// The development mailbox: the latest emails, when no SMTP server is configured (platform
-/// administrators only).
+/// The development mailbox: the latest emails, when it is on (the owner only: it holds one-time
+/// passwords and invitation links).
 #[server(endpoint = "mailbox")]
 pub async fn get_mailbox() -> Result<Vec<MailboxEmail>, AppError> {
     let principal = crate::backend::principal::current()?;
     let state = crate::backend::state()?;
-    if !principal.is_platform_admin() || !state.settings.development_mailbox {
+    if !principal.is_owner || state.settings.mail != crate::backend::MailSetup::DevelopmentMailbox {
         return Err(AppError::NotAllowed);
     }
     crate::backend::directory::mailbox(&state.db, 100).await

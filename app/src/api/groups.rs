@@ -26,7 +26,7 @@ pub struct RoleHeld {
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::backend::audit::Who;
-    pub use crate::backend::{groups, principal, state};
+    pub use crate::backend::{groups, principal, state, users};
     pub use crate::domain::policy::Action;
 }
 
@@ -70,15 +70,15 @@ pub async fn move_group(group: GroupId, new_parent: GroupId) -> Result<(), AppEr
 
 /// Adds an existing user (found by email or username) to a group with roles (R1–R3, R10).
 #[server(endpoint = "groups/add_member")]
-pub async fn add_member(group: GroupId, login: String, roles: Vec<Role>) -> Result<(), AppError> {
+pub async fn add_member(group: GroupId, login: String, #[server(default)] roles: Vec<Role>) -> Result<(), AppError> {
     use ssr::*;
     let principal = principal::current()?;
     let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
-    if !grants.is_empty() {
-        principal.require(&Action::AddUsers(&grants))?;
-    }
+    // With no role chosen yet, the least right here (adding learners) is asked.
+    let least = [(group, Role::Learner)];
+    principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
     let state = state()?;
-    let user = groups::find_user(&state.db, &login).await?;
+    let user = users::find_seen(&state.db, users::user_scope(&principal).as_deref(), &login).await?;
     groups::add_member(&state.db, &Who::of(&principal), group, user, &roles).await
 }
 

@@ -32,14 +32,14 @@ pub struct InviteOutcome {
 
 /// Invites every address of `emails` into `group` with `roles` (learners climb, R10).
 #[server(endpoint = "invitations/invite")]
-pub async fn invite_users(group: GroupId, emails: String, roles: Vec<Role>, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
+pub async fn invite_users(group: GroupId, emails: String, #[server(default)] roles: Vec<Role>, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
     use crate::backend::{audit::Who, invitations, principal, state};
     use crate::domain::policy::Action;
     let principal = principal::current()?;
     let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
-    if !grants.is_empty() {
-        principal.require(&Action::AddUsers(&grants))?;
-    }
+    // With no role chosen yet, the least right here (adding learners) is asked.
+    let least = [(group, Role::Learner)];
+    principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
     let state = state()?;
     let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, details: &details, session: None };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await

@@ -118,7 +118,7 @@ pub async fn add_instructor(session: i64, login: String) -> Result<(), AppError>
     if !allowed {
         return Err(AppError::NotAllowed);
     }
-    programs::add_instructor(&state.db, &Who::of(&principal), session, &login).await
+    programs::add_instructor(&state.db, &principal, &Who::of(&principal), session, &login).await
 }
 
 /// R31: assigning enrolls the group's learners, so it needs the right on that group too.
@@ -146,5 +146,5 @@ pub async fn add_session_learner(session: i64, login: String) -> Result<(), AppE
     let Ok(session_ref) = programs::session_ref(&state.db, session).await.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
         return Err(AppError::NotAllowed);
     };
-    programs::add_existing_learner(&state.db, &state.settings, &Who::of(&principal), session_ref, &login).await
+    programs::add_existing_learner(&state.db, &state.settings, &principal, &Who::of(&principal), session_ref, &login).await
 }

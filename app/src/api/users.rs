@@ -210,9 +210,13 @@ pub struct UserDetail {
     /// (session id, session, program)
     pub enrollments: Vec<(i64, String, String)>,
     pub emails: Vec<SentEmail>,
-    /// Whether this person may change the user's details, set the password of a user without
-    /// email (R40) or send a user with email new credentials (R58), by R54's rule.
+    /// Whether this person may change the user's language, labels and values (R54).
     pub may_manage: bool,
+    /// Whether this person may also change the user's deletion date, set the password of a user
+    /// without email (R40) or send a user with email new credentials (R58) (R54).
+    pub may_manage_access: bool,
+    /// No SMTP server and no development mailbox: emails wait in the outbox.
+    pub emails_held: bool,
 }
 
 #[server(endpoint = "users/get")]
@@ -223,7 +227,9 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
         return Err(AppError::NotAllowed);
     }
     let state = state()?;
-    users::detail(&state.db, &principal, id).await
+    let mut detail = users::detail(&state.db, &principal, id).await?;
+    detail.emails_held = state.settings.mail == crate::backend::MailSetup::Held;
+    Ok(detail)
 }
 
 /// Changes a user's language, deletion date, labels and custom values (R42, R43, R54).

@@ -48,11 +48,14 @@ pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str) -> Result<(), Ap
 }
 
 /// Checks the details against the platform's labels and fields; the messages name the fields
-/// `deletion_date`, `labels` and `values`.
-pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+/// `deletion_date`, `labels` and `values`. Returns them as they are stored: the deletion date
+/// written `YYYY-MM-DD` whatever its typing (the deletion job compares dates as text).
+pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>) -> Result<UserDetails, AppError> {
+    let mut checked = details.clone();
     if let Some(date) = details.deletion_date.as_deref() {
-        if let Err(msg) = check_deletion_date(date, super::deletion::today(&db.pool).await?) {
-            errors.push(FieldError { field: "deletion_date".into(), msg });
+        match check_deletion_date(date, super::deletion::today(&db.pool).await?) {
+            Ok(day) => checked.deletion_date = Some(day.format("%Y-%m-%d").to_string()),
+            Err(msg) => errors.push(FieldError { field: "deletion_date".into(), msg }),
         }
     }
     let known_labels: Vec<i64> = sqlx::query_scalar("SELECT id FROM labels").fetch_all(&db.pool).await?;
@@ -65,13 +68,13 @@ pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>)
     } else if details.values.iter().any(|v| v.value.trim().chars().count() > VALUE_MAX) {
         errors.push(FieldError { field: "values".into(), msg: Msg::NameTooLong { max: VALUE_MAX } });
     }
-    Ok(())
+    Ok(checked)
 }
 
 /// R42: a deletion date is a day after today (in the platform's time zone).
-pub fn check_deletion_date(date: &str, today: chrono::NaiveDate) -> Result<(), Msg> {
-    match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-        Ok(day) if day > today => Ok(()),
+pub fn check_deletion_date(date: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, Msg> {
+    match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
+        Ok(day) if day > today => Ok(day),
         Ok(_) => Err(Msg::DateNotInFuture),
         Err(_) => Err(Msg::InvalidDate),
     }
@@ -139,8 +142,12 @@ mod tests {
 
     #[test]
     fn r42_a_deletion_date_is_a_day_after_today() {
+        let loose = chrono::NaiveDate::from_ymd_opt(2099, 1, 5).unwrap();
+        assert_eq!(check_deletion_date("2099-1-5", chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()), Ok(loose), "read as the day it names");
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        assert_eq!(check_deletion_date("2026-11-28", today), Ok(()));
+        let tomorrow = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(check_deletion_date("2026-11-28", today), Ok(tomorrow));
+        assert_eq!(check_deletion_date("2026-11-28", today).map(|d| d.format("%Y-%m-%d").to_string()), Ok("2026-11-28".to_string()));
         assert_eq!(check_deletion_date("2026-11-27", today), Err(Msg::DateNotInFuture));
         assert_eq!(check_deletion_date("28/11/2026", today), Err(Msg::InvalidDate));
     }

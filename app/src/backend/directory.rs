@@ -68,6 +68,7 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
             .collect(),
         may_add_users: principal.may_add_users_somewhere(),
         may_see_dashboard: principal.may_add_users_somewhere(),
+        development_mail: false,
         may_see_mailbox: false,
         may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),
     })

@@ -10,7 +10,6 @@ use super::directory;
 use super::tree_cache::bump_version;
 use crate::api::groups::{MemberRow, RoleHeld};
 use crate::domain::group_tree::{GroupId, GroupTree};
-use crate::domain::identity::LoginId;
 use crate::domain::names;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -125,18 +124,6 @@ pub fn check_move(tree: &GroupTree, group: GroupId, new_parent: GroupId) -> Resu
         return Err(AppError::field("new_parent", Msg::MoveUnderItself));
     }
     Ok(())
-}
-
-/// Finds an existing user by email or username, for "add an existing user".
-pub async fn find_user(db: &Db, login: &str) -> Result<i64, AppError> {
-    let not_found = || AppError::field("login", Msg::NoSuchUser);
-    let id = LoginId::parse(login).ok_or_else(not_found)?;
-    let (column, key) = match &id {
-        LoginId::Email(e) => ("email_key", e.key()),
-        LoginId::Username(u) => ("username_key", u.key()),
-    };
-    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1 AND deleted_at IS NULL")).bind(key).fetch_optional(&db.pool).await?;
-    user.ok_or_else(not_found)
 }
 
 /// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10). Adding

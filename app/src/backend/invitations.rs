@@ -49,7 +49,8 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
     if request.roles.is_empty() {
         errors.push(FieldError { field: "roles".into(), msg: Msg::ChooseARole });
     }
-    super::details::check(db, request.details, &mut errors).await?;
+    let details = super::details::check(db, request.details, &mut errors).await?;
+    let request = InviteRequest { details: &details, ..request };
     let Some(entries) = entries.filter(|_| errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
 
     let mut tx = db.begin().await?;

@@ -49,14 +49,27 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Take the client's address from X-Forwarded-For (behind a proxy of ours only).
     pub trust_forwarded_for: bool,
-    /// No SMTP server: emails stay in the development mailbox, which platform administrators read.
-    pub development_mailbox: bool,
+    /// Where emails go.
+    pub mail: MailSetup,
+}
+
+/// Where emails go: chosen once at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailSetup {
+    /// To an SMTP server (SMTP_URL).
+    Smtp,
+    /// Nowhere: kept in the development mailbox, which only the owner reads — an explicit opt-in
+    /// for local trials (`--dev-mailbox`, `--demo`), never with an https public URL, since it
+    /// holds one-time passwords and live invitation links.
+    DevelopmentMailbox,
+    /// No SMTP server and no development mailbox: emails wait in the outbox until one is set.
+    Held,
 }
 
 impl Settings {
     pub fn new(public_url: &str) -> Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
-        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false, development_mailbox: true }
+        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false, mail: MailSetup::Held }
     }
 }
 

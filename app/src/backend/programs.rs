@@ -6,7 +6,6 @@ use sqlx::Row;
 
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
-use super::groups::find_user;
 use super::principal::Principal;
 use crate::api::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 use crate::domain::group_tree::GroupId;
@@ -89,8 +88,8 @@ pub async fn session_ref(db: &Db, session: i64) -> Result<SessionRef, AppError> 
     group.map(|group| SessionRef { id: session, group }).ok_or(AppError::NotFound)
 }
 
-pub async fn add_instructor(db: &Db, who: &Who, session: i64, login: &str) -> Result<(), AppError> {
-    let user = find_user(db, login).await?;
+pub async fn add_instructor(db: &Db, principal: &Principal, who: &Who, session: i64, login: &str) -> Result<(), AppError> {
+    let user = super::users::find_seen(db, super::users::session_scope(principal).as_deref(), login).await?;
     let mut tx = db.begin().await?;
     let added = sqlx::query("INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(session)
@@ -108,8 +107,8 @@ pub async fn add_instructor(db: &Db, who: &Who, session: i64, login: &str) -> Re
 /// R30, picking an existing user from the session: the learner role on the session's group
 /// (climbing, R10, R12), enrollment in the session, and its email (R31; none for a user without
 /// email, R40). Adding someone already there changes nothing and sends nothing twice.
-pub async fn add_existing_learner(db: &Db, settings: &super::Settings, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
-    let user = find_user(db, login).await?;
+pub async fn add_existing_learner(db: &Db, settings: &super::Settings, principal: &Principal, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
+    let user = super::users::find_seen(db, super::users::session_scope(principal).as_deref(), login).await?;
     let mut tx = db.begin().await?;
     let tree = super::directory::group_tree_in(&mut tx).await?;
     super::groups::insert_memberships(&mut tx, &tree, user, session.group, &[Role::Learner]).await?;

@@ -18,8 +18,8 @@ use crate::api::users::{
     USERS_PER_PAGE,
 };
 use crate::domain::group_tree::GroupId;
-use crate::domain::identity::{Email, Username};
-use crate::domain::policy::Action;
+use crate::domain::identity::{Email, LoginId, Username};
+use crate::domain::policy::{Action, Handling, Person};
 use crate::domain::role::Role;
 use crate::emails;
 use crate::error::{AppError, FieldError};
@@ -110,7 +110,7 @@ fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>),
 /// the Group(s) field.
 pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &SetUpForm) -> Result<SetUpDone, AppError> {
     let mut detail_errors = Vec::new();
-    super::details::check(db, &form.details, &mut detail_errors).await?;
+    let details = super::details::check(db, &form.details, &mut detail_errors).await?;
     let (first, last, login, password) = match validate(form) {
         Err(AppError::Invalid(mut errors)) => {
             errors.extend(detail_errors);
@@ -165,10 +165,10 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     .bind(username_key)
     .bind(&first)
     .bind(&last)
-    .bind(form.details.language.map(Lang::code))
+    .bind(details.language.map(Lang::code))
     .bind(password_hash)
     .bind(i64::from(send_credentials))
-    .bind(form.details.deletion_date.as_deref())
+    .bind(details.deletion_date.as_deref())
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
@@ -187,9 +187,9 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         }
         super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
     }
-    super::details::apply_to_user(&mut tx, user, &form.details).await?;
+    super::details::apply_to_user(&mut tx, user, &details).await?;
     let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-    let language = form.details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+    let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
     match &login {
         Login::Email(email) => {
             if send_credentials {
@@ -205,8 +205,8 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         // R40: no email, ever; billed at creation.
         Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
     }
-    let details = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
-    audit::record(&mut tx, who, "user_set_up", "user", user, &details).await?;
+    let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
+    audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
     tx.commit().await?;
     Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
 }
@@ -232,11 +232,10 @@ async fn queue_credentials(tx: &mut Tx, settings: &Settings, platform: &str, inv
 const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 
 /// Sends a user with email a new one-time password (R58), for one who lost theirs or never got
-/// the first email; their sessions end. Whoever may set the user's details may (R54), once a
+/// the first email; their sessions end. Whoever may manage the user's access may (R54), once a
 /// minute per user, so that a double click sends one email.
 pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
-    let memberships = require_sight(db, principal, user).await?;
-    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
+    require_manage(db, principal, user, Handling::Access).await?;
     let password = random_password();
     let hash = hasher.hash(&password).await?;
     let now = now_ms();
@@ -272,9 +271,43 @@ pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
     Ok(Lang::parse(&code).unwrap_or_default())
 }
 
+/// Finds an existing user by email or username, for "add an existing user" (groups, sessions),
+/// among those this person sees in `scope` (`None`: everyone); anyone else is answered as an
+/// unknown user (R62).
+pub async fn find_seen(db: &Db, scope: Option<&[GroupId]>, login: &str) -> Result<i64, AppError> {
+    let not_found = || AppError::field("login", Msg::NoSuchUser);
+    let id = LoginId::parse(login).ok_or_else(not_found)?;
+    let (column, key) = match &id {
+        LoginId::Email(e) => ("email_key", e.key()),
+        LoginId::Username(u) => ("username_key", u.key()),
+    };
+    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1 AND deleted_at IS NULL")).bind(key).fetch_optional(&db.pool).await?;
+    let user = user.ok_or_else(not_found)?;
+    if let Some(scope) = scope {
+        let groups: Vec<GroupId> = sqlx::query_scalar("SELECT group_id FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
+        if !groups.iter().any(|g| scope.contains(g)) {
+            return Err(not_found());
+        }
+    }
+    Ok(user)
+}
+
+/// The groups whose members those who run sessions or coach may pick as instructors or learners
+/// of a session: `None` for a platform administrator (everyone); else the subtrees where they are
+/// admin, user admin or coach.
+pub fn session_scope(principal: &Principal) -> Option<Vec<GroupId>> {
+    if principal.is_platform_admin() {
+        return None;
+    }
+    let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    Some(groups)
+}
+
 /// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
 /// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
-fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
+pub fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
     if principal.is_platform_admin() {
         return None;
     }
@@ -383,12 +416,23 @@ const SEARCH: &str = "($1 = '' OR lower(u.first_name || ' ' || u.last_name) LIKE
 /// A user's memberships: (group, role, the group a propagated learner came from).
 type Memberships = Vec<(GroupId, String, Option<GroupId>)>;
 
-/// The groups a user is directly a member of (R54 decides on them).
-fn direct_groups(memberships: &Memberships) -> Vec<GroupId> {
-    let mut direct: Vec<GroupId> = memberships.iter().filter(|(_, _, from)| from.is_none()).map(|(g, _, _)| *g).collect();
-    direct.sort_unstable();
-    direct.dedup();
-    direct
+/// The (group, role) pairs a user holds directly (R54 decides on them).
+fn direct_grants(memberships: &Memberships) -> Vec<(GroupId, Role)> {
+    memberships.iter().filter(|(_, _, from)| from.is_none()).filter_map(|(g, role, _)| Some((*g, Role::parse(role)?))).collect()
+}
+
+/// Refuses unless this person sees the user (R62) and may manage them so (R54); returns the
+/// user's memberships.
+async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
+    let memberships = require_sight(db, principal, user).await?;
+    let is_owner = is_owner(db, user).await?;
+    principal.require(&Action::ManageUser(Person { is_owner, direct: &direct_grants(&memberships) }, handling))?;
+    Ok(memberships)
+}
+
+async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
+    let owner: Option<i64> = sqlx::query_scalar("SELECT owner_id FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
+    Ok(owner == Some(user))
 }
 
 /// Whether this person sees this user: a platform administrator, or someone who may add users
@@ -410,7 +454,9 @@ async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memb
 /// A user's page: details, memberships, enrollments and the emails sent to them (R41).
 pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDetail, AppError> {
     let memberships = require_sight(db, principal, user).await?;
-    let direct = direct_groups(&memberships);
+    let person = Person { is_owner: is_owner(db, user).await?, direct: &direct_grants(&memberships) };
+    let may_manage = principal.may(&Action::ManageUser(person, Handling::Details));
+    let may_manage_access = principal.may(&Action::ManageUser(person, Handling::Access));
     let row: Option<(String, String, Option<String>, Option<String>, Option<String>, i64, Option<String>, i64, Option<i64>)> = sqlx::query_as(
         "SELECT first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at FROM users WHERE id = $1",
     )
@@ -472,7 +518,6 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         labels: labels.iter().map(|(id, _)| *id).collect(),
         values: values.iter().map(|(field, _, value)| FieldValue { field: *field, value: value.clone() }).collect(),
     };
-    let may_manage = !direct.is_empty() && principal.may(&Action::SetUserDetails(&direct));
     Ok(UserDetail {
         id: user,
         first_name,
@@ -489,19 +534,24 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         enrollments,
         emails,
         may_manage,
+        may_manage_access,
+        emails_held: false,
     })
 }
 
 /// Changes a user's default language, deletion date (R42), labels and custom values (R43), by
-/// R54's rule: all four are replaced by what the form holds. A changed deletion date drops the
-/// warnings queued for the old one (the new date gets its own). Never a deletion date on the owner.
+/// R54's rule: all four are replaced by what the form holds; a new deletion date needs the right
+/// to manage the user's access. A changed deletion date drops the warnings queued for the old one
+/// (the new date gets its own). Never a deletion date on the owner.
 pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, details: &UserDetails) -> Result<(), AppError> {
-    let memberships = require_sight(db, principal, user).await?;
-    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
+    require_manage(db, principal, user, Handling::Details).await?;
     let mut errors = Vec::new();
-    super::details::check(db, details, &mut errors).await?;
-    let owner: Option<i64> = sqlx::query_scalar("SELECT owner_id FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
-    if details.deletion_date.is_some() && owner == Some(user) {
+    let details = &super::details::check(db, details, &mut errors).await?;
+    let stored: Option<String> = sqlx::query_scalar("SELECT deletion_date FROM users WHERE id = $1").bind(user).fetch_one(&db.pool).await?;
+    if stored != details.deletion_date {
+        require_manage(db, principal, user, Handling::Access).await?;
+    }
+    if details.deletion_date.is_some() && is_owner(db, user).await? {
         errors.push(FieldError { field: "deletion_date".into(), msg: Msg::OwnerNeverDeleted });
     }
     if !errors.is_empty() {
@@ -542,8 +592,7 @@ pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, d
 /// R40: an administrator sets the password of a user without email (R54 decides who). The
 /// user's sessions end.
 pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64, password: &str) -> Result<(), AppError> {
-    let memberships = require_sight(db, principal, user).await?;
-    principal.require(&Action::SetUserDetails(&direct_groups(&memberships)))?;
+    require_manage(db, principal, user, Handling::Access).await?;
     let row: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT first_name, last_name, username FROM users WHERE id = $1 AND email IS NULL").bind(user).fetch_optional(&db.pool).await?;
     let Some((first, last, username)) = row else { return Err(AppError::NotAllowed) };

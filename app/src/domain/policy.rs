@@ -33,9 +33,9 @@ pub enum Action<'a> {
     ManageInvitation(&'a [(GroupId, Role)]),
     /// Invite learners from inside a program session (R4).
     InviteFromSession(SessionRef),
-    /// Set a deletion date, a label or a custom-field value on a user whose direct groups are
-    /// these (R54).
-    SetUserDetails(&'a [GroupId]),
+    /// Manage another person's account (R54): their details, or their access (password,
+    /// credentials, deletion date).
+    ManageUser(Person<'a>, Handling),
     /// Create a subgroup under, rename, make public or private, move, or manage the members of
     /// this group (R52).
     ManageGroup(GroupId),
@@ -43,6 +43,23 @@ pub enum Action<'a> {
     ManageSessions(GroupId),
     /// See who is billed and since when (R45).
     SeeBilling,
+}
+
+/// The person an action is done to, as R54 needs them.
+#[derive(Clone, Copy, Debug)]
+pub struct Person<'a> {
+    pub is_owner: bool,
+    /// The (group, role) pairs the person holds directly (not the propagated learners).
+    pub direct: &'a [(GroupId, Role)],
+}
+
+/// What is done to a person's account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handling {
+    /// Language, labels, custom-field values.
+    Details,
+    /// Password, new credentials, deletion date: what can take the account away from them.
+    Access,
 }
 
 /// The rule that decided.
@@ -68,7 +85,8 @@ pub enum Rule {
     R52,
     /// Programs and sessions are managed by the admins and coaches of their group (or above).
     R53,
-    /// A user's details are set by whoever manages all of the user's direct groups.
+    /// A person's account is managed by whoever may grant every role they hold directly; their
+    /// access, if they are an admin, only from strictly above; the owner's by the owner alone.
     R54,
     /// Nothing was asked: an empty list of grants or groups is refused.
     Empty,
@@ -119,17 +137,7 @@ pub fn decide(tree: &GroupTree, actor: &Actor, action: &Action) -> Decision {
                 Decision::deny(Rule::R4)
             }
         }
-        Action::SetUserDetails(groups) => {
-            if groups.is_empty() {
-                Decision::deny(Rule::Empty)
-            } else if platform_admin {
-                Decision::allow(Rule::R1)
-            } else if groups.iter().all(|&g| tree.parent(g).is_some() && holds_at_or_above(tree, actor, g, &[Role::Admin, Role::UserAdmin])) {
-                Decision::allow(Rule::R54)
-            } else {
-                Decision::deny(Rule::R54)
-            }
-        }
+        Action::ManageUser(person, handling) => manage_user(tree, actor, platform_admin, person, handling),
         Action::ManageGroup(group) => {
             if platform_admin {
                 Decision::allow(Rule::R1)
@@ -156,6 +164,31 @@ pub fn decide(tree: &GroupTree, actor: &Actor, action: &Action) -> Decision {
             }
         }
     }
+}
+
+/// R54: who may manage whom. The owner's account is the owner's alone (and `server
+/// reset-password`'s). Platform administrators manage everyone else. Anyone else needs the right
+/// to grant every role the person holds directly, where they hold it — so a user admin manages
+/// learners only, and nobody manages an account without a direct group but a platform
+/// administrator; and to take over or end an admin's access (password, credentials, deletion
+/// date), an admin role strictly above each group the person administers, never a peer's.
+fn manage_user(tree: &GroupTree, actor: &Actor, platform_admin: bool, person: Person, handling: Handling) -> Decision {
+    if person.is_owner {
+        return if actor.is_owner { Decision::allow(Rule::R1) } else { Decision::deny(Rule::R54) };
+    }
+    if platform_admin {
+        return Decision::allow(Rule::R1);
+    }
+    if person.direct.is_empty() || !person.direct.iter().all(|&(group, role)| grant(tree, actor, false, group, role).allowed) {
+        return Decision::deny(Rule::R54);
+    }
+    let peer_admin = |&(group, role): &(GroupId, Role)| {
+        role == Role::Admin && !tree.parent(group).is_some_and(|parent| holds_at_or_above(tree, actor, parent, &[Role::Admin]))
+    };
+    if handling == Handling::Access && person.direct.iter().any(peer_admin) {
+        return Decision::deny(Rule::R54);
+    }
+    Decision::allow(Rule::R54)
 }
 
 /// One (group, role) grant of an invitation or a set-up.
@@ -229,7 +262,7 @@ mod tests {
         }
     }
 
-    fn action<'a>(name: &str, target: GroupId, grants: &'a mut Vec<(GroupId, Role)>, groups: &'a mut Vec<GroupId>) -> Action<'a> {
+    fn action<'a>(name: &str, target: GroupId, grants: &'a mut Vec<(GroupId, Role)>) -> Action<'a> {
         match name {
             "add_learner" => {
                 *grants = vec![(target, Role::Learner)];
@@ -244,9 +277,17 @@ mod tests {
                 Action::ManageInvitation(grants)
             }
             "invite_from_session" => Action::InviteFromSession(SessionRef { id: SESSION, group: target }),
-            "set_user_details" => {
-                *groups = vec![target];
-                Action::SetUserDetails(groups)
+            "manage_learner" => {
+                *grants = vec![(target, Role::Learner)];
+                Action::ManageUser(Person { is_owner: false, direct: grants }, Handling::Details)
+            }
+            "manage_admin_details" => {
+                *grants = vec![(target, Role::Admin)];
+                Action::ManageUser(Person { is_owner: false, direct: grants }, Handling::Details)
+            }
+            "manage_admin_access" => {
+                *grants = vec![(target, Role::Admin)];
+                Action::ManageUser(Person { is_owner: false, direct: grants }, Handling::Access)
             }
             "manage_group" => Action::ManageGroup(target),
             "manage_sessions" => Action::ManageSessions(target),
@@ -264,7 +305,9 @@ mod tests {
         ("learner", "add_admin", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("learner", "manage_invitation", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("learner", "invite_from_session", ["-R4", "-R4", "-R4", "-R4", "-R4"]),
-        ("learner", "set_user_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("learner", "manage_learner", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("learner", "manage_admin_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("learner", "manage_admin_access", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
         ("learner", "manage_group", ["-R52", "-R52", "-R52", "-R52", "-R52"]),
         ("learner", "manage_sessions", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
         ("learner", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -272,7 +315,9 @@ mod tests {
         ("author", "add_admin", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("author", "manage_invitation", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("author", "invite_from_session", ["-R4", "-R4", "-R4", "-R4", "-R4"]),
-        ("author", "set_user_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("author", "manage_learner", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("author", "manage_admin_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("author", "manage_admin_access", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
         ("author", "manage_group", ["-R52", "-R52", "-R52", "-R52", "-R52"]),
         ("author", "manage_sessions", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
         ("author", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -280,7 +325,9 @@ mod tests {
         ("coach", "add_admin", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("coach", "manage_invitation", ["-R5", "-R5", "-R5", "-R5", "-R6"]),
         ("coach", "invite_from_session", ["-R4", "-R4", "-R4", "-R4", "-R4"]),
-        ("coach", "set_user_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("coach", "manage_learner", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("coach", "manage_admin_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("coach", "manage_admin_access", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
         ("coach", "manage_group", ["-R52", "-R52", "-R52", "-R52", "-R52"]),
         ("coach", "manage_sessions", ["R53", "-R53", "R53", "-R53", "-R53"]),
         ("coach", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -288,7 +335,9 @@ mod tests {
         ("user_admin", "add_admin", ["-R3", "-R5", "-R3", "-R5", "-R6"]),
         ("user_admin", "manage_invitation", ["R3", "-R5", "R3", "-R5", "-R6"]),
         ("user_admin", "invite_from_session", ["-R4", "-R4", "-R4", "-R4", "-R4"]),
-        ("user_admin", "set_user_details", ["R54", "-R54", "R54", "-R54", "-R54"]),
+        ("user_admin", "manage_learner", ["R54", "-R54", "R54", "-R54", "-R54"]),
+        ("user_admin", "manage_admin_details", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
+        ("user_admin", "manage_admin_access", ["-R54", "-R54", "-R54", "-R54", "-R54"]),
         ("user_admin", "manage_group", ["-R52", "-R52", "-R52", "-R52", "-R52"]),
         ("user_admin", "manage_sessions", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
         ("user_admin", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -296,7 +345,9 @@ mod tests {
         ("admin", "add_admin", ["R2", "-R5", "R2", "-R5", "-R6"]),
         ("admin", "manage_invitation", ["R2", "-R5", "R2", "-R5", "-R6"]),
         ("admin", "invite_from_session", ["-R4", "-R4", "-R4", "-R4", "-R4"]),
-        ("admin", "set_user_details", ["R54", "-R54", "R54", "-R54", "-R54"]),
+        ("admin", "manage_learner", ["R54", "-R54", "R54", "-R54", "-R54"]),
+        ("admin", "manage_admin_details", ["R54", "-R54", "R54", "-R54", "-R54"]),
+        ("admin", "manage_admin_access", ["-R54", "-R54", "R54", "-R54", "-R54"]),
         ("admin", "manage_group", ["R52", "-R52", "R52", "-R52", "-R52"]),
         ("admin", "manage_sessions", ["R53", "-R53", "R53", "-R53", "-R53"]),
         ("admin", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -304,7 +355,9 @@ mod tests {
         ("owner", "add_admin", ["R1", "R1", "R1", "R1", "R1"]),
         ("owner", "manage_invitation", ["R1", "R1", "R1", "R1", "R1"]),
         ("owner", "invite_from_session", ["R1", "R1", "R1", "R1", "R1"]),
-        ("owner", "set_user_details", ["R1", "R1", "R1", "R1", "R1"]),
+        ("owner", "manage_learner", ["R1", "R1", "R1", "R1", "R1"]),
+        ("owner", "manage_admin_details", ["R1", "R1", "R1", "R1", "R1"]),
+        ("owner", "manage_admin_access", ["R1", "R1", "R1", "R1", "R1"]),
         ("owner", "manage_group", ["R1", "R1", "R1", "R1", "R1"]),
         ("owner", "manage_sessions", ["R1", "R1", "R1", "R1", "R1"]),
         ("owner", "see_billing", ["R45", "R45", "R45", "R45", "R45"]),
@@ -312,7 +365,9 @@ mod tests {
         ("platform_admin", "add_admin", ["R1", "R1", "R1", "R1", "R1"]),
         ("platform_admin", "manage_invitation", ["R1", "R1", "R1", "R1", "R1"]),
         ("platform_admin", "invite_from_session", ["R1", "R1", "R1", "R1", "R1"]),
-        ("platform_admin", "set_user_details", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "manage_learner", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "manage_admin_details", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "manage_admin_access", ["R1", "R1", "R1", "R1", "R1"]),
         ("platform_admin", "manage_group", ["R1", "R1", "R1", "R1", "R1"]),
         ("platform_admin", "manage_sessions", ["R1", "R1", "R1", "R1", "R1"]),
         ("platform_admin", "see_billing", ["-R45", "-R45", "-R45", "-R45", "-R45"]),
@@ -342,8 +397,8 @@ mod tests {
             let (is_owner, memberships, instructs) = actor(actor_kind);
             let who = Actor { is_owner, memberships: &memberships, instructs: &instructs };
             for ((relation, target), expected) in relations.iter().zip(expected) {
-                let (mut grants, mut groups) = (Vec::new(), Vec::new());
-                let decision = decide(&tree, &who, &action(action_name, *target, &mut grants, &mut groups));
+                let mut grants = Vec::new();
+                let decision = decide(&tree, &who, &action(action_name, *target, &mut grants));
                 let got = format!("{}{}", if decision.allowed { "" } else { "-" }, rule_name(decision.rule));
                 checked += 1;
                 if got != expected {
@@ -372,12 +427,45 @@ mod tests {
     }
 
     #[test]
-    fn r54_details_need_every_direct_group_of_the_user() {
+    fn r54_managing_a_person_needs_the_right_to_grant_every_role_they_hold_directly() {
         let tree = tree();
-        let memberships = [(A, Role::Admin)];
-        let actor = Actor { is_owner: false, memberships: &memberships, instructs: &[] };
-        assert_eq!(decide(&tree, &actor, &Action::SetUserDetails(&[B])), Decision::allow(Rule::R54));
-        assert_eq!(decide(&tree, &actor, &Action::SetUserDetails(&[B, U])), Decision::deny(Rule::R54));
+        let user_admin = [(A, Role::UserAdmin)];
+        let actor = Actor { is_owner: false, memberships: &user_admin, instructs: &[] };
+        let manage = |direct: &[(GroupId, Role)], handling| decide(&tree, &actor, &Action::ManageUser(Person { is_owner: false, direct }, handling));
+        assert_eq!(manage(&[(B, Role::Learner)], Handling::Access), Decision::allow(Rule::R54));
+        assert_eq!(manage(&[(B, Role::Learner), (A, Role::Coach)], Handling::Details), Decision::deny(Rule::R54), "a coach is not a learner");
+        assert_eq!(manage(&[(B, Role::Learner), (U, Role::Learner)], Handling::Details), Decision::deny(Rule::R54), "a group outside the actor's");
+        assert_eq!(manage(&[], Handling::Details), Decision::deny(Rule::R54), "no direct group: platform administrators only");
+        let platform_admin = [(P, Role::Admin)];
+        let platform_admin = Actor { is_owner: false, memberships: &platform_admin, instructs: &[] };
+        assert!(decide(&tree, &platform_admin, &Action::ManageUser(Person { is_owner: false, direct: &[] }, Handling::Access)).allowed);
+    }
+
+    #[test]
+    fn r54_an_admins_access_is_managed_only_from_strictly_above() {
+        let tree = tree();
+        let admin_of_t = [(T, Role::Admin)];
+        let above = Actor { is_owner: false, memberships: &admin_of_t, instructs: &[] };
+        let admin_of_a = [(A, Role::Admin)];
+        let peer = Actor { is_owner: false, memberships: &admin_of_a, instructs: &[] };
+        let target = Action::ManageUser(Person { is_owner: false, direct: &[(A, Role::Admin), (B, Role::Learner)] }, Handling::Access);
+        assert_eq!(decide(&tree, &above, &target), Decision::allow(Rule::R54));
+        assert_eq!(decide(&tree, &peer, &target), Decision::deny(Rule::R54), "a peer admin of the same group");
+        let details = Action::ManageUser(Person { is_owner: false, direct: &[(A, Role::Admin)] }, Handling::Details);
+        assert_eq!(decide(&tree, &peer, &details), Decision::allow(Rule::R54), "a peer's language or labels");
+    }
+
+    #[test]
+    fn r54_the_owners_account_is_the_owners_alone() {
+        let tree = tree();
+        let owner = Person { is_owner: true, direct: &[(A, Role::Learner)] };
+        let platform_admin = [(P, Role::Admin)];
+        let platform_admin = Actor { is_owner: false, memberships: &platform_admin, instructs: &[] };
+        for handling in [Handling::Details, Handling::Access] {
+            assert_eq!(decide(&tree, &platform_admin, &Action::ManageUser(owner, handling)), Decision::deny(Rule::R54));
+            let the_owner = Actor { is_owner: true, memberships: &[], instructs: &[] };
+            assert!(decide(&tree, &the_owner, &Action::ManageUser(owner, handling)).allowed);
+        }
     }
 
     #[test]

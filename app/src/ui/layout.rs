@@ -108,6 +108,7 @@ fn TopBar(data: ShellData) -> impl IntoView {
                 </div>
             </div>
         </header>
+        {data.development_mail.then(|| view! { <p class="dev-mail-banner" role="note">{T::DevelopmentMailBanner.in_lang(lang)}</p> })}
         {move || logout.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
     }
 }

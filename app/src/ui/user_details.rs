@@ -10,7 +10,13 @@ use crate::ui::components::FieldMessage;
 use crate::ui::use_lang;
 
 #[component]
-pub fn UserDetailsFields(details: RwSignal<UserDetails>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn UserDetailsFields(
+    details: RwSignal<UserDetails>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The deletion date is shown, not changed: only an admin above this person may (R54).
+    #[prop(optional)]
+    date_locked: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let choices = Resource::new(|| (), |_| detail_choices());
     view! {
@@ -25,10 +31,10 @@ pub fn UserDetailsFields(details: RwSignal<UserDetails>, #[prop(into)] error: Si
             </div>
             <div class="field">
                 <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
-                <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error"
+                <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" disabled=date_locked
                     prop:value=move || details.with(|d| d.deletion_date.clone().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); details.update(|d| d.deletion_date = (!v.is_empty()).then_some(v)); } />
-                <p class="field-help" id="deletion_date-help">{T::DeletionDateHelp.in_lang(lang)}</p>
+                <p class="field-help" id="deletion_date-help">{if date_locked { T::DeletionDateLocked } else { T::DeletionDateHelp }.in_lang(lang)}</p>
                 <FieldMessage error field="deletion_date" />
             </div>
         </div>

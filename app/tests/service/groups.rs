@@ -2,7 +2,7 @@
 
 use app::backend::audit::Who;
 use app::backend::testing::{self, TestDb};
-use app::backend::{directory, groups};
+use app::backend::{directory, groups, users};
 use app::domain::group_tree::GroupId;
 use app::domain::role::Role;
 use app::error::AppError;
@@ -183,9 +183,11 @@ async fn every_change_is_in_the_audit_log(db: TestDb) {
 
 async fn unknown_users_and_groups_get_clear_messages(db: TestDb) {
     let f = fixture(&db).await;
-    assert_eq!(field_msg(groups::find_user(&db, "nobody@acme.example").await, "login"), Msg::NoSuchUser);
-    assert_eq!(field_msg(groups::find_user(&db, "not an email@").await, "login"), Msg::NoSuchUser);
-    assert_eq!(groups::find_user(&db, "OWNER@acme.example").await.ok(), f.who.actor);
+    assert_eq!(field_msg(users::find_seen(&db, None, "nobody@acme.example").await, "login"), Msg::NoSuchUser);
+    assert_eq!(field_msg(users::find_seen(&db, None, "not an email@").await, "login"), Msg::NoSuchUser);
+    assert_eq!(users::find_seen(&db, None, "OWNER@acme.example").await.ok(), f.who.actor);
+    let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
+    assert_eq!(field_msg(users::find_seen(&db, Some(&[sales]), "OWNER@acme.example").await, "login"), Msg::NoSuchUser, "R62: not seen, not found");
     assert!(matches!(groups::create_subgroup(&db, &f.who, 999_999, "X", false).await, Err(AppError::NotFound)));
     assert!(matches!(groups::rename(&db, &f.who, 999_999, "X").await, Err(AppError::NotFound)));
     assert!(matches!(groups::move_group(&db, &f.who, 999_999, f.root).await, Err(AppError::NotFound)));

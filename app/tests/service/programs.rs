@@ -25,6 +25,15 @@ async fn setup(db: &TestDb) -> (Who, i64, i64, i64) {
     (who, sales, emea, program)
 }
 
+/// A platform administrator who has chosen their password, signed in.
+async fn platform_admin(db: &TestDb) -> Principal {
+    let hash = hasher().hash("a long test password").await.unwrap();
+    let admin = testing::insert_user(db, "pa@acme.example", Some(&hash)).await;
+    let root = app::backend::directory::group_tree(db).await.unwrap().root().unwrap();
+    groups::add_member(db, &Who::default(), root, admin, &[Role::Admin]).await.unwrap();
+    testing::principal_of(db, "pa@acme.example", "a long test password").await
+}
+
 async fn user(db: &TestDb, email: &str) -> i64 {
     testing::insert_user(db, email, None).await
 }
@@ -107,8 +116,9 @@ async fn r30_r31_an_existing_user_picked_from_a_session_is_a_learner_enrolled_an
     let ada = user(&db, "ada@acme.example").await;
     let settings = app::backend::Settings::new("https://learn.acme.example");
     let session_ref = programs::session_ref(&db, session).await.unwrap();
+    let admin = platform_admin(&db).await;
     for _ in 0..2 {
-        programs::add_existing_learner(&db, &settings, &who, session_ref, "ADA@acme.example").await.unwrap();
+        programs::add_existing_learner(&db, &settings, &admin, &who, session_ref, "ADA@acme.example").await.unwrap();
     }
     let memberships: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM memberships WHERE user_id = $1 ORDER BY group_id").bind(ada).fetch_all(&db.pool).await.unwrap();
     assert_eq!(memberships, vec![(sales, "learner".to_string()), (emea, "learner".to_string())], "R10: climbs from the public EMEA to Sales");
@@ -116,6 +126,6 @@ async fn r30_r31_an_existing_user_picked_from_a_session_is_a_learner_enrolled_an
     assert_eq!(enrolled, vec![session]);
     let emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1 AND kind = 'session_invitation'").bind(ada).fetch_one(&db.pool).await.unwrap();
     assert_eq!(emails, 1, "one email per session, whatever the repeats");
-    let unknown = programs::add_existing_learner(&db, &settings, &who, session_ref, "nobody@acme.example").await;
+    let unknown = programs::add_existing_learner(&db, &settings, &admin, &who, session_ref, "nobody@acme.example").await;
     assert!(matches!(unknown, Err(app::error::AppError::Invalid(_))), "an unknown login is a message at the field");
 }

@@ -42,8 +42,9 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
         UserStatus::Active => T::StatusActive,
         UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
     };
-    let change_details = user.may_manage.then(|| view! { <ChangeDetails user_id=user.id details=user.details.clone() save /> });
-    let password = user.may_manage.then(|| match user.has_email {
+    let date_locked = !user.may_manage_access;
+    let change_details = user.may_manage.then(|| view! { <ChangeDetails user_id=user.id details=user.details.clone() save date_locked /> });
+    let password = user.may_manage_access.then(|| match user.has_email {
         true => view! { <NewCredentials user_id=user.id /> }.into_any(),
         false => view! { <SetPassword user_id=user.id /> }.into_any(),
     });
@@ -107,6 +108,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
         <section class="card" aria-labelledby="emails-title">
             <h2 id="emails-title">{T::EmailsSent.in_lang(lang)}</h2>
             {move || resend.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            {(user.emails_held && user.has_email).then(|| view! { <p class="notice" role="note">{T::EmailsHeld.in_lang(lang)}</p> })}
             {if user.emails.is_empty() {
                 view! { <p class="muted">{if user.has_email { T::NoEmails } else { T::NeverEmailed }.in_lang(lang)}</p> }.into_any()
             } else {
@@ -158,7 +160,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
 /// The user's language, deletion date (R42), labels and values (R43), as the add-user panels
 /// take them; SAVE replaces all four.
 #[component]
-fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserDetails>) -> impl IntoView {
+fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserDetails>, date_locked: bool) -> impl IntoView {
     let lang = use_lang();
     let details = RwSignal::new(details);
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -170,7 +172,7 @@ fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserD
                 ev.prevent_default();
                 save.dispatch(SetUserDetails { user: user_id, details: details.get_untracked() });
             }>
-                <UserDetailsFields details error />
+                <UserDetailsFields details error date_locked />
                 {general}
                 {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::DetailsSaved.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>

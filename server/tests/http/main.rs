@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use app::backend::testing::{self, TestDb};
-use app::backend::{auth::PasswordHasher, seed, AppState, Settings};
+use app::backend::{auth::PasswordHasher, seed, AppState, MailSetup, Settings};
 use app::error::AppError;
 use axum::body::Body;
 use axum::Router;
@@ -17,6 +17,8 @@ use tower::ServiceExt;
 const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 use server::middleware::PUBLIC_SERVER_FNS;
 
+mod who_may_touch_whom;
+
 struct Harness {
     router: Router,
     password: String,
@@ -24,18 +26,39 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
-    let db = testing::sqlite().await;
+    demo_on(testing::sqlite().await).await
+}
+
+/// The demo platform on this database, behind the router.
+async fn demo_on(db: TestDb) -> Harness {
     let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
     harness_on(db, credentials.owner.password)
 }
 
 fn harness_on(db: TestDb, password: String) -> Harness {
     let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
-    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default(), trees: Default::default() };
+    // As `serve --demo` runs on a local address: emails kept in the development mailbox.
+    let settings = Settings { mail: MailSetup::DevelopmentMailbox, ..Settings::new(PUBLIC_URL) };
+    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(settings), hasher: PasswordHasher::default(), trees: Default::default() };
     Harness { router: server::router::app(state), password, db }
 }
 
 impl Harness {
+    /// The id of the demo group with this name.
+    async fn group(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM groups WHERE name = $1").bind(name).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    /// The id of the user with this email or username.
+    async fn user(&self, login: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1 OR username = $1").bind(login).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    /// A same-origin call of a server function by the holder of `cookie`.
+    async fn call(&self, cookie: &str, path: &str, body: &str) -> Response<Body> {
+        self.send(with_cookie(post(path, body), cookie)).await
+    }
+
     async fn send(&self, request: Request<Body>) -> Response<Body> {
         self.router.clone().oneshot(request).await.expect("the router always answers")
     }
@@ -211,7 +234,11 @@ async fn r44_pages_speak_the_platforms_language_before_login_and_the_users_after
 }
 
 async fn body_text(response: Response<Body>) -> String {
-    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    String::from_utf8(body_bytes(response).await).unwrap()
+}
+
+async fn body_bytes(response: Response<Body>) -> Vec<u8> {
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
 
 #[tokio::test]
@@ -283,14 +310,34 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
 }
 
 #[tokio::test]
-async fn the_development_mailbox_is_for_platform_administrators() {
+async fn the_development_mailbox_is_the_owners_alone() {
     let h = harness().await;
     let owner = h.log_in().await;
     let response = h.send(with_cookie(post("/api/mailbox", ""), &owner)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let learner = h.log_in_as("learner@northwind.example").await;
-    let response = h.send(with_cookie(post("/api/mailbox", ""), &learner)).await;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // It holds one-time passwords and live links: a platform administrator reading the owner's
+    // new credentials there would become the owner (issue 9).
+    for other in ["admin@northwind.example", "learner@northwind.example"] {
+        let cookie = h.log_in_as(other).await;
+        let response = h.send(with_cookie(post("/api/mailbox", ""), &cookie)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{other}");
+        let shell: serde_json::Value = serde_json::from_slice(&body_bytes(h.send(with_cookie(post("/api/shell", ""), &cookie)).await).await).unwrap();
+        assert_eq!((shell["may_see_mailbox"].as_bool(), shell["development_mail"].as_bool()), (Some(false), Some(true)), "{other} sees the banner, not the mailbox");
+    }
+}
+
+#[tokio::test]
+async fn without_smtp_or_the_opt_in_there_is_no_mailbox_and_emails_wait() {
+    let db = testing::sqlite().await;
+    let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
+    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
+    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default(), trees: Default::default() };
+    let h = Harness { router: server::router::app(state), password: credentials.owner.password, db };
+    let owner = h.log_in().await;
+    assert_eq!(h.call(&owner, "/api/mailbox", "").await.status(), StatusCode::FORBIDDEN);
+    let learner = h.user("learner@northwind.example").await;
+    let page: serde_json::Value = serde_json::from_slice(&body_bytes(h.call(&owner, "/api/users/get", &format!("id={learner}")).await).await).unwrap();
+    assert_eq!(page["emails_held"].as_bool(), Some(true), "the user page says emails wait for a mail server");
 }
 
 #[tokio::test]
