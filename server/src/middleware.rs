@@ -38,7 +38,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     if is_static_path(request.uri().path()) {
         return next.run(request).await;
     }
-    let token = session_token(&request, &state);
+    let token = cookie_value(&request, auth::cookie_name(&state.settings));
     let principal = match &token {
         Some(token) => match Principal::load(&state.db, &state.trees, token).await {
             Ok(principal) => principal,
@@ -57,6 +57,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
         ip: client_ip(&request, state.settings.trust_forwarded_for),
         user_agent: request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
         session_token: token,
+        device_token: cookie_value(&request, auth::device_cookie_name(&state.settings)),
         lang,
     };
 
@@ -80,8 +81,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     next.run(request).await
 }
 
-fn session_token(request: &Request, state: &AppState) -> Option<String> {
-    let name = auth::cookie_name(&state.settings);
+fn cookie_value(request: &Request, name: &str) -> Option<String> {
     request
         .headers()
         .get_all(header::COOKIE)

@@ -12,7 +12,8 @@ pub struct LoginOutcome {
     pub must_change_password: bool,
 }
 
-/// The one server function open to anonymous callers. Rate limited per account and per address.
+/// Open to anonymous callers. Rate limited (R48): per account and address, per account, per
+/// address, and apart for browsers that logged in to the account before.
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppError> {
     use crate::backend::{auth, principal::request_extension, principal::RequestMeta, state};
@@ -36,9 +37,13 @@ pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppE
         ip: meta.ip.as_deref(),
         user_agent: meta.user_agent.as_deref(),
         previous_token: meta.session_token.as_deref(),
+        device_token: meta.device_token.as_deref(),
     };
     let logged_in = auth::log_in(&state.db, &state.hasher, attempt).await?;
     set_cookie(&auth::session_cookie(&state.settings, Some(&logged_in.token)));
+    if let Some(device) = &logged_in.new_device_token {
+        set_cookie(&auth::device_cookie(&state.settings, device));
+    }
     Ok(LoginOutcome { must_change_password: logged_in.must_change_password })
 }
 

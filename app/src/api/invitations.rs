@@ -70,8 +70,7 @@ pub async fn register(token: String, first_name: String, last_name: String, pass
     let state = state()?;
     let meta = request_extension::<RequestMeta>().unwrap_or_default();
     let key = format!("register:ip:{}", meta.ip.as_deref().unwrap_or("unknown"));
-    rate_limit::check(&state.db, &key, auth::IP_LIMIT).await?;
-    rate_limit::hit(&state.db, &key, auth::IP_LIMIT).await?;
+    rate_limit::take(&state.db, &key, auth::IP_LIMIT).await?.or_refuse()?;
     let form = invitations::Registration {
         token: &token,
         first_name: &first_name,

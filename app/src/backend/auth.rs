@@ -12,7 +12,7 @@ use sqlx::Row;
 use tokio::sync::Semaphore;
 
 use super::db::{now_ms, Db, Tx};
-use super::rate_limit::{self, Limit};
+use super::rate_limit::{self, Limit, Taken};
 use super::Settings;
 use crate::domain::identity::LoginId;
 use crate::error::AppError;
@@ -20,9 +20,21 @@ use crate::i18n::Msg;
 
 /// How long a session lasts from login (absolute, not sliding).
 pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
-/// Failed logins per account, then a wait; and per client address (offices share one).
-pub const ACCOUNT_LIMIT: Limit = Limit { max_hits: 5, window_secs: 15 * 60 };
+/// R48. Login attempts from a browser that never logged in to the account: 5 per account and
+/// client address (a stranger guessing from one place), 100 per account from everywhere (a
+/// stranger with many addresses), 50 per client address whatever the account (offices share one).
+pub const PAIR_LIMIT: Limit = Limit { max_hits: 5, window_secs: 15 * 60 };
+pub const ACCOUNT_CEILING: Limit = Limit { max_hits: 100, window_secs: 15 * 60 };
 pub const IP_LIMIT: Limit = Limit { max_hits: 50, window_secs: 15 * 60 };
+/// From a browser that logged in to the account before (its device cookie): counted apart, so
+/// strangers' attempts never lock the account's own person out.
+pub const DEVICE_LIMIT: Limit = Limit { max_hits: 10, window_secs: 15 * 60 };
+/// Wrong current passwords of a signed-in person (R69), as strict as a login from one place.
+pub const CURRENT_PASSWORD_LIMIT: Limit = PAIR_LIMIT;
+/// A password someone else chose (R58) works for a week, like an invitation (R22).
+pub const ONE_TIME_PASSWORD_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+/// How long a browser stays trusted for an account after a login.
+pub const DEVICE_LIFETIME_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1), run on the blocking pool with
 /// at most as many hashes at once as there are cores, so logins cannot starve the runtime.
@@ -106,6 +118,23 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
     if settings.secure_cookies { "__Host-roster_session" } else { "roster_session" }
 }
 
+/// The device cookie (R48): a browser that logged in to an account before.
+pub fn device_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies { "__Host-roster_device" } else { "roster_device" }
+}
+
+/// The `Set-Cookie` value of a new device cookie.
+pub fn device_cookie(settings: &Settings, token: &str) -> String {
+    cookie::Cookie::build((device_cookie_name(settings), token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(settings.secure_cookies)
+        .max_age(cookie::time::Duration::milliseconds(DEVICE_LIFETIME_MS))
+        .build()
+        .to_string()
+}
+
 /// The `Set-Cookie` value for a new session, or (with `None`) the one that removes it.
 pub fn session_cookie(settings: &Settings, token: Option<&str>) -> String {
     let mut cookie = cookie::Cookie::build((cookie_name(settings), token.unwrap_or("").to_string()))
@@ -128,12 +157,16 @@ pub struct LoginAttempt<'a> {
     pub user_agent: Option<&'a str>,
     /// The session this browser had before, ended at login (a new id at every login).
     pub previous_token: Option<&'a str>,
+    /// The browser's device cookie, if it has one (R48).
+    pub device_token: Option<&'a str>,
 }
 
 pub struct LoggedIn {
     pub user_id: i64,
     pub token: String,
     pub must_change_password: bool,
+    /// A device cookie to give the browser: it had none for this account.
+    pub new_device_token: Option<String>,
 }
 
 impl std::fmt::Debug for LoggedIn {
@@ -144,39 +177,64 @@ impl std::fmt::Debug for LoggedIn {
 }
 
 /// Checks the credentials and opens a session. Every failure of identity — unknown account,
-/// wrong password, invited-but-not-active account — is the same `WrongCredentials`.
+/// wrong password, invited-but-not-active account — is the same `WrongCredentials`. Each attempt
+/// is counted before the password is checked (R48); a browser that logged in to the account
+/// before is counted apart from strangers.
 pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>) -> Result<LoggedIn, AppError> {
     let login_id = LoginId::parse(attempt.login);
-    let account_key = format!("login:account:{}", login_id.as_ref().map(LoginId::key).unwrap_or(attempt.login.trim()));
-    let ip_key = attempt.ip.map(|ip| format!("login:ip:{ip}"));
-    rate_limit::check(db, &account_key, ACCOUNT_LIMIT).await?;
-    if let Some(ip_key) = &ip_key {
-        rate_limit::check(db, ip_key, IP_LIMIT).await?;
-    }
-
+    let account_key = login_id.as_ref().map(LoginId::key).unwrap_or(attempt.login.trim()).to_string();
     let account = match &login_id {
         Some(id) => find_active_account(db, id).await?,
         None => None,
     };
-    let ok = hasher.verify(attempt.password, account.as_ref().and_then(|a| a.password_hash.as_deref())).await?;
-    let account = match (ok, account) {
-        (true, Some(account)) => account,
-        _ => {
-            rate_limit::hit(db, &account_key, ACCOUNT_LIMIT).await?;
-            if let Some(ip_key) = &ip_key {
-                rate_limit::hit(db, ip_key, IP_LIMIT).await?;
+    let trusted_device = match (attempt.device_token, &account) {
+        (Some(token), Some(account)) => trusted_device_of(db, token, account.id).await?,
+        _ => None,
+    };
+    let ip = attempt.ip.unwrap_or("unknown");
+    let keys: Vec<(String, Limit)> = match &trusted_device {
+        Some(device) => vec![(format!("login:device:{device}"), DEVICE_LIMIT)],
+        None => vec![
+            (format!("login:pair:{account_key}:{ip}"), PAIR_LIMIT),
+            (format!("login:account:{account_key}"), ACCOUNT_CEILING),
+            (format!("login:ip:{ip}"), IP_LIMIT),
+        ],
+    };
+    for (key, limit) in &keys {
+        if let Taken::Refused { retry_after_secs, first } = rate_limit::take(db, key, *limit).await? {
+            if first {
+                let scope = key.split(':').nth(1).unwrap_or_default();
+                audit_login(db, "login_limited", account.as_ref().map(|a| a.id), attempt.ip, &serde_json::json!({ "limit": scope })).await?;
             }
+            return Err(AppError::TooManyAttempts { retry_after_secs });
+        }
+    }
+
+    let ok = hasher.verify(attempt.password, account.as_ref().and_then(|a| a.password_hash.as_deref())).await?;
+    let expired = account.as_ref().is_some_and(|a| a.password_expires_at.is_some_and(|at| at <= now_ms()));
+    let account = match (ok && !expired, account) {
+        (true, Some(account)) => account,
+        (_, account) => {
+            audit_login(db, "login_failed", account.as_ref().map(|a| a.id), attempt.ip, &serde_json::json!({})).await?;
             return Err(AppError::WrongCredentials);
         }
     };
-    rate_limit::clear(db, &account_key).await?;
+    // Only failures count against the account: this success is taken back, and the guesses made
+    // from this place are forgotten.
+    for (key, limit) in &keys {
+        if *limit == PAIR_LIMIT || *limit == DEVICE_LIMIT {
+            rate_limit::clear(db, key).await?;
+        } else {
+            rate_limit::give_back(db, key).await?;
+        }
+    }
 
     let mut tx = db.begin().await?;
     // R27: a password given by someone else (generated credentials, `init`'s owner password)
     // opens one session, in which its owner chooses their own; then it is gone. The conditional
     // update lets one of two logins racing with it win.
     if account.must_change_password {
-        let used = sqlx::query("UPDATE users SET password_hash = NULL WHERE id = $1 AND password_hash = $2")
+        let used = sqlx::query("UPDATE users SET password_hash = NULL, password_expires_at = NULL WHERE id = $1 AND password_hash = $2")
             .bind(account.id)
             .bind(account.password_hash.as_deref())
             .execute(&mut *tx)
@@ -187,6 +245,10 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
         }
     }
     let token = open_session(&mut tx, account.id, attempt.ip, attempt.user_agent, attempt.previous_token).await?;
+    let new_device_token = match trusted_device {
+        Some(_) => None,
+        None => Some(trust_device(&mut tx, account.id).await?),
+    };
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, ip) VALUES ($1, $2, 'login', 'user', $2, $3)")
         .bind(now_ms())
         .bind(account.id)
@@ -194,7 +256,43 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(LoggedIn { user_id: account.id, token, must_change_password: account.must_change_password })
+    Ok(LoggedIn { user_id: account.id, token, must_change_password: account.must_change_password, new_device_token })
+}
+
+/// A failed or refused login in the audit log (R46): against the account if there is one.
+async fn audit_login(db: &Db, action: &str, user: Option<i64>, ip: Option<&str>, details: &serde_json::Value) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO audit_log (at, action, target_type, target_id, details, ip) VALUES ($1, $2, 'user', $3, $4, $5)")
+        .bind(now_ms())
+        .bind(action)
+        .bind(user)
+        .bind(details.to_string())
+        .bind(ip)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The stored hash of a device token that this account trusts, if it does.
+async fn trusted_device_of(db: &Db, token: &str, user: i64) -> Result<Option<String>, AppError> {
+    let hash = token_hash(token);
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM trusted_devices WHERE token_hash = $1 AND expires_at > $2").bind(&hash).bind(now_ms()).fetch_optional(&db.pool).await?;
+    Ok((found == Some(user)).then_some(hash))
+}
+
+/// Remembers this browser for this account (R48); returns the token for its cookie.
+async fn trust_device(tx: &mut Tx, user: i64) -> Result<String, AppError> {
+    let (token, hash) = new_token();
+    let now = now_ms();
+    sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1 AND expires_at <= $2").bind(user).bind(now).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO trusted_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash)
+        .bind(user)
+        .bind(now)
+        .bind(now + DEVICE_LIFETIME_MS)
+        .execute(&mut **tx)
+        .await?;
+    Ok(token)
 }
 
 /// Opens a session for `user` in the caller's transaction (ending the browser's previous one,
@@ -228,6 +326,8 @@ struct Account {
     id: i64,
     password_hash: Option<String>,
     must_change_password: bool,
+    /// A one-time password stops working then (R58).
+    password_expires_at: Option<i64>,
 }
 
 async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<Account>, AppError> {
@@ -235,13 +335,14 @@ async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<Account>, A
         LoginId::Email(e) => ("email_key", e.key()),
         LoginId::Username(u) => ("username_key", u.key()),
     };
-    let sql = format!("SELECT id, password_hash, must_change_password FROM users WHERE {column} = $1 AND status = 'active' AND deleted_at IS NULL");
+    let sql = format!("SELECT id, password_hash, must_change_password, password_expires_at FROM users WHERE {column} = $1 AND status = 'active' AND deleted_at IS NULL");
     let row = sqlx::query(&sql).bind(key).fetch_optional(&db.pool).await?;
     Ok(match row {
         Some(row) => Some(Account {
             id: row.try_get("id")?,
             password_hash: row.try_get("password_hash")?,
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+            password_expires_at: row.try_get("password_expires_at")?,
         }),
         None => None,
     })
@@ -255,7 +356,12 @@ pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login:
     let password = random_password();
     let hash = hasher.hash(&password).await?;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(account.id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_expires_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now_ms() + ONE_TIME_PASSWORD_LIFETIME_MS)
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(account.id).execute(&mut *tx).await?;
     // Credentials emails not sent yet carry a password that no longer works.
     sqlx::query("DELETE FROM outbox_emails WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
@@ -277,12 +383,11 @@ pub async fn reset_to_one_time_password(db: &Db, hasher: &PasswordHasher, login:
 /// cannot be used to guess it.
 pub async fn check_current_password(db: &Db, hasher: &PasswordHasher, user_id: i64, password: &str) -> Result<(), AppError> {
     let key = format!("password:user:{user_id}");
-    rate_limit::check(db, &key, ACCOUNT_LIMIT).await?;
+    rate_limit::take(db, &key, CURRENT_PASSWORD_LIMIT).await?.or_refuse()?;
     let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_one(&db.pool).await?;
     if hasher.verify(password, hash.as_deref()).await? {
         rate_limit::clear(db, &key).await
     } else {
-        rate_limit::hit(db, &key, ACCOUNT_LIMIT).await?;
         Err(AppError::field("current_password", Msg::WrongCurrentPassword))
     }
 }
@@ -292,7 +397,7 @@ pub async fn check_current_password(db: &Db, hasher: &PasswordHasher, user_id: i
 pub async fn change_password(db: &Db, hasher: &PasswordHasher, user_id: i64, keep_session: &str, new_password: &str) -> Result<(), AppError> {
     let hash = hasher.hash(new_password).await?;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_expires_at = NULL WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(keep_session)

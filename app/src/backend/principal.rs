@@ -165,5 +165,7 @@ pub struct RequestMeta {
     pub user_agent: Option<String>,
     /// The raw session token of the cookie, if any (valid or not).
     pub session_token: Option<String>,
+    /// The raw token of the device cookie, if any (R48).
+    pub device_token: Option<String>,
     pub lang: Lang,
 }

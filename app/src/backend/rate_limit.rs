@@ -1,40 +1,58 @@
 //! Rate limits kept in the database, so that every app instance behind a load balancer counts
-//! the same hits: a fixed window per key (`login:account:…`, `login:ip:…`).
+//! the same hits: a fixed window per key (`login:pair:…`, `login:account:…`, `login:ip:…`).
+//!
+//! An attempt is counted **before** it is decided: one statement adds it and returns the count,
+//! so twenty attempts at once get twenty distinct counts and only those within the limit go on
+//! to the costly part (argon2). Checking first and counting after let them all through.
 
 use super::db::{now_ms, Db};
 use crate::error::AppError;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
     pub max_hits: i64,
     pub window_secs: i64,
 }
 
-/// Refuses with `TooManyAttempts` when `key` has used up its window.
-pub async fn check(db: &Db, key: &str, limit: Limit) -> Result<(), AppError> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, hits FROM rate_limits WHERE key = $1").bind(key).fetch_optional(&db.pool).await?;
-    match row.and_then(|(start, hits)| retry_after(start, hits, limit, now_ms())) {
-        Some(retry_after_secs) => Err(AppError::TooManyAttempts { retry_after_secs }),
-        None => Ok(()),
+/// What counting one more attempt against a key gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taken {
+    Allowed,
+    /// Over the limit: wait this long. `first` is the first refusal of the window (worth an
+    /// audit line; the rest of a flood is not).
+    Refused { retry_after_secs: u64, first: bool },
+}
+
+impl Taken {
+    pub fn or_refuse(self) -> Result<(), AppError> {
+        match self {
+            Taken::Allowed => Ok(()),
+            Taken::Refused { retry_after_secs, .. } => Err(AppError::TooManyAttempts { retry_after_secs }),
+        }
     }
 }
 
-/// Counts one hit against `key`, starting a new window when the last one is over. One
-/// statement, so concurrent hits are all counted.
-pub async fn hit(db: &Db, key: &str, limit: Limit) -> Result<(), AppError> {
-    let window_ms = limit.window_secs * 1000;
-    sqlx::query(
+/// Counts one attempt against `key` (a new window when the last one is over), then decides.
+pub async fn take(db: &Db, key: &str, limit: Limit) -> Result<Taken, AppError> {
+    let now = now_ms();
+    let (window_start, hits): (i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
            hits = CASE WHEN rate_limits.window_start + $3 <= $2 THEN 1 ELSE rate_limits.hits + 1 END,
-           window_start = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $2 ELSE rate_limits.window_start END",
+           window_start = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $2 ELSE rate_limits.window_start END
+         RETURNING window_start, hits",
     )
     .bind(key)
-    .bind(now_ms())
-    .bind(window_ms)
-    .execute(&db.pool)
+    .bind(now)
+    .bind(limit.window_secs * 1000)
+    .fetch_one(&db.pool)
     .await?;
+    Ok(decide(window_start, hits, limit, now))
+}
+
+/// Takes back one counted attempt (one that succeeded, where only failures should count).
+pub async fn give_back(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0").bind(key).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -43,10 +61,23 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Seconds to wait, if the window that started at `window_start` holds `hits` ≥ the limit.
-fn retry_after(window_start: i64, hits: i64, limit: Limit, now: i64) -> Option<u64> {
+/// The longest window of any limit: windows that started before it are over for every key.
+const LONGEST_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
+/// Deletes the windows that are over (run now and then; keys of a flood would pile up).
+pub async fn purge_ended(db: &Db) -> Result<u64, AppError> {
+    let purged = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now_ms() - LONGEST_WINDOW_MS).execute(&db.pool).await?.rows_affected();
+    Ok(purged)
+}
+
+/// The decision on the `hits`-th attempt (this one included) of the window that started at
+/// `window_start`.
+fn decide(window_start: i64, hits: i64, limit: Limit, now: i64) -> Taken {
     let ends = window_start + limit.window_secs * 1000;
-    (hits >= limit.max_hits && now < ends).then(|| ((ends - now + 999) / 1000) as u64)
+    if hits <= limit.max_hits || now >= ends {
+        return Taken::Allowed;
+    }
+    Taken::Refused { retry_after_secs: ((ends - now + 999) / 1000).max(1) as u64, first: hits == limit.max_hits + 1 }
 }
 
 #[cfg(test)]
@@ -56,10 +87,10 @@ mod tests {
     const LIMIT: Limit = Limit { max_hits: 3, window_secs: 60 };
 
     #[test]
-    fn the_wait_is_the_rest_of_the_window_rounded_up() {
-        assert_eq!(retry_after(0, 2, LIMIT, 10_000), None, "under the limit");
-        assert_eq!(retry_after(0, 3, LIMIT, 10_000), Some(50));
-        assert_eq!(retry_after(0, 3, LIMIT, 59_001), Some(1));
-        assert_eq!(retry_after(0, 9, LIMIT, 60_000), None, "window over");
+    fn the_limit_counts_this_attempt_and_the_wait_is_the_rest_of_the_window_rounded_up() {
+        assert_eq!(decide(0, 3, LIMIT, 10_000), Taken::Allowed, "the third of three");
+        assert_eq!(decide(0, 4, LIMIT, 10_000), Taken::Refused { retry_after_secs: 50, first: true });
+        assert_eq!(decide(0, 9, LIMIT, 59_001), Taken::Refused { retry_after_secs: 1, first: false });
+        assert_eq!(decide(0, 9, LIMIT, 60_000), Taken::Allowed, "window over");
     }
 }

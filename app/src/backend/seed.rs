@@ -61,8 +61,8 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
     }
     let now = now_ms();
     let owner: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, must_change_password, created_at, activated_at)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, 1, $7, $7) RETURNING id",
+        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, must_change_password, password_expires_at, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, 1, $8, $7, $7) RETURNING id",
     )
     .bind(email.as_str())
     .bind(email.key())
@@ -71,6 +71,7 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
     .bind(new.language.code())
     .bind(hash)
     .bind(now)
+    .bind(now + super::auth::ONE_TIME_PASSWORD_LIFETIME_MS)
     .fetch_one(&mut *tx)
     .await
     .map_err(AppError::from)?;

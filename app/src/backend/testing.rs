@@ -83,7 +83,7 @@ pub async fn acme(db: &Db, language: crate::i18n::Lang) -> Acme {
 
 /// The principal of a fresh session of this user.
 pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Principal {
-    let attempt = super::auth::LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None };
+    let attempt = super::auth::LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None, device_token: None };
     let token = super::auth::log_in(db, &hasher(), attempt).await.expect("log in").token;
     super::Principal::load(db, &Default::default(), &token).await.expect("load").expect("a live session")
 }

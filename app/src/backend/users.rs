@@ -155,8 +155,8 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     // the account the first created.
     let user: Option<i64> = sqlx::query_scalar(&format!(
         "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
-                            must_change_password, deletion_date, created_at, activated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $11)
+                            must_change_password, password_expires_at, deletion_date, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
          ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
     ))
     .bind(email)
@@ -170,6 +170,7 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     .bind(i64::from(send_credentials))
     .bind(details.deletion_date.as_deref())
     .bind(now)
+    .bind(send_credentials.then_some(now + super::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(user) = user else {
@@ -251,7 +252,12 @@ pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &Passwor
     if let Some(at) = last.filter(|at| now - at < NEW_CREDENTIALS_INTERVAL_MS) {
         return Err(AppError::TooManyAttempts { retry_after_secs: ((at + NEW_CREDENTIALS_INTERVAL_MS - now).max(1000) / 1000) as u64 });
     }
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_expires_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now + super::auth::ONE_TIME_PASSWORD_LIFETIME_MS)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
     let cause = format!("new:{now}");
@@ -599,7 +605,7 @@ pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principa
     crate::domain::password::check(password, &[&first, &last, username.as_deref().unwrap_or("")]).map_err(|m| AppError::field("password", m))?;
     let hash = hasher.hash(password).await?;
     let mut tx = db.begin().await?;
-    let set = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2 AND deleted_at IS NULL")
+    let set = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_expires_at = NULL WHERE id = $2 AND deleted_at IS NULL")
         .bind(hash)
         .bind(user)
         .execute(&mut *tx)

@@ -13,7 +13,10 @@ app::on_both_databases!(
     init_creates_a_private_platform_group_and_its_owner_once,
     login_accepts_email_in_any_case_and_usernames,
     login_refuses_with_one_generic_error,
-    login_is_rate_limited_per_account_even_for_the_right_password,
+    r48_login_is_rate_limited_per_account_and_address_even_for_the_right_password,
+    r48_twenty_attempts_at_once_are_counted_before_any_is_checked,
+    r48_strangers_cannot_lock_the_person_out,
+    r58_a_one_time_password_expires_after_a_week,
     sessions_end_at_logout_and_expiry,
     a_new_login_replaces_the_browsers_previous_session,
     r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions,
@@ -46,7 +49,7 @@ async fn init_with_own_password(db: &TestDb) -> &'static str {
 }
 
 fn attempt<'a>(login: &'a str, password: &'a str) -> LoginAttempt<'a> {
-    LoginAttempt { login, password, ip: Some("192.0.2.7"), user_agent: Some("tests"), previous_token: None }
+    LoginAttempt { login, password, ip: Some("192.0.2.7"), user_agent: Some("tests"), previous_token: None, device_token: None }
 }
 
 async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
@@ -111,15 +114,15 @@ async fn login_refuses_with_one_generic_error(db: TestDb) {
     assert_eq!(sessions, 0);
 }
 
-async fn login_is_rate_limited_per_account_even_for_the_right_password(db: TestDb) {
+async fn r48_login_is_rate_limited_per_account_and_address_even_for_the_right_password(db: TestDb) {
     let owner = init(&db).await;
-    for _ in 0..auth::ACCOUNT_LIMIT.max_hits {
+    for _ in 0..auth::PAIR_LIMIT.max_hits {
         let wrong = auth::log_in(&db, &hasher(), attempt("owner@example.com", "wrong password")).await;
         assert!(matches!(wrong, Err(AppError::WrongCredentials)));
     }
     match auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await {
         Err(AppError::TooManyAttempts { retry_after_secs }) => {
-            assert!((1..=auth::ACCOUNT_LIMIT.window_secs as u64).contains(&retry_after_secs), "{retry_after_secs}")
+            assert!((1..=auth::PAIR_LIMIT.window_secs as u64).contains(&retry_after_secs), "{retry_after_secs}")
         }
         other => panic!("expected a wait, got {other:?}"),
     }
@@ -129,11 +132,82 @@ async fn login_is_rate_limited_per_account_even_for_the_right_password(db: TestD
     // Once the window is over, the right password works again and clears the counter.
     sqlx::query("UPDATE rate_limits SET window_start = window_start - 3600000").execute(&db.pool).await.unwrap();
     auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await.expect("after the window");
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits WHERE key = 'login:account:owner@example.com'")
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits WHERE key = 'login:pair:owner@example.com:192.0.2.7'")
         .fetch_one(&db.pool)
         .await
         .unwrap();
     assert_eq!(left, 0);
+    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'login%' ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(audited.iter().filter(|a| *a == "login_failed").count(), 6, "five wrong passwords and the unknown account");
+    assert_eq!(audited.iter().filter(|a| *a == "login_limited").count(), 1, "the lock-out, once");
+}
+
+/// Twenty wrong passwords at once, from one place: the count comes first, so only five reach
+/// the password check (the review saw all twenty checked).
+async fn r48_twenty_attempts_at_once_are_counted_before_any_is_checked(db: TestDb) {
+    init_with_own_password(&db).await;
+    let attempts = (0..20).map(|_| {
+        let db = db.db.clone();
+        tokio::spawn(async move { auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "a wrong guess at it")).await })
+    });
+    let mut wrong = 0;
+    let mut limited = 0;
+    for outcome in futures_join(attempts).await {
+        match outcome {
+            Err(AppError::WrongCredentials) => wrong += 1,
+            Err(AppError::TooManyAttempts { .. }) => limited += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((wrong, limited), (auth::PAIR_LIMIT.max_hits, 20 - auth::PAIR_LIMIT.max_hits));
+    let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(failed, auth::PAIR_LIMIT.max_hits, "only five passwords were checked");
+}
+
+async fn futures_join<T: Send + 'static>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for task in tasks.collect::<Vec<_>>() {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+/// Strangers cannot lock the person out (R48): guesses from one address lock that address only;
+/// guesses from everywhere lock out new browsers, but the browser the person logged in with
+/// before (its device cookie) still gets in.
+async fn r48_strangers_cannot_lock_the_person_out(db: TestDb) {
+    let password = init_with_own_password(&db).await;
+    let mine = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("198.51.100.1"), ..attempt(OWNER_EMAIL, password) }).await.unwrap();
+    let device = mine.new_device_token.clone().expect("a first login gets a device cookie");
+    for _ in 0..auth::PAIR_LIMIT.max_hits {
+        let _ = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("203.0.113.9"), ..attempt(OWNER_EMAIL, "a stranger's guess") }).await;
+    }
+    let stranger = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("203.0.113.9"), ..attempt(OWNER_EMAIL, password) }).await;
+    assert!(matches!(stranger, Err(AppError::TooManyAttempts { .. })), "that address waits");
+    auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("198.51.100.77"), ..attempt(OWNER_EMAIL, password) }).await.expect("from elsewhere, the person gets in");
+
+    // A stranger with many addresses reaches the account's ceiling...
+    sqlx::query("UPDATE rate_limits SET hits = $1 WHERE key = 'login:account:owner@example.com'").bind(auth::ACCOUNT_CEILING.max_hits).execute(&db.pool).await.unwrap();
+    let new_browser = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("192.0.2.200"), ..attempt(OWNER_EMAIL, password) }).await;
+    assert!(matches!(new_browser, Err(AppError::TooManyAttempts { .. })), "a browser never seen waits");
+    // ...but the person's own browser, even from the stranger's address, still gets in.
+    let back = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("203.0.113.9"), device_token: Some(&device), ..attempt(OWNER_EMAIL, password) }).await.expect("the device cookie is let through");
+    assert!(back.new_device_token.is_none(), "the browser keeps its cookie");
+    // A device cookie is the account's: it does not help with another one.
+    let other = auth::log_in(&db, &hasher(), LoginAttempt { ip: Some("192.0.2.200"), device_token: Some("0123456789abcdef"), ..attempt(OWNER_EMAIL, password) }).await;
+    assert!(matches!(other, Err(AppError::TooManyAttempts { .. })), "a forged cookie is a stranger's");
+}
+
+async fn r58_a_one_time_password_expires_after_a_week(db: TestDb) {
+    let owner = init(&db).await;
+    let expires: i64 = sqlx::query_scalar("SELECT password_expires_at FROM users").fetch_one(&db.pool).await.unwrap();
+    assert!((expires - now_ms() - auth::ONE_TIME_PASSWORD_LIFETIME_MS).abs() < 60_000, "a week from now");
+    sqlx::query("UPDATE users SET password_expires_at = $1").bind(now_ms() - 1).execute(&db.pool).await.unwrap();
+    let late = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
+    assert!(matches!(late, Err(AppError::WrongCredentials)), "{late:?}");
+    let again = auth::reset_to_one_time_password(&db, &hasher(), OWNER_EMAIL).await.unwrap();
+    let fresh = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &again)).await.expect("a new one works");
+    assert!(fresh.must_change_password);
 }
 
 async fn sessions_end_at_logout_and_expiry(db: TestDb) {

@@ -87,7 +87,7 @@ async fn scalar(db: &TestDb, sql: &str, user: i64) -> i64 {
 }
 
 async fn log_in(db: &TestDb, login: &str) -> Result<auth::LoggedIn, AppError> {
-    auth::log_in(db, &hasher(), LoginAttempt { login, password: "a long enough password", ip: None, user_agent: None, previous_token: None }).await
+    auth::log_in(db, &hasher(), LoginAttempt { login, password: "a long enough password", ip: None, user_agent: None, previous_token: None, device_token: None }).await
 }
 
 async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {

@@ -71,7 +71,7 @@ async fn count(db: &TestDb, table: &str) -> i64 {
 }
 
 async fn log_in(db: &TestDb, login: &str, password: &str) -> Result<auth::LoggedIn, AppError> {
-    auth::log_in(db, &hasher(), LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None }).await
+    auth::log_in(db, &hasher(), LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None, device_token: None }).await
 }
 
 async fn memberships(db: &TestDb, user: i64) -> Vec<(i64, String, Option<i64>)> {
