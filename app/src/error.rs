@@ -34,6 +34,9 @@ pub enum AppError {
     /// A request that no form of ours sends: undecodable arguments, a cross-site post.
     #[error("bad request")]
     BadRequest,
+    /// A request body over the server's limit.
+    #[error("request too large")]
+    TooLarge { max_kb: usize },
     /// The browser could not reach the server or read its answer.
     #[error("network: {0}")]
     Network(String),
@@ -71,6 +74,7 @@ impl AppError {
             AppError::NotAllowed => Msg::NotAllowed,
             AppError::NotFound => Msg::NotFound,
             AppError::BadRequest => Msg::BadRequest,
+            AppError::TooLarge { max_kb } => Msg::RequestTooLarge { max_kb: *max_kb },
             AppError::Network(_) => Msg::Network,
             AppError::Internal { reference } => Msg::SomethingWentWrong { reference: reference.clone() },
         })
@@ -90,6 +94,7 @@ impl AppError {
             AppError::WrongCredentials | AppError::NotSignedIn => 401,
             AppError::MustChangePassword | AppError::NotAllowed => 403,
             AppError::NotFound => 404,
+            AppError::TooLarge { .. } => 413,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Network(_) => 502,
             AppError::Internal { .. } => 500,
@@ -107,6 +112,9 @@ impl FromServerFnError for AppError {
                 AppError::BadRequest
             }
             ServerFnErrorErr::Deserialization(e) if cfg!(not(feature = "ssr")) => AppError::Network(e),
+            // On the server, the request's arguments could not be read (not UTF-8, say): the
+            // caller's fault, not ours.
+            ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             other => AppError::internal(other),
         }
     }

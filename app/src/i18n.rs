@@ -289,6 +289,14 @@ pub enum Msg {
     MoveUnderItself,
     NoSuchUser,
     NameTooLong { max: usize },
+    /// A text longer than the field takes.
+    TooLong { max: usize },
+    /// More items in a list than any form sends.
+    TooManyItems { max: usize },
+    /// Control characters (NUL, escape…) where a person's text is expected.
+    InvalidCharacters,
+    /// A request body over the server's limit.
+    RequestTooLarge { max_kb: usize },
     TooManyAddresses { max: usize, count: usize },
     InvitedToJoin { platform: String },
     InvalidDate,
@@ -370,6 +378,14 @@ impl Msg {
             (Msg::InvitedToJoin { platform }, Fr) => format!("Vous êtes invité à rejoindre {platform} avec cette adresse :"),
             (Msg::TooManyAddresses { max, count }, En) => format!("At most {max} addresses at a time ({count} given)."),
             (Msg::TooManyAddresses { max, count }, Fr) => format!("Au plus {max} adresses à la fois ({count} saisies)."),
+            (Msg::TooLong { max }, En) => format!("At most {max} characters."),
+            (Msg::TooLong { max }, Fr) => format!("Au plus {max} caractères."),
+            (Msg::TooManyItems { max }, En) => format!("At most {max} at a time."),
+            (Msg::TooManyItems { max }, Fr) => format!("Au plus {max} à la fois."),
+            (Msg::InvalidCharacters, En) => "This text holds characters that cannot be typed (control characters).".into(),
+            (Msg::InvalidCharacters, Fr) => "Ce texte contient des caractères qui ne se tapent pas (caractères de contrôle).".into(),
+            (Msg::RequestTooLarge { max_kb }, En) => format!("This request is too large (at most {max_kb} KB)."),
+            (Msg::RequestTooLarge { max_kb }, Fr) => format!("Cette requête est trop volumineuse (au plus {max_kb} Ko)."),
             (Msg::NameTooLong { max }, En) => format!("A name has at most {max} characters."),
             (Msg::NameTooLong { max }, Fr) => format!("Un nom compte au plus {max} caractères."),
             (Msg::InvalidDate, En) => "Enter a date as YYYY-MM-DD.".into(),

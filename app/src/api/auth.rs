@@ -26,6 +26,13 @@ pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppE
     if password.is_empty() {
         missing.push(crate::error::FieldError { field: "password".into(), msg: Msg::Required });
     }
+    // Before any database or argon2 work: nobody's login or password is longer.
+    if login.chars().count() > crate::domain::names::MAX_LOGIN {
+        missing.push(crate::error::FieldError { field: "login".into(), msg: Msg::TooLong { max: crate::domain::names::MAX_LOGIN } });
+    }
+    if password.chars().count() > crate::domain::password::MAX_LEN {
+        missing.push(crate::error::FieldError { field: "password".into(), msg: Msg::TooLong { max: crate::domain::password::MAX_LEN } });
+    }
     if !missing.is_empty() {
         return Err(AppError::Invalid(missing));
     }
@@ -71,6 +78,9 @@ pub async fn change_password(#[server(default)] current_password: String, new_pa
 
     let principal = principal::current_allowing_password_change()?;
     let state = state()?;
+    if current_password.chars().count() > password::MAX_LEN {
+        return Err(AppError::field("current_password", crate::i18n::Msg::WrongCurrentPassword));
+    }
     if !principal.must_change_password {
         auth::check_current_password(&state.db, &state.hasher, principal.user_id, &current_password).await?;
     }

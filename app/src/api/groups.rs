@@ -77,6 +77,7 @@ pub async fn add_member(group: GroupId, login: String, #[server(default)] roles:
     // With no role chosen yet, the least right here (adding learners) is asked.
     let least = [(group, Role::Learner)];
     principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
+    crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let state = state()?;
     let user = users::find_seen(&state.db, users::user_scope(&principal).as_deref(), &login).await?;
     groups::add_member(&state.db, &Who::of(&principal), group, user, &roles).await

@@ -40,6 +40,7 @@ pub async fn invite_users(group: GroupId, emails: String, #[server(default)] rol
     // With no role chosen yet, the least right here (adding learners) is asked.
     let least = [(group, Role::Learner)];
     principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
+    crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let state = state()?;
     let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, details: &details, session: None };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
@@ -119,10 +120,16 @@ pub async fn list_invitations(search: String, after: Option<String>) -> Result<I
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
+    if search.chars().count() > SEARCH_MAX {
+        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: SEARCH_MAX }));
+    }
     let state = state()?;
     let after = after.as_deref().and_then(|c| c.split_once('.')).and_then(|(at, id)| Some((at.parse().ok()?, id.parse().ok()?)));
     invitations::list(&state.db, &principal, &search, after, INVITATIONS_PER_PAGE).await
 }
+
+/// The longest search worth running (a name or an address).
+pub const SEARCH_MAX: usize = 200;
 
 #[server(endpoint = "invitations/cancel")]
 pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {

@@ -160,6 +160,10 @@ pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Res
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
+    crate::domain::names::at_most(&filter.groups, crate::domain::names::MAX_GROUPS).map_err(|msg| AppError::field("groups", msg))?;
+    if filter.search.chars().count() > crate::api::invitations::SEARCH_MAX {
+        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::api::invitations::SEARCH_MAX }));
+    }
     let state = state()?;
     users::list(&state.db, &principal, &filter, page).await
 }

@@ -5,6 +5,7 @@
 use super::audit::{self, Who};
 use super::db::{Db, Tx};
 use crate::api::details::{LabelsAndFields, UserDetails};
+use crate::domain::names;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
 
@@ -52,6 +53,12 @@ pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str) -> Result<(), Ap
 /// written `YYYY-MM-DD` whatever its typing (the deletion job compares dates as text).
 pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>) -> Result<UserDetails, AppError> {
     let mut checked = details.clone();
+    let capped = [("labels", names::at_most(&details.labels, names::MAX_LABELS)), ("values", names::at_most(&details.values, names::MAX_VALUES))];
+    let over: Vec<FieldError> = capped.into_iter().filter_map(|(field, cap)| cap.err().map(|msg| FieldError { field: field.into(), msg })).collect();
+    if !over.is_empty() {
+        errors.extend(over);
+        return Ok(checked);
+    }
     if let Some(date) = details.deletion_date.as_deref() {
         match check_deletion_date(date, super::deletion::today(&db.pool).await?) {
             Ok(day) => checked.deletion_date = Some(day.format("%Y-%m-%d").to_string()),
@@ -67,6 +74,8 @@ pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>)
         errors.push(FieldError { field: "values".into(), msg: Msg::NotFound });
     } else if details.values.iter().any(|v| v.value.trim().chars().count() > VALUE_MAX) {
         errors.push(FieldError { field: "values".into(), msg: Msg::NameTooLong { max: VALUE_MAX } });
+    } else if details.values.iter().any(|v| names::has_control_characters(&v.value.split_whitespace().collect::<String>())) {
+        errors.push(FieldError { field: "values".into(), msg: Msg::InvalidCharacters });
     }
     Ok(checked)
 }

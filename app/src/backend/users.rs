@@ -96,8 +96,14 @@ fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>),
     if form.groups.is_empty() {
         fail("groups", Msg::ChooseAGroup);
     }
+    if let Err(msg) = crate::domain::names::at_most(&form.groups, crate::domain::names::MAX_GROUPS) {
+        fail("groups", msg);
+    }
     if form.roles.is_empty() {
         fail("roles", Msg::ChooseARole);
+    }
+    if let Err(msg) = crate::domain::names::at_most(&form.roles, crate::domain::names::MAX_ROLES) {
+        fail("roles", msg);
     }
     match (first, last, login) {
         (Some(first), Some(last), Some(login)) if errors.is_empty() => Ok((first, last, login, password)),

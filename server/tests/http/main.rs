@@ -17,6 +17,7 @@ use tower::ServiceExt;
 const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 use server::middleware::PUBLIC_SERVER_FNS;
 
+mod bad_input;
 mod limits;
 mod who_may_touch_whom;
 
