@@ -90,9 +90,13 @@ pub struct ServeArgs {
     /// For local trials only: refused with an https public URL.
     #[arg(long, env = "ROSTER_DEV_MAILBOX")]
     pub dev_mailbox: bool,
-    /// Take the client address from X-Forwarded-For (only behind a proxy you run).
+    /// Take the client address from X-Forwarded-For (only behind proxies you run).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// With TRUST_FORWARDED_FOR: how many proxies of yours add an X-Forwarded-For entry (the
+    /// client is the entry that many places from the right; what the client wrote is ignored).
+    #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 1)]
+    pub trusted_proxies: usize,
 }
 
 impl ServeArgs {

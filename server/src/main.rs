@@ -104,7 +104,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
         .site_addr(args.bind)
         .build();
     let mut settings = Settings::new(&public_url);
-    settings.trust_forwarded_for = args.trust_forwarded_for;
+    settings.trusted_proxies = if args.trust_forwarded_for { args.trusted_proxies } else { 0 };
     settings.mail = args.mail_setup()?;
     let state_db = db.clone();
     let settings = Arc::new(settings);
@@ -146,6 +146,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     if let Some(delivery) = delivery {
         tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
     }
+    tokio::spawn(housekeeping(state_db.clone()));
     tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -190,6 +191,20 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     file.write_all(text.as_bytes())
+}
+
+/// Every quarter of an hour, on every instance: ended rate-limit windows, expired sessions and
+/// device cookies are deleted (a flood of attempts leaves one row per key and window).
+async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        tick.tick().await;
+        let purged = async { Ok::<_, app::error::AppError>(app::backend::rate_limit::purge_ended(&db).await? + app::backend::auth::purge_expired(&db).await?) };
+        match purged.await {
+            Ok(rows) => tracing::debug!(rows, "housekeeping"),
+            Err(error) => tracing::warn!(%error, "housekeeping failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

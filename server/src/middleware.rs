@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use app::backend::audit::{self, Who};
 use app::backend::{auth, principal::RequestMeta, AppState, Principal};
 use app::error::AppError;
 use app::ui::CspNonce;
@@ -79,7 +80,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
         },
     };
     let meta = RequestMeta {
-        ip: client_ip(&request, state.settings.trust_forwarded_for),
+        ip: client_ip(&request, state.settings.trusted_proxies),
         user_agent: request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
         session_token: token,
         device_token: cookie_value(&request, auth::device_cookie_name(&state.settings)),
@@ -118,14 +119,21 @@ fn cookie_value(request: &Request, name: &str) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<String> {
-    if trust_forwarded_for {
-        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
-            return Some(first.to_string());
-        }
+fn client_ip(request: &Request, trusted_proxies: usize) -> Option<String> {
+    let forwarded: Vec<&str> = request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
+    if let Some(client) = forwarded_client(&forwarded, trusted_proxies) {
+        return Some(client.to_string());
     }
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The client's address among X-Forwarded-For's entries: each of our `trusted_proxies` appended
+/// the address it saw, so the client is that many places from the right. Entries further left
+/// are the client's own writing, never believed. `None` without trusted proxies, or when the
+/// header is shorter than the chain (then the peer's address stands).
+fn forwarded_client<'a>(entries: &[&'a str], trusted_proxies: usize) -> Option<&'a str> {
+    let index = entries.len().checked_sub(trusted_proxies.max(1))?;
+    (trusted_proxies > 0).then(|| entries[index]).filter(|entry| !entry.is_empty())
 }
 
 /// Refuses a state-changing call of a server function that another site started (CSRF): the
@@ -161,11 +169,14 @@ fn origin_of(url: &str) -> &str {
 }
 
 /// Server functions answer every error with 500; this gives each `AppError` its own status (and
-/// `Retry-After` for rate limits), in one place.
-pub async fn error_status(request: Request, next: Next) -> Response {
+/// `Retry-After` for rate limits), in one place; and writes the refusals of signed-in callers to
+/// the audit log (R46).
+pub async fn error_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !is_server_fn(request.uri().path()) {
         return next.run(request).await;
     }
+    let path = request.uri().path().to_string();
+    let who = request.extensions().get::<Principal>().map(|p| Who { actor: Some(p.user_id), ip: request.extensions().get::<RequestMeta>().and_then(|m| m.ip.clone()) });
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
         return response;
@@ -178,6 +189,11 @@ pub async fn error_status(request: Request, next: Next) -> Response {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::TooManyAttempts { retry_after_secs } = error {
             parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if let (AppError::NotAllowed, Some(who)) = (&error, &who) {
+            if let Err(failure) = audit::record_refusal(&state.db, who, &path).await {
+                tracing::warn!(%failure, "could not audit a refused call");
+            }
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -199,6 +215,7 @@ fn error_page(error: AppError) -> Response {
 pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let nonce = app::backend::auth::random_hex(16);
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let is_api = is_server_fn(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let is_html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
@@ -218,6 +235,13 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
         }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // Server functions answer with someone's data: never kept by a browser or a proxy.
+    if is_api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings.secure_cookies {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -228,6 +252,16 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_the_entry_our_last_trusted_proxy_saw_never_what_the_client_wrote() {
+        let header = ["1.1.1.1 (forged by the client)", "203.0.113.7", "10.0.0.2"];
+        assert_eq!(forwarded_client(&header, 0), None, "not behind a proxy: the peer's address");
+        assert_eq!(forwarded_client(&header, 1), Some("10.0.0.2"));
+        assert_eq!(forwarded_client(&header, 2), Some("203.0.113.7"));
+        assert_eq!(forwarded_client(&header[2..], 2), None, "shorter than the chain");
+        assert_eq!(forwarded_client(&[], 1), None);
+    }
 
     #[test]
     fn bodies_are_utf8_text_without_nul() {

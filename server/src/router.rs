@@ -33,7 +33,7 @@ pub fn app(state: AppState) -> Router {
         })
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(leptos_options.clone())))
-        .layer(from_fn(middleware::error_status))
+        .layer(from_fn_with_state(state.clone(), middleware::error_status))
         .layer(from_fn(middleware::input_guard))
         .layer(from_fn_with_state(state.clone(), middleware::cross_site_guard))
         .layer(from_fn_with_state(state.clone(), middleware::request_context))

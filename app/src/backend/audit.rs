@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::db::{now_ms, Tx};
+use super::db::{now_ms, Db, Tx};
 use super::principal::{request_extension, Principal, RequestMeta};
 use crate::error::AppError;
 
@@ -32,6 +32,20 @@ pub async fn record(tx: &mut Tx, who: &Who, action: &str, target_type: &str, tar
         .bind(details)
         .bind(who.ip.as_deref())
         .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A refused call (R5, R7): someone signed in asked for what they may not do. Written on its own,
+/// since nothing else was: the refusal is the event.
+pub async fn record_refusal(db: &Db, who: &Who, path: &str) -> Result<(), AppError> {
+    let details = serde_json::json!({ "call": path }).to_string();
+    sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, details, ip) VALUES ($1, $2, 'call_refused', 'call', $3, $4)")
+        .bind(now_ms())
+        .bind(who.actor)
+        .bind(details)
+        .bind(who.ip.as_deref())
+        .execute(&db.pool)
         .await?;
     Ok(())
 }

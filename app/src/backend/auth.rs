@@ -259,6 +259,14 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
     Ok(LoggedIn { user_id: account.id, token, must_change_password: account.must_change_password, new_device_token })
 }
 
+/// Deletes expired sessions and device cookies (run now and then; a login also tidies its own).
+pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
+    let now = now_ms();
+    let sessions = sqlx::query("DELETE FROM auth_sessions WHERE expires_at <= $1").bind(now).execute(&db.pool).await?.rows_affected();
+    let devices = sqlx::query("DELETE FROM trusted_devices WHERE expires_at <= $1").bind(now).execute(&db.pool).await?.rows_affected();
+    Ok(sessions + devices)
+}
+
 /// A failed or refused login in the audit log (R46): against the account if there is one.
 async fn audit_login(db: &Db, action: &str, user: Option<i64>, ip: Option<&str>, details: &serde_json::Value) -> Result<(), AppError> {
     sqlx::query("INSERT INTO audit_log (at, action, target_type, target_id, details, ip) VALUES ($1, $2, 'user', $3, $4, $5)")

@@ -47,8 +47,10 @@ pub struct Settings {
     pub public_url: String,
     /// `Secure` and `__Host-` on the session cookie: on whenever the public URL is https.
     pub secure_cookies: bool,
-    /// Take the client's address from X-Forwarded-For (behind a proxy of ours only).
-    pub trust_forwarded_for: bool,
+    /// How many proxies of ours stand in front of Roster and write X-Forwarded-For: the client's
+    /// address is the entry that many places from its right end (0: the peer's address; the
+    /// left-most entries are whatever the client wrote).
+    pub trusted_proxies: usize,
     /// Where emails go.
     pub mail: MailSetup,
 }
@@ -69,7 +71,7 @@ pub enum MailSetup {
 impl Settings {
     pub fn new(public_url: &str) -> Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
-        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trust_forwarded_for: false, mail: MailSetup::Held }
+        Settings { secure_cookies: public_url.starts_with("https://"), public_url, trusted_proxies: 0, mail: MailSetup::Held }
     }
 }
 

@@ -17,6 +17,7 @@ app::on_both_databases!(
     r48_twenty_attempts_at_once_are_counted_before_any_is_checked,
     r48_strangers_cannot_lock_the_person_out,
     r58_a_one_time_password_expires_after_a_week,
+    ended_rate_limit_windows_and_expired_sessions_are_purged,
     sessions_end_at_logout_and_expiry,
     a_new_login_replaces_the_browsers_previous_session,
     r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions,
@@ -208,6 +209,19 @@ async fn r58_a_one_time_password_expires_after_a_week(db: TestDb) {
     let again = auth::reset_to_one_time_password(&db, &hasher(), OWNER_EMAIL).await.unwrap();
     let fresh = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &again)).await.expect("a new one works");
     assert!(fresh.must_change_password);
+}
+
+async fn ended_rate_limit_windows_and_expired_sessions_are_purged(db: TestDb) {
+    let password = init_with_own_password(&db).await;
+    let day_ago = now_ms() - 25 * 3600 * 1000;
+    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ('login:ip:old', $1, 9), ('login:ip:new', $2, 1)").bind(day_ago).bind(now_ms()).execute(&db.pool).await.unwrap();
+    let session = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, password)).await.unwrap();
+    sqlx::query("UPDATE auth_sessions SET expires_at = $1").bind(day_ago).execute(&db.pool).await.unwrap();
+    assert!(app::backend::rate_limit::purge_ended(&db).await.unwrap() >= 1);
+    assert_eq!(auth::purge_expired(&db).await.unwrap(), 1);
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM rate_limits ORDER BY key").fetch_all(&db.pool).await.unwrap();
+    assert!(keys.contains(&"login:ip:new".to_string()) && !keys.contains(&"login:ip:old".to_string()), "{keys:?}");
+    assert!(Principal::load(&db, &TreeCache::default(), &session.token).await.unwrap().is_none());
 }
 
 async fn sessions_end_at_logout_and_expiry(db: TestDb) {

@@ -376,3 +376,20 @@ async fn one_changes_ones_own_password_at_will_with_the_current_one_and_other_se
     let limited = h.send(with_cookie(post("/api/change_password", &change(&h.password)), &author)).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "even the right one waits");
 }
+
+#[tokio::test]
+async fn server_function_answers_are_never_cached_and_https_gets_hsts() {
+    let h = harness().await;
+    let cookie = h.log_in().await;
+    let shell = h.call(&cookie, "/api/shell", "").await;
+    assert_eq!(shell.headers().get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert!(shell.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none(), "plain http: no HSTS");
+
+    let db = testing::sqlite().await;
+    seed::demo(&db, &PasswordHasher::default()).await.unwrap();
+    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
+    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new("https://learn.example.com")), hasher: PasswordHasher::default(), trees: Default::default() };
+    let router = server::router::app(state);
+    let page = router.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(page.headers().get(header::STRICT_TRANSPORT_SECURITY).unwrap(), "max-age=31536000; includeSubDomains");
+}

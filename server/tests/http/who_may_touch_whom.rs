@@ -86,6 +86,12 @@ async fn r54_a_user_admin_manages_learners_only(db: TestDb) {
     let detail: serde_json::Value = serde_json::from_slice(&super::body_bytes(h.call(&ulysse, "/api/users/get", &format!("id={coach}")).await).await).unwrap();
     assert_eq!((detail["may_manage"].as_bool(), detail["may_manage_access"].as_bool()), (Some(false), Some(false)), "the page offers nothing");
 
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'call_refused' AND actor_id = (SELECT id FROM users WHERE email = 'emea.useradmin@northwind.example')")
+        .fetch_one(&h.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 4, "each refused call is in the audit log (R46)");
+
     // Learners of their group stay theirs to manage (R3).
     done(&h, &ulysse, "/api/users/set_password", &format!("user={learner}&{A_NEW_PASSWORD}")).await;
     done(&h, &ulysse, "/api/users/set_details", &format!("user={learner}&details[deletion_date]=2099-1-5")).await;
