@@ -364,15 +364,29 @@ pub async fn queue_session_emails(tx: &mut Tx, settings: &Settings, user: i64, t
     Ok(())
 }
 
-/// The grants of an invitation, for the policy (R38: whoever could have made it manages it).
-pub async fn grants_of(db: &Db, invitation: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&db.pool).await?;
+/// Checks that this person may manage the invitation (R3, R38) against its grants as they are
+/// in this transaction: the invitation's address is held first, as an invite that adds grants
+/// holds it, so no grant can slip in between the check and the change. An unknown invitation has
+/// no grants: "not allowed", as for one of someone else's.
+async fn require_manage(tx: &mut Tx, backend: super::db::Backend, principal: &Principal, invitation: i64) -> Result<(), AppError> {
+    let address: Option<String> = sqlx::query_scalar("SELECT email_key FROM invitations WHERE id = $1").bind(invitation).fetch_optional(&mut **tx).await?;
+    if let Some(address) = &address {
+        super::db::serialize_on_address(tx, backend, address).await?;
+    }
+    principal.require(&Action::ManageInvitation(&grants_of(&mut **tx, invitation).await?))?;
+    Ok(())
+}
+
+/// The (group, role) grants of an invitation.
+async fn grants_of<'e>(executor: impl sqlx::Executor<'e, Database = sqlx::Any>, invitation: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(executor).await?;
     Ok(rows.into_iter().filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r))).collect())
 }
 
 /// Cancels a pending invitation: its link stops working at once (R23, R38).
-pub async fn cancel(db: &Db, who: &Who, invitation: i64) -> Result<(), AppError> {
+pub async fn cancel(db: &Db, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
+    require_manage(&mut tx, db.backend, principal, invitation).await?;
     let cancelled = sqlx::query("UPDATE invitations SET status = 'cancelled', cancelled_at = $1, cancelled_by = $2 WHERE id = $3 AND status = 'pending'")
         .bind(now_ms())
         .bind(who.actor)
@@ -393,9 +407,10 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 
 /// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
 /// expiry restarted, a new email; at most once a minute.
-pub async fn resend(db: &Db, settings: &Settings, who: &Who, invitation: i64) -> Result<(), AppError> {
+pub async fn resend(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
+    require_manage(&mut tx, db.backend, principal, invitation).await?;
     let platform = platform_facts(&mut tx).await?;
     let (token, token_hash) = new_token();
     let row: Option<(i64, String, Option<String>, String, String)> = sqlx::query_as(
@@ -454,7 +469,7 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
         let exhausted = batch.len() < 100;
         for (id, email, created_at, last_sent_at, expires_at, invited_by, delivery, delivery_error) in batch {
             (cursor_at, cursor_id) = (created_at, id);
-            let grants = grants_of(db, id).await?;
+            let grants = grants_of(&db.pool, id).await?;
             if !principal.may(&Action::ManageInvitation(&grants)) {
                 continue;
             }

@@ -25,6 +25,7 @@ app::on_both_databases!(
     r38_resending_issues_a_new_link_at_most_once_a_minute,
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
     registration_racing_cancellation_ends_one_way_or_the_other,
+    r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
 );
@@ -51,6 +52,35 @@ async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db
     assert_eq!(session_emails, 2, "R31: one email per session");
 }
 
+/// A user admin (learners only, R3) cancels an invitation while an admin adds an admin grant to
+/// it: whatever the order, a user admin never cancels an invitation that grants admin (the grants
+/// are read and checked inside the cancel's transaction, under the address's hold).
+async fn r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits(db: TestDb) {
+    let s = setup(&db).await;
+    let hash = hasher().hash("a long test password").await.unwrap();
+    let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
+    groups::add_member(&db, &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    let user_admin = testing::principal_of(&db, "ua@acme.example", "a long test password").await;
+    for round in 0..20 {
+        let address = format!("race{round}@acme.example");
+        invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
+        let (cancelled, _) = tokio::join!(invitations::cancel(&db, &user_admin, &s.who, id), invite(&db, &s, s.emea, &address, &[Role::Admin]));
+        let (status, admin_grants): (String, i64) = sqlx::query_as(
+            "SELECT status, (SELECT COUNT(*) FROM invitation_grants g WHERE g.invitation_id = i.id AND g.role = 'admin') FROM invitations i WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        match cancelled {
+            Ok(()) => assert_eq!((status.as_str(), admin_grants), ("cancelled", 0), "round {round}: cancelled before the admin grant came"),
+            Err(AppError::NotAllowed) => assert_eq!((status.as_str(), admin_grants), ("pending", 1), "round {round}: the admin grant came first"),
+            Err(other) => panic!("round {round}: {other:?}"),
+        }
+    }
+}
+
 async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) {
     let s = setup(&db).await;
     let hasher = hasher();
@@ -59,7 +89,7 @@ async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) 
         invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
         let token = token_sent_to(&db, &address).await;
         let id = invitation_id(&db, &address).await;
-        let (registered, cancelled) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::cancel(&db, &s.who, id));
+        let (registered, cancelled) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::cancel(&db, &s.owner, &s.who, id));
         assert!(registered.is_ok() != cancelled.is_ok(), "round {round}: exactly one wins");
         assert!(matches!(registered.as_ref().err().or(cancelled.as_ref().err()), Some(AppError::NotFound)), "round {round}: the loser is told plainly");
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
@@ -79,7 +109,7 @@ async fn resend_racing_registration_never_makes_two_accounts(db: TestDb) {
         let token = token_sent_to(&db, &address).await;
         let id = invitation_id(&db, &address).await;
         sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
-        let (registered, resent) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::resend(&db, &s.settings, &s.who, id));
+        let (registered, resent) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::resend(&db, &s.settings, &s.owner, &s.who, id));
         // Either the registration came first (the resend finds nothing pending), or the resend did
         // (the old link is dead).
         match (&registered, &resent) {
@@ -102,9 +132,9 @@ async fn r38_cancelling_kills_the_link(db: TestDb) {
     invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
     let token = token_sent_to(&db, "bye@acme.example").await;
     let id = invitation_id(&db, "bye@acme.example").await;
-    invitations::cancel(&db, &s.who, id).await.unwrap();
+    invitations::cancel(&db, &s.owner, &s.who, id).await.unwrap();
     assert!(matches!(invitations::pending_address(&db, &token).await, Err(AppError::NotFound)));
-    assert!(matches!(invitations::cancel(&db, &s.who, id).await, Err(AppError::NotFound)), "already cancelled");
+    assert!(matches!(invitations::cancel(&db, &s.owner, &s.who, id).await, Err(AppError::NotFound)), "already cancelled");
     // The address may be invited again.
     let again = invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
     assert_eq!(again[0].result, InviteResult::Invited);
@@ -115,12 +145,12 @@ async fn r38_resending_issues_a_new_link_at_most_once_a_minute(db: TestDb) {
     invite(&db, &s, s.emea, "again@acme.example", &[Role::Learner]).await.unwrap();
     let old = token_sent_to(&db, "again@acme.example").await;
     let id = invitation_id(&db, "again@acme.example").await;
-    match invitations::resend(&db, &s.settings, &s.who, id).await {
+    match invitations::resend(&db, &s.settings, &s.owner, &s.who, id).await {
         Err(AppError::TooManyAttempts { retry_after_secs }) => assert!((1..=60).contains(&retry_after_secs)),
         other => panic!("a resend right after the invitation waits: {other:?}"),
     }
     sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000, expires_at = 0 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
-    invitations::resend(&db, &s.settings, &s.who, id).await.unwrap();
+    invitations::resend(&db, &s.settings, &s.owner, &s.who, id).await.unwrap();
     let new = token_sent_to(&db, "again@acme.example").await;
     assert_ne!(old, new);
     assert!(matches!(invitations::pending_address(&db, &old).await, Err(AppError::NotFound)), "the old link is dead");
