@@ -156,7 +156,7 @@ pub(crate) fn like_pattern(search: &str) -> String {
 /// The latest `limit` emails of the outbox, newest first.
 pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::api::directory::MailboxEmail>, AppError> {
     let rows: Vec<(String, String, String, String, i64)> =
-        sqlx::query_as("SELECT to_address, subject, body_text, status, created_at FROM outbox_emails ORDER BY id DESC LIMIT $1")
+        sqlx::query_as(&format!("SELECT to_address, subject, {}, status, created_at FROM outbox_emails ORDER BY id DESC LIMIT $1", super::mail::DELIVERED_TEXT))
             .bind(limit)
             .fetch_all(&db.pool)
             .await?;

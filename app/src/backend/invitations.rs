@@ -176,13 +176,17 @@ struct SentInvitation<'a> {
 }
 
 async fn queue_invitation_email(tx: &mut Tx, settings: &Settings, platform: &PlatformFacts, inviter: &str, sent: SentInvitation<'_>) -> Result<(), AppError> {
-    let link = format!("{}/invitation/{}", settings.public_url, sent.token);
+    // The link's token is the email's secret: stored apart, forgotten once sent (mail::SECRET).
+    let link = format!("{}/invitation/{}", settings.public_url, mail::SECRET);
     let expires_on = chrono::DateTime::from_timestamp_millis(sent.expires_at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let rendered = emails::Invitation { platform: &platform.name, inviter, link: &link, expires_on: &expires_on }.render(sent.language);
     let outgoing = OutgoingEmail {
         invitation_id: Some(sent.id),
+        secret: Some(sent.token.to_string()),
         ..OutgoingEmail::new(format!("invitation:{}:send:{}", sent.id, sent.send), "invitation", sent.to, sent.language, rendered)
     };
+    // Earlier emails of this invitation not sent yet carry a dead link: withdrawn.
+    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE invitation_id = $1 AND status IN ('queued', 'failed')").bind(sent.id).execute(&mut **tx).await?;
     mail::enqueue(tx, &outgoing).await?;
     Ok(())
 }
@@ -397,6 +401,8 @@ pub async fn cancel(db: &Db, principal: &Principal, who: &Who, invitation: i64) 
     if cancelled != 1 {
         return Err(AppError::NotFound);
     }
+    // Its emails not sent yet would carry a dead link: withdrawn, and their secret forgotten.
+    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE invitation_id = $1").bind(invitation).execute(&mut *tx).await?;
     audit::record(&mut tx, who, "invitation_cancelled", "invitation", invitation, &serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(())

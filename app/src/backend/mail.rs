@@ -24,9 +24,22 @@ use crate::domain::retry;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// The kind of the credentials email of a set-up user (R27): sending it bills the account (R26),
-/// and once it has left over SMTP its copy in the outbox loses the password.
+/// The kind of the credentials email of a set-up user (R27): sending it bills the account (R26).
 pub const CREDENTIALS_KIND: &str = "credentials";
+
+/// Where an email's secret — an invitation's personal link token, a one-time password — stands
+/// in its stored body. The secret itself is kept apart (`outbox_emails.secret`), put in only as
+/// the email leaves, and forgotten once it has left over SMTP: the stored copy is the redacted one.
+pub const SECRET: &str = "{{secret}}";
+/// What a forgotten secret reads as.
+pub const SECRET_REMOVED: &str = "[removed after sending]";
+/// The body as it was delivered, in SQL (the development mailbox, tests).
+pub const DELIVERED_TEXT: &str = "REPLACE(body_text, '{{secret}}', COALESCE(secret, '[removed after sending]'))";
+
+/// A stored body with its secret put back (or the note that it is gone).
+pub fn reveal(body: &str, secret: Option<&str>) -> String {
+    body.replace(SECRET, secret.unwrap_or(SECRET_REMOVED))
+}
 
 /// An email to send, as the change that causes it describes it.
 #[derive(Clone, Debug)]
@@ -39,15 +52,17 @@ pub struct OutgoingEmail {
     pub invitation_id: Option<i64>,
     pub language: Lang,
     pub subject: String,
+    /// With `SECRET` where the secret goes.
     pub text: String,
     pub html: String,
+    pub secret: Option<String>,
 }
 
 impl OutgoingEmail {
-    /// A rendered email to `to`, tied to no user or invitation yet.
+    /// A rendered email to `to`, tied to no user or invitation yet, with no secret.
     pub fn new(dedupe_key: String, kind: &'static str, to: &str, language: Lang, rendered: crate::emails::Rendered) -> OutgoingEmail {
         let crate::emails::Rendered { subject, text, html } = rendered;
-        OutgoingEmail { dedupe_key, kind, to: to.to_string(), user_id: None, invitation_id: None, language, subject, text, html }
+        OutgoingEmail { dedupe_key, kind, to: to.to_string(), user_id: None, invitation_id: None, language, subject, text, html, secret: None }
     }
 }
 
@@ -56,8 +71,8 @@ pub async fn enqueue(tx: &mut Tx, email: &OutgoingEmail) -> Result<bool, AppErro
     let now = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO outbox_emails (dedupe_key, kind, to_address, user_id, invitation_id, language, subject, body_text, body_html,
-                                    status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)
+                                    status, attempts, next_attempt_at, created_at, secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11)
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(&email.dedupe_key)
@@ -70,6 +85,7 @@ pub async fn enqueue(tx: &mut Tx, email: &OutgoingEmail) -> Result<bool, AppErro
     .bind(&email.text)
     .bind(&email.html)
     .bind(now)
+    .bind(email.secret.as_deref())
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -93,8 +109,11 @@ struct Claimed {
     attempts: i64,
     to: String,
     subject: String,
+    /// As delivered: the secret put back.
     text: String,
     html: String,
+    /// Its body wants a secret that was withdrawn (a cancelled or resent invitation): not sent.
+    withdrawn: bool,
 }
 
 pub struct Worker {
@@ -135,10 +154,13 @@ impl Worker {
         if claimed.is_empty() {
             return Ok(RoundReport::default());
         }
-        let outcomes = match &self.delivery {
+        let (withdrawn, claimed): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(|c| c.withdrawn);
+        let mut outcomes = match &self.delivery {
             Delivery::DevelopmentMailbox => claimed.iter().map(|c| (c.id, c.attempts, Ok("kept in the development mailbox".to_string()))).collect(),
             Delivery::Smtp(sender) => sender.send_all(claimed).await,
         };
+        let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
+        outcomes.extend(withdrawn.iter().map(|c| (c.id, 99, Err(reason()))));
         let mut report = RoundReport::default();
         for (id, attempts, outcome) in outcomes {
             match outcome {
@@ -170,30 +192,26 @@ impl Worker {
         Ok(report)
     }
 
-    /// Marks an email sent. A credentials email bills its user (R26), in the same transaction;
-    /// sent over SMTP, its stored copy keeps no password (the development mailbox shows it).
+    /// Marks an email sent. A credentials email bills its user (R26), in the same transaction.
+    /// Sent over SMTP, its secret is forgotten (the development mailbox, being the delivery
+    /// itself, keeps it to show).
     async fn record_sent(&self, id: i64) -> Result<(), AppError> {
         let now = now_ms();
-        let scrub = matches!(self.delivery, Delivery::Smtp(_));
+        let forget = matches!(self.delivery, Delivery::Smtp(_));
         let mut tx = self.db.begin().await?;
         let sent: Option<(String, Option<i64>)> = sqlx::query_as(
-            "UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'sending'
+            "UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1,
+                                      secret = CASE WHEN $3 = 1 THEN NULL ELSE secret END
+             WHERE id = $2 AND status = 'sending'
              RETURNING kind, user_id",
         )
         .bind(now)
         .bind(id)
+        .bind(i64::from(forget))
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some((kind, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
+        if let Some((_, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
             super::billing::bill(&mut tx, user, crate::api::billing::BillingReason::CredentialsSent, now).await?;
-            if scrub {
-                sqlx::query("UPDATE outbox_emails SET body_text = $1, body_html = $1 WHERE id = $2 AND kind = $3")
-                    .bind("(credentials removed after sending)")
-                    .bind(id)
-                    .bind(kind)
-                    .execute(&mut *tx)
-                    .await?;
-            }
         }
         tx.commit().await?;
         Ok(())
@@ -210,7 +228,7 @@ impl Worker {
             "UPDATE outbox_emails SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
              WHERE id IN (SELECT id FROM outbox_emails WHERE status IN ('queued', 'sending') AND next_attempt_at <= $2
                           ORDER BY next_attempt_at, id LIMIT $3 {lock})
-             RETURNING id, attempts, to_address, subject, body_text, body_html"
+             RETURNING id, attempts, to_address, subject, body_text, body_html, secret"
         ))
         .bind(now + LEASE_MS)
         .bind(now)
@@ -220,13 +238,15 @@ impl Worker {
         tx.commit().await?;
         rows.into_iter()
             .map(|row| {
+                let (text, html, secret): (String, String, Option<String>) = (row.try_get("body_text")?, row.try_get("body_html")?, row.try_get("secret")?);
                 Ok(Claimed {
                     id: row.try_get("id")?,
                     attempts: row.try_get("attempts")?,
                     to: row.try_get("to_address")?,
                     subject: row.try_get("subject")?,
-                    text: row.try_get("body_text")?,
-                    html: row.try_get("body_html")?,
+                    withdrawn: secret.is_none() && text.contains(SECRET),
+                    text: reveal(&text, secret.as_deref()),
+                    html: reveal(&html, secret.as_deref()),
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

@@ -229,9 +229,17 @@ struct Credentials<'a> {
 
 async fn queue_credentials(tx: &mut Tx, settings: &Settings, platform: &str, inviter: &str, sent: Credentials<'_>) -> Result<(), AppError> {
     let link = format!("{}/login", settings.public_url);
-    let rendered = emails::Credentials { platform, inviter, login: sent.to, password: sent.password, link: &link }.render(sent.language);
+    // The password is the email's secret: stored apart, forgotten once sent (mail::SECRET).
+    let rendered = emails::Credentials { platform, inviter, login: sent.to, password: mail::SECRET, link: &link }.render(sent.language);
     let key = format!("credentials:user:{}:{}", sent.user, sent.cause);
-    mail::enqueue(tx, &OutgoingEmail { user_id: Some(sent.user), ..OutgoingEmail::new(key, mail::CREDENTIALS_KIND, sent.to, sent.language, rendered) }).await?;
+    // Earlier credentials not sent yet carry a password that no longer works: withdrawn.
+    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
+        .bind(sent.user)
+        .bind(mail::CREDENTIALS_KIND)
+        .execute(&mut **tx)
+        .await?;
+    let email = OutgoingEmail { user_id: Some(sent.user), secret: Some(sent.password.to_string()), ..OutgoingEmail::new(key, mail::CREDENTIALS_KIND, sent.to, sent.language, rendered) };
+    mail::enqueue(tx, &email).await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ app::on_both_databases!(
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
     registration_racing_cancellation_ends_one_way_or_the_other,
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
+    secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
 );
@@ -50,6 +51,34 @@ async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db
     assert_eq!(direct, vec![(s.emea, "learner".to_string())], "the learner role on the session's group only (it climbs as any learner's, R10)");
     let session_emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE kind = 'session_invitation' AND user_id = $1").bind(sam).fetch_one(&db.pool).await.unwrap();
     assert_eq!(session_emails, 2, "R31: one email per session");
+}
+
+/// Issue 9.6: an invitation's link is not in the stored email; it is kept apart until the email
+/// leaves, then forgotten. A cancelled invitation's unsent email is withdrawn, never sent.
+async fn secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "secret.keeper@acme.example", &[Role::Learner]).await.unwrap();
+    let (text, html, secret): (String, String, Option<String>) =
+        sqlx::query_as("SELECT body_text, body_html, secret FROM outbox_emails WHERE to_address = 'secret.keeper@acme.example'").fetch_one(&db.pool).await.unwrap();
+    let token = secret.expect("kept apart until sent");
+    assert!(!text.contains(&token) && !html.contains(&token) && text.contains("/invitation/{{secret}}"), "{text}");
+
+    let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL is not set: run the tests with scripts/test.sh");
+    let sender = std::sync::Arc::new(app::backend::mail::SmtpSender::new(&smtp, None, "Roster <no-reply@roster.test>", 1).unwrap());
+    let worker = app::backend::mail::Worker { db: db.db.clone(), delivery: app::backend::mail::Delivery::Smtp(sender), batch: 64 };
+    assert_eq!(worker.round().await.unwrap().sent, 1);
+    let forgotten: Option<String> = sqlx::query_scalar("SELECT secret FROM outbox_emails WHERE to_address = 'secret.keeper@acme.example'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(forgotten, None);
+    let received = crate::mail::received_by(&std::env::var("ROSTER_TEST_MAILDEV_API").unwrap(), "secret.keeper@acme.example").await;
+    assert!(received.contains(&format!("/invitation/{token}")), "the email that left carried the link");
+
+    invite(&db, &s, s.emea, "withdrawn@acme.example", &[Role::Learner]).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = 'withdrawn@acme.example'").fetch_one(&db.pool).await.unwrap();
+    invitations::cancel(&db, &s.owner, &s.who, id).await.unwrap();
+    let report = worker.round().await.unwrap();
+    assert_eq!((report.sent, report.failed), (0, 1), "a cancelled invitation's email is withdrawn");
+    let received = crate::mail::received_by(&std::env::var("ROSTER_TEST_MAILDEV_API").unwrap(), "withdrawn@acme.example").await;
+    assert!(received.is_empty());
 }
 
 /// A user admin (learners only, R3) cancels an invitation while an admin adds an admin grant to
@@ -348,7 +377,7 @@ async fn r22_the_email_carries_a_personal_link_and_only_its_hash_is_stored(db: T
     let s = setup(&db).await;
     invite(&db, &s, s.emea, "ada@acme.example", &[Role::Learner]).await.unwrap();
     let (to, subject, text, language): (String, String, String, String) =
-        sqlx::query_as("SELECT to_address, subject, body_text, language FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+        sqlx::query_as(&format!("SELECT to_address, subject, {}, language FROM outbox_emails", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     assert_eq!(to, "ada@acme.example");
     assert_eq!(language, "fr", "the platform's language");
     assert_eq!(subject, "Olga Owner vous invite sur Acme");

@@ -21,6 +21,7 @@ app::on_both_databases!(
 
 fn email(key: &str, subject: &str) -> OutgoingEmail {
     OutgoingEmail {
+        secret: None,
         dedupe_key: key.to_string(),
         kind: "test",
         to: "Ada Lovelace <ada@example.com>".to_string(),
@@ -47,6 +48,16 @@ async fn maildev_subjects() -> Vec<String> {
 }
 
 async fn subjects_at(api: &str) -> Vec<String> {
+    emails_at(api).await.iter().filter_map(|e| e["subject"].as_str().map(str::to_string)).collect()
+}
+
+/// The texts of the emails MailDev received for `to` (any case), joined: what really left.
+pub async fn received_by(api: &str, to: &str) -> String {
+    let addressed = |e: &serde_json::Value| e["to"].as_array().is_some_and(|list| list.iter().any(|t| t["address"].as_str().is_some_and(|a| a.eq_ignore_ascii_case(to))));
+    emails_at(api).await.iter().filter(|e| addressed(e)).filter_map(|e| e["text"].as_str()).collect::<Vec<_>>().join("\n")
+}
+
+async fn emails_at(api: &str) -> Vec<serde_json::Value> {
     let hostport = api.trim_start_matches("http://").split('/').next().unwrap().to_string();
     let mut stream = tokio::net::TcpStream::connect(&hostport).await.unwrap();
     let request = format!("GET /api/email HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n");
@@ -57,8 +68,7 @@ async fn subjects_at(api: &str) -> Vec<String> {
     let body = response.split_once("\r\n\r\n").unwrap().1;
     // Chunked or not, the JSON array is what lies between the first '[' and the last ']'.
     let json = &body[body.find('[').unwrap()..=body.rfind(']').unwrap()];
-    let emails: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-    emails.iter().filter_map(|e| e["subject"].as_str().map(str::to_string)).collect()
+    serde_json::from_str(json).unwrap()
 }
 
 async fn statuses(db: &TestDb) -> Vec<(String, i64, Option<String>)> {

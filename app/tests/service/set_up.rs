@@ -118,7 +118,7 @@ async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_onc
     let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
     assert!(done.credentials_sent);
     let (to, kind, subject, text): (String, String, String, String) =
-        sqlx::query_as("SELECT to_address, kind, subject, body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+        sqlx::query_as(&format!("SELECT to_address, kind, subject, {} FROM outbox_emails", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     assert_eq!((to.as_str(), kind.as_str(), subject.as_str()), ("Grace@Acme.example", "credentials", "Votre compte sur Acme"), "in the user's language");
     assert!(text.contains("Identifiant: Grace@Acme.example") && text.contains("https://learn.acme.example/login"));
     let password = text.lines().find_map(|l| l.strip_prefix("Mot de passe: ")).expect("the password line").to_string();
@@ -128,7 +128,7 @@ async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_onc
     assert_eq!(worker.round().await.unwrap().sent, 1);
     let billed: Vec<(i64, String)> = sqlx::query_as("SELECT user_id, reason FROM billing_events").fetch_all(&db.pool).await.unwrap();
     assert_eq!(billed, vec![(done.user_id, "credentials_sent".to_string())]);
-    let kept: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    let kept: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     assert!(kept.contains(&password), "the development mailbox still shows it");
 
     // The generated password opens one session, which must choose a new password; then it is gone.
@@ -146,16 +146,18 @@ async fn r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password(db:
     let s = setup(&db).await;
     let form = SetUpForm { password: String::new(), send_credentials: true, ..grace(vec![s.sales], vec![Role::Learner]) };
     set_up(&db, &s, &s.owner, &form).await.unwrap();
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
     let smtp = std::env::var("ROSTER_TEST_SMTP_URL").expect("ROSTER_TEST_SMTP_URL is not set: run the tests with scripts/test.sh (it starts MailDev)");
     let sender = Arc::new(SmtpSender::new(&smtp, None, "Roster <no-reply@roster.test>", 1).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
     assert_eq!(worker.round().await.unwrap().sent, 1);
-    let (status, text, html): (String, String, String) =
-        sqlx::query_as("SELECT status, body_text, body_html FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
-    assert_eq!(status, "sent");
+    let (status, text, html, secret): (String, String, String, Option<String>) =
+        sqlx::query_as("SELECT status, body_text, body_html, secret FROM outbox_emails").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((status.as_str(), secret), ("sent", None), "the secret is forgotten once sent");
     assert!(!text.contains(&password) && !html.contains(&password));
+    let received = crate::mail::received_by(&std::env::var("ROSTER_TEST_MAILDEV_API").unwrap(), "Grace@Acme.example").await;
+    assert!(received.contains(&password), "the email that left carried the password");
     assert_eq!(count(&db, "billing_events").await, 1);
 }
 
@@ -417,7 +419,7 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     // Invited: kept on the invitation, given at registration.
     let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &given, session: None };
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = 'ada@acme.example'").fetch_one(&db.pool).await.unwrap();
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE to_address = 'ada@acme.example'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     assert!(text.contains("vous invite"), "the invitation speaks the chosen language");
     let token = crate::support::token_in(&text);
     let form = invitations::Registration {
@@ -448,7 +450,7 @@ async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
     users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "her sessions end");
     assert_eq!(log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap_err(), AppError::WrongCredentials, "the old password is gone");
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE kind = 'credentials'").fetch_one(&db.pool).await.unwrap();
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE kind = 'credentials'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
     assert!(log_in(&db, "grace@acme.example", &password).await.unwrap().must_change_password, "a one-time password (R58)");
     let again = users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await;

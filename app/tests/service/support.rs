@@ -9,7 +9,7 @@ pub fn token_in(text: &str) -> String {
 
 /// The token of the latest invitation email sent to `to`.
 pub async fn token_sent_to(db: &TestDb, to: &str) -> String {
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation' ORDER BY id DESC")
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE to_address = $1 AND kind = 'invitation' ORDER BY id DESC", app::backend::mail::DELIVERED_TEXT))
         .bind(to)
         .fetch_one(&db.pool)
         .await
