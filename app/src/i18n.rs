@@ -224,6 +224,13 @@ texts! {
     CustomFields => "Custom fields", "Champs personnalisés";
     LabelsTab => "LABELS", "LIBELLÉS";
     BillingTab => "BILLING", "FACTURATION";
+    SettingsTab => "SETTINGS", "PARAMÈTRES";
+    EmailLimitsTitle => "Invitation email limits", "Limites des e-mails d'invitation";
+    EmailLimitsExplained => "How many invitation emails may leave, so that nobody can invite any number of outside addresses. Platform administrators are limited by the platform's hourly ceiling only.", "Combien d'e-mails d'invitation peuvent partir, pour que personne ne puisse inviter un nombre illimité d'adresses extérieures. Les administrateurs de la plateforme ne sont limités que par le plafond horaire de la plateforme.";
+    PerPersonPerHour => "Per person, an hour", "Par personne, par heure";
+    PerPersonPerDay => "Per person, a day", "Par personne, par jour";
+    PlatformPerHour => "Whole platform, an hour", "Toute la plateforme, par heure";
+    SettingsSaved => "Settings saved.", "Paramètres enregistrés.";
     BillableSince => "Billable since (UTC)", "Facturable depuis (UTC)";
     BilledBecause => "Because", "Motif";
     BilledSetUp => "Set up", "Créé par un administrateur";
@@ -297,6 +304,12 @@ pub enum Msg {
     InvalidCharacters,
     /// A request body over the server's limit.
     RequestTooLarge { max_kb: usize },
+    /// A number outside what a setting takes.
+    NumberBetween { min: i64, max: i64 },
+    /// The sender's invitation emails for this hour (or day) are used up.
+    EmailLimitReached { max: i64, per_day: bool, minutes: u64 },
+    /// The platform's invitation emails for this hour are used up.
+    PlatformEmailLimitReached { max: i64, minutes: u64 },
     TooManyAddresses { max: usize, count: usize },
     InvitedToJoin { platform: String },
     InvalidDate,
@@ -386,6 +399,18 @@ impl Msg {
             (Msg::InvalidCharacters, Fr) => "Ce texte contient des caractères qui ne se tapent pas (caractères de contrôle).".into(),
             (Msg::RequestTooLarge { max_kb }, En) => format!("This request is too large (at most {max_kb} KB)."),
             (Msg::RequestTooLarge { max_kb }, Fr) => format!("Cette requête est trop volumineuse (au plus {max_kb} Ko)."),
+            (Msg::NumberBetween { min, max }, En) => format!("Enter a whole number from {min} to {max}."),
+            (Msg::NumberBetween { min, max }, Fr) => format!("Saisissez un nombre entier de {min} à {max}."),
+            (Msg::EmailLimitReached { max, per_day, minutes }, En) => format!(
+                "Limit reached: you may send {max} invitation emails {}. Try again in {minutes} min, or ask a platform administrator to raise the limit.",
+                if *per_day { "a day" } else { "an hour" }
+            ),
+            (Msg::EmailLimitReached { max, per_day, minutes }, Fr) => format!(
+                "Limite atteinte : vous pouvez envoyer {max} e-mails d'invitation {}. Réessayez dans {minutes} min, ou demandez à un administrateur de la plateforme de relever la limite.",
+                if *per_day { "par jour" } else { "par heure" }
+            ),
+            (Msg::PlatformEmailLimitReached { max, minutes }, En) => format!("Limit reached: the platform sends at most {max} invitation emails an hour. Try again in {minutes} min."),
+            (Msg::PlatformEmailLimitReached { max, minutes }, Fr) => format!("Limite atteinte : la plateforme envoie au plus {max} e-mails d'invitation par heure. Réessayez dans {minutes} min."),
             (Msg::NameTooLong { max }, En) => format!("A name has at most {max} characters."),
             (Msg::NameTooLong { max }, Fr) => format!("Un nom compte au plus {max} caractères."),
             (Msg::InvalidDate, En) => "Enter a date as YYYY-MM-DD.".into(),

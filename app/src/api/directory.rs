@@ -29,6 +29,8 @@ pub struct ShellData {
     pub may_see_mailbox: bool,
     /// Whether to show Dashboard > BILLING: the owner (R45).
     pub may_see_billing: bool,
+    /// Dashboard > SETTINGS: platform administrators.
+    pub may_see_settings: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,4 +8,5 @@ pub mod directory;
 pub mod groups;
 pub mod invitations;
 pub mod programs;
+pub mod settings;
 pub mod users;

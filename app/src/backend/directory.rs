@@ -71,6 +71,7 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
         development_mail: false,
         may_see_mailbox: false,
         may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),
+        may_see_settings: principal.is_platform_admin(),
     })
 }
 

@@ -52,7 +52,17 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
     let details = super::details::check(db, request.details, &mut errors).await?;
     let request = InviteRequest { details: &details, ..request };
     let Some(entries) = entries.filter(|_| errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
+    // At most one email per valid address: counted against the limits first (issue 9), the part
+    // not sent given back after.
+    let at_most = entries.iter().filter(|e| matches!(e, Entry::Valid(_))).count() as i64;
+    super::settings::take_invitation_emails(db, inviter, at_most).await?;
+    let outcomes = invite_entries(db, settings, inviter, who, &request, entries).await;
+    let sent = outcomes.as_ref().map(|o| o.iter().filter(|o| o.result == InviteResult::Invited).count() as i64).unwrap_or(0);
+    super::settings::give_back_invitation_emails(db, inviter, at_most - sent).await?;
+    outcomes
+}
 
+async fn invite_entries(db: &Db, settings: &Settings, inviter: &Principal, who: &Who, request: &InviteRequest<'_>, entries: Vec<Entry>) -> Result<Vec<InviteOutcome>, AppError> {
     let mut tx = db.begin().await?;
     // In one order, so that two lists sharing addresses cannot deadlock.
     let mut addresses: Vec<&str> = entries.iter().filter_map(|e| if let Entry::Valid(email) = e { Some(email.key()) } else { None }).collect();
@@ -67,7 +77,7 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
             Entry::Invalid(typed) => InviteOutcome { address: typed, result: InviteResult::Invalid },
             Entry::Repeated { typed, .. } => InviteOutcome { address: typed, result: InviteResult::Repeated },
             Entry::Valid(email) => {
-                let result = invite_one(&mut tx, settings, inviter, who, &platform, &request, &email).await?;
+                let result = invite_one(&mut tx, settings, inviter, who, &platform, request, &email).await?;
                 InviteOutcome { address: email.as_str().to_string(), result }
             }
         };
@@ -414,6 +424,15 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 /// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
 /// expiry restarted, a new email; at most once a minute.
 pub async fn resend(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
+    super::settings::take_invitation_emails(db, principal, 1).await?;
+    let resent = resend_once(db, settings, principal, who, invitation).await;
+    if resent.is_err() {
+        super::settings::give_back_invitation_emails(db, principal, 1).await?;
+    }
+    resent
+}
+
+async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
     require_manage(&mut tx, db.backend, principal, invitation).await?;

@@ -15,6 +15,7 @@ pub mod principal;
 pub mod programs;
 pub mod rate_limit;
 pub mod seed;
+pub mod settings;
 pub mod smtp;
 pub mod tree_cache;
 pub mod users;

@@ -34,17 +34,23 @@ impl Taken {
 
 /// Counts one attempt against `key` (a new window when the last one is over), then decides.
 pub async fn take(db: &Db, key: &str, limit: Limit) -> Result<Taken, AppError> {
+    take_n(db, key, 1, limit).await
+}
+
+/// Counts `n` hits at once (n emails of one invite), then decides on the last of them.
+pub async fn take_n(db: &Db, key: &str, n: i64, limit: Limit) -> Result<Taken, AppError> {
     let now = now_ms();
     let (window_start, hits): (i64, i64) = sqlx::query_as(
-        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $4)
          ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_start + $3 <= $2 THEN 1 ELSE rate_limits.hits + 1 END,
+           hits = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $4 ELSE rate_limits.hits + $4 END,
            window_start = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $2 ELSE rate_limits.window_start END
          RETURNING window_start, hits",
     )
     .bind(key)
     .bind(now)
     .bind(limit.window_secs * 1000)
+    .bind(n)
     .fetch_one(&db.pool)
     .await?;
     Ok(decide(window_start, hits, limit, now))
@@ -52,7 +58,12 @@ pub async fn take(db: &Db, key: &str, limit: Limit) -> Result<Taken, AppError> {
 
 /// Takes back one counted attempt (one that succeeded, where only failures should count).
 pub async fn give_back(db: &Db, key: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0").bind(key).execute(&db.pool).await?;
+    give_back_n(db, key, 1).await
+}
+
+/// Takes back `n` counted hits (refused, or not used after all).
+pub async fn give_back_n(db: &Db, key: &str, n: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE rate_limits SET hits = CASE WHEN hits > $2 THEN hits - $2 ELSE 0 END WHERE key = $1").bind(key).bind(n).execute(&db.pool).await?;
     Ok(())
 }
 

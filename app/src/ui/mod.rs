@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/:id") view={Lazy::<lazy::UserPage>::new()} />
                     <Route path=path!("/dashboard/labels") view={Lazy::<lazy::LabelsPage>::new()} />
                     <Route path=path!("/dashboard/billing") view={Lazy::<lazy::BillingPage>::new()} />
+                    <Route path=path!("/dashboard/settings") view={Lazy::<lazy::SettingsPage>::new()} />
                     <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
                     <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
                     <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
@@ -125,5 +126,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
 }

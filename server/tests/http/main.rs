@@ -18,6 +18,7 @@ const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 use server::middleware::PUBLIC_SERVER_FNS;
 
 mod bad_input;
+mod email_limits;
 mod limits;
 mod who_may_touch_whom;
 

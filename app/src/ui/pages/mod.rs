@@ -14,6 +14,7 @@ mod programs;
 mod register;
 mod session;
 mod set_up_user;
+mod settings;
 mod user;
 pub(crate) mod users;
 
@@ -31,5 +32,6 @@ pub use programs::ProgramsPage;
 pub use register::RegisterPage;
 pub use session::SessionPage;
 pub use set_up_user::SetUpUserPage;
+pub use settings::SettingsPage;
 pub use user::UserPage;
 pub use users::UsersPage;

@@ -124,20 +124,24 @@ pub fn DashboardTabs() -> impl IntoView {
     let shell = use_context::<crate::ui::layout::Shell>();
     // Read inside a Transition, as the layout reads it: the server and the browser then render the
     // tab alike (a resource read outside one broke hydration when it resolved in between).
-    let billing = move || {
+    let owner_and_admin_tabs = move || {
         Suspend::new(async move {
-            let may = match shell {
-                Some(shell) => shell.0.await.is_ok_and(|data| data.may_see_billing),
-                None => false,
+            let data = match shell {
+                Some(shell) => shell.0.await.ok(),
+                None => None,
             };
-            may.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })
+            let (billing, settings) = data.map(|d| (d.may_see_billing, d.may_see_settings)).unwrap_or_default();
+            view! {
+                {billing.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })}
+                {settings.then(|| view! { <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A> })}
+            }
         })
     };
     view! {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
             <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
             <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
-            <Transition fallback=|| ()>{billing}</Transition>
+            <Transition fallback=|| ()>{owner_and_admin_tabs}</Transition>
         </nav>
     }
 }

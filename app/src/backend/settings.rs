@@ -1,0 +1,89 @@
+//! Platform settings: the limits on invitation emails (issue 9), read by every invite and
+//! changed by platform administrators, each change audited.
+
+use super::audit::{self, Who};
+use super::db::Db;
+use super::principal::Principal;
+use super::rate_limit::{self, Limit, Taken};
+use crate::api::settings::{EmailLimits, EMAIL_LIMIT_MAX};
+use crate::error::{AppError, FieldError};
+use crate::i18n::Msg;
+
+pub async fn email_limits(db: &Db) -> Result<EmailLimits, AppError> {
+    let (per_person_per_hour, per_person_per_day, platform_per_hour): (i64, i64, i64) = sqlx::query_as(
+        "SELECT invitation_emails_per_hour, invitation_emails_per_day, platform_invitation_emails_per_hour FROM platform WHERE id = 1",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(EmailLimits { per_person_per_hour, per_person_per_day, platform_per_hour })
+}
+
+pub async fn set_email_limits(db: &Db, who: &Who, limits: EmailLimits) -> Result<(), AppError> {
+    let fields = [
+        ("per_person_per_hour", limits.per_person_per_hour),
+        ("per_person_per_day", limits.per_person_per_day),
+        ("platform_per_hour", limits.platform_per_hour),
+    ];
+    let errors: Vec<FieldError> = fields
+        .iter()
+        .filter(|(_, value)| !(1..=EMAIL_LIMIT_MAX).contains(value))
+        .map(|(field, _)| FieldError { field: field.to_string(), msg: Msg::NumberBetween { min: 1, max: EMAIL_LIMIT_MAX } })
+        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE platform SET invitation_emails_per_hour = $1, invitation_emails_per_day = $2, platform_invitation_emails_per_hour = $3 WHERE id = 1")
+        .bind(limits.per_person_per_hour)
+        .bind(limits.per_person_per_day)
+        .bind(limits.platform_per_hour)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut tx, who, "email_limits_set", "platform", 1, &limits).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Counts `emails` invitation emails against the sender's hourly and daily limits (platform
+/// administrators excepted: they set them) and the platform's hourly one, before any is queued.
+/// Over a limit, nothing is counted and the sender is told which limit and for how long.
+pub async fn take_invitation_emails(db: &Db, principal: &Principal, emails: i64) -> Result<(), AppError> {
+    if emails == 0 {
+        return Ok(());
+    }
+    let limits = email_limits(db).await?;
+    let mut keys = vec![("emails:platform:hour".to_string(), Limit { max_hits: limits.platform_per_hour, window_secs: 3600 }, true)];
+    if !principal.is_platform_admin() {
+        keys.push((format!("emails:person:{}:hour", principal.user_id), Limit { max_hits: limits.per_person_per_hour, window_secs: 3600 }, false));
+        keys.push((format!("emails:person:{}:day", principal.user_id), Limit { max_hits: limits.per_person_per_day, window_secs: 86_400 }, false));
+    }
+    for (i, (key, limit, platform)) in keys.iter().enumerate() {
+        if let Taken::Refused { retry_after_secs, .. } = rate_limit::take_n(db, key, emails, *limit).await? {
+            for (taken, _, _) in &keys[..=i] {
+                rate_limit::give_back_n(db, taken, emails).await?;
+            }
+            let minutes = retry_after_secs.div_ceil(60);
+            let msg = if *platform {
+                Msg::PlatformEmailLimitReached { max: limit.max_hits, minutes }
+            } else {
+                Msg::EmailLimitReached { max: limit.max_hits, per_day: limit.window_secs > 3600, minutes }
+            };
+            return Err(AppError::field("emails", msg));
+        }
+    }
+    Ok(())
+}
+
+/// Gives back the part of `take_invitation_emails` that was not sent (addresses already invited,
+/// invalid, or with an account).
+pub async fn give_back_invitation_emails(db: &Db, principal: &Principal, emails: i64) -> Result<(), AppError> {
+    if emails <= 0 {
+        return Ok(());
+    }
+    rate_limit::give_back_n(db, "emails:platform:hour", emails).await?;
+    if !principal.is_platform_admin() {
+        rate_limit::give_back_n(db, &format!("emails:person:{}:hour", principal.user_id), emails).await?;
+        rate_limit::give_back_n(db, &format!("emails:person:{}:day", principal.user_id), emails).await?;
+    }
+    Ok(())
+}
