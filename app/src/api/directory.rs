@@ -57,6 +57,8 @@ pub struct GroupView {
     pub may_manage: bool,
     /// The roles this person may grant here (R1–R3, R6); empty if none.
     pub grantable_roles: Vec<Role>,
+    /// The roles this person may take away here (R52: an admin role only from strictly above).
+    pub removable_roles: Vec<Role>,
     /// The first members, for those who manage the group or its people; `None` for others.
     pub members: Option<Vec<MemberRow>>,
     /// Where this group may move: groups the person manages, outside its subtree (path names).

@@ -83,12 +83,13 @@ pub async fn add_member(group: GroupId, login: String, #[server(default)] roles:
     groups::add_member(&state.db, &Who::of(&principal), group, user, &roles).await
 }
 
-/// Removes one role of a member: allowed to whoever may grant that role there.
+/// Removes one role of a member: allowed to whoever may grant that role there; an admin role
+/// only from strictly above (R52).
 #[server(endpoint = "groups/remove_membership")]
 pub async fn remove_membership(group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
     use ssr::*;
     let principal = principal::current()?;
-    principal.require(&Action::AddUsers(&[(group, role)]))?;
+    principal.require(&Action::RemoveRole(group, role))?;
     let state = state()?;
     groups::remove_membership(&state.db, &Who::of(&principal), group, user, role).await
 }

@@ -89,6 +89,7 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
         .await?;
     let may_manage = principal.may(&Action::ManageGroup(id));
     let grantable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
+    let removable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::RemoveRole(id, role))).collect();
     let sees_members = may_manage || !grantable_roles.is_empty() || principal.may(&Action::ManageSessions(id));
     let members = if sees_members { Some(super::groups::members(db, id, MEMBERS_SHOWN).await?) } else { None };
     let move_targets = if may_manage && node.parent_id.is_some() { move_targets(principal, id) } else { Vec::new() };
@@ -108,6 +109,7 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
         member_count: member_count as u64,
         may_manage,
         grantable_roles,
+        removable_roles,
         members,
         move_targets,
     })

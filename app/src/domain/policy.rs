@@ -33,6 +33,9 @@ pub enum Action<'a> {
     ManageInvitation(&'a [(GroupId, Role)]),
     /// Invite learners from inside a program session (R4).
     InviteFromSession(SessionRef),
+    /// Take this role away from someone in this group (R52): whoever may grant it there; an
+    /// admin role only from strictly above (a peer admin never demotes a peer).
+    RemoveRole(GroupId, Role),
     /// Manage another person's account (R54): their details, or their access (password,
     /// credentials, deletion date).
     ManageUser(Person<'a>, Handling),
@@ -138,6 +141,11 @@ pub fn decide(tree: &GroupTree, actor: &Actor, action: &Action) -> Decision {
             }
         }
         Action::ManageUser(person, handling) => manage_user(tree, actor, platform_admin, person, handling),
+        Action::RemoveRole(group, role) => {
+            let decision = grant(tree, actor, platform_admin, group, role);
+            let peer = role == Role::Admin && !platform_admin && !tree.parent(group).is_some_and(|parent| holds_at_or_above(tree, actor, parent, &[Role::Admin]));
+            if decision.allowed && peer { Decision::deny(Rule::R52) } else { decision }
+        }
         Action::ManageGroup(group) => {
             if platform_admin {
                 Decision::allow(Rule::R1)
@@ -453,6 +461,19 @@ mod tests {
         assert_eq!(decide(&tree, &peer, &target), Decision::deny(Rule::R54), "a peer admin of the same group");
         let details = Action::ManageUser(Person { is_owner: false, direct: &[(A, Role::Admin)] }, Handling::Details);
         assert_eq!(decide(&tree, &peer, &details), Decision::allow(Rule::R54), "a peer's language or labels");
+    }
+
+    #[test]
+    fn r52_a_role_is_removed_by_whoever_may_grant_it_an_admin_role_only_from_strictly_above() {
+        let tree = tree();
+        let admin_of_a = [(A, Role::Admin)];
+        let peer = Actor { is_owner: false, memberships: &admin_of_a, instructs: &[] };
+        assert_eq!(decide(&tree, &peer, &Action::RemoveRole(A, Role::Learner)), Decision::allow(Rule::R2));
+        assert_eq!(decide(&tree, &peer, &Action::RemoveRole(A, Role::Admin)), Decision::deny(Rule::R52), "a peer admin of A");
+        assert_eq!(decide(&tree, &peer, &Action::RemoveRole(B, Role::Admin)), Decision::allow(Rule::R2), "an admin of B, below");
+        let user_admin = [(A, Role::UserAdmin)];
+        let user_admin = Actor { is_owner: false, memberships: &user_admin, instructs: &[] };
+        assert_eq!(decide(&tree, &user_admin, &Action::RemoveRole(B, Role::Coach)), Decision::deny(Rule::R3));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use server::middleware::PUBLIC_SERVER_FNS;
 mod bad_input;
 mod email_limits;
 mod limits;
+mod matrix;
 mod who_may_touch_whom;
 
 struct Harness {

@@ -165,7 +165,7 @@ fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
 fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
     let lang = use_lang();
     let group_id = group.id;
-    let grantable = group.grantable_roles.clone();
+    let removable_roles = group.removable_roles.clone();
     let rows = group.members.clone().map(|members| {
         if members.is_empty() {
             return view! { <p class="muted">{T::NoMembers.in_lang(lang)}</p> }.into_any();
@@ -190,7 +190,7 @@ fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
                                     <td>
                                         <ul class="role-list">
                                             {member.roles.into_iter().map(|held| {
-                                                let removable = grantable.contains(&held.role);
+                                                let removable = removable_roles.contains(&held.role);
                                                 let remove_label = format!("{} {} — {}", T::Remove.in_lang(lang), held.role.label().in_lang(lang), name);
                                                 let user = member.user_id;
                                                 let role = held.role;
