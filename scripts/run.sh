@@ -11,4 +11,6 @@ export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
 
 cargo leptos build --release --precompress --split
 export DATABASE_URL="${DATABASE_URL:-sqlite:data/roster.db}"
+# The development mailbox (the owner reads emails in the app): for local trials only.
+export ROSTER_DEV_MAILBOX="${ROSTER_DEV_MAILBOX:-true}"
 exec target/release/server serve --demo
