@@ -316,27 +316,26 @@ pub async fn find_seen(db: &Db, scope: Option<&[GroupId]>, login: &str) -> Resul
 /// of a session: `None` for a platform administrator (everyone); else the subtrees where they are
 /// admin, user admin or coach.
 pub fn session_scope(principal: &Principal) -> Option<Vec<GroupId>> {
-    if principal.is_platform_admin() {
-        return None;
-    }
-    let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    Some(groups)
+    (!principal.is_platform_admin()).then(|| overseen_subtrees(principal))
 }
 
 /// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
 /// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
 pub fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
-    if principal.is_platform_admin() {
-        return None;
-    }
-    // Wherever any role may be granted, the learner role may (R2, R3).
+    (!principal.is_platform_admin()).then(|| {
+        let mut groups = overseen_subtrees(principal);
+        // Wherever any role may be granted, the learner role may (R2, R3).
+        groups.retain(|&g| principal.may(&Action::AddUsers(&[(g, Role::Learner)])));
+        groups
+    })
+}
+
+/// Every group at or below one where this person is admin, user admin or coach, once each.
+fn overseen_subtrees(principal: &Principal) -> Vec<GroupId> {
     let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
     groups.sort_unstable();
     groups.dedup();
-    groups.retain(|&g| principal.may(&Action::AddUsers(&[(g, Role::Learner)])));
-    Some(groups)
+    groups
 }
 
 /// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by

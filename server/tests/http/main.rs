@@ -40,9 +40,12 @@ async fn demo_on(db: TestDb) -> Harness {
 }
 
 fn harness_on(db: TestDb, password: String) -> Harness {
-    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     // As `serve --demo` runs on a local address: emails kept in the development mailbox.
-    let settings = Settings { mail: MailSetup::DevelopmentMailbox, ..Settings::new(PUBLIC_URL) };
+    harness_with(db, password, Settings { mail: MailSetup::DevelopmentMailbox, ..Settings::new(PUBLIC_URL) })
+}
+
+fn harness_with(db: TestDb, password: String, settings: Settings) -> Harness {
+    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(settings), hasher: PasswordHasher::default(), trees: Default::default() };
     Harness { router: server::router::app(state), password, db }
 }
@@ -334,9 +337,7 @@ async fn the_development_mailbox_is_the_owners_alone() {
 async fn without_smtp_or_the_opt_in_there_is_no_mailbox_and_emails_wait() {
     let db = testing::sqlite().await;
     let credentials = seed::demo(&db, &PasswordHasher::default()).await.expect("demo data");
-    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
-    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new(PUBLIC_URL)), hasher: PasswordHasher::default(), trees: Default::default() };
-    let h = Harness { router: server::router::app(state), password: credentials.owner.password, db };
+    let h = harness_with(db, credentials.owner.password, Settings::new(PUBLIC_URL));
     let owner = h.log_in().await;
     assert_eq!(h.call(&owner, "/api/mailbox", "").await.status(), StatusCode::FORBIDDEN);
     let learner = h.user("learner@northwind.example").await;
@@ -388,10 +389,8 @@ async fn server_function_answers_are_never_cached_and_https_gets_hsts() {
     assert!(shell.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none(), "plain http: no HSTS");
 
     let db = testing::sqlite().await;
-    seed::demo(&db, &PasswordHasher::default()).await.unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
-    let state = AppState { leptos_options, db: db.db.clone(), settings: Arc::new(Settings::new("https://learn.example.com")), hasher: PasswordHasher::default(), trees: Default::default() };
-    let router = server::router::app(state);
-    let page = router.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    let credentials = seed::demo(&db, &PasswordHasher::default()).await.unwrap();
+    let https = harness_with(db, credentials.owner.password, Settings::new("https://learn.example.com"));
+    let page = https.send(Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(page.headers().get(header::STRICT_TRANSPORT_SECURITY).unwrap(), "max-age=31536000; includeSubDomains");
 }

@@ -36,7 +36,6 @@ fn EmailLimitsForm(limits: EmailLimits) -> impl IntoView {
     let save = ServerAction::<SetEmailLimits>::new();
     let limits = RwSignal::new(limits);
     let error: Signal<Option<AppError>> = Signal::derive(move || save.value().get().and_then(Result::err));
-    let number = |text: String| text.trim().parse::<i64>().unwrap_or(0);
     view! {
         <section class="card" aria-labelledby="email-limits-title">
             <h2 id="email-limits-title">{T::EmailLimitsTitle.in_lang(lang)}</h2>
@@ -46,32 +45,36 @@ fn EmailLimitsForm(limits: EmailLimits) -> impl IntoView {
                 save.dispatch(SetEmailLimits { limits: limits.get_untracked() });
             }>
                 <div class="field-pair">
-                    <div class="field">
-                        <label for="per_person_per_hour">{T::PerPersonPerHour.in_lang(lang)}</label>
-                        <input id="per_person_per_hour" type="number" min="1" inputmode="numeric" aria-describedby="per_person_per_hour-error"
-                            prop:value=move || limits.with(|l| l.per_person_per_hour.to_string())
-                            on:input=move |ev| limits.update(|l| l.per_person_per_hour = number(event_target_value(&ev))) />
-                        <FieldMessage error field="per_person_per_hour" />
-                    </div>
-                    <div class="field">
-                        <label for="per_person_per_day">{T::PerPersonPerDay.in_lang(lang)}</label>
-                        <input id="per_person_per_day" type="number" min="1" inputmode="numeric" aria-describedby="per_person_per_day-error"
-                            prop:value=move || limits.with(|l| l.per_person_per_day.to_string())
-                            on:input=move |ev| limits.update(|l| l.per_person_per_day = number(event_target_value(&ev))) />
-                        <FieldMessage error field="per_person_per_day" />
-                    </div>
-                    <div class="field">
-                        <label for="platform_per_hour">{T::PlatformPerHour.in_lang(lang)}</label>
-                        <input id="platform_per_hour" type="number" min="1" inputmode="numeric" aria-describedby="platform_per_hour-error"
-                            prop:value=move || limits.with(|l| l.platform_per_hour.to_string())
-                            on:input=move |ev| limits.update(|l| l.platform_per_hour = number(event_target_value(&ev))) />
-                        <FieldMessage error field="platform_per_hour" />
-                    </div>
+                    <LimitField id="per_person_per_hour" label=T::PerPersonPerHour limits error get=|l| l.per_person_per_hour set=|l, n| l.per_person_per_hour = n />
+                    <LimitField id="per_person_per_day" label=T::PerPersonPerDay limits error get=|l| l.per_person_per_day set=|l, n| l.per_person_per_day = n />
+                    <LimitField id="platform_per_hour" label=T::PlatformPerHour limits error get=|l| l.platform_per_hour set=|l, n| l.platform_per_hour = n />
                 </div>
                 {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
                 {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::SettingsSaved.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
             </form>
         </section>
+    }
+}
+
+/// One limit: a whole number, its message below it.
+#[component]
+fn LimitField(
+    id: &'static str,
+    label: T,
+    limits: RwSignal<EmailLimits>,
+    error: Signal<Option<AppError>>,
+    get: fn(&EmailLimits) -> i64,
+    set: fn(&mut EmailLimits, i64),
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="field">
+            <label for=id>{label.in_lang(lang)}</label>
+            <input id=id type="number" min="1" inputmode="numeric" aria-describedby=format!("{id}-error")
+                prop:value=move || limits.with(|l| get(l).to_string())
+                on:input=move |ev| limits.update(|l| set(l, event_target_value(&ev).trim().parse().unwrap_or(0))) />
+            <FieldMessage error field=id />
+        </div>
     }
 }
