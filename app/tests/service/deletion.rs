@@ -17,6 +17,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use crate::support::token_sent_to;
 
 app::on_both_databases!(
+    r42_migration_0007_stores_the_deletion_dates_already_typed_as_yyyy_mm_dd,
     r42_warned_a_week_and_a_day_before_then_erased_on_the_day,
     r42_never_the_owner_and_no_email_for_a_user_without_one,
     r42_the_day_begins_at_midnight_in_the_platform_time_zone,
@@ -243,4 +244,30 @@ async fn r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings
         Err(AppError::Invalid(errors)) => assert_eq!(errors[0].msg, app::i18n::Msg::OwnerNeverDeleted),
         other => panic!("{other:?}"),
     }
+}
+
+/// Dates were stored as typed before (issue 9.5): `2099-1-5` compared as text comes after
+/// `2099-01-31`, so the account was erased months late. Migration 0007's statements, run on such
+/// rows, write them YYYY-MM-DD and leave good ones alone.
+async fn r42_migration_0007_stores_the_deletion_dates_already_typed_as_yyyy_mm_dd(db: TestDb) {
+    let migration = match db.backend {
+        app::backend::db::Backend::Sqlite => include_str!("../../../migrations/sqlite/0007_security.sql"),
+        app::backend::db::Backend::Postgres => include_str!("../../../migrations/postgres/0007_security.sql"),
+    };
+    let typed = ["2099-1-5", "2099-12-5", "2099-1-15", "2099-01-31"];
+    for (i, date) in typed.iter().enumerate() {
+        let user = testing::insert_user(&db, &format!("typed{i}@acme.example"), None).await;
+        sqlx::query("UPDATE users SET deletion_date = $1 WHERE id = $2").bind(date).bind(user).execute(&db.pool).await.unwrap();
+    }
+    let updates: Vec<String> = migration
+        .split(';')
+        .map(|statement| statement.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n"))
+        .filter(|statement| statement.trim_start().starts_with("UPDATE"))
+        .collect();
+    assert_eq!(updates.len(), 2, "users and invitations");
+    for update in updates {
+        sqlx::query(&update).execute(&db.pool).await.unwrap();
+    }
+    let stored: Vec<String> = sqlx::query_scalar("SELECT deletion_date FROM users WHERE email LIKE 'typed%' ORDER BY email").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(stored, ["2099-01-05", "2099-12-05", "2099-01-15", "2099-01-31"]);
 }
