@@ -37,20 +37,29 @@ test('a group admin creates a subgroup, makes it public, adds a learner, and see
   await page.getByRole('button', { name: 'Make public' }).click();
   await expect(page.locator('.page-header').getByText('Public group')).toBeVisible();
 
+  // R62: only people she already sees can be attached; someone of another branch is answered
+  // like an unknown user.
   const members = page.getByRole('region', { name: 'Members' });
   await members.getByLabel('Email or username').fill('chloe.dubois@northwind.example');
   await members.getByRole('checkbox', { name: 'Learner' }).check();
   await members.getByRole('button', { name: 'Add to group' }).click();
-  const chloe = members.getByRole('row', { name: /Chloé Dubois/ });
-  await expect(chloe).toContainText('Learner');
-  await expect(chloe).toContainText('direct');
+  await expect(members.getByText('No user has this email or username.')).toBeVisible();
+  expect(errors).toEqual([expect.stringContaining('400')]);
+  errors.length = 0;
+
+  // The coach of Sales EMEA, to follow a course: learner of Lyon office.
+  await members.getByLabel('Email or username').fill('emea.coach@northwind.example');
+  await members.getByRole('button', { name: 'Add to group' }).click();
+  const colin = members.getByRole('row', { name: /Colin Coach/ });
+  await expect(colin).toContainText('Learner');
+  await expect(colin).toContainText('direct');
   await snap(page, '10-group-member-added');
 
-  // R10: she climbed to Sales EMEA and to Sales (the first private group), remembering Lyon.
+  // R10: he climbed to Sales EMEA and to Sales (the first private group), remembering Lyon.
   for (const above of ['Sales EMEA', 'Sales']) {
     await tree.getByRole('link', { name: above, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: above })).toBeVisible();
-    const row = page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Chloé Dubois/ });
+    const row = page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Colin Coach/ });
     await expect(row).toContainText('Learner from Lyon office');
   }
   await snap(page, '11-propagated-to-sales');

@@ -24,11 +24,12 @@ test('a coach opens a session, sees its enrolled learners, and creates another s
   await learners.getByLabel('Emails').fill(`newcomer.${Date.now()}@example.com`);
   await learners.getByRole('button', { name: 'INVITE' }).click();
   await expect(learners.getByRole('listitem').filter({ hasText: 'newcomer.' })).toContainText('Invited');
-  // Or picks an existing user: learner of the session's group, enrolled at once.
-  await learners.getByLabel('Email or username').fill('author@northwind.example');
+  // Or picks an existing user of the groups he coaches (R62): learner of the session's group,
+  // enrolled at once.
+  await learners.getByLabel('Email or username').fill('noah.schmidt@northwind.example');
   await learners.getByRole('button', { name: 'Add to the session' }).click();
   await expect(learners.getByText('Added as a learner, enrolled in the session.')).toBeVisible();
-  await expect(learners).toContainText('Aurora Author');
+  await expect(learners).toContainText('Noah Schmidt');
 
   await page.getByRole('link', { name: 'Programs' }).first().click();
   await program.getByLabel('Session name').fill('Winter cohort');

@@ -14,11 +14,12 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::layout::TreeChanged;
 use crate::ui::{t, use_lang};
 
-/// Every change a group page can make; the page reloads its data after each.
+/// Every change a group page can make; the page reloads its data after each that worked (after
+/// a refusal, the form keeps what was typed beside its message).
 #[derive(Clone, Copy)]
 struct GroupActions {
     create: ServerAction<CreateSubgroup>,
@@ -27,18 +28,22 @@ struct GroupActions {
     move_group: ServerAction<MoveGroup>,
     add: ServerAction<AddMember>,
     remove: ServerAction<RemoveMembership>,
+    successes: [ReadSignal<u32>; 6],
 }
 
 impl GroupActions {
     fn new() -> GroupActions {
-        let actions = GroupActions {
-            create: ServerAction::new(),
-            rename: ServerAction::new(),
-            visibility: ServerAction::new(),
-            move_group: ServerAction::new(),
-            add: ServerAction::new(),
-            remove: ServerAction::new(),
-        };
+        let (create, rename, visibility) = (ServerAction::<CreateSubgroup>::new(), ServerAction::<RenameGroup>::new(), ServerAction::<SetGroupVisibility>::new());
+        let (move_group, add, remove) = (ServerAction::<MoveGroup>::new(), ServerAction::<AddMember>::new(), ServerAction::<RemoveMembership>::new());
+        let successes = [
+            successes(create.value()),
+            successes(rename.value()),
+            successes(visibility.value()),
+            successes(move_group.value()),
+            successes(add.value()),
+            successes(remove.value()),
+        ];
+        let actions = GroupActions { create, rename, visibility, move_group, add, remove, successes };
         // Changes to the tree also change the sidebar.
         if let Some(TreeChanged(tree_changed)) = use_context::<TreeChanged>() {
             Effect::new(move |_| {
@@ -66,13 +71,8 @@ impl GroupActions {
         self.remove.value().set(None);
     }
 
-    fn version(&self) -> usize {
-        self.create.version().get()
-            + self.rename.version().get()
-            + self.visibility.version().get()
-            + self.move_group.version().get()
-            + self.add.version().get()
-            + self.remove.version().get()
+    fn version(&self) -> u32 {
+        self.successes.iter().map(|s| s.get()).sum()
     }
 }
 
