@@ -163,6 +163,7 @@ texts! {
     SessionInviteExplained => "They get the Learner role on the session's group only, and are enrolled in this session.", "Ils reçoivent le rôle Apprenant sur le seul groupe de la session, et sont inscrits à cette session.";
     Mailbox => "Mailbox", "Boîte mail";
     MailboxExplained => "Development mail: no SMTP server is configured, and the emails Roster would send are kept here, for the owner's eyes only.", "Messagerie de développement : aucun serveur SMTP n'est configuré, et les e-mails que Roster enverrait sont conservés ici, pour le seul propriétaire.";
+    NotYoursToManage => "You see this person, but they hold roles you may not grant: an administrator above their groups manages their account.", "Vous voyez cette personne, mais elle a des rôles que vous ne pouvez pas attribuer : un administrateur au-dessus de ses groupes gère son compte.";
     EmailsHeld => "No mail server is configured: these emails wait in the outbox and leave once the server starts with one (SMTP_URL).", "Aucun serveur de messagerie n'est configuré : ces e-mails attendent et partiront quand le serveur démarrera avec un (SMTP_URL).";
     DeletionDateLocked => "Only an administrator above this person's groups may change it.", "Seul un administrateur au-dessus des groupes de cette personne peut la modifier.";
     DevelopmentMailBanner => "Development mail: no email leaves this server. For trying Roster out, not for real people.", "Messagerie de développement : aucun e-mail ne quitte ce serveur. Pour essayer Roster, pas pour de vraies personnes.";

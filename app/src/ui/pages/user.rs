@@ -152,6 +152,7 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
                 }.into_any()
             }}
         </section>
+        {(!user.may_manage).then(|| view! { <p class="muted">{T::NotYoursToManage.in_lang(lang)}</p> })}
         {change_details}
         {password}
     }
