@@ -227,7 +227,7 @@ texts! {
     BillingTab => "BILLING", "FACTURATION";
     SettingsTab => "SETTINGS", "PARAMÈTRES";
     EmailLimitsTitle => "Invitation email limits", "Limites des e-mails d'invitation";
-    EmailLimitsExplained => "How many invitation emails may leave, so that nobody can invite any number of outside addresses. Platform administrators are limited by the platform's hourly ceiling only.", "Combien d'e-mails d'invitation peuvent partir, pour que personne ne puisse inviter un nombre illimité d'adresses extérieures. Les administrateurs de la plateforme ne sont limités que par le plafond horaire de la plateforme.";
+    EmailLimitsExplained => "How many invitation emails (emailed credentials included) may leave, so that nobody can invite any number of outside addresses. Platform administrators are limited by the platform's hourly ceiling only.", "Combien d'e-mails d'invitation (identifiants envoyés compris) peuvent partir, pour que personne ne puisse inviter un nombre illimité d'adresses extérieures. Les administrateurs de la plateforme ne sont limités que par le plafond horaire de la plateforme.";
     PerPersonPerHour => "Per person, an hour", "Par personne, par heure";
     PerPersonPerDay => "Per person, a day", "Par personne, par jour";
     PlatformPerHour => "Whole platform, an hour", "Toute la plateforme, par heure";

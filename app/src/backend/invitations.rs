@@ -55,7 +55,7 @@ pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who
     // At most one email per valid address: counted against the limits first (issue 9), the part
     // not sent given back after.
     let at_most = entries.iter().filter(|e| matches!(e, Entry::Valid(_))).count() as i64;
-    super::settings::take_invitation_emails(db, inviter, at_most).await?;
+    super::settings::take_invitation_emails(db, inviter, at_most, "emails").await?;
     let outcomes = invite_entries(db, settings, inviter, who, &request, entries).await;
     let sent = outcomes.as_ref().map(|o| o.iter().filter(|o| o.result == InviteResult::Invited).count() as i64).unwrap_or(0);
     super::settings::give_back_invitation_emails(db, inviter, at_most - sent).await?;
@@ -424,7 +424,7 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 /// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
 /// expiry restarted, a new email; at most once a minute.
 pub async fn resend(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
-    super::settings::take_invitation_emails(db, principal, 1).await?;
+    super::settings::take_invitation_emails(db, principal, 1, "emails").await?;
     let resent = resend_once(db, settings, principal, who, invitation).await;
     if resent.is_err() {
         super::settings::give_back_invitation_emails(db, principal, 1).await?;

@@ -44,10 +44,11 @@ pub async fn set_email_limits(db: &Db, who: &Who, limits: EmailLimits) -> Result
     Ok(())
 }
 
-/// Counts `emails` invitation emails against the sender's hourly and daily limits (platform
-/// administrators excepted: they set them) and the platform's hourly one, before any is queued.
-/// Over a limit, nothing is counted and the sender is told which limit and for how long.
-pub async fn take_invitation_emails(db: &Db, principal: &Principal, emails: i64) -> Result<(), AppError> {
+/// Counts `emails` invitation (or credentials) emails against the sender's hourly and daily
+/// limits (platform administrators excepted: they set them) and the platform's hourly one, before
+/// any is queued. Over a limit, nothing is counted and the sender is told, at `field`, which
+/// limit and for how long.
+pub async fn take_invitation_emails(db: &Db, principal: &Principal, emails: i64, field: &str) -> Result<(), AppError> {
     if emails == 0 {
         return Ok(());
     }
@@ -68,7 +69,7 @@ pub async fn take_invitation_emails(db: &Db, principal: &Principal, emails: i64)
             } else {
                 Msg::EmailLimitReached { max: limit.max_hits, per_day: limit.window_secs > 3600, minutes }
             };
-            return Err(AppError::field("emails", msg));
+            return Err(AppError::field(field, msg));
         }
     }
     Ok(())

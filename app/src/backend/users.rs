@@ -136,86 +136,97 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         return Err(AppError::field("groups", Msg::MayNotAddIn { groups: refused.join(", ") }));
     }
     let send_credentials = password.is_none();
-    let password = password.unwrap_or_else(random_password);
-    let password_hash = hasher.hash(&password).await?;
-
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    let (column, key) = match &login {
-        Login::Email(e) => ("email", e.key()),
-        Login::Username(u) => ("username", u.key()),
-    };
-    super::db::serialize_on_address(&mut tx, db.backend, key).await?;
-    if let Login::Email(email) = &login {
-        let pending: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
-        if pending.is_some() {
-            return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
-        }
+    // R71: a credentials email goes to an outside address like an invitation, under the same limits.
+    if send_credentials {
+        super::settings::take_invitation_emails(db, principal, 1, "send_credentials").await?;
     }
-    let (email, email_key, username, username_key) = match &login {
-        Login::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
-        Login::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
-    };
-    // The unique index decides between two submissions of the same form: the second one finds
-    // the account the first created.
-    let user: Option<i64> = sqlx::query_scalar(&format!(
-        "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
-                            must_change_password, password_expires_at, deletion_date, created_at, activated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
-         ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
-    ))
-    .bind(email)
-    .bind(email_key)
-    .bind(username)
-    .bind(username_key)
-    .bind(&first)
-    .bind(&last)
-    .bind(details.language.map(Lang::code))
-    .bind(password_hash)
-    .bind(i64::from(send_credentials))
-    .bind(details.deletion_date.as_deref())
-    .bind(now)
-    .bind(send_credentials.then_some(now + super::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(user) = user else {
-        let msg = match login {
-            Login::Email(_) => ("email", Msg::ActiveAccountExists),
-            Login::Username(_) => ("username", Msg::UsernameTaken),
+    let created = async {
+        let password = password.unwrap_or_else(random_password);
+        let password_hash = hasher.hash(&password).await?;
+
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        let (column, key) = match &login {
+            Login::Email(e) => ("email", e.key()),
+            Login::Username(u) => ("username", u.key()),
         };
-        return Err(AppError::field(msg.0, msg.1));
-    };
-
-    let tree = super::directory::group_tree_in(&mut tx).await?;
-    for &group in &form.groups {
-        if tree.get(group).is_none() {
-            return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
-        }
-        super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
-    }
-    super::details::apply_to_user(&mut tx, user, &details).await?;
-    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-    let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
-    match &login {
-        Login::Email(email) => {
-            if send_credentials {
-                // Billed when this email is sent (R26): see the outbox worker.
-                let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
-                queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
-            } else {
-                billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
+        super::db::serialize_on_address(&mut tx, db.backend, key).await?;
+        if let Login::Email(email) = &login {
+            let pending: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
+            if pending.is_some() {
+                return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
             }
-            // R31: set-up users get their session emails at once.
-            super::invitations::queue_session_emails(&mut tx, settings, user, email.as_str(), language).await?;
         }
-        // R40: no email, ever; billed at creation.
-        Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
+        let (email, email_key, username, username_key) = match &login {
+            Login::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
+            Login::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
+        };
+        // The unique index decides between two submissions of the same form: the second one finds
+        // the account the first created.
+        let user: Option<i64> = sqlx::query_scalar(&format!(
+            "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
+                                must_change_password, password_expires_at, deletion_date, created_at, activated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
+             ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
+        ))
+        .bind(email)
+        .bind(email_key)
+        .bind(username)
+        .bind(username_key)
+        .bind(&first)
+        .bind(&last)
+        .bind(details.language.map(Lang::code))
+        .bind(password_hash)
+        .bind(i64::from(send_credentials))
+        .bind(details.deletion_date.as_deref())
+        .bind(now)
+        .bind(send_credentials.then_some(now + super::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = user else {
+            let msg = match login {
+                Login::Email(_) => ("email", Msg::ActiveAccountExists),
+                Login::Username(_) => ("username", Msg::UsernameTaken),
+            };
+            return Err(AppError::field(msg.0, msg.1));
+        };
+
+        let tree = super::directory::group_tree_in(&mut tx).await?;
+        for &group in &form.groups {
+            if tree.get(group).is_none() {
+                return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
+            }
+            super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
+        }
+        super::details::apply_to_user(&mut tx, user, &details).await?;
+        let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
+        let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+        match &login {
+            Login::Email(email) => {
+                if send_credentials {
+                    // Billed when this email is sent (R26): see the outbox worker.
+                    let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
+                    queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
+                } else {
+                    billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
+                }
+                // R31: set-up users get their session emails at once.
+                super::invitations::queue_session_emails(&mut tx, settings, user, email.as_str(), language).await?;
+            }
+            // R40: no email, ever; billed at creation.
+            Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
+        }
+        let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
+        audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
+        tx.commit().await?;
+        Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
     }
-    let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
-    audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
-    tx.commit().await?;
-    Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
+    .await;
+    if send_credentials && created.is_err() {
+        super::settings::give_back_invitation_emails(db, principal, 1).await?;
+    }
+    created
 }
 
 /// A credentials email to queue: `cause` tells it from other sendings to the same user.
@@ -251,6 +262,15 @@ const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 /// minute per user, so that a double click sends one email.
 pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
     require_manage(db, principal, user, Handling::Access).await?;
+    super::settings::take_invitation_emails(db, principal, 1, "credentials").await?;
+    let sent = send_credentials_now(db, settings, hasher, principal, who, user).await;
+    if sent.is_err() {
+        super::settings::give_back_invitation_emails(db, principal, 1).await?;
+    }
+    sent
+}
+
+async fn send_credentials_now(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
     let password = random_password();
     let hash = hasher.hash(&password).await?;
     let now = now_ms();

@@ -50,4 +50,14 @@ async fn r71_invitation_emails_are_limited_per_person_and_per_platform(db: TestD
     let ceiling = app_error(invite(paula.clone(), addresses("e", 1)).await).await;
     assert!(matches!(ceiling.for_field("emails"), Some(Msg::PlatformEmailLimitReached { max: 6, .. })), "{ceiling:?}");
     assert_eq!(invitations(&h).await, 6);
+
+    // Emailed credentials count alike: Ulysse's one left this hour goes to a set-up learner.
+    let set_up = |n: u32| format!("form[first_name]=Sam&form[last_name]=Setup&form[email]=sam{n}%40outside.example&form[send_credentials]=true&form[groups][0]={emea}&form[roles][0]=learner");
+    let set = h.call(&paula, "/api/settings/set_email_limits", "limits[per_person_per_hour]=4&limits[per_person_per_day]=10&limits[platform_per_hour]=100").await;
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(h.call(&ulysse, "/api/users/set_up", &set_up(1)).await.status(), StatusCode::OK);
+    let over = app_error(h.call(&ulysse, "/api/users/set_up", &set_up(2)).await).await;
+    assert!(matches!(over.for_field("send_credentials"), Some(Msg::EmailLimitReached { max: 4, .. })), "{over:?}");
+    let set_up_users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE '%@outside.example'").fetch_one(&h.db.pool).await.unwrap();
+    assert_eq!(set_up_users, 1, "the refused set-up created nobody");
 }
