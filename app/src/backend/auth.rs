@@ -192,15 +192,16 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
         _ => None,
     };
     let ip = attempt.ip.unwrap_or("unknown");
-    let keys: Vec<(String, Limit)> = match &trusted_device {
-        Some(device) => vec![(format!("login:device:{device}"), DEVICE_LIMIT)],
+    // (key, limit, whether a success forgets the window's guesses or only gives its own hit back)
+    let keys: Vec<(String, Limit, bool)> = match &trusted_device {
+        Some(device) => vec![(format!("login:device:{device}"), DEVICE_LIMIT, true)],
         None => vec![
-            (format!("login:pair:{account_key}:{ip}"), PAIR_LIMIT),
-            (format!("login:account:{account_key}"), ACCOUNT_CEILING),
-            (format!("login:ip:{ip}"), IP_LIMIT),
+            (format!("login:pair:{account_key}:{ip}"), PAIR_LIMIT, true),
+            (format!("login:account:{account_key}"), ACCOUNT_CEILING, false),
+            (format!("login:ip:{ip}"), IP_LIMIT, false),
         ],
     };
-    for (key, limit) in &keys {
+    for (key, limit, _) in &keys {
         if let Taken::Refused { retry_after_secs, first } = rate_limit::take(db, key, *limit).await? {
             if first {
                 let scope = key.split(':').nth(1).unwrap_or_default();
@@ -221,8 +222,8 @@ pub async fn log_in(db: &Db, hasher: &PasswordHasher, attempt: LoginAttempt<'_>)
     };
     // Only failures count against the account: this success is taken back, and the guesses made
     // from this place are forgotten.
-    for (key, limit) in &keys {
-        if *limit == PAIR_LIMIT || *limit == DEVICE_LIMIT {
+    for (key, _, forget) in &keys {
+        if *forget {
             rate_limit::clear(db, key).await?;
         } else {
             rate_limit::give_back(db, key).await?;

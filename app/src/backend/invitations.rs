@@ -424,12 +424,7 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 /// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
 /// expiry restarted, a new email; at most once a minute.
 pub async fn resend(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
-    super::settings::take_invitation_emails(db, principal, 1, "emails").await?;
-    let resent = resend_once(db, settings, principal, who, invitation).await;
-    if resent.is_err() {
-        super::settings::give_back_invitation_emails(db, principal, 1).await?;
-    }
-    resent
+    super::settings::sending_invitation_emails(db, principal, 1, "emails", resend_once(db, settings, principal, who, invitation)).await
 }
 
 async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {

@@ -75,6 +75,17 @@ pub async fn take_invitation_emails(db: &Db, principal: &Principal, emails: i64,
     Ok(())
 }
 
+/// Runs `work`, which sends `emails` invitation (or credentials) emails, within the limits: counted
+/// first, given back if the work fails.
+pub async fn sending_invitation_emails<T>(db: &Db, principal: &Principal, emails: i64, field: &str, work: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    take_invitation_emails(db, principal, emails, field).await?;
+    let done = work.await;
+    if done.is_err() {
+        give_back_invitation_emails(db, principal, emails).await?;
+    }
+    done
+}
+
 /// Gives back the part of `take_invitation_emails` that was not sent (addresses already invited,
 /// invalid, or with an account).
 pub async fn give_back_invitation_emails(db: &Db, principal: &Principal, emails: i64) -> Result<(), AppError> {

@@ -137,9 +137,6 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
     }
     let send_credentials = password.is_none();
     // R71: a credentials email goes to an outside address like an invitation, under the same limits.
-    if send_credentials {
-        super::settings::take_invitation_emails(db, principal, 1, "send_credentials").await?;
-    }
     let created = async {
         let password = password.unwrap_or_else(random_password);
         let password_hash = hasher.hash(&password).await?;
@@ -221,12 +218,8 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
         tx.commit().await?;
         Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
-    }
-    .await;
-    if send_credentials && created.is_err() {
-        super::settings::give_back_invitation_emails(db, principal, 1).await?;
-    }
-    created
+    };
+    super::settings::sending_invitation_emails(db, principal, i64::from(send_credentials), "send_credentials", created).await
 }
 
 /// A credentials email to queue: `cause` tells it from other sendings to the same user.
@@ -262,12 +255,7 @@ const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 /// minute per user, so that a double click sends one email.
 pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
     require_manage(db, principal, user, Handling::Access).await?;
-    super::settings::take_invitation_emails(db, principal, 1, "credentials").await?;
-    let sent = send_credentials_now(db, settings, hasher, principal, who, user).await;
-    if sent.is_err() {
-        super::settings::give_back_invitation_emails(db, principal, 1).await?;
-    }
-    sent
+    super::settings::sending_invitation_emails(db, principal, 1, "credentials", send_credentials_now(db, settings, hasher, principal, who, user)).await
 }
 
 async fn send_credentials_now(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
