@@ -1,8 +1,8 @@
 // Programs and sessions (R30, R31, R53) as a coach who instructs them.
 import { expect, test } from '@playwright/test';
-import { demoOwner, logIn, snap, watchConsole } from './helpers';
+import { demoOwner, emailTo, logIn, snap, watchConsole } from './helpers';
 
-test('a coach opens a session, sees its enrolled learners, and creates another session', async ({ page }) => {
+test('a coach opens a session, sees its enrolled learners, and creates another session', async ({ page, browser }) => {
   const errors = watchConsole(page);
   const { password } = demoOwner();
   await logIn(page, 'emea.coach@northwind.example', password);
@@ -21,9 +21,24 @@ test('a coach opens a session, sees its enrolled learners, and creates another s
   // R4, R30: the instructor (a coach of the group above) invites a learner from the session.
   const learners = page.getByRole('region', { name: /Learners/ });
   await learners.getByRole('button', { name: 'Learners +' }).click();
-  await learners.getByLabel('Emails').fill(`newcomer.${Date.now()}@example.com`);
+  const newcomer = `newcomer.${Date.now()}@example.com`;
+  await learners.getByLabel('Emails').fill(newcomer);
   await learners.getByRole('button', { name: 'INVITE' }).click();
   await expect(learners.getByRole('listitem').filter({ hasText: 'newcomer.' })).toContainText('Invited');
+  // R24: the invitation a coach made by R4 stands when the invitee registers from the email:
+  // learner of the session's group, enrolled, with the session's email.
+  const link = (await emailTo(newcomer)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+  const guest = await browser.newPage();
+  await guest.goto(link);
+  await guest.getByLabel('First name').fill('Nina');
+  await guest.getByLabel('Last name').fill('Newcomer');
+  await guest.getByLabel('Password', { exact: true }).fill('a course to follow 2026');
+  await guest.getByRole('button', { name: 'Create my account' }).click();
+  await expect(guest).toHaveURL(/\/$/);
+  await expect((await emailTo(newcomer, 'You are enrolled in Spring cohort')).subject).toContain('Sales onboarding 2026');
+  await guest.close();
+  await page.reload();
+  await expect(page.getByRole('region', { name: /Learners/ })).toContainText('Nina Newcomer');
   // Or picks an existing user of the groups he coaches (R62): learner of the session's group,
   // enrolled at once.
   await learners.getByLabel('Email or username').fill('noah.schmidt@northwind.example');

@@ -148,13 +148,18 @@ async fn invite_one(
             (id, InviteResult::AlreadyInvited)
         }
     };
+    // Each grant remembers who made it and under which right (R24 checks it again at registration).
     for role in request.roles {
-        sqlx::query("INSERT INTO invitation_grants (invitation_id, group_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(invitation)
-            .bind(request.group)
-            .bind(role.as_str())
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO invitation_grants (invitation_id, group_id, role, granted_by, via_session) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(invitation)
+        .bind(request.group)
+        .bind(role.as_str())
+        .bind(inviter.user_id)
+        .bind(request.session)
+        .execute(&mut **tx)
+        .await?;
     }
     // R30, R57: every session the address was invited from enrolls the user at registration.
     if let Some(session) = request.session {
@@ -273,6 +278,17 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     if grants.is_empty() {
         return Err(AppError::NotFound);
     }
+    // R30: enrolled in the sessions whose learner grant still stands.
+    let sessions: Vec<i64> = sqlx::query_as::<_, (i64, GroupId)>(
+        "SELECT s.id, s.group_id FROM invitation_sessions v JOIN program_sessions s ON s.id = v.session_id WHERE v.invitation_id = $1",
+    )
+    .bind(invitation)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .filter(|(_, group)| grants.contains(&(*group, Role::Learner)))
+    .map(|(session, _)| session)
+    .collect();
     // The conditional update decides between two submissions racing on the same link, and
     // against a cancellation or a resend (which changes the token) committed meanwhile.
     let won = sqlx::query("UPDATE invitations SET status = 'accepted', accepted_at = $1 WHERE id = $2 AND status = 'pending' AND token_hash = $3")
@@ -313,13 +329,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     for (group, roles) in &by_group {
         super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?;
     }
-    // R30: invited from sessions, enrolled in them.
-    sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) SELECT session_id, $1, $2 FROM invitation_sessions WHERE invitation_id = $3 ON CONFLICT DO NOTHING")
-        .bind(user)
-        .bind(now)
-        .bind(invitation)
-        .execute(&mut *tx)
-        .await?;
+    for session in sessions {
+        sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(session)
+            .bind(user)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
     super::billing::bill(&mut tx, user, BillingReason::InvitationAccepted, now).await?;
     super::details::apply_invitation(&mut tx, invitation, user).await?;
     let platform_language = platform_facts(&mut tx).await?.language;
@@ -331,31 +348,65 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     Ok(Registered { user_id: user, session_token })
 }
 
-/// R24: the invitation's grants that its inviter may still make; the others are dropped (and
-/// logged).
+/// R24: the invitation's grants that the person who made each may still make, under the right it
+/// was made under — adding users (R1–R3), or inviting from a program session (R4) — checked
+/// against that person, not the first inviter. The others are dropped, and written in the audit
+/// log with who had made them.
 async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
-    let grants: Vec<(GroupId, String)> =
-        sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
-    let memberships: Vec<(GroupId, Role)> = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
-        .bind(inviter)
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r)))
-        .collect();
-    let is_owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(inviter).fetch_one(&mut **tx).await?;
+    let rows: Vec<(GroupId, String, Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT group_id, role, granted_by, via_session FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
     let tree = super::directory::group_tree_in(tx).await?;
-    let actor = crate::domain::policy::Actor { is_owner: is_owner > 0, memberships: &memberships, instructs: &[] };
+    let mut granters: Vec<(i64, Granter)> = Vec::new();
     let mut allowed = Vec::new();
-    for (group, role) in grants {
+    for (group, role, granted_by, via_session) in rows {
         let Some(role) = Role::parse(&role) else { continue };
-        if crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed {
+        let granter = granted_by.unwrap_or(inviter);
+        if !granters.iter().any(|(id, _)| *id == granter) {
+            granters.push((granter, Granter::load(tx, granter).await?));
+        }
+        let facts = &granters.iter().find(|(id, _)| *id == granter).expect("loaded above").1;
+        let actor = crate::domain::policy::Actor { is_owner: facts.is_owner, memberships: &facts.memberships, instructs: &facts.instructs };
+        let still = match via_session {
+            // From a session: the learner role on the session's group, by R4's right.
+            Some(session) => {
+                let session_group: Option<GroupId> = sqlx::query_scalar("SELECT group_id FROM program_sessions WHERE id = $1").bind(session).fetch_optional(&mut **tx).await?;
+                session_group == Some(group)
+                    && role == Role::Learner
+                    && crate::domain::policy::decide(&tree, &actor, &Action::InviteFromSession(crate::domain::policy::SessionRef { id: session, group })).allowed
+            }
+            None => crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed,
+        };
+        if still {
             allowed.push((group, role));
         } else {
-            tracing::warn!(invitation, group, role = role.as_str(), "R24: grant dropped at acceptance, the inviter lost the right");
+            tracing::warn!(invitation, group, role = role.as_str(), granter, "R24: grant dropped at acceptance, its granter lost the right");
+            let dropped = serde_json::json!({ "group": group, "role": role, "granted_by": granter, "via_session": via_session });
+            audit::record(tx, &Who::default(), "invitation_grant_dropped", "invitation", invitation, &dropped).await?;
         }
     }
     Ok(allowed)
+}
+
+/// What the policy needs to know of the person who made a grant, as they are now.
+struct Granter {
+    is_owner: bool,
+    memberships: Vec<(GroupId, Role)>,
+    instructs: Vec<i64>,
+}
+
+impl Granter {
+    async fn load(tx: &mut Tx, user: i64) -> Result<Granter, AppError> {
+        let memberships = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
+            .bind(user)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r)))
+            .collect();
+        let instructs = sqlx::query_scalar("SELECT session_id FROM session_instructors WHERE user_id = $1").bind(user).fetch_all(&mut **tx).await?;
+        let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(user).fetch_one(&mut **tx).await?;
+        Ok(Granter { is_owner: owners > 0, memberships, instructs })
+    }
 }
 
 /// R31: one email per session the user is enrolled in (never twice for the same session).

@@ -27,6 +27,7 @@ app::on_both_databases!(
     registration_racing_cancellation_ends_one_way_or_the_other,
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
     secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent,
+    r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made_under,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
 );
@@ -51,6 +52,66 @@ async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db
     assert_eq!(direct, vec![(s.emea, "learner".to_string())], "the learner role on the session's group only (it climbs as any learner's, R10)");
     let session_emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE kind = 'session_invitation' AND user_id = $1").bind(sam).fetch_one(&db.pool).await.unwrap();
     assert_eq!(session_emails, 2, "R31: one email per session");
+}
+
+/// R24 (issue 10): each grant is checked at registration against the person who made it and the
+/// right it was made under. A coach who instructs a session invites by R4, not by R2/R3; a grant
+/// added by a second inviter goes when that inviter loses the right; a platform administrator's
+/// grant on a user admin's invitation stands.
+async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made_under(db: TestDb) {
+    let s = setup(&db).await;
+    // A coach of EMEA who instructs its session invites from it: the learner stands at registration.
+    let (coach, coach_principal) = person_in(&db, &s, "ci@acme.example", s.emea, Role::Coach).await;
+    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
+    let spring = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &s.who, spring).await.unwrap();
+    sqlx::query("INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2)").bind(session).bind(coach).execute(&db.pool).await.unwrap();
+    let coach_principal = Principal { instructs: vec![session], ..coach_principal };
+    invite_with(&db, &s, &coach_principal, s.emea, "sam1@acme.example", &[Role::Learner], Some(session)).await;
+    let sam1 = accept_sent_to(&db, &s, "sam1@acme.example").await.expect("R4's invitation stands").user_id;
+    assert_eq!(direct_of(&db, sam1).await, vec![(s.emea, "learner".to_string())]);
+    let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(sam1).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(enrolled, vec![session]);
+
+    // A second inviter's grant goes when that inviter loses the right; the first inviter's stays.
+    let support = groups::create_subgroup(&db, &s.who, s.owner.platform_group_id(), "Support", false).await.unwrap();
+    let (support_admin, support_principal) = person_in(&db, &s, "sa@acme.example", support, Role::UserAdmin).await;
+    invite_with(&db, &s, &s.owner, s.emea, "sam2@acme.example", &[Role::Learner], None).await;
+    invite_with(&db, &s, &support_principal, support, "sam2@acme.example", &[Role::Learner], None).await;
+    groups::remove_membership(&db, &s.who, support, support_admin, Role::UserAdmin).await.unwrap();
+    let sam2 = accept_sent_to(&db, &s, "sam2@acme.example").await.unwrap().user_id;
+    assert_eq!(direct_of(&db, sam2).await, vec![(s.emea, "learner".to_string())], "Support's grant went with its granter's right");
+    let dropped: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'invitation_grant_dropped'").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(dropped.len(), 1);
+    assert!(dropped[0].contains(&format!("\"granted_by\":{support_admin}")) && dropped[0].contains(&format!("\"group\":{support}")), "{dropped:?}");
+
+    // A platform administrator's admin grant on a user admin's invitation stands.
+    let (_, emea_user_admin) = person_in(&db, &s, "eua@acme.example", s.emea, Role::UserAdmin).await;
+    invite_with(&db, &s, &emea_user_admin, s.emea, "sam3@acme.example", &[Role::Learner], None).await;
+    invite_with(&db, &s, &s.owner, s.emea, "sam3@acme.example", &[Role::Admin], None).await;
+    let sam3 = accept_sent_to(&db, &s, "sam3@acme.example").await.unwrap().user_id;
+    assert_eq!(direct_of(&db, sam3).await, vec![(s.emea, "admin".to_string()), (s.emea, "learner".to_string())]);
+}
+
+/// A person holding `role` directly in `group`, signed in.
+async fn person_in(db: &TestDb, s: &Setup, email: &str, group: i64, role: Role) -> (i64, Principal) {
+    let hash = hasher().hash("a long test password").await.unwrap();
+    let id = testing::insert_user(db, email, Some(&hash)).await;
+    groups::add_member(db, &s.who, group, id, &[role]).await.unwrap();
+    (id, testing::principal_of(db, email, "a long test password").await)
+}
+
+async fn invite_with(db: &TestDb, s: &Setup, principal: &Principal, group: i64, emails: &str, roles: &[Role], session: Option<i64>) {
+    invitations::invite(db, &s.settings, principal, &s.who, InviteRequest { group, emails, roles, details: &Default::default(), session }).await.unwrap();
+}
+
+async fn accept_sent_to(db: &TestDb, s: &Setup, to: &str) -> Result<invitations::Registered, AppError> {
+    let token = token_sent_to(db, to).await;
+    invitations::accept(db, &s.settings, &hasher(), registration(&token)).await
+}
+
+async fn direct_of(db: &TestDb, user: i64) -> Vec<(i64, String)> {
+    sqlx::query_as("SELECT group_id, role FROM memberships WHERE user_id = $1 AND propagated_from IS NULL ORDER BY group_id, role").bind(user).fetch_all(&db.pool).await.unwrap()
 }
 
 /// Issue 9.6: an invitation's link is not in the stored email; it is kept apart until the email
