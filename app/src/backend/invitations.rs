@@ -138,14 +138,31 @@ async fn invite_one(
     .bind(request.details.deletion_date.as_deref())
     .fetch_optional(&mut **tx)
     .await?;
-    let (invitation, result) = match created {
-        Some(id) => (id, InviteResult::Invited),
+    let (invitation, result, send) = match created {
+        Some(id) => (id, InviteResult::Invited, 1),
         None => {
-            let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'")
-                .bind(email.key())
-                .fetch_one(&mut **tx)
-                .await?;
-            (id, InviteResult::AlreadyInvited)
+            // R21, R22: a pending invitation gains the grants; an expired one is renewed as if new
+            // — a new link (the old one dies), a new expiry, the email sent again.
+            let renewed: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE invitations SET token_hash = $1, expires_at = $2, last_sent_at = $3, send_count = send_count + 1
+                 WHERE email_key = $4 AND status = 'pending' AND expires_at <= $3 RETURNING id, send_count",
+            )
+            .bind(&token_hash)
+            .bind(now + platform.lifetime_ms)
+            .bind(now)
+            .bind(email.key())
+            .fetch_optional(&mut **tx)
+            .await?;
+            match renewed {
+                Some((id, send)) => (id, InviteResult::Invited, send),
+                None => {
+                    let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'")
+                        .bind(email.key())
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    (id, InviteResult::AlreadyInvited, 0)
+                }
+            }
         }
     };
     // Each grant remembers who made it and under which right (R24 checks it again at registration).
@@ -171,10 +188,14 @@ async fn invite_one(
     }
     super::details::keep_on_invitation(tx, invitation, request.details).await?;
     if result == InviteResult::Invited {
-        let sent = SentInvitation { id: invitation, send: 1, to: email.as_str(), token: &token, expires_at: now + platform.lifetime_ms, language };
+        let sent = SentInvitation { id: invitation, send, to: email.as_str(), token: &token, expires_at: now + platform.lifetime_ms, language };
         queue_invitation_email(tx, settings, platform, &inviter.display_name(), sent).await?;
     }
-    let action = if result == InviteResult::Invited { "invitation_created" } else { "invitation_extended" };
+    let action = match (result == InviteResult::Invited, send) {
+        (true, 1) => "invitation_created",
+        (true, _) => "invitation_renewed",
+        _ => "invitation_extended",
+    };
     audit::record(tx, who, action, "invitation", invitation, &serde_json::json!({ "group": request.group, "roles": request.roles })).await?;
     Ok(result)
 }

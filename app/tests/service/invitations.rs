@@ -28,6 +28,7 @@ app::on_both_databases!(
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
     secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent,
     r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made_under,
+    r21_r22_inviting_an_expired_invitation_renews_it,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
 );
@@ -91,6 +92,30 @@ async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made
     invite_with(&db, &s, &s.owner, s.emea, "sam3@acme.example", &[Role::Admin], None).await;
     let sam3 = accept_sent_to(&db, &s, "sam3@acme.example").await.unwrap().user_id;
     assert_eq!(direct_of(&db, sam3).await, vec![(s.emea, "admin".to_string()), (s.emea, "learner".to_string())]);
+}
+
+/// Issue 10.2: an expired invitation is renewed by a new invite — a new link, a new expiry, the
+/// email sent — and its old link is dead; a pending one only gains the new grants.
+async fn r21_r22_inviting_an_expired_invitation_renews_it(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "late@acme.example", &[Role::Learner]).await.unwrap();
+    let old = token_sent_to(&db, "late@acme.example").await;
+    sqlx::query("UPDATE invitations SET expires_at = $1, last_sent_at = $1").bind(app::backend::db::now_ms() - 1).execute(&db.pool).await.unwrap();
+    let again = invite(&db, &s, s.emea, "late@acme.example", &[Role::Learner]).await.unwrap();
+    assert_eq!(again[0].result, InviteResult::Invited, "renewed, not 'already invited'");
+    let new = token_sent_to(&db, "late@acme.example").await;
+    assert_ne!(new, old);
+    let emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE to_address = 'late@acme.example'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(emails, 2, "the email is sent again");
+    let (expires_at, send_count): (i64, i64) = sqlx::query_as("SELECT expires_at, send_count FROM invitations").fetch_one(&db.pool).await.unwrap();
+    assert!(expires_at > app::backend::db::now_ms() + 6 * 24 * 3600 * 1000, "a new expiry");
+    assert_eq!(send_count, 2);
+    assert!(matches!(invitations::accept(&db, &s.settings, &hasher(), registration(&old)).await, Err(AppError::NotFound)), "the old link is dead");
+    invitations::accept(&db, &s.settings, &hasher(), registration(&new)).await.expect("the new link works");
+    let still_pending = invite(&db, &s, s.emea, "fresh@acme.example", &[Role::Learner]).await.unwrap();
+    assert_eq!(still_pending[0].result, InviteResult::Invited);
+    let twice = invite(&db, &s, s.sales, "fresh@acme.example", &[Role::Coach]).await.unwrap();
+    assert_eq!(twice[0].result, InviteResult::AlreadyInvited, "a pending one gains grants, no second email");
 }
 
 /// A person holding `role` directly in `group`, signed in.
