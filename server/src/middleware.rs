@@ -72,9 +72,19 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
         },
         None => None,
     };
-    let lang = match &principal {
-        Some(p) => p.lang,
-        None => match app::backend::directory::platform_language(&state.db).await {
+    // R44: the signed-in person's language; on an invitation's page, the one the invitation
+    // chose (its email spoke it); else the platform's.
+    let link_language = match request.uri().path().strip_prefix("/invitation/").filter(|_| principal.is_none()) {
+        Some(token) => match app::backend::invitations::language_of_link(&state.db, token).await {
+            Ok(lang) => lang,
+            Err(error) => return error_page(error),
+        },
+        None => None,
+    };
+    let lang = match (&principal, link_language) {
+        (Some(p), _) => p.lang,
+        (None, Some(lang)) => lang,
+        (None, None) => match app::backend::directory::platform_language(&state.db).await {
             Ok(lang) => lang,
             Err(error) => return error_page(error),
         },

@@ -263,6 +263,16 @@ pub async fn pending_address(db: &Db, token: &str) -> Result<String, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The language an invitation chose (R44), for the page its link opens; `None` for a link that
+/// is not pending or chose none (the platform's then).
+pub async fn language_of_link(db: &Db, token: &str) -> Result<Option<Lang>, AppError> {
+    let language: Option<Option<String>> = sqlx::query_scalar("SELECT language FROM invitations WHERE token_hash = $1 AND status = 'pending'")
+        .bind(super::auth::token_hash(token))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(language.flatten().as_deref().and_then(Lang::parse))
+}
+
 /// Accepts an invitation, atomically (R22): the account becomes active with its memberships
 /// (R10), is billed once, is enrolled in its groups' sessions and gets one email per session
 /// (R31), the invitation is used up, and a session is opened. Grants the inviter may no longer

@@ -394,3 +394,17 @@ async fn server_function_answers_are_never_cached_and_https_gets_hsts() {
     let page = https.send(Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(page.headers().get(header::STRICT_TRANSPORT_SECURITY).unwrap(), "max-age=31536000; includeSubDomains");
 }
+
+#[tokio::test]
+async fn r44_the_registration_page_speaks_the_language_the_invitation_chose() {
+    let h = harness().await;
+    let owner = h.log_in().await;
+    let emea = h.group("Sales EMEA").await;
+    let response = h.call(&owner, "/api/invitations/invite", &format!("group={emea}&emails=amelie%40example.fr&roles[0]=learner&details[language]=fr")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let token: String = sqlx::query_scalar("SELECT secret FROM outbox_emails WHERE to_address = 'amelie@example.fr'").fetch_one(&h.db.pool).await.unwrap();
+    let page = body_text(h.send(Request::get(format!("/invitation/{token}")).body(Body::empty()).unwrap()).await).await;
+    assert!(page.contains("<html lang=\"fr\"") && page.contains("Finalisez votre compte"), "French, on an English platform");
+    let unknown = body_text(h.send(Request::get("/invitation/0123abcd").body(Body::empty()).unwrap()).await).await;
+    assert!(unknown.contains("<html lang=\"en\""), "an invalid link: the platform's language, no hint");
+}
