@@ -160,7 +160,7 @@ impl Worker {
             Delivery::Smtp(sender) => sender.send_all(claimed).await,
         };
         let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
-        outcomes.extend(withdrawn.iter().map(|c| (c.id, 99, Err(reason()))));
+        outcomes.extend(withdrawn.iter().map(|c| (c.id, c.attempts, Err(reason()))));
         let mut report = RoundReport::default();
         for (id, attempts, outcome) in outcomes {
             match outcome {
@@ -360,5 +360,17 @@ impl SmtpSender {
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(email.html.clone())),
             )
             .map_err(|e| SendFailure { permanent: true, reason: format!("cannot build the email: {e}") })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r60_the_delivered_text_in_sql_is_reveal_in_rust() {
+        assert!(DELIVERED_TEXT.contains(&format!("'{SECRET}'")) && DELIVERED_TEXT.contains(&format!("'{SECRET_REMOVED}'")));
+        assert_eq!(reveal("link: /invitation/{{secret}}", Some("abc")), "link: /invitation/abc");
+        assert_eq!(reveal("password: {{secret}}", None), "password: [removed after sending]");
     }
 }
