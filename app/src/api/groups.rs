@@ -80,7 +80,7 @@ pub async fn add_member(group: GroupId, login: String, #[server(default)] roles:
     crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let state = state()?;
     let user = users::find_seen(&state.db, users::user_scope(&principal).as_deref(), &login).await?;
-    groups::add_member(&state.db, &Who::of(&principal), group, user, &roles).await
+    groups::add_member(&state.db, &state.settings, &Who::of(&principal), group, user, &roles).await
 }
 
 /// Removes one role of a member: allowed to whoever may grant that role there; an admin role

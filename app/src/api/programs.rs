@@ -132,7 +132,7 @@ pub async fn assign_session_group(session: i64, group: GroupId) -> Result<(), Ap
     if !session_ref.as_ref().is_ok_and(|s| principal.may(&Action::ManageSessions(s.group))) {
         return Err(AppError::NotAllowed);
     }
-    programs::assign_group(&state.db, &Who::of(&principal), session, group).await
+    programs::assign_group(&state.db, &state.settings, &Who::of(&principal), session, group).await
 }
 
 /// R30: an allowed instructor (R4) picks an existing user as a learner of the session.

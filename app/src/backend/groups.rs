@@ -8,6 +8,7 @@ use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
 use super::directory;
 use super::tree_cache::bump_version;
+use super::Settings;
 use crate::api::groups::{MemberRow, RoleHeld};
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::names;
@@ -126,9 +127,10 @@ pub fn check_move(tree: &GroupTree, group: GroupId, new_parent: GroupId) -> Resu
     Ok(())
 }
 
-/// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10). Adding
-/// what is already there changes nothing; a propagated role added directly becomes direct.
-pub async fn add_member(db: &Db, who: &Who, group: GroupId, user: i64, roles: &[Role]) -> Result<(), AppError> {
+/// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10), enrolled
+/// in their sessions with the sessions' emails (R31). Adding what is already there changes
+/// nothing; a propagated role added directly becomes direct.
+pub async fn add_member(db: &Db, settings: &Settings, who: &Who, group: GroupId, user: i64, roles: &[Role]) -> Result<(), AppError> {
     if roles.is_empty() {
         return Err(AppError::field("roles", Msg::ChooseARole));
     }
@@ -137,14 +139,16 @@ pub async fn add_member(db: &Db, who: &Who, group: GroupId, user: i64, roles: &[
     if tree.get(group).is_none() {
         return Err(AppError::NotFound);
     }
-    insert_memberships(&mut tx, &tree, user, group, roles).await?;
+    let enrolled = insert_memberships(&mut tx, &tree, user, group, roles).await?;
+    super::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
     audit::record(&mut tx, who, "membership_added", "user", user, &serde_json::json!({ "group": group, "roles": roles })).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The memberships of R10–R13, inside the caller's transaction.
-pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group: GroupId, roles: &[Role]) -> Result<(), AppError> {
+/// The memberships of R10–R13, inside the caller's transaction, and the enrollments they bring
+/// (R31): returns the sessions newly enrolled in, whose emails the caller sends.
+pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group: GroupId, roles: &[Role]) -> Result<Vec<i64>, AppError> {
     let now = now_ms();
     let memberships = tree.memberships_for(group, roles);
     for m in &memberships {

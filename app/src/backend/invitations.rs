@@ -357,21 +357,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
             None => by_group.push((group, vec![role])),
         }
     }
+    let mut enrolled = Vec::new();
     for (group, roles) in &by_group {
-        super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?;
+        enrolled.extend(super::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?);
     }
-    for session in sessions {
-        sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(session)
-            .bind(user)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-    }
+    enrolled.extend(super::programs::enroll(&mut tx, user, &sessions).await?);
     super::billing::bill(&mut tx, user, BillingReason::InvitationAccepted, now).await?;
     super::details::apply_invitation(&mut tx, invitation, user).await?;
-    let platform_language = platform_facts(&mut tx).await?.language;
-    queue_session_emails(&mut tx, settings, user, &email, language.as_deref().and_then(Lang::parse).unwrap_or(platform_language)).await?;
+    super::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
     let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
     audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
     let session_token = super::auth::open_session(&mut tx, user, form.ip, form.user_agent, form.previous_session).await?;
@@ -438,26 +431,6 @@ impl Granter {
         let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(user).fetch_one(&mut **tx).await?;
         Ok(Granter { is_owner: owners > 0, memberships, instructs })
     }
-}
-
-/// R31: one email per session the user is enrolled in (never twice for the same session).
-pub async fn queue_session_emails(tx: &mut Tx, settings: &Settings, user: i64, to: &str, language: Lang) -> Result<(), AppError> {
-    let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
-    let sessions: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT s.id, s.name, p.name, s.starts_on, s.ends_on FROM enrollments e
-         JOIN program_sessions s ON s.id = e.session_id JOIN programs p ON p.id = s.program_id WHERE e.user_id = $1 ORDER BY s.id",
-    )
-    .bind(user)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (session, name, program, starts_on, ends_on) in sessions {
-        let dates = crate::i18n::date_range(starts_on.as_deref(), ends_on.as_deref());
-        let link = format!("{}/sessions/{session}", settings.public_url);
-        let rendered = emails::SessionInvitation { platform: &platform, program: &program, session: &name, dates: &dates, link: &link }.render(language);
-        let email = OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(format!("session:{session}:user:{user}"), "session_invitation", to, language, rendered) };
-        mail::enqueue(tx, &email).await?;
-    }
-    Ok(())
 }
 
 /// Checks that this person may manage the invitation (R3, R38) against its grants as they are

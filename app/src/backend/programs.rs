@@ -6,12 +6,15 @@ use sqlx::Row;
 
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
+use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
+use super::Settings;
 use crate::api::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 use crate::domain::group_tree::GroupId;
 use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};
 use crate::domain::role::Role;
+use crate::emails;
 use crate::error::AppError;
 use crate::i18n::Msg;
 
@@ -107,29 +110,21 @@ pub async fn add_instructor(db: &Db, principal: &Principal, who: &Who, session: 
 /// R30, picking an existing user from the session: the learner role on the session's group
 /// (climbing, R10, R12), enrollment in the session, and its email (R31; none for a user without
 /// email, R40). Adding someone already there changes nothing and sends nothing twice.
-pub async fn add_existing_learner(db: &Db, settings: &super::Settings, principal: &Principal, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
+pub async fn add_existing_learner(db: &Db, settings: &Settings, principal: &Principal, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
     let user = super::users::find_seen(db, super::users::session_scope(principal).as_deref(), login).await?;
     let mut tx = db.begin().await?;
     let tree = super::directory::group_tree_in(&mut tx).await?;
-    super::groups::insert_memberships(&mut tx, &tree, user, session.group, &[Role::Learner]).await?;
-    sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(session.id)
-        .bind(user)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user).fetch_one(&mut *tx).await?;
-    if let Some(email) = email {
-        let language = super::users::language_of(&mut tx, user).await?;
-        super::invitations::queue_session_emails(&mut tx, settings, user, &email, language).await?;
-    }
+    let mut enrolled = super::groups::insert_memberships(&mut tx, &tree, user, session.group, &[Role::Learner]).await?;
+    enrolled.extend(enroll(&mut tx, user, &[session.id]).await?);
+    email_enrollments(&mut tx, settings, user, &enrolled).await?;
     audit::record(&mut tx, who, "learner_added_from_session", "session", session.id, &serde_json::json!({ "user": user })).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// R31: assigns the session to a group and enrolls that group's learners.
-pub async fn assign_group(db: &Db, who: &Who, session: i64, group: GroupId) -> Result<(), AppError> {
+/// R31: assigns the session to a group, enrolls that group's learners and sends each newly
+/// enrolled learner the session's email, in the same transaction.
+pub async fn assign_group(db: &Db, settings: &Settings, who: &Who, session: i64, group: GroupId) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let assigned = sqlx::query("INSERT INTO session_groups (session_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(session)
@@ -137,16 +132,19 @@ pub async fn assign_group(db: &Db, who: &Who, session: i64, group: GroupId) -> R
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query(
+    let learners: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO enrollments (session_id, user_id, created_at)
          SELECT $1, user_id, $3 FROM memberships WHERE group_id = $2 AND role = 'learner'
-         ON CONFLICT DO NOTHING",
+         ON CONFLICT DO NOTHING RETURNING user_id",
     )
     .bind(session)
     .bind(group)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    for user in learners {
+        email_enrollments(&mut tx, settings, user, &[session]).await?;
+    }
     if assigned > 0 {
         audit::record(&mut tx, who, "session_assigned", "session", session, &serde_json::json!({ "group": group })).await?;
     }
@@ -155,19 +153,66 @@ pub async fn assign_group(db: &Db, who: &Who, session: i64, group: GroupId) -> R
 }
 
 /// R31, for later joiners: enrolls `user` in the sessions assigned to any of `groups` where they
-/// are now a learner. Called in the transaction that adds the memberships.
-pub async fn enroll_learner(tx: &mut Tx, user: i64, groups: &[GroupId]) -> Result<(), AppError> {
+/// are now a learner. Called in the transaction that adds the memberships; returns the sessions
+/// newly enrolled in, whose emails the caller sends with [`email_enrollments`].
+pub async fn enroll_learner(tx: &mut Tx, user: i64, groups: &[GroupId]) -> Result<Vec<i64>, AppError> {
+    let mut enrolled = Vec::new();
     for &group in groups {
-        sqlx::query(
+        let sessions: Vec<i64> = sqlx::query_scalar(
             "INSERT INTO enrollments (session_id, user_id, created_at)
              SELECT session_id, $1, $3 FROM session_groups WHERE group_id = $2
-             ON CONFLICT DO NOTHING",
+             ON CONFLICT DO NOTHING RETURNING session_id",
         )
         .bind(user)
         .bind(group)
         .bind(now_ms())
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await?;
+        enrolled.extend(sessions);
+    }
+    Ok(enrolled)
+}
+
+/// Enrolls `user` in these sessions; returns those they were not enrolled in yet.
+pub async fn enroll(tx: &mut Tx, user: i64, sessions: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut enrolled = Vec::new();
+    for &session in sessions {
+        let new: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING session_id",
+        )
+        .bind(session)
+        .bind(user)
+        .bind(now_ms())
+        .fetch_optional(&mut **tx)
+        .await?;
+        enrolled.extend(new);
+    }
+    Ok(enrolled)
+}
+
+/// R31: the email of each session `user` was just enrolled in, queued in the enrolling
+/// transaction (so it leaves at once, and only if the enrollment commits), in the user's language
+/// (R44). None for a user without email (R40); never twice for the same session and user.
+pub async fn email_enrollments(tx: &mut Tx, settings: &Settings, user: i64, sessions: &[i64]) -> Result<(), AppError> {
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    let to: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user).fetch_one(&mut **tx).await?;
+    let Some(to) = to else { return Ok(()) };
+    let language = super::users::language_of(tx, user).await?;
+    let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
+    for &session in sessions {
+        let (name, program, starts_on, ends_on): (String, String, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT s.name, p.name, s.starts_on, s.ends_on FROM program_sessions s JOIN programs p ON p.id = s.program_id WHERE s.id = $1",
+        )
+        .bind(session)
+        .fetch_one(&mut **tx)
+        .await?;
+        let dates = crate::i18n::date_range(starts_on.as_deref(), ends_on.as_deref());
+        let link = format!("{}/sessions/{session}", settings.public_url);
+        let rendered = emails::SessionInvitation { platform: &platform, program: &program, session: &name, dates: &dates, link: &link }.render(language);
+        let email = OutgoingEmail { user_id: Some(user), ..OutgoingEmail::new(format!("session:{session}:user:{user}"), "session_invitation", &to, language, rendered) };
+        mail::enqueue(tx, &email).await?;
     }
     Ok(())
 }

@@ -190,11 +190,12 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
         };
 
         let tree = super::directory::group_tree_in(&mut tx).await?;
+        let mut enrolled = Vec::new();
         for &group in &form.groups {
             if tree.get(group).is_none() {
                 return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
             }
-            super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?;
+            enrolled.extend(super::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?);
         }
         super::details::apply_to_user(&mut tx, user, &details).await?;
         let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
@@ -208,12 +209,12 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, princ
                 } else {
                     billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
                 }
-                // R31: set-up users get their session emails at once.
-                super::invitations::queue_session_emails(&mut tx, settings, user, email.as_str(), language).await?;
             }
             // R40: no email, ever; billed at creation.
             Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
         }
+        // R31: set-up users get their session emails at once.
+        super::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
         let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
         audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
         tx.commit().await?;

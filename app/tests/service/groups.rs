@@ -77,7 +77,7 @@ async fn r10_r11_adding_a_learner_climbs_to_the_first_private_group_and_remember
     let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
     let paris = groups::create_subgroup(&db, &f.who, emea, "Paris", true).await.unwrap();
     let ada = user(&db, "ada@acme.example").await;
-    groups::add_member(&db, &f.who, paris, ada, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, paris, ada, &[Role::Learner]).await.unwrap();
     let mut expected = vec![
         (sales, "learner".to_string(), Some(paris)),
         (emea, "learner".to_string(), Some(paris)),
@@ -86,12 +86,12 @@ async fn r10_r11_adding_a_learner_climbs_to_the_first_private_group_and_remember
     expected.sort();
     assert_eq!(memberships_of(&db, ada).await, expected, "up to and including Sales, the first private group; not the platform group");
     // Adding her directly to EMEA makes that membership direct; the climb adds nothing new.
-    groups::add_member(&db, &f.who, emea, ada, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, emea, ada, &[Role::Learner]).await.unwrap();
     let direct_emea = memberships_of(&db, ada).await.into_iter().find(|m| m.0 == emea).unwrap();
     assert_eq!(direct_emea.2, None);
     // Adding again changes nothing.
     let before = memberships_of(&db, ada).await;
-    groups::add_member(&db, &f.who, paris, ada, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, paris, ada, &[Role::Learner]).await.unwrap();
     assert_eq!(memberships_of(&db, ada).await, before);
     // Removing Paris keeps what was propagated from it (R11).
     groups::remove_membership(&db, &f.who, paris, ada, Role::Learner).await.unwrap();
@@ -103,9 +103,9 @@ async fn r13_other_roles_stay_where_they_are_given(db: TestDb) {
     let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
     let bob = user(&db, "bob@acme.example").await;
-    groups::add_member(&db, &f.who, emea, bob, &[Role::Coach, Role::Admin, Role::Author, Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, emea, bob, &[Role::Coach, Role::Admin, Role::Author, Role::UserAdmin]).await.unwrap();
     assert!(memberships_of(&db, bob).await.iter().all(|m| m.0 == emea && m.2.is_none()));
-    assert_eq!(field_msg(groups::add_member(&db, &f.who, emea, bob, &[]).await, "roles"), Msg::ChooseARole);
+    assert_eq!(field_msg(groups::add_member(&db, crate::support::settings(), &f.who, emea, bob, &[]).await, "roles"), Msg::ChooseARole);
 }
 
 async fn r11_making_a_group_private_keeps_learners_already_propagated(db: TestDb) {
@@ -113,12 +113,12 @@ async fn r11_making_a_group_private_keeps_learners_already_propagated(db: TestDb
     let sales = groups::create_subgroup(&db, &f.who, f.root, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(&db, &f.who, sales, "EMEA", true).await.unwrap();
     let cleo = user(&db, "cleo@acme.example").await;
-    groups::add_member(&db, &f.who, emea, cleo, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, emea, cleo, &[Role::Learner]).await.unwrap();
     groups::set_visibility(&db, &f.who, emea, false).await.unwrap();
     assert!(memberships_of(&db, cleo).await.contains(&(sales, "learner".into(), Some(emea))));
     // New learners of the now private group stay there.
     let dan = user(&db, "dan@acme.example").await;
-    groups::add_member(&db, &f.who, emea, dan, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, emea, dan, &[Role::Learner]).await.unwrap();
     assert_eq!(memberships_of(&db, dan).await, vec![(emea, "learner".into(), None)]);
 }
 
@@ -153,8 +153,8 @@ async fn two_admins_adding_the_same_membership_at_once_make_one(db: TestDb) {
     for round in 0..25 {
         let u = user(&db, &format!("race{round}@acme.example")).await;
         let (first, second) = tokio::join!(
-            groups::add_member(&db, &f.who, emea, u, &[Role::Learner, Role::Coach]),
-            groups::add_member(&db, &f.who, emea, u, &[Role::Learner, Role::Coach])
+            groups::add_member(&db, crate::support::settings(), &f.who, emea, u, &[Role::Learner, Role::Coach]),
+            groups::add_member(&db, crate::support::settings(), &f.who, emea, u, &[Role::Learner, Role::Coach])
         );
         assert!(first.is_ok() && second.is_ok(), "round {round}: {first:?} {second:?}");
         assert_eq!(memberships_of(&db, u).await.len(), 3, "round {round}: learner + coach in EMEA, learner in Sales");
@@ -172,7 +172,7 @@ async fn every_change_is_in_the_audit_log(db: TestDb) {
     groups::rename(&db, &f.who, sales, "Sales EMEA").await.unwrap();
     groups::set_visibility(&db, &f.who, sales, false).await.unwrap();
     let eve = user(&db, "eve@acme.example").await;
-    groups::add_member(&db, &f.who, sales, eve, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &f.who, sales, eve, &[Role::Learner]).await.unwrap();
     groups::remove_membership(&db, &f.who, sales, eve, Role::Learner).await.unwrap();
     let log: Vec<(String, Option<i64>, Option<String>)> =
         sqlx::query_as("SELECT action, actor_id, ip FROM audit_log WHERE action <> 'platform_initialised' ORDER BY id").fetch_all(&db.pool).await.unwrap();

@@ -122,7 +122,7 @@ async fn r21_r22_inviting_an_expired_invitation_renews_it(db: TestDb) {
 async fn person_in(db: &TestDb, s: &Setup, email: &str, group: i64, role: Role) -> (i64, Principal) {
     let hash = hasher().hash("a long test password").await.unwrap();
     let id = testing::insert_user(db, email, Some(&hash)).await;
-    groups::add_member(db, &s.who, group, id, &[role]).await.unwrap();
+    groups::add_member(db, crate::support::settings(), &s.who, group, id, &[role]).await.unwrap();
     (id, testing::principal_of(db, email, "a long test password").await)
 }
 
@@ -174,7 +174,7 @@ async fn r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits(db: T
     let s = setup(&db).await;
     let hash = hasher().hash("a long test password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(&db, &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "a long test password").await;
     for round in 0..20 {
         let address = format!("race{round}@acme.example");
@@ -292,7 +292,7 @@ async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb
     // A user_admin of EMEA manages the learner invitations into EMEA, not the admin one into Sales.
     let hash = hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(&db, &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "user admin password").await;
     let theirs = invitations::list(&db, &user_admin, "", None, 100).await.unwrap();
     assert_eq!(theirs.rows.len(), 30);
@@ -317,7 +317,7 @@ async fn r22_r31_accepting_activates_bills_once_propagates_enrolls_and_logs_in(d
     let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
     let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "2026-03-02", ends_on: "" };
     let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    app::backend::programs::assign_group(&db, &s.who, session, s.sales).await.unwrap();
+    app::backend::programs::assign_group(&db, crate::support::settings(), &s.who, session, s.sales).await.unwrap();
     invite(&db, &s, s.emea, "Ada@acme.example", &[Role::Learner]).await.unwrap();
     let token = token_sent_to(&db, "Ada@acme.example").await;
     assert_eq!(invitations::pending_address(&db, &token).await.unwrap(), "Ada@acme.example", "opening the link does not use it up");
@@ -384,8 +384,8 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     let s = setup(&db).await;
     let hash = hasher().hash("group admin password").await.unwrap();
     let admin = testing::insert_user(&db, "gadmin@acme.example", Some(&hash)).await;
-    groups::add_member(&db, &s.who, s.sales, admin, &[Role::Admin]).await.unwrap();
-    groups::add_member(&db, &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &s.who, s.sales, admin, &[Role::Admin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
     let who = Who { actor: Some(admin), ip: None };
     let no_details = app::api::details::UserDetails::default();

@@ -10,7 +10,8 @@ use app::error::AppError;
 use app::i18n::Msg;
 
 app::on_both_databases!(
-    r31_assigning_a_session_enrolls_the_groups_learners_now_and_later,
+    r31_r74_assigning_a_session_enrolls_and_emails_the_groups_learners_now_and_later,
+    r74_session_emails_go_with_the_enrollment_that_causes_them_only,
     sessions_refuse_bad_names_and_dates,
     r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only,
     r30_r31_an_existing_user_picked_from_a_session_is_a_learner_enrolled_and_emailed_once,
@@ -30,7 +31,7 @@ async fn platform_admin(db: &TestDb) -> Principal {
     let hash = hasher().hash("a long test password").await.unwrap();
     let admin = testing::insert_user(db, "pa@acme.example", Some(&hash)).await;
     let root = app::backend::directory::group_tree(db).await.unwrap().root().unwrap();
-    groups::add_member(db, &Who::default(), root, admin, &[Role::Admin]).await.unwrap();
+    groups::add_member(db, crate::support::settings(), &Who::default(), root, admin, &[Role::Admin]).await.unwrap();
     testing::principal_of(db, "pa@acme.example", "a long test password").await
 }
 
@@ -46,23 +47,65 @@ fn new_session<'a>(program: i64, group: i64, name: &'a str, starts_on: &'a str, 
     NewSession { program, group, name, starts_on, ends_on }
 }
 
-async fn r31_assigning_a_session_enrolls_the_groups_learners_now_and_later(db: TestDb) {
+/// The session emails queued so far, as (session, user) in order.
+async fn session_emails(db: &TestDb) -> Vec<(String, Option<i64>)> {
+    sqlx::query_as("SELECT dedupe_key, user_id FROM outbox_emails WHERE kind = 'session_invitation' ORDER BY id").fetch_all(&db.pool).await.unwrap()
+}
+
+fn emailed(session: i64, user: i64) -> (String, Option<i64>) {
+    (format!("session:{session}:user:{user}"), Some(user))
+}
+
+async fn r31_r74_assigning_a_session_enrolls_and_emails_the_groups_learners_now_and_later(db: TestDb) {
     let (who, sales, emea, program) = setup(&db).await;
+    let settings = crate::support::settings();
     let session = programs::create_session(&db, &who, new_session(program, sales, "Spring", "2026-03-02", "2026-04-24")).await.unwrap();
     let early = user(&db, "early@acme.example").await;
-    groups::add_member(&db, &who, sales, early, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, settings, &who, sales, early, &[Role::Learner]).await.unwrap();
     let coach = user(&db, "coach@acme.example").await;
-    groups::add_member(&db, &who, sales, coach, &[Role::Coach]).await.unwrap();
+    groups::add_member(&db, settings, &who, sales, coach, &[Role::Coach]).await.unwrap();
     assert!(enrolled(&db, session).await.is_empty(), "not assigned yet");
-    programs::assign_group(&db, &who, session, sales).await.unwrap();
+    programs::assign_group(&db, settings, &who, session, sales).await.unwrap();
     assert_eq!(enrolled(&db, session).await, vec![early], "learners now; not the coach");
-    // A later learner of EMEA climbs to Sales (R10) and is enrolled by that (R31).
+    assert_eq!(session_emails(&db).await, vec![emailed(session, early)], "the assignment emails the learners it enrolls, at once");
+    // A later learner of EMEA climbs to Sales (R10), is enrolled by that (R31) and emailed then.
     let later = user(&db, "later@acme.example").await;
-    groups::add_member(&db, &who, emea, later, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, settings, &who, emea, later, &[Role::Learner]).await.unwrap();
     assert_eq!(enrolled(&db, session).await, vec![early, later]);
-    // Assigning twice changes nothing.
-    programs::assign_group(&db, &who, session, sales).await.unwrap();
+    assert_eq!(session_emails(&db).await, vec![emailed(session, early), emailed(session, later)]);
+    // Assigning twice, adding again: nothing changes, nothing is sent twice.
+    programs::assign_group(&db, settings, &who, session, sales).await.unwrap();
+    groups::add_member(&db, settings, &who, sales, later, &[Role::Learner]).await.unwrap();
     assert_eq!(enrolled(&db, session).await, vec![early, later]);
+    assert_eq!(session_emails(&db).await, vec![emailed(session, early), emailed(session, later)]);
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE user_id = $1 AND kind = 'session_invitation'", app::backend::mail::DELIVERED_TEXT))
+        .bind(later)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(text.contains("Spring") && text.contains(&format!("https://learn.acme.example/sessions/{session}")), "{text}");
+}
+
+/// R31, R40: a learner without email is enrolled and sent nothing; an enrollment made before
+/// (without its email) is not announced by some later, unrelated change.
+async fn r74_session_emails_go_with_the_enrollment_that_causes_them_only(db: TestDb) {
+    let (who, sales, emea, program) = setup(&db).await;
+    let settings = crate::support::settings();
+    let session = programs::create_session(&db, &who, new_session(program, emea, "Spring", "", "")).await.unwrap();
+    programs::assign_group(&db, settings, &who, session, emea).await.unwrap();
+    let kiosk: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, username_key, first_name, last_name, status, created_at) VALUES ('kiosk', 'kiosk', 'K', 'L', 'active', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    groups::add_member(&db, settings, &who, emea, kiosk, &[Role::Learner]).await.unwrap();
+    assert_eq!(enrolled(&db, session).await, vec![kiosk]);
+    assert!(session_emails(&db).await.is_empty(), "R40: no email without an address");
+    let old = user(&db, "old@acme.example").await;
+    sqlx::query("INSERT INTO enrollments (session_id, user_id, created_at) VALUES ($1, $2, 0)").bind(session).bind(old).execute(&db.pool).await.unwrap();
+    groups::add_member(&db, settings, &who, sales, old, &[Role::Author]).await.unwrap();
+    assert!(session_emails(&db).await.is_empty(), "an unrelated change sends no session email");
 }
 
 async fn sessions_refuse_bad_names_and_dates(db: TestDb) {
@@ -86,14 +129,14 @@ async fn sessions_refuse_bad_names_and_dates(db: TestDb) {
 async fn r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only(db: TestDb) {
     let (who, sales, emea, program) = setup(&db).await;
     let session = programs::create_session(&db, &who, new_session(program, emea, "Spring", "", "")).await.unwrap();
-    programs::assign_group(&db, &who, session, emea).await.unwrap();
+    programs::assign_group(&db, crate::support::settings(), &who, session, emea).await.unwrap();
     let hash = hasher().hash("a long test password").await.unwrap();
     let learner = testing::insert_user(&db, "l@acme.example", Some(&hash)).await;
     let coach = testing::insert_user(&db, "c@acme.example", Some(&hash)).await;
     let outsider = testing::insert_user(&db, "o@acme.example", Some(&hash)).await;
-    groups::add_member(&db, &who, emea, learner, &[Role::Learner]).await.unwrap();
-    groups::add_member(&db, &who, sales, coach, &[Role::Coach]).await.unwrap();
-    groups::add_member(&db, &who, sales, outsider, &[Role::Author]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &who, emea, learner, &[Role::Learner]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &who, sales, coach, &[Role::Coach]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &who, sales, outsider, &[Role::Author]).await.unwrap();
     let principal_of = |email: &'static str| {
         let db = db.db.clone();
         async move {

@@ -179,7 +179,7 @@ async fn r31_a_set_up_learner_gets_the_session_emails_at_once(db: TestDb) {
     let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
     let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "", ends_on: "" };
     let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    app::backend::programs::assign_group(&db, &s.who, session, s.sales).await.unwrap();
+    app::backend::programs::assign_group(&db, crate::support::settings(), &s.who, session, s.sales).await.unwrap();
     // A learner of EMEA climbs to Sales, which the session is assigned to.
     let done = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner])).await.unwrap();
     let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(done.user_id).fetch_all(&db.pool).await.unwrap();
@@ -207,7 +207,7 @@ async fn r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email(db: 
 async fn user_admin_of(db: &TestDb, s: &Setup, group: i64) -> Principal {
     let hash = hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(db, &s.who, group, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(db, crate::support::settings(), &s.who, group, ua, &[Role::UserAdmin]).await.unwrap();
     testing::principal_of(db, "ua@acme.example", "user admin password").await
 }
 

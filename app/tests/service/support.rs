@@ -16,3 +16,9 @@ pub async fn token_sent_to(db: &TestDb, to: &str) -> String {
         .unwrap();
     token_in(&text)
 }
+
+/// The deployment settings of the tests: the public address every emailed link starts with.
+pub fn settings() -> &'static app::backend::Settings {
+    static SETTINGS: std::sync::LazyLock<app::backend::Settings> = std::sync::LazyLock::new(|| app::backend::Settings::new("https://learn.acme.example"));
+    &SETTINGS
+}

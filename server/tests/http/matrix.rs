@@ -197,7 +197,7 @@ impl World {
                 .fetch_one(&db.pool)
                 .await
                 .unwrap();
-                groups::add_member(&db, &who, group, id, &[role]).await.unwrap();
+                groups::add_member(&db, &app::backend::Settings::new(super::PUBLIC_URL), &who, group, id, &[role]).await.unwrap();
                 id
             }
         };

@@ -33,7 +33,7 @@ async fn person(h: &Harness, login: &str, group: i64, roles: &[Role]) -> i64 {
     .await
     .unwrap();
     if !roles.is_empty() {
-        groups::add_member(&h.db, &Who::default(), group, id, roles).await.unwrap();
+        groups::add_member(&h.db, &app::backend::Settings::new(super::PUBLIC_URL), &Who::default(), group, id, roles).await.unwrap();
     }
     id
 }
