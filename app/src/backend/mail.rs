@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -152,6 +152,9 @@ impl Worker {
     pub async fn round(&self) -> Result<RoundReport, AppError> {
         let claimed = self.claim().await?;
         if claimed.is_empty() {
+            if let Delivery::Smtp(sender) = &self.delivery {
+                sender.close_stale().await;
+            }
             return Ok(RoundReport::default());
         }
         let (withdrawn, claimed): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(|c| c.withdrawn);
@@ -261,13 +264,32 @@ pub struct SendFailure {
     pub reason: String,
 }
 
+/// How long a connection may wait unused in the pool. An SMTP server closes idle connections
+/// when it likes (MailDev after 60 s, with a 421; others sooner, or with a reset); one idle
+/// longer than this is closed by us first (QUIT) and the next email opens a fresh one.
+pub const MAX_IDLE: Duration = Duration::from_secs(15);
+
+/// How long an email may take to be accepted once the connection is open: a server that hangs
+/// must not hold the outbox.
+const REPLY_WAIT: Duration = Duration::from_secs(60);
+/// How long a connection being closed may take to say goodbye.
+const QUIT_WAIT: Duration = Duration::from_secs(2);
+
 /// SMTP delivery through at most `max_connections` connections at once (opened by
-/// `smtp::Endpoint`, with TCP_NODELAY, TLS and login as SMTP_URL says) and kept between rounds.
+/// `smtp::Endpoint`, with TCP_NODELAY, TLS and login as SMTP_URL says), kept between rounds for
+/// at most `max_idle`.
 pub struct SmtpSender {
     endpoint: Endpoint,
     from: Mailbox,
     max_connections: usize,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    max_idle: Duration,
+    idle: Mutex<Vec<Pooled>>,
+}
+
+/// A connection waiting in the pool, and since when.
+struct Pooled {
+    connection: AsyncSmtpConnection,
+    since: Instant,
 }
 
 impl std::fmt::Debug for SmtpSender {
@@ -281,11 +303,43 @@ impl SmtpSender {
     pub fn new(url: &str, extra_ca: Option<&[u8]>, from: &str, max_connections: usize) -> Result<SmtpSender, String> {
         let endpoint = Endpoint::new(SmtpUrl::parse(url)?, extra_ca)?;
         let from = from.parse::<Mailbox>().map_err(|e| format!("SMTP_FROM {from:?}: {e}"))?;
-        Ok(SmtpSender { endpoint, from, max_connections: max_connections.max(1), idle: Mutex::new(Vec::new()) })
+        Ok(SmtpSender { endpoint, from, max_connections: max_connections.max(1), max_idle: MAX_IDLE, idle: Mutex::new(Vec::new()) })
     }
 
+    /// Keeps pooled connections up to `max_idle` instead of [`MAX_IDLE`] (tests meet a server
+    /// that closed one).
+    pub fn keeping_idle(self, max_idle: Duration) -> SmtpSender {
+        SmtpSender { max_idle, ..self }
+    }
+
+    /// Closes (QUIT) the pooled connections idle longer than `max_idle`; the worker calls it
+    /// when it has nothing to send, so no connection is left for the server to cut.
+    pub async fn close_stale(&self) {
+        let stale: Vec<Pooled> = {
+            let mut idle = self.idle.lock().await;
+            let (stale, fresh) = idle.drain(..).partition(|p| p.since.elapsed() > self.max_idle);
+            *idle = fresh;
+            stale
+        };
+        for mut pooled in stale {
+            // Whatever it answers, if it is still there, the connection is done.
+            let _ = tokio::time::timeout(QUIT_WAIT, pooled.connection.quit()).await;
+        }
+    }
+
+    /// A connection from the pool for a new lane, if one is there and not stale.
+    async fn from_pool(&self) -> Option<AsyncSmtpConnection> {
+        self.close_stale().await;
+        self.idle.lock().await.pop().map(|p| p.connection)
+    }
+
+    /// A fresh connection, greeted, over TLS and logged in, within `REPLY_WAIT`.
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendFailure> {
-        self.endpoint.connect().await.map_err(|reason| SendFailure { permanent: false, reason })
+        let failure = |reason| SendFailure { permanent: false, reason };
+        match tokio::time::timeout(REPLY_WAIT, self.endpoint.connect()).await {
+            Ok(connected) => connected.map_err(failure),
+            Err(_) => Err(failure(format!("no answer from {}:{} within {} s", self.endpoint.url.host, self.endpoint.url.port, REPLY_WAIT.as_secs()))),
+        }
     }
 
     /// Sends every claimed email; returns (id, attempts, outcome) for each.
@@ -296,14 +350,14 @@ impl SmtpSender {
         for _ in 0..lanes {
             let (sender, queue) = (self.clone(), queue.clone());
             tasks.spawn(async move {
-                let mut connection = sender.idle.lock().await.pop();
+                let mut connection = sender.from_pool().await;
                 let mut outcomes = Vec::new();
                 while let Some(email) = queue.lock().await.pop_front() {
                     let outcome = sender.send_one(&mut connection, &email).await;
                     outcomes.push((email.id, email.attempts, outcome));
                 }
                 if let Some(connection) = connection {
-                    sender.idle.lock().await.push(connection);
+                    sender.idle.lock().await.push(Pooled { connection, since: Instant::now() });
                 }
                 outcomes
             });
@@ -319,33 +373,43 @@ impl SmtpSender {
         all
     }
 
-    /// One email over `connection`, (re)connecting if needed; a broken connection is dropped.
+    /// One email over `connection`, connecting if there is none. A connection that has been
+    /// used before (earlier in the round, or from the pool) may have been closed by the server
+    /// meanwhile — a 421, a reset, an EOF: whatever it answers short of refusing the email (5xx),
+    /// it is dropped and the email goes at once on a fresh connection, within the same attempt.
+    /// Only what goes wrong on a fresh connection is a failed attempt (a 4xx: retried later).
     async fn send_one(&self, connection: &mut Option<AsyncSmtpConnection>, email: &Claimed) -> Result<String, SendFailure> {
         let message = self.message(email)?;
-        for _ in 0..2 {
-            let mut conn = match connection.take() {
-                Some(conn) => conn,
-                None => self.connect().await?,
+        loop {
+            let (mut conn, fresh) = match connection.take() {
+                Some(conn) => (conn, false),
+                None => (self.connect().await?, true),
             };
-            match conn.send(message.envelope(), &message.formatted()).await {
-                Ok(response) => {
+            let sent = tokio::time::timeout(REPLY_WAIT, conn.send(message.envelope(), &message.formatted())).await;
+            let error = match sent {
+                Ok(Ok(response)) => {
                     *connection = Some(conn);
                     return Ok(response.message().collect::<Vec<_>>().join(" "));
                 }
-                Err(error) if error.is_permanent() => {
+                Ok(Err(error)) if error.is_permanent() => {
                     // The server refused this email; the connection itself is fine.
                     *connection = Some(conn);
                     return Err(SendFailure { permanent: true, reason: error.to_string() });
                 }
-                Err(error) if error.is_transient() => {
+                Ok(Err(error)) if fresh && error.is_transient() => {
                     *connection = Some(conn);
                     return Err(SendFailure { permanent: false, reason: error.to_string() });
                 }
-                // A stale or broken connection: drop it and try once more on a fresh one.
-                Err(_) => conn.abort().await,
+                Ok(Err(error)) => error.to_string(),
+                Err(_) => format!("no answer from {}:{} within {} s", self.endpoint.url.host, self.endpoint.url.port, REPLY_WAIT.as_secs()),
+            };
+            // Broken, or (used before) perhaps closed by the server: not used again.
+            let _ = tokio::time::timeout(QUIT_WAIT, conn.abort()).await;
+            if fresh {
+                return Err(SendFailure { permanent: false, reason: error });
             }
+            tracing::debug!(%error, "a used SMTP connection no longer works: the email goes on a fresh one");
         }
-        Err(SendFailure { permanent: false, reason: format!("the connection to {}:{} kept breaking", self.endpoint.url.host, self.endpoint.url.port) })
     }
 
     fn message(&self, email: &Claimed) -> Result<Message, SendFailure> {

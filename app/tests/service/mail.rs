@@ -207,3 +207,43 @@ async fn round_with(db: &TestDb, url: &str, ca: Option<&[u8]>) -> mail::RoundRep
 async fn due_now(db: &TestDb) {
     sqlx::query("UPDATE outbox_emails SET next_attempt_at = 0").execute(&db.pool).await.unwrap();
 }
+
+/// R75: after a quiet spell longer than the SMTP server's idle timeout (MailDev's: 60 s, then
+/// "421 Timeout - closing connection"), the next email is accepted at once, in one attempt —
+/// whether we closed the pooled connection first (`MAX_IDLE`) or find it closed by the server
+/// (a pool kept longer than the server's timeout). One test, on SQLite only (the outbox's
+/// database is not what it is about), both ways at once: it idles 62 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r75_an_email_after_a_quiet_spell_longer_than_the_servers_timeout_leaves_at_once() {
+    let ours = SmtpSender::new(&smtp_url(), None, "Roster <no-reply@roster.test>", 1).unwrap();
+    let theirs = SmtpSender::new(&smtp_url(), None, "Roster <no-reply@roster.test>", 1).unwrap().keeping_idle(std::time::Duration::from_secs(3600));
+    let (ours, theirs) = tokio::join!(after_a_quiet_spell(ours, "closed by us"), after_a_quiet_spell(theirs, "closed by the server"));
+    println!("queued to accepted after 62 s idle: {ours} ms (pool closed by us), {theirs} ms (closed by the server)");
+}
+
+/// Sends one email (its connection stays pooled), waits past the server's timeout, queues
+/// another: it must go in the next round, at the first attempt. Returns queued-to-sent in ms.
+async fn after_a_quiet_spell(sender: SmtpSender, how: &str) -> i64 {
+    let db = app::backend::testing::sqlite().await;
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(Arc::new(sender)), batch: 64 };
+    let token = app::backend::auth::random_hex(6);
+    let queue = |n: u32| {
+        let (db, subject) = (db.db.clone(), format!("quiet spell, {how}, {token} #{n}"));
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            mail::enqueue(&mut tx, &email(&format!("quiet:{n}"), &subject)).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    queue(1).await;
+    assert_eq!(worker.round().await.unwrap().sent, 1);
+    tokio::time::sleep(std::time::Duration::from_secs(62)).await;
+    queue(2).await;
+    let report = worker.round().await.unwrap();
+    assert_eq!((report.sent, report.retried, report.failed), (1, 0, 0), "{how}: sent at once, not retried later");
+    let (status, attempts, error) = statuses(&db).await.remove(1);
+    assert_eq!((status.as_str(), attempts, error), ("sent", 1, None), "{how}: one attempt, no error recorded");
+    let delivered = maildev_subjects().await.into_iter().filter(|s| s.contains(&token)).count();
+    assert_eq!(delivered, 2, "{how}: both emails reached the SMTP server, once each");
+    sqlx::query_scalar("SELECT sent_at - created_at FROM outbox_emails WHERE dedupe_key = 'quiet:2'").fetch_one(&db.pool).await.unwrap()
+}
