@@ -41,6 +41,10 @@ macro_rules! texts {
         pub enum T { $($key),* }
 
         impl T {
+            /// Every text, for the tests that check them all.
+            #[cfg(test)]
+            const ALL: &[T] = &[$(T::$key),*];
+
             pub fn in_lang(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((T::$key, Lang::En) => $en, (T::$key, Lang::Fr) => $fr,)*
@@ -196,9 +200,11 @@ texts! {
     DashboardSections => "Dashboard sections", "Rubriques du tableau de bord";
     AddUsersSections => "Ways to add users", "Façons d'ajouter des utilisateurs";
     GroupsSection => "Group(s)", "Groupe(s)";
+    GroupSection => "Group", "Groupe";
     ChosenGroups => "Chosen groups", "Groupes choisis";
     SelectGroups => "Select groups", "Choisir des groupes";
     SelectGroupsTitle => "Select the group(s)", "Choisissez le(s) groupe(s)";
+    SelectGroupTitle => "Select the group", "Choisissez le groupe";
     SearchGroups => "Search groups by name", "Rechercher un groupe par nom";
     NoGroupsMatch => "No group matches this search.", "Aucun groupe ne correspond à cette recherche.";
     Cancel => "Cancel", "Annuler";
@@ -226,6 +232,15 @@ texts! {
     LabelsTab => "LABELS", "LIBELLÉS";
     BillingTab => "BILLING", "FACTURATION";
     SettingsTab => "SETTINGS", "PARAMÈTRES";
+    PlatformSettingsTitle => "Platform", "Plateforme";
+    PlatformName => "Platform name", "Nom de la plateforme";
+    PlatformNameHelp => "Shown in the top bar and in every email.", "Affiché dans la barre du haut et dans chaque e-mail.";
+    PlatformLanguageField => "Default language", "Langue par défaut";
+    PlatformLanguageHelp => "For users who chose none, and the emails sent to them.", "Pour les utilisateurs qui n'en ont choisi aucune, et les e-mails qui leur sont envoyés.";
+    TimeZone => "Time zone", "Fuseau horaire";
+    TimeZoneHelp => "When a day starts, for deletion dates.", "Le début d'une journée, pour les dates de suppression.";
+    InvitationLifetime => "Invitation lifetime (days)", "Durée de validité des invitations (jours)";
+    InvitationLifetimeHelp => "How long an invitation link works, from 1 to 30 days. Applies to invitations sent or resent from now on.", "Durée pendant laquelle un lien d'invitation fonctionne, de 1 à 30 jours. S'applique aux invitations envoyées ou renvoyées à partir de maintenant.";
     EmailLimitsTitle => "Invitation email limits", "Limites des e-mails d'invitation";
     EmailLimitsExplained => "How many invitation emails (emailed credentials included) may leave, so that nobody can invite any number of outside addresses. Platform administrators are limited by the platform's hourly ceiling only.", "Combien d'e-mails d'invitation (identifiants envoyés compris) peuvent partir, pour que personne ne puisse inviter un nombre illimité d'adresses extérieures. Les administrateurs de la plateforme ne sont limités que par le plafond horaire de la plateforme.";
     PerPersonPerHour => "Per person, an hour", "Par personne, par heure";
@@ -314,6 +329,7 @@ pub enum Msg {
     TooManyAddresses { max: usize, count: usize },
     InvitedToJoin { platform: String },
     InvalidDate,
+    UnknownTimeZone,
     EndsBeforeStart,
     ChooseARole,
     ChooseAGroup,
@@ -332,6 +348,7 @@ pub enum Msg {
     BilledCount { active: i64, billed: i64 },
     FirstGroupsShown { shown: usize },
     GroupsTicked { count: usize },
+    ChooseWhereToAdd { group: String },
     UserSetUp { name: String },
     /// An email's delivery status (R41): queued, sending, sent, failed; retried when queued
     /// after attempts.
@@ -416,6 +433,8 @@ impl Msg {
             (Msg::NameTooLong { max }, Fr) => format!("Un nom compte au plus {max} caractères."),
             (Msg::InvalidDate, En) => "Enter a date as YYYY-MM-DD.".into(),
             (Msg::InvalidDate, Fr) => "Saisissez une date au format AAAA-MM-JJ.".into(),
+            (Msg::UnknownTimeZone, En) => "Choose a time zone from the list, such as Europe/Paris or UTC.".into(),
+            (Msg::UnknownTimeZone, Fr) => "Choisissez un fuseau horaire de la liste, par exemple Europe/Paris ou UTC.".into(),
             (Msg::EndsBeforeStart, En) => "The end date comes before the start date.".into(),
             (Msg::EndsBeforeStart, Fr) => "La date de fin précède la date de début.".into(),
             (Msg::NoSuchUser, En) => "No user has this email or username.".into(),
@@ -456,6 +475,8 @@ impl Msg {
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
             (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::ChooseWhereToAdd { group }, En) => format!("You may not add users to {group}. Choose the group to add them to:"),
+            (Msg::ChooseWhereToAdd { group }, Fr) => format!("Vous ne pouvez pas ajouter d'utilisateurs dans {group}. Choisissez le groupe où les ajouter :"),
             (Msg::Delivery { status, attempts }, lang) => {
                 let fr = lang == Lang::Fr;
                 match (status.as_str(), attempts) {
@@ -507,6 +528,21 @@ mod tests {
     fn r44_every_text_exists_in_both_languages_and_differs_where_it_should() {
         assert_eq!(T::LogIn.in_lang(Lang::En), "Log in");
         assert_eq!(T::LogIn.in_lang(Lang::Fr), "Se connecter");
+        // The words French shares with English; any other text the same in both is a translation
+        // forgotten.
+        let same_in_both = [T::AppName, T::Pagination, T::Invitations, T::RoleCoach, T::Direct, T::Actions, T::Session, T::Dates];
+        for &text in T::ALL {
+            let (en, fr) = (text.in_lang(Lang::En), text.in_lang(Lang::Fr));
+            assert!(!en.trim().is_empty() && !fr.trim().is_empty(), "{text:?} is empty in a language");
+            assert!(en.trim() == en && fr.trim() == fr, "{text:?} has stray spaces");
+            assert_eq!(en == fr, same_in_both.contains(&text), "{text:?}: {en:?} / {fr:?}");
+            // French puts a (narrow) space before ? ! : ; and never a straight apostrophe pair.
+            for mark in ['?', '!', ';'] {
+                if let Some(at) = fr.find(mark) {
+                    assert!(fr[..at].ends_with([' ', '\u{a0}', '\u{202f}']), "{text:?}: no space before {mark:?} in {fr:?}");
+                }
+            }
+        }
         let msg = Msg::TooManyAttempts { retry_after_secs: 42 };
         assert_eq!(msg.render(Lang::En), "Too many attempts, try again in 42 s.");
         assert!(msg.render(Lang::Fr).contains("42 s"));

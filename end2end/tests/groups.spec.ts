@@ -78,3 +78,27 @@ test('a learner sees their groups but no management controls', async ({ page }) 
   await expect(page.getByRole('heading', { name: 'Group settings' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('R2: a group admin opening + > User on the homepage is asked where to add, in the group-selection modal', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'sales.admin@northwind.example', password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  // The platform group is not hers: no empty Role(s) section, but the question.
+  await expect(page.getByText('You may not add users to Northwind Academy. Choose the group to add them to:')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'INVITE', exact: true })).toHaveCount(0);
+  const modal = page.getByRole('dialog', { name: 'Select the group' });
+  await expect(modal, 'the modal opens by itself').toBeVisible();
+  await expect(modal.getByRole('checkbox', { name: 'Engineering' }), 'only where she may add').toHaveCount(0);
+  await modal.getByRole('checkbox', { name: 'Sales EMEA' }).check();
+  await modal.getByRole('checkbox', { name: 'Sales', exact: true }).check();
+  await expect(modal.getByRole('checkbox', { name: 'Sales EMEA' }), 'one group: ticking another unticks it').not.toBeChecked();
+  await snap(page, '11-choose-where-to-add');
+  await modal.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page).toHaveURL(/\/add-users\?group=\d+$/);
+  await expect(page.getByText('Adding to Sales')).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Learner', exact: true })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Admin', exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+});

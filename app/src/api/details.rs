@@ -37,15 +37,22 @@ pub struct LabelsAndFields {
     pub may_define: bool,
 }
 
-/// For the forms of those who add users, and for the platform administrators' list.
+/// For the forms of those who add users, and for the platform administrators' list; with
+/// `session`, for those who may invite from that session (R4: the session's Learners + panel).
 #[server(endpoint = "details/choices")]
-pub async fn detail_choices() -> Result<LabelsAndFields, AppError> {
-    use crate::backend::{details, principal, state};
+pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<LabelsAndFields, AppError> {
+    use crate::backend::{details, principal, programs, state};
+    use crate::domain::policy::Action;
     let principal = principal::current()?;
-    if !principal.may_add_users_somewhere() {
+    let state = state()?;
+    let allowed = match session {
+        None => principal.may_add_users_somewhere(),
+        Some(session) => programs::session_ref(&state.db, session).await.is_ok_and(|s| principal.may(&Action::InviteFromSession(s))),
+    };
+    if !allowed {
         return Err(AppError::NotAllowed);
     }
-    let mut choices = details::choices(&state()?.db).await?;
+    let mut choices = details::choices(&state.db).await?;
     choices.may_define = principal.is_platform_admin();
     Ok(choices)
 }

@@ -156,9 +156,10 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
 }
 
 /// R4, R30: an instructor who is a coach or admin of the session's group (or above) invites
-/// learners from the session: the learner role on the session's group only, and enrollment.
+/// learners from the session: the learner role on the session's group only, and enrollment;
+/// with the same optional details as any invitation (R20, R43, R44).
 #[server(endpoint = "invitations/from_session")]
-pub async fn invite_from_session(session: i64, emails: String) -> Result<Vec<InviteOutcome>, AppError> {
+pub async fn invite_from_session(session: i64, emails: String, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
     use crate::backend::{audit::Who, invitations, principal, programs, state};
     use crate::domain::policy::Action;
     let principal = principal::current()?;
@@ -168,6 +169,6 @@ pub async fn invite_from_session(session: i64, emails: String) -> Result<Vec<Inv
     let Ok(session_ref) = session_ref.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
         return Err(AppError::NotAllowed);
     };
-    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], details: &UserDetails::default(), session: Some(session) };
+    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], details: &details, session: Some(session) };
     invitations::invite(&state.db, &state.settings, &principal, &Who::of(&principal), request).await
 }

@@ -1,13 +1,69 @@
-//! Platform settings: the limits on invitation emails (issue 9), read by every invite and
-//! changed by platform administrators, each change audited.
+//! Platform settings — name, default language, time zone, invitation lifetime; the limits on
+//! invitation emails (issue 9), read by every invite — changed by platform administrators, each
+//! change audited.
 
 use super::audit::{self, Who};
 use super::db::Db;
 use super::principal::Principal;
 use super::rate_limit::{self, Limit, Taken};
-use crate::api::settings::{EmailLimits, EMAIL_LIMIT_MAX};
+use crate::api::settings::{EmailLimits, PlatformSettings, EMAIL_LIMIT_MAX, LIFETIME_DAYS};
 use crate::error::{AppError, FieldError};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
+
+/// The longest platform name.
+pub const PLATFORM_NAME_MAX: usize = 100;
+
+pub async fn platform_settings<'e>(executor: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<PlatformSettings, AppError> {
+    let (name, language, time_zone, invitation_lifetime_days): (String, String, String, i64) =
+        sqlx::query_as("SELECT name, default_language, time_zone, invitation_lifetime_days FROM platform WHERE id = 1").fetch_one(executor).await?;
+    Ok(PlatformSettings { name, default_language: Lang::parse(&language).unwrap_or_default(), time_zone, invitation_lifetime_days })
+}
+
+/// Checks every field (all messages at once), then saves and audits what changed, from what to
+/// what. A new lifetime applies to invitations sent (or resent) from now on; a new time zone to
+/// the deletion dates still to come (R68).
+pub async fn set_platform_settings(db: &Db, who: &Who, new: PlatformSettings) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    let name = crate::domain::names::tidy(&new.name, PLATFORM_NAME_MAX).unwrap_or_else(|msg| {
+        errors.push(FieldError { field: "name".into(), msg });
+        String::new()
+    });
+    let time_zone = new.time_zone.trim();
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        errors.push(FieldError { field: "time_zone".into(), msg: Msg::UnknownTimeZone });
+    }
+    if !LIFETIME_DAYS.contains(&new.invitation_lifetime_days) {
+        errors.push(FieldError { field: "invitation_lifetime_days".into(), msg: Msg::NumberBetween { min: *LIFETIME_DAYS.start(), max: *LIFETIME_DAYS.end() } });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let new = PlatformSettings { name, time_zone: time_zone.to_string(), ..new };
+    let mut tx = db.begin().await?;
+    let old = platform_settings(&mut *tx).await?;
+    sqlx::query("UPDATE platform SET name = $1, default_language = $2, time_zone = $3, invitation_lifetime_days = $4 WHERE id = 1")
+        .bind(&new.name)
+        .bind(new.default_language.code())
+        .bind(&new.time_zone)
+        .bind(new.invitation_lifetime_days)
+        .execute(&mut *tx)
+        .await?;
+    let mut changed = serde_json::Map::new();
+    let mut note = |field: &str, from: serde_json::Value, to: serde_json::Value| {
+        if from != to {
+            changed.insert(field.to_string(), serde_json::json!({ "from": from, "to": to }));
+        }
+    };
+    note("name", old.name.into(), new.name.clone().into());
+    note("default_language", old.default_language.code().into(), new.default_language.code().into());
+    note("time_zone", old.time_zone.into(), new.time_zone.clone().into());
+    note("invitation_lifetime_days", old.invitation_lifetime_days.into(), new.invitation_lifetime_days.into());
+    if !changed.is_empty() {
+        audit::record(&mut tx, who, "platform_settings_changed", "platform", 1, &changed).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 pub async fn email_limits(db: &Db) -> Result<EmailLimits, AppError> {
     let (per_person_per_hour, per_person_per_day, platform_per_hour): (i64, i64, i64) = sqlx::query_as(

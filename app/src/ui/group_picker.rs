@@ -131,14 +131,16 @@ struct Row {
     is_open: bool,
 }
 
-/// The Group(s) section: chips of the chosen groups and the + that opens the modal.
+/// The Group(s) section: chips of the chosen groups and the + that opens the modal. `single`:
+/// one group only (ticking one unticks the other), and the modal opens at once — the question
+/// the page cannot go on without.
 #[component]
-pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Signal<Option<AppError>>, #[prop(optional)] single: bool) -> impl IntoView {
     let lang = use_lang();
     let is_open = RwSignal::new(false);
     let index = RwSignal::new(None::<Arc<Index>>);
     let load_error = RwSignal::new(None::<AppError>);
-    let open = move |_| {
+    let open = move || {
         is_open.set(true);
         if index.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
@@ -149,9 +151,12 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
             });
         }
     };
+    if single {
+        Effect::new(move || open());
+    }
     view! {
         <fieldset class="field">
-            <legend>{T::GroupsSection.in_lang(lang)}</legend>
+            <legend>{if single { T::GroupSection } else { T::GroupsSection }.in_lang(lang)}</legend>
             <div class="chip-row">
                 <ul class="role-list" aria-label=T::ChosenGroups.in_lang(lang)>
                     {move || chosen.get().into_iter().map(|group| {
@@ -166,14 +171,14 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
                         }
                     }).collect_view()}
                 </ul>
-                <button type="button" class="icon-button" aria-label=T::SelectGroups.in_lang(lang) aria-haspopup="dialog" on:click=open>
+                <button type="button" class="icon-button" aria-label=T::SelectGroups.in_lang(lang) aria-haspopup="dialog" on:click=move |_| open()>
                     <Icon name="plus" />
                 </button>
             </div>
             <FieldMessage error field="groups" />
         </fieldset>
         <Show when=move || is_open.get()>
-            <GroupModal chosen index load_error close=move || is_open.set(false) />
+            <GroupModal chosen index load_error single close=move || is_open.set(false) />
         </Show>
     }
 }
@@ -183,6 +188,7 @@ fn GroupModal(
     chosen: RwSignal<Vec<ChosenGroup>>,
     index: RwSignal<Option<Arc<Index>>>,
     load_error: RwSignal<Option<AppError>>,
+    single: bool,
     close: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -250,7 +256,7 @@ fn GroupModal(
         <dialog node_ref=dialog class="modal" aria-labelledby="group-modal-title"
             on:cancel=move |ev: leptos::ev::Event| { ev.prevent_default(); cancel(); } on:keydown=on_keydown>
             <header class="modal-header">
-                <h2 id="group-modal-title">{T::SelectGroupsTitle.in_lang(lang)}</h2>
+                <h2 id="group-modal-title">{if single { T::SelectGroupTitle } else { T::SelectGroupsTitle }.in_lang(lang)}</h2>
                 <button type="button" class="icon-button" aria-label=T::Close.in_lang(lang) on:click={ let close = close.clone(); move |_| close() }>
                     <Icon name="close" />
                 </button>
@@ -268,7 +274,7 @@ fn GroupModal(
                         let index = index.get_untracked()?;
                         Some(view! {
                             <ul class="group-tree" node_ref=tree aria-label=T::Groups.in_lang(lang)>
-                                {rows.into_iter().map(|row| group_row(&index, row, ticked, open)).collect_view()}
+                                {rows.into_iter().map(|row| group_row(&index, row, ticked, open, single)).collect_view()}
                             </ul>
                             {more.then(|| view! { <p class="muted small">{Msg::FirstGroupsShown { shown: ROWS_SHOWN }.render(lang)}</p> })}
                         }.into_any())
@@ -284,7 +290,7 @@ fn GroupModal(
     }
 }
 
-fn group_row(index: &Index, row: Row, ticked: RwSignal<HashSet<GroupId>>, open: RwSignal<HashSet<usize>>) -> impl IntoView {
+fn group_row(index: &Index, row: Row, ticked: RwSignal<HashSet<GroupId>>, open: RwSignal<HashSet<usize>>, single: bool) -> impl IntoView {
     let id = index.groups[row.index].id;
     let name = index.groups[row.index].name.clone();
     let i = row.index;
@@ -303,7 +309,12 @@ fn group_row(index: &Index, row: Row, ticked: RwSignal<HashSet<GroupId>>, open: 
                     prop:checked=move || ticked.with(|t| t.contains(&id))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        ticked.update(|t| if on { t.insert(id); } else { t.remove(&id); });
+                        ticked.update(|t| {
+                            if single {
+                                t.clear();
+                            }
+                            if on { t.insert(id); } else { t.remove(&id); }
+                        });
                     } />
                 {name}
             </label>

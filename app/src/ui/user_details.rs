@@ -16,9 +16,12 @@ pub fn UserDetailsFields(
     /// The deletion date is shown, not changed: only an admin above this person may (R54).
     #[prop(optional)]
     date_locked: bool,
+    /// Invited from this program session (R4): its inviters see the labels and fields too.
+    #[prop(optional)]
+    session: Option<i64>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let choices = Resource::new(|| (), |_| detail_choices());
+    let choices = Resource::new(move || session, detail_choices);
     view! {
         <div class="field-pair">
             <div class="field">

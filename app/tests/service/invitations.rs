@@ -31,6 +31,8 @@ app::on_both_databases!(
     r21_r22_inviting_an_expired_invitation_renews_it,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
+    r38_each_row_says_what_who_when_until_when_expired_and_delivery,
+    invite_resend_cancel_and_accept_are_audited_with_who_did_them,
 );
 
 async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db: TestDb) {
@@ -297,6 +299,61 @@ async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb
     let theirs = invitations::list(&db, &user_admin, "", None, 100).await.unwrap();
     assert_eq!(theirs.rows.len(), 30);
     assert!(theirs.rows.iter().all(|r| r.email != "boss@acme.example"));
+}
+
+async fn r38_each_row_says_what_who_when_until_when_expired_and_delivery(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.sales, "old@acme.example", &[Role::Coach, Role::Learner]).await.unwrap();
+    invite(&db, &s, s.emea, "fresh@acme.example", &[Role::Learner]).await.unwrap();
+    let (old, fresh) = (invitation_id(&db, "old@acme.example").await, invitation_id(&db, "fresh@acme.example").await);
+    // 2026-01-02 03:04 UTC, long past; the other's email refused by the SMTP server.
+    sqlx::query("UPDATE invitations SET expires_at = 1767323040000 WHERE id = $1").bind(old).execute(&db.pool).await.unwrap();
+    sqlx::query("UPDATE outbox_emails SET status = 'failed', attempts = 1, last_error = '550 5.1.1 mailbox unavailable' WHERE to_address = 'fresh@acme.example'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let rows = invitations::list(&db, &s.owner, "", None, 25).await.unwrap().rows;
+    let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
+    let (old, fresh) = (row(old), row(fresh));
+    let mut old_grants = old.grants.clone();
+    old_grants.sort_by_key(|(_, role)| role.as_str());
+    assert_eq!(old_grants, vec![("Sales".to_string(), Role::Coach), ("Sales".to_string(), Role::Learner)], "what it grants, where");
+    assert_eq!(fresh.grants, vec![("EMEA".to_string(), Role::Learner)]);
+    assert_eq!((old.invited_by.as_str(), fresh.invited_by.as_str()), ("Olga Owner", "Olga Owner"));
+    assert_eq!((old.expires_at.as_str(), old.is_expired), ("2026-01-02 03:04", true), "an expired invitation is listed, marked expired");
+    assert!(!fresh.is_expired && fresh.expires_at > fresh.invited_at);
+    let minute = |text: &str| text.len() == 16 && text.as_bytes()[10] == b' ' && text[..10].parse::<chrono::NaiveDate>().is_ok();
+    assert!(minute(&fresh.invited_at) && minute(&fresh.expires_at) && fresh.last_sent_at.as_deref().is_some_and(minute), "{fresh:?}");
+    assert_eq!((fresh.delivery.as_str(), fresh.delivery_error.as_deref()), ("failed", Some("550 5.1.1 mailbox unavailable")));
+    assert_eq!((old.delivery.as_str(), old.delivery_error.as_deref()), ("queued", None));
+}
+
+async fn invite_resend_cancel_and_accept_are_audited_with_who_did_them(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "a@acme.example, b@acme.example, c@acme.example", &[Role::Learner]).await.unwrap();
+    let (a, b, c) = (invitation_id(&db, "a@acme.example").await, invitation_id(&db, "b@acme.example").await, invitation_id(&db, "c@acme.example").await);
+    sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000 WHERE id = $1").bind(b).execute(&db.pool).await.unwrap();
+    invitations::resend(&db, &s.settings, &s.owner, &s.who, b).await.unwrap();
+    invitations::cancel(&db, &s.owner, &s.who, c).await.unwrap();
+    let ada = accept_sent_to(&db, &s, "a@acme.example").await.unwrap().user_id;
+    let rows: Vec<(Option<i64>, String, i64, String, Option<String>)> =
+        sqlx::query_as("SELECT actor_id, action, target_id, details, ip FROM audit_log WHERE target_type = 'invitation' ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    let owner = s.who.actor;
+    let seen: Vec<(Option<i64>, &str, i64)> = rows.iter().map(|(actor, action, target, _, _)| (*actor, action.as_str(), *target)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (owner, "invitation_created", a),
+            (owner, "invitation_created", b),
+            (owner, "invitation_created", c),
+            (owner, "invitation_resent", b),
+            (owner, "invitation_cancelled", c),
+            (Some(ada), "invitation_accepted", a),
+        ]
+    );
+    let created: serde_json::Value = serde_json::from_str(&rows[0].3).unwrap();
+    assert_eq!(created, serde_json::json!({ "group": s.emea, "roles": ["learner"] }));
+    assert_eq!(rows[5].4.as_deref(), Some("192.0.2.9"), "the registration's address is kept");
 }
 
 /// The token of the invitation email last queued to `to`.

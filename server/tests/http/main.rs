@@ -18,9 +18,11 @@ const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 use server::middleware::PUBLIC_SERVER_FNS;
 
 mod bad_input;
+mod climb;
 mod email_limits;
 mod limits;
 mod matrix;
+mod platform_settings;
 mod who_may_touch_whom;
 
 struct Harness {

@@ -496,9 +496,20 @@ fn rows() -> Vec<Row> {
             ],
         },
         // Labels, settings, billing, the development mailbox.
-        Row { path: "/api/details/choices", cells: vec![cell("the platform's", |_, _| String::new(), adders())] },
+        Row {
+            path: "/api/details/choices",
+            cells: vec![
+                cell("the platform's", |_, _| String::new(), adders()),
+                cell("to invite from the Spring cohort", |w, _| format!("session={}", w.spring), only(&[CoachInstructor, PlatformAdmin, Owner], Ok)),
+            ],
+        },
         Row { path: "/api/details/create_label", cells: vec![cell("a new label", |_, a| format!("name=Label+{a:?}"), only(PLATFORM, Ok))] },
         Row { path: "/api/details/create_field", cells: vec![cell("a new field", |_, a| format!("name=Field+{a:?}"), only(PLATFORM, Ok))] },
+        Row { path: "/api/settings/platform", cells: vec![cell("the platform's", |_, _| String::new(), only(PLATFORM, Ok))] },
+        Row {
+            path: "/api/settings/set_platform",
+            cells: vec![cell("the platform's", |_, _| "settings[name]=Northwind&settings[default_language]=en&settings[time_zone]=UTC&settings[invitation_lifetime_days]=7".into(), only(PLATFORM, Ok))],
+        },
         Row { path: "/api/settings/email_limits", cells: vec![cell("the platform's", |_, _| String::new(), only(PLATFORM, Ok))] },
         Row {
             path: "/api/settings/set_email_limits",
@@ -557,7 +568,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             path: "/api/invitations/from_session",
-            cells: vec![cell("Spring cohort", |w, a| format!("session={}&emails=s.{a:?}%40outside.example", w.spring), only(&[CoachInstructor, PlatformAdmin, Owner], Ok))],
+            cells: vec![cell("Spring cohort", |w, a| format!("session={}&emails=s.{a:?}%40outside.example&details[language]=fr", w.spring), only(&[CoachInstructor, PlatformAdmin, Owner], Ok))],
         },
     ]
 }

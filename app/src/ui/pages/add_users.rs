@@ -5,15 +5,16 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::directory::{get_group, GroupView};
 use crate::api::details::UserDetails;
 use crate::api::groups::AddMember;
 use crate::api::invitations::{InviteOutcome, InviteResult, InviteUsers};
 use crate::domain::role::Role;
-use crate::i18n::T;
+use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
 
@@ -39,6 +40,9 @@ pub fn AddUsersPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
                     {move || Suspend::new(async move {
                         match group.await {
+                            // R2: opened where one may not add users (a group admin on the
+                            // homepage), the panel asks where to add them.
+                            Ok(group) if group.grantable_roles.is_empty() => view! { <ChooseWhere group /> }.into_any(),
                             Ok(group) => view! { <InviteForm group /> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
@@ -66,6 +70,24 @@ pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
                 <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
             </ul>
         </nav>
+    }
+}
+
+/// Where one may not add users: the group-selection modal, open at once, for one group among
+/// those one may add to; choosing it opens this panel there.
+#[component]
+fn ChooseWhere(group: GroupView) -> impl IntoView {
+    let lang = use_lang();
+    let chosen = RwSignal::new(Vec::<ChosenGroup>::new());
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(id) = chosen.with(|c| c.first().map(|g| g.id)) {
+            navigate(&format!("/add-users?group={id}"), Default::default());
+        }
+    });
+    view! {
+        <p>{Msg::ChooseWhereToAdd { group: group.name }.render(lang)}</p>
+        <GroupChoice chosen error=Signal::derive(|| None) single=true />
     }
 }
 

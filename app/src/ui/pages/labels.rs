@@ -16,7 +16,7 @@ pub fn LabelsPage() -> impl IntoView {
     let lang = use_lang();
     let create_label = ServerAction::<CreateLabel>::new();
     let create_field = ServerAction::<CreateCustomField>::new();
-    let choices = Resource::new(move || (create_label.version().get(), create_field.version().get()), |_| detail_choices());
+    let choices = Resource::new(move || (create_label.version().get(), create_field.version().get()), |_| detail_choices(None));
     view! {
         <Title text=format!("{} · {}", T::LabelsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>

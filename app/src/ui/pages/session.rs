@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::details::UserDetails;
 use crate::api::invitations::InviteFromSession;
+use crate::ui::user_details::UserDetailsFields;
 use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup, PersonRow, SessionView};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -138,10 +140,11 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
     let lang = use_lang();
     let invite = ServerAction::<InviteFromSession>::new();
     let emails = RwSignal::new(String::new());
+    let details = RwSignal::new(UserDetails::default());
     let error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        invite.dispatch(InviteFromSession { session, emails: emails.get_untracked() });
+        invite.dispatch(InviteFromSession { session, emails: emails.get_untracked(), details: details.get_untracked() });
     };
     view! {
         <button type="button" class="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
@@ -157,6 +160,7 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
                         prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
                     <FieldMessage error field="emails" />
                 </div>
+                <UserDetailsFields details error session=session />
                 {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
                 <div>
                     <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>{T::InviteButton.in_lang(lang)}</button>

@@ -1,13 +1,15 @@
-//! Dashboard > SETTINGS, for platform administrators: the limits on invitation emails (issue 9),
-//! so that nobody can send invitations to any number of outside addresses.
+//! Dashboard > SETTINGS, for platform administrators: the platform's name, default language,
+//! time zone and invitation lifetime; the limits on invitation emails (issue 9), so that nobody
+//! can send invitations to any number of outside addresses.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::settings::{get_email_limits, EmailLimits, SetEmailLimits};
+use crate::api::settings::{get_email_limits, get_platform_settings, EmailLimits, PlatformSettingsView, SetEmailLimits, SetPlatformSettings, LIFETIME_DAYS};
 use crate::error::AppError;
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::layout::TreeChanged;
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::{t, use_lang};
 
@@ -15,11 +17,20 @@ use crate::ui::{t, use_lang};
 pub fn SettingsPage() -> impl IntoView {
     let lang = use_lang();
     let limits = Resource::new(|| (), |_| get_email_limits());
+    let platform = Resource::new(|| (), |_| get_platform_settings());
     view! {
         <Title text=format!("{} · {}", T::SettingsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match platform.await {
+                    Ok(view) => view! { <PlatformForm view /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match limits.await {
                     Ok(limits) => view! { <EmailLimitsForm limits /> }.into_any(),
@@ -27,6 +38,75 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Name, default language, time zone (typed, with the list of zones offered), invitation
+/// lifetime. Saved, the top bar shows the new name at once.
+#[component]
+fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
+    let lang = use_lang();
+    let save = ServerAction::<SetPlatformSettings>::new();
+    let settings = RwSignal::new(view.settings);
+    let error: Signal<Option<AppError>> = Signal::derive(move || save.value().get().and_then(Result::err));
+    let tree_changed = use_context::<TreeChanged>();
+    Effect::new(move || {
+        if let (Some(Ok(())), Some(TreeChanged(changed))) = (save.value().get(), tree_changed) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let language_option = move |code: Lang, label: &'static str| {
+        view! { <option value=code.code() selected=move || settings.with(|s| s.default_language == code)>{label}</option> }
+    };
+    view! {
+        <section class="card" aria-labelledby="platform-title">
+            <h2 id="platform-title">{T::PlatformSettingsTitle.in_lang(lang)}</h2>
+            <form class="form form-narrow" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SetPlatformSettings { settings: settings.get_untracked() });
+            }>
+                <div class="field">
+                    <label for="name">{T::PlatformName.in_lang(lang)}</label>
+                    <input id="name" type="text" maxlength="100" aria-describedby="name-help name-error"
+                        prop:value=move || settings.with(|s| s.name.clone())
+                        on:input=move |ev| settings.update(|s| s.name = event_target_value(&ev)) />
+                    <p class="field-help" id="name-help">{T::PlatformNameHelp.in_lang(lang)}</p>
+                    <FieldMessage error field="name" />
+                </div>
+                <div class="field">
+                    <label for="default_language">{T::PlatformLanguageField.in_lang(lang)}</label>
+                    <select id="default_language" aria-describedby="default_language-help"
+                        on:change=move |ev| settings.update(|s| s.default_language = Lang::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        {language_option(Lang::En, "English")}
+                        {language_option(Lang::Fr, "Français")}
+                    </select>
+                    <p class="field-help" id="default_language-help">{T::PlatformLanguageHelp.in_lang(lang)}</p>
+                </div>
+                <div class="field">
+                    <label for="time_zone">{T::TimeZone.in_lang(lang)}</label>
+                    <input id="time_zone" type="text" list="time-zones" autocomplete="off" spellcheck="false" aria-describedby="time_zone-help time_zone-error"
+                        prop:value=move || settings.with(|s| s.time_zone.clone())
+                        on:input=move |ev| settings.update(|s| s.time_zone = event_target_value(&ev)) />
+                    <datalist id="time-zones">
+                        {view.time_zones.into_iter().map(|zone| view! { <option value=zone /> }).collect_view()}
+                    </datalist>
+                    <p class="field-help" id="time_zone-help">{T::TimeZoneHelp.in_lang(lang)}</p>
+                    <FieldMessage error field="time_zone" />
+                </div>
+                <div class="field">
+                    <label for="invitation_lifetime_days">{T::InvitationLifetime.in_lang(lang)}</label>
+                    <input id="invitation_lifetime_days" type="number" min=*LIFETIME_DAYS.start() max=*LIFETIME_DAYS.end() inputmode="numeric"
+                        aria-describedby="invitation_lifetime_days-help invitation_lifetime_days-error"
+                        prop:value=move || settings.with(|s| s.invitation_lifetime_days.to_string())
+                        on:input=move |ev| settings.update(|s| s.invitation_lifetime_days = event_target_value(&ev).trim().parse().unwrap_or(0)) />
+                    <p class="field-help" id="invitation_lifetime_days-help">{T::InvitationLifetimeHelp.in_lang(lang)}</p>
+                    <FieldMessage error field="invitation_lifetime_days" />
+                </div>
+                {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::SettingsSaved.in_lang(lang)}</p> })}
+                <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
+            </form>
+        </section>
     }
 }
 
