@@ -80,9 +80,17 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   await page.getByLabel('Search by email').fill(String(stamp));
   await expect(page.getByRole('row')).toHaveCount(3);
   await snap(page, '22-invitations');
-  page.once('dialog', (dialog) => dialog.accept());
+  // The cancel asks first; said no, nothing changes.
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.dismiss(); });
+  await page.getByRole('button', { name: `Cancel invitation — ${dropped}` }).click();
+  await expect.poll(() => asked).toEqual(['Cancel this invitation? Its link will stop working.']);
+  await expect(page.getByRole('row')).toHaveCount(3);
+  await expect(page.getByText('Invitation cancelled.')).toHaveCount(0);
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.accept(); });
   await page.getByRole('button', { name: `Cancel invitation — ${dropped}` }).click();
   await expect(page.getByText('Invitation cancelled.')).toBeVisible();
+  expect(asked).toHaveLength(2);
   await expect(page.getByRole('row')).toHaveCount(2);
   await page.getByRole('button', { name: `Resend invitation — ${kept}` }).click();
   await expect(page.getByText(/Too many attempts, try again in \d+ s\./)).toBeVisible();
@@ -109,4 +117,26 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   }
   await guest.goto(newLink);
   await expect(guest.getByRole('heading', { name: 'Complete your account' })).toBeVisible();
+});
+
+test('R21, R74: an address with an active account is added to the group instead, and gets the session email of the group at once', async ({ page }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByLabel('Emails').fill('author@northwind.example');
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'INVITE' }).click();
+  const row = page.getByRole('region', { name: 'Results' }).getByRole('listitem').filter({ hasText: 'author@northwind.example' });
+  await expect(row).toContainText('the following user already has an active account');
+  await row.getByRole('button', { name: 'Add to this group instead' }).click();
+  await expect(row).toContainText('Added to the group.');
+  // Sales EMEA has the Autumn cohort: she is enrolled, and its email leaves now.
+  const email = await emailTo('author@northwind.example', 'You are enrolled in Autumn cohort');
+  expect(email.text).toContain('Sales onboarding 2026');
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
+  await expect(page.getByRole('region', { name: 'Members' }).getByRole('row', { name: /Aurora Author/ })).toContainText('Learner');
+  expect(errors).toEqual([]);
 });

@@ -23,19 +23,26 @@ test('a coach opens a session, sees its enrolled learners, and creates another s
   await learners.getByRole('button', { name: 'Learners +' }).click();
   const newcomer = `newcomer.${Date.now()}@example.com`;
   await learners.getByLabel('Emails').fill(newcomer);
+  // The same optional details as any invitation (R20, R43, R44): French, a label, a value.
+  await learners.getByLabel('Default language').selectOption('fr');
+  await learners.getByRole('checkbox', { name: 'Partner' }).check();
+  await learners.getByLabel('Employee ID').fill('NW-2042');
+  await snap(page, '12b-session-invite');
   await learners.getByRole('button', { name: 'INVITE' }).click();
   await expect(learners.getByRole('listitem').filter({ hasText: 'newcomer.' })).toContainText('Invited');
   // R24: the invitation a coach made by R4 stands when the invitee registers from the email:
-  // learner of the session's group, enrolled, with the session's email.
-  const link = (await emailTo(newcomer)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+  // learner of the session's group, enrolled, with the session's email — in French.
+  const invitation = await emailTo(newcomer);
+  expect(invitation.subject).toBe('Colin Coach vous invite sur Northwind Academy');
+  const link = invitation.text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
   const guest = await browser.newPage();
   await guest.goto(link);
-  await guest.getByLabel('First name').fill('Nina');
-  await guest.getByLabel('Last name').fill('Newcomer');
-  await guest.getByLabel('Password', { exact: true }).fill('a course to follow 2026');
-  await guest.getByRole('button', { name: 'Create my account' }).click();
+  await guest.getByLabel('Prénom').fill('Nina');
+  await guest.getByLabel('Nom', { exact: true }).fill('Newcomer');
+  await guest.getByLabel('Mot de passe', { exact: true }).fill('a course to follow 2026');
+  await guest.getByRole('button', { name: 'Créer mon compte' }).click();
   await expect(guest).toHaveURL(/\/$/);
-  await expect((await emailTo(newcomer, 'You are enrolled in Spring cohort')).subject).toContain('Sales onboarding 2026');
+  await expect((await emailTo(newcomer, 'Vous êtes inscrit à Spring cohort')).subject).toContain('Sales onboarding 2026');
   await guest.close();
   await page.reload();
   await expect(learners).toContainText('Nina Newcomer');

@@ -50,16 +50,16 @@ test('a platform administrator sets the invitation email limits; a user admin ov
   await logIn(page, 'admin@northwind.example', password);
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await page.getByRole('link', { name: 'SETTINGS' }).click();
-  await expect(page.getByRole('heading', { name: 'Invitation email limits' })).toBeVisible();
-  await expect(page.getByLabel('Per person, an hour')).toHaveValue('200');
-  await page.getByLabel('Per person, an hour').fill('0');
-  await page.getByRole('button', { name: 'Save' }).click();
+  const limits = page.getByRole('region', { name: 'Invitation email limits' });
+  await expect(limits.getByLabel('Per person, an hour')).toHaveValue('200');
+  await limits.getByLabel('Per person, an hour').fill('0');
+  await limits.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Enter a whole number from 1 to 1000000.')).toBeVisible();
   expect(errors).toEqual([expect.stringContaining('400')]);
   errors.length = 0;
-  await page.getByLabel('Per person, an hour').fill('2');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await limits.getByLabel('Per person, an hour').fill('2');
+  await limits.getByRole('button', { name: 'Save' }).click();
+  await expect(limits.getByText('Settings saved.')).toBeVisible();
   await snap(page, '31-settings-email-limits');
   await logOut(page);
 
@@ -80,8 +80,8 @@ test('a platform administrator sets the invitation email limits; a user admin ov
   // Back to the default for the journeys that follow (they share this server).
   await logIn(page, 'admin@northwind.example', password);
   await page.goto('/dashboard/settings');
-  await page.getByLabel('Per person, an hour').fill('200');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await limits.getByLabel('Per person, an hour').fill('200');
+  await limits.getByRole('button', { name: 'Save' }).click();
+  await expect(limits.getByText('Settings saved.')).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -197,3 +197,34 @@ test('a user without email is set up with a username and logs in with it', async
   await expect(kim.getByText('Mot de passe modifié. Vos autres sessions ont pris fin.')).toBeVisible();
   await snap(kim, 'account-password-changed');
 });
+
+test('R28: setting up an address with a pending invitation is refused with a link that opens that invitation', async ({ page }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  const invitee = `pending.${Date.now()}@example.com`;
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByLabel('Emails').fill(invitee);
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'INVITE' }).click();
+  await expect(page.getByRole('region', { name: 'Results' }).getByRole('listitem')).toContainText('Invited');
+
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }).click();
+  await page.getByLabel('First name').fill('Pat');
+  await page.getByLabel('Last name').fill('Pending');
+  await page.getByLabel('Email', { exact: true }).fill(invitee);
+  await page.getByLabel('Password', { exact: true }).fill('a long enough secret 42');
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'SET UP USER' }).click();
+  await expect(page.getByText(`${invitee} has a pending invitation.`)).toBeVisible();
+  expect(errors).toEqual([expect.stringContaining('400')]);
+  errors.length = 0;
+  await page.getByRole('link', { name: 'See the invitation' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
+  await expect(page.getByLabel('Search by email')).toHaveValue(invitee);
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await expect(page.getByRole('row', { name: new RegExp(invitee.replace(/\./g, '\\.')) })).toContainText('Sales EMEA');
+  expect(errors).toEqual([]);
+});
