@@ -110,6 +110,19 @@ texts! {
     RoleUserAdmin => "User admin", "Gestionnaire d'utilisateurs";
     RoleAdmin => "Admin", "Administrateur";
     Roles => "Role(s)", "Rôle(s)";
+    AboutRoles => "About roles", "À propos des rôles";
+    AboutGroups => "About groups", "À propos des groupes";
+    RoleLearnerHelp => "Follows courses and program sessions. Added to a public group, also becomes a learner of each group above it, up to the first private group (included).", "Suit les cours et les sessions de programme. Ajouté à un groupe public, devient aussi apprenant de chaque groupe au-dessus, jusqu'au premier groupe privé (inclus).";
+    RoleAuthorHelp => "Creates and edits courses.", "Crée et modifie les cours.";
+    RoleCoachHelp => "Follows the learners of the group and its subgroups, and runs its program sessions; as a session's instructor, may invite learners from it.", "Suit les apprenants du groupe et de ses sous-groupes, et anime ses sessions de programme ; instructeur d'une session, peut y inviter des apprenants.";
+    RoleUserAdminHelp => "Adds learners to the group and its subgroups (invites or sets them up), and manages them and their invitations.", "Ajoute des apprenants au groupe et à ses sous-groupes (les invite ou les crée), et gère ces apprenants et leurs invitations.";
+    RoleAdminHelp => "Manages the group and everything below it: subgroups, members with any role, sessions. An admin of the platform group is a platform administrator.", "Gère le groupe et tout ce qui est en dessous : sous-groupes, membres de tous rôles, sessions. Un administrateur du groupe de la plateforme administre toute la plateforme.";
+    GroupsHelp => "The roles chosen apply in every group chosen. A learner added to a public group also becomes a learner of each group above it, up to the first private group (included); other roles stay where they are given. Admin rights flow down: an admin of a group also manages its subgroups.", "Les rôles choisis s'appliquent dans chaque groupe choisi. Un apprenant ajouté à un groupe public devient aussi apprenant de chaque groupe au-dessus, jusqu'au premier groupe privé (inclus) ; les autres rôles restent là où ils sont donnés. Les droits d'administration descendent : l'administrateur d'un groupe gère aussi ses sous-groupes.";
+    NotReceived => "Not received?", "Pas reçu ?";
+    NotReceivedSpam => "Ask them to look in their spam or junk folder, and to search their mailbox for the platform's name.", "Demandez-lui de regarder dans ses courriers indésirables, et de chercher le nom de la plateforme dans sa messagerie.";
+    NotReceivedAddress => "Check the address at the top of this page: a typo sends the email elsewhere.", "Vérifiez l'adresse en haut de cette page : une faute de frappe envoie l'e-mail ailleurs.";
+    NotReceivedStatus => "Sent means the mail server accepted the email; delivery to the mailbox is then up to the recipient's provider. A failed email shows the mail server's answer under its status (550: no such mailbox; 552: mailbox full).", "Envoyé signifie que le serveur de messagerie a accepté l'e-mail ; sa remise dans la boîte dépend ensuite du fournisseur du destinataire. Un e-mail en échec affiche la réponse du serveur sous son statut (550 : boîte inexistante ; 552 : boîte pleine).";
+    NotReceivedResend => "Resend a failed email with its button, or send new credentials. For an invitation, use Resend invitation in Invitations: a new link. If every email fails, ask whoever runs the platform to check its mail server (SMTP).", "Renvoyez un e-mail en échec avec son bouton, ou envoyez de nouveaux identifiants. Pour une invitation, utilisez Renvoyer l'invitation dans Invitations : un nouveau lien. Si tous les e-mails échouent, demandez à qui gère la plateforme de vérifier son serveur de messagerie (SMTP).";
     Direct => "direct", "direct";
     PropagatedFrom => "from", "depuis";
     Remove => "Remove", "Retirer";
@@ -349,6 +362,8 @@ pub enum Msg {
     FirstGroupsShown { shown: usize },
     GroupsTicked { count: usize },
     ChooseWhereToAdd { group: String },
+    GrantsLapsed { lapsed: String },
+    NothingLeftToGrant { lapsed: String },
     UserSetUp { name: String },
     /// An email's delivery status (R41): queued, sending, sent, failed; retried when queued
     /// after attempts.
@@ -475,6 +490,10 @@ impl Msg {
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
             (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::GrantsLapsed { lapsed }, En) => format!("Dropped at registration: {lapsed}. Whoever granted it may no longer."),
+            (Msg::GrantsLapsed { lapsed }, Fr) => format!("Retiré à l'inscription : {lapsed}. La personne qui l'a accordé ne le peut plus."),
+            (Msg::NothingLeftToGrant { lapsed }, En) => format!("Nothing left to grant ({lapsed}: whoever granted it may no longer): the link will not work. Cancel it, or invite again."),
+            (Msg::NothingLeftToGrant { lapsed }, Fr) => format!("Plus rien à accorder ({lapsed} : la personne qui l'a accordé ne le peut plus) : le lien ne fonctionnera pas. Annulez-la, ou invitez à nouveau."),
             (Msg::ChooseWhereToAdd { group }, En) => format!("You may not add users to {group}. Choose the group to add them to:"),
             (Msg::ChooseWhereToAdd { group }, Fr) => format!("Vous ne pouvez pas ajouter d'utilisateurs dans {group}. Choisissez le groupe où les ajouter :"),
             (Msg::Delivery { status, attempts }, lang) => {

@@ -228,3 +228,36 @@ test('R28: setting up an address with a pending invitation is refused with a lin
   await expect(page.getByRole('row', { name: new RegExp(invitee.replace(/\./g, '\\.')) })).toContainText('Sales EMEA');
   expect(errors).toEqual([]);
 });
+
+test('issue 10.11: a ? beside Role(s) and Group(s) explains them; the user page says what to do when an email is not received', async ({ page }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }).click();
+  const roles = page.getByRole('group', { name: 'Role(s)', exact: true });
+  await expect(roles.getByRole('checkbox', { name: 'Learner', exact: true })).toBeVisible();
+  const aboutRoles = page.getByRole('button', { name: 'About roles' });
+  await expect(aboutRoles).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByText('Manages the group and everything below it')).toBeHidden();
+  await aboutRoles.click();
+  await expect(aboutRoles).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByText(/^Manages the group and everything below it/)).toBeVisible();
+  await expect(page.getByText(/^Adds learners to the group and its subgroups/)).toBeVisible();
+  await page.getByRole('button', { name: 'About groups' }).click();
+  await expect(page.getByText(/Admin rights flow down: an admin of a group also manages its subgroups\./)).toBeVisible();
+  await snap(page, '36-help-roles-groups');
+
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByLabel('Search by name or email').fill('leo');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'Leo Learner' }).click();
+  const emails = page.getByRole('region', { name: 'Emails' });
+  await expect(emails.getByText('Ask them to look in their spam or junk folder', { exact: false })).toBeHidden();
+  await emails.getByText('Not received?').click();
+  await expect(emails.getByText('Ask them to look in their spam or junk folder', { exact: false })).toBeVisible();
+  await expect(emails.getByText(/Resend invitation in Invitations/)).toBeVisible();
+  await snap(page, '37-not-received');
+  expect(errors).toEqual([]);
+});

@@ -91,8 +91,11 @@ pub async fn register(token: String, first_name: String, last_name: String, pass
 pub struct InvitationRow {
     pub id: i64,
     pub email: String,
-    /// (group name, role)
+    /// (group name, role): the grants that stand.
     pub grants: Vec<(String, Role)>,
+    /// The grants whose maker has since lost the right to make them: dropped at registration
+    /// (R24, R72). With no grant standing, the link will not work.
+    pub lapsed: Vec<(String, Role)>,
     pub invited_by: String,
     /// `YYYY-MM-DD HH:MM` UTC.
     pub invited_at: String,

@@ -372,16 +372,25 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &super::auth::Password
     Ok(Registered { user_id: user, session_token })
 }
 
-/// R24: the invitation's grants that the person who made each may still make, under the right it
-/// was made under — adding users (R1–R3), or inviting from a program session (R4) — checked
-/// against that person, not the first inviter. The others are dropped, and written in the audit
-/// log with who had made them.
-async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+/// A grant of an invitation, who made it and under which right, and whether they may still make
+/// it (R24, R72).
+struct Standing {
+    group: GroupId,
+    role: Role,
+    granter: i64,
+    via_session: Option<i64>,
+    stands: bool,
+}
+
+/// Each grant of the invitation, checked against the person who made it, as they are now, under
+/// the right it was made under — adding users (R1–R3), or inviting from a program session (R4)
+/// — not against the first inviter (`inviter` made the grants that do not say who made them).
+async fn grant_standings(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<Standing>, AppError> {
     let rows: Vec<(GroupId, String, Option<i64>, Option<i64>)> =
         sqlx::query_as("SELECT group_id, role, granted_by, via_session FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
     let tree = super::directory::group_tree_in(tx).await?;
     let mut granters: Vec<(i64, Granter)> = Vec::new();
-    let mut allowed = Vec::new();
+    let mut standings = Vec::new();
     for (group, role, granted_by, via_session) in rows {
         let Some(role) = Role::parse(&role) else { continue };
         let granter = granted_by.unwrap_or(inviter);
@@ -390,7 +399,7 @@ async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Res
         }
         let facts = &granters.iter().find(|(id, _)| *id == granter).expect("loaded above").1;
         let actor = crate::domain::policy::Actor { is_owner: facts.is_owner, memberships: &facts.memberships, instructs: &facts.instructs };
-        let still = match via_session {
+        let stands = match via_session {
             // From a session: the learner role on the session's group, by R4's right.
             Some(session) => {
                 let session_group: Option<GroupId> = sqlx::query_scalar("SELECT group_id FROM program_sessions WHERE id = $1").bind(session).fetch_optional(&mut **tx).await?;
@@ -400,7 +409,17 @@ async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Res
             }
             None => crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed,
         };
-        if still {
+        standings.push(Standing { group, role, granter, via_session, stands });
+    }
+    Ok(standings)
+}
+
+/// R24 at registration: the grants that still stand; the others are dropped, and written in the
+/// audit log with who had made them.
+async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+    let mut allowed = Vec::new();
+    for Standing { group, role, granter, via_session, stands } in grant_standings(tx, invitation, inviter).await? {
+        if stands {
             allowed.push((group, role));
         } else {
             tracing::warn!(invitation, group, role = role.as_str(), granter, "R24: grant dropped at acceptance, its granter lost the right");
@@ -526,10 +545,12 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
     let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
     let now = now_ms();
     let mut rows = Vec::new();
+    // One snapshot for the rows and their grants' standing.
+    let mut tx = db.begin().await?;
     // Rows the principal may not manage are skipped, so a page may take several batches.
     for _ in 0..50 {
-        let batch: Vec<(i64, String, i64, Option<i64>, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, u.first_name || ' ' || u.last_name,
+        let batch: Vec<(i64, String, i64, Option<i64>, i64, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name,
                     (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1),
                     (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1)
              FROM invitations i JOIN users u ON u.id = i.invited_by
@@ -539,23 +560,24 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
         .bind(&pattern)
         .bind(cursor_at)
         .bind(cursor_id)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let exhausted = batch.len() < 100;
-        for (id, email, created_at, last_sent_at, expires_at, invited_by, delivery, delivery_error) in batch {
+        for (id, email, created_at, last_sent_at, expires_at, inviter, invited_by, delivery, delivery_error) in batch {
             (cursor_at, cursor_id) = (created_at, id);
-            let grants = grants_of(&db.pool, id).await?;
+            let standings = grant_standings(&mut tx, id, inviter).await?;
+            let grants: Vec<(GroupId, Role)> = standings.iter().map(|s| (s.group, s.role)).collect();
             if !principal.may(&Action::ManageInvitation(&grants)) {
                 continue;
             }
-            let grants = grants
-                .into_iter()
-                .map(|(g, role)| (principal.tree.get(g).map(|n| n.name.clone()).unwrap_or_default(), role))
-                .collect();
+            let named = |keep: bool| -> Vec<(String, Role)> {
+                standings.iter().filter(|s| s.stands == keep).map(|s| (principal.tree.get(s.group).map(|n| n.name.clone()).unwrap_or_default(), s.role)).collect()
+            };
             rows.push(InvitationRow {
                 id,
                 email,
-                grants,
+                grants: named(true),
+                lapsed: named(false),
                 invited_by,
                 invited_at: minute_of(created_at),
                 last_sent_at: last_sent_at.map(minute_of),

@@ -38,6 +38,18 @@ impl Role {
         }
     }
 
+    /// What the role lets one do, in a sentence (the `?` beside Role(s)).
+    pub fn explained(self) -> crate::i18n::T {
+        use crate::i18n::T;
+        match self {
+            Role::Learner => T::RoleLearnerHelp,
+            Role::Author => T::RoleAuthorHelp,
+            Role::Coach => T::RoleCoachHelp,
+            Role::UserAdmin => T::RoleUserAdminHelp,
+            Role::Admin => T::RoleAdminHelp,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }

@@ -86,9 +86,17 @@ pub fn Pagination(page: u32, pages: u32, href: impl Fn(u32) -> String) -> impl I
 #[component]
 pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<crate::domain::role::Role>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let lang = use_lang();
+    let help = RwSignal::new(false);
+    let explained = roles.clone();
     view! {
-        <fieldset class="field">
-            <legend>{crate::i18n::T::Roles.in_lang(lang)}</legend>
+        // Named by the legend's words only, not by its `?`.
+        <fieldset class="field" aria-labelledby="roles-legend">
+            <legend><span id="roles-legend">{crate::i18n::T::Roles.in_lang(lang)}</span><HelpButton open=help about=crate::i18n::T::AboutRoles controls="roles-help" /></legend>
+            <HelpText open=help id="roles-help">
+                <dl class="help-list">
+                    {explained.into_iter().map(|role| view! { <dt>{role.label().in_lang(lang)}</dt><dd>{role.explained().in_lang(lang)}</dd> }).collect_view()}
+                </dl>
+            </HelpText>
             <div class="checkbox-row">
                 {roles.into_iter().map(|role| view! {
                     <label class="checkbox">
@@ -105,6 +113,23 @@ pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<cr
             <FieldMessage error field="roles" />
         </fieldset>
     }
+}
+
+/// The `?` beside a section's name, where the help article points to further reading: a
+/// disclosure button (its name says what it explains) that shows or hides [`HelpText`].
+#[component]
+pub fn HelpButton(open: RwSignal<bool>, about: crate::i18n::T, controls: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button type="button" class="help-button" aria-label=about.in_lang(lang) aria-expanded=move || open.get().to_string() aria-controls=controls
+            on:click=move |_| open.update(|o| *o = !*o)>"?"</button>
+    }
+}
+
+/// The short answer a [`HelpButton`] shows.
+#[component]
+pub fn HelpText(open: RwSignal<bool>, id: &'static str, children: Children) -> impl IntoView {
+    view! { <div class="help-text" id=id hidden=move || !open.get()>{children()}</div> }
 }
 
 /// Inline SVG icons (decorative: the control carries the accessible name).

@@ -16,7 +16,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon};
+use crate::ui::components::{ErrorNotice, FieldMessage, HelpButton, HelpText, Icon};
 use crate::ui::use_lang;
 
 const ROWS_SHOWN: usize = 200;
@@ -140,6 +140,7 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
     let is_open = RwSignal::new(false);
     let index = RwSignal::new(None::<Arc<Index>>);
     let load_error = RwSignal::new(None::<AppError>);
+    let help = RwSignal::new(false);
     let open = move || {
         is_open.set(true);
         if index.get_untracked().is_none() {
@@ -155,8 +156,12 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
         Effect::new(move || open());
     }
     view! {
-        <fieldset class="field">
-            <legend>{if single { T::GroupSection } else { T::GroupsSection }.in_lang(lang)}</legend>
+        <fieldset class="field" aria-labelledby="groups-legend">
+            <legend>
+                <span id="groups-legend">{if single { T::GroupSection } else { T::GroupsSection }.in_lang(lang)}</span>
+                <HelpButton open=help about=T::AboutGroups controls="groups-help" />
+            </legend>
+            <HelpText open=help id="groups-help"><p>{T::GroupsHelp.in_lang(lang)}</p></HelpText>
             <div class="chip-row">
                 <ul class="role-list" aria-label=T::ChosenGroups.in_lang(lang)>
                     {move || chosen.get().into_iter().map(|group| {

@@ -32,6 +32,7 @@ app::on_both_databases!(
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
     r38_each_row_says_what_who_when_until_when_expired_and_delivery,
+    r72_the_list_shows_the_grants_registration_would_drop,
     invite_resend_cancel_and_accept_are_audited_with_who_did_them,
 );
 
@@ -94,6 +95,29 @@ async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made
     invite_with(&db, &s, &s.owner, s.emea, "sam3@acme.example", &[Role::Admin], None).await;
     let sam3 = accept_sent_to(&db, &s, "sam3@acme.example").await.unwrap().user_id;
     assert_eq!(direct_of(&db, sam3).await, vec![(s.emea, "admin".to_string()), (s.emea, "learner".to_string())]);
+}
+
+/// Issue 10.1: a pending invitation's row shows, apart, the grants whose maker has lost the
+/// right since (dropped at registration), and one left with none.
+async fn r72_the_list_shows_the_grants_registration_would_drop(db: TestDb) {
+    let s = setup(&db).await;
+    let support = groups::create_subgroup(&db, &s.who, s.owner.platform_group_id(), "Support", false).await.unwrap();
+    let (support_admin, support_principal) = person_in(&db, &s, "sa@acme.example", support, Role::UserAdmin).await;
+    invite_with(&db, &s, &s.owner, s.emea, "both@acme.example", &[Role::Learner], None).await;
+    invite_with(&db, &s, &support_principal, support, "both@acme.example", &[Role::Learner], None).await;
+    invite_with(&db, &s, &support_principal, support, "theirs@acme.example", &[Role::Learner], None).await;
+    // The owner as the next request loads them: with Support in the tree.
+    let owner = Principal { tree: std::sync::Arc::new(app::backend::directory::group_tree(&db).await.unwrap()), ..s.owner.clone() };
+    let rows = invitations::list(&db, &owner, "", None, 25).await.unwrap().rows;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.lapsed.is_empty()), "all stand while Support's user admin holds the right");
+    groups::remove_membership(&db, &s.who, support, support_admin, Role::UserAdmin).await.unwrap();
+    let rows = invitations::list(&db, &owner, "", None, 25).await.unwrap().rows;
+    let row = |email: &str| rows.iter().find(|r| r.email == email).unwrap().clone();
+    let (both, theirs) = (row("both@acme.example"), row("theirs@acme.example"));
+    assert_eq!((both.grants, both.lapsed), (vec![("EMEA".to_string(), Role::Learner)], vec![("Support".to_string(), Role::Learner)]));
+    assert_eq!((theirs.grants, theirs.lapsed), (vec![], vec![("Support".to_string(), Role::Learner)]), "nothing left: its link will not work");
+    assert!(matches!(accept_sent_to(&db, &s, "theirs@acme.example").await, Err(AppError::NotFound)), "as the row said");
 }
 
 /// Issue 10.2: an expired invitation is renewed by a new invite — a new link, a new expiry, the

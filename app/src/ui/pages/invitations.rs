@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{list_invitations, CancelInvitation, InvitationRow, ResendInvitation};
 use crate::error::AppError;
-use crate::i18n::T;
+use crate::domain::role::Role;
+use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Icon};
 use crate::ui::pages::add_users::PanelNav;
 use crate::ui::{t, use_lang};
@@ -98,17 +99,23 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let id = row.id;
-                        let grants = row.grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
+                        let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
+                        let grants = listed(&row.grants);
+                        // R24, R72: what registration would drop, and a link left with nothing.
+                        let lapsed = (!row.lapsed.is_empty()).then(|| {
+                            let text = if row.grants.is_empty() { Msg::NothingLeftToGrant { lapsed: listed(&row.lapsed) } } else { Msg::GrantsLapsed { lapsed: listed(&row.lapsed) } };
+                            view! { <p class="grant-lapsed small">{text.render(lang)}</p> }
+                        });
                         let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
                         let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
                         view! {
                             <tr>
                                 <td class="cell-email">{row.email.clone()}</td>
-                                <td>{grants}</td>
+                                <td>{grants}{lapsed}</td>
                                 <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
                                 <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
                                 <td><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
-                                <td title=row.delivery_error.clone().unwrap_or_default()>{crate::i18n::Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
+                                <td title=row.delivery_error.clone().unwrap_or_default()>{Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
                                 <td><div class="row-actions">
                                     <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
                                         on:click=move |_| {

@@ -151,6 +151,17 @@ fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAct
                     </div>
                 }.into_any()
             }}
+            {user.has_email.then(|| view! {
+                <details class="help-details">
+                    <summary>{T::NotReceived.in_lang(lang)}</summary>
+                    <ul>
+                        <li>{T::NotReceivedSpam.in_lang(lang)}</li>
+                        <li>{T::NotReceivedAddress.in_lang(lang)}</li>
+                        <li>{T::NotReceivedStatus.in_lang(lang)}</li>
+                        <li>{T::NotReceivedResend.in_lang(lang)}</li>
+                    </ul>
+                </details>
+            })}
         </section>
         {(!user.may_manage).then(|| view! { <p class="muted">{T::NotYoursToManage.in_lang(lang)}</p> })}
         {change_details}
