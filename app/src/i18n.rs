@@ -270,7 +270,16 @@ texts! {
     LabelsExplained => "Labels and custom fields can be given to users when they are invited or set up.", "Les libellés et champs personnalisés peuvent être attribués aux utilisateurs invités ou créés.";
     AddLabel => "New label", "Nouveau libellé";
     AddCustomField => "New custom field", "Nouveau champ personnalisé";
+    Edit => "Edit", "Modifier";
+    Delete => "Delete", "Supprimer";
+    FieldType => "Type", "Type";
+    FieldText => "Text", "Texte";
+    FieldNumber => "Number", "Nombre";
+    FieldDate => "Date", "Date";
+    FieldList => "One of a list", "Un choix dans une liste";
+    ListChoices => "Choices, one per line", "Choix, un par ligne";
     NoneYet => "None yet.", "Aucun pour l'instant.";
+    NoValue => "—", "—";
     Labels => "Labels", "Libellés";
     AnyLabel => "Any label", "Tous les libellés";
     Role => "Role", "Rôle";
@@ -363,6 +372,15 @@ pub enum Msg {
     GroupsTicked { count: usize },
     ChooseWhereToAdd { group: String },
     GrantsLapsed { lapsed: String },
+    NotANumber,
+    HeldBy { count: i64 },
+    OneOf { options: String },
+    NotAnOption { options: String },
+    OptionTwice { option: String },
+    ListNeedsOptions,
+    TooManyOptions { max: usize },
+    ValuesDoNotFit { count: i64 },
+    ConfirmDeleteLabel { name: String, holders: i64 },
     NothingLeftToGrant { lapsed: String },
     UserSetUp { name: String },
     /// An email's delivery status (R41): queued, sending, sent, failed; retried when queued
@@ -490,6 +508,28 @@ impl Msg {
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
             (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::HeldBy { count: 0 }, En) => "held by nobody".into(),
+            (Msg::HeldBy { count: 0 }, Fr) => "attribué à personne".into(),
+            (Msg::HeldBy { count }, En) => format!("held by {}", plural(*count as u64, "user or invitation", "users or invitations")),
+            (Msg::HeldBy { count }, Fr) => format!("attribué à {}", plural(*count as u64, "utilisateur ou invitation", "utilisateurs ou invitations")),
+            (Msg::OneOf { options }, En) => format!("One of: {options}"),
+            (Msg::OneOf { options }, Fr) => format!("Au choix : {options}"),
+            (Msg::NotANumber, En) => "Enter a number, such as 42 or 3.5.".into(),
+            (Msg::NotANumber, Fr) => "Saisissez un nombre, par exemple 42 ou 3,5.".into(),
+            (Msg::NotAnOption { options }, En) => format!("Choose one of: {options}."),
+            (Msg::NotAnOption { options }, Fr) => format!("Choisissez parmi : {options}."),
+            (Msg::OptionTwice { option }, En) => format!("{option} is in the list twice."),
+            (Msg::OptionTwice { option }, Fr) => format!("{option} figure deux fois dans la liste."),
+            (Msg::ListNeedsOptions, En) => "Give the list its choices, one per line.".into(),
+            (Msg::ListNeedsOptions, Fr) => "Donnez les choix de la liste, un par ligne.".into(),
+            (Msg::TooManyOptions { max }, En) => format!("At most {max} choices."),
+            (Msg::TooManyOptions { max }, Fr) => format!("{max} choix au plus."),
+            (Msg::ValuesDoNotFit { count }, En) => format!("{} do not fit this type: change them on the users' pages first, or keep the type.", plural(*count as u64, "value held", "values held")),
+            (Msg::ValuesDoNotFit { count }, Fr) => format!("{} ne correspondent pas à ce type : modifiez-les d'abord sur les pages des utilisateurs, ou gardez le type.", plural(*count as u64, "valeur enregistrée", "valeurs enregistrées")),
+            (Msg::ConfirmDeleteLabel { name, holders: 0 }, En) => format!("Delete {name}? Nobody holds it."),
+            (Msg::ConfirmDeleteLabel { name, holders: 0 }, Fr) => format!("Supprimer {name} ? Personne ne l'a."),
+            (Msg::ConfirmDeleteLabel { name, holders }, En) => format!("Delete {name}? {} hold it; it will be taken off them. This cannot be undone.", plural(*holders as u64, "user or invitation", "users or invitations")),
+            (Msg::ConfirmDeleteLabel { name, holders }, Fr) => format!("Supprimer {name} ? {} l'ont ; il leur sera retiré. Cette action est définitive.", plural(*holders as u64, "utilisateur ou invitation", "utilisateurs ou invitations")),
             (Msg::GrantsLapsed { lapsed }, En) => format!("Dropped at registration: {lapsed}. Whoever granted it may no longer."),
             (Msg::GrantsLapsed { lapsed }, Fr) => format!("Retiré à l'inscription : {lapsed}. La personne qui l'a accordé ne le peut plus."),
             (Msg::NothingLeftToGrant { lapsed }, En) => format!("Nothing left to grant ({lapsed}: whoever granted it may no longer): the link will not work. Cancel it, or invite again."),
@@ -549,7 +589,7 @@ mod tests {
         assert_eq!(T::LogIn.in_lang(Lang::Fr), "Se connecter");
         // The words French shares with English; any other text the same in both is a translation
         // forgotten.
-        let same_in_both = [T::AppName, T::Pagination, T::Invitations, T::RoleCoach, T::Direct, T::Actions, T::Session, T::Dates];
+        let same_in_both = [T::AppName, T::Pagination, T::Invitations, T::RoleCoach, T::Direct, T::Actions, T::Session, T::Dates, T::NoValue, T::FieldType, T::FieldDate];
         for &text in T::ALL {
             let (en, fr) = (text.in_lang(Lang::En), text.in_lang(Lang::Fr));
             assert!(!en.trim().is_empty() && !fr.trim().is_empty(), "{text:?} is empty in a language");

@@ -44,3 +44,44 @@ test('R76: a platform administrator changes the platform settings; the top bar f
   await expect(page.locator('.topbar .brand')).toHaveText('Northwind Academy');
   expect(errors).toEqual([]);
 });
+
+test('R79: a platform administrator types a custom field, renames and deletes labels; the forms follow the type', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'admin@northwind.example', password);
+  await page.goto('/dashboard/labels');
+  const fields = page.getByRole('region', { name: 'Custom fields' });
+  await fields.getByLabel('Name').fill('T-shirt size');
+  await fields.getByLabel('Type').selectOption('list');
+  await fields.getByLabel('Choices, one per line').fill('Small\nLarge\nsmall');
+  await fields.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(fields.getByText('small is in the list twice.')).toBeVisible();
+  expect(errors).toEqual([expect.stringContaining('400')]);
+  errors.length = 0;
+  await fields.getByLabel('Choices, one per line').fill('Small\nLarge');
+  await fields.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(fields.getByText('One of: Small, Large')).toBeVisible();
+
+  // Labels: renamed in place; deleted after a question that says who holds it.
+  const labels = page.getByRole('region', { name: 'Label(s)' });
+  await labels.getByRole('button', { name: 'Rename — Contractor' }).click();
+  await labels.getByLabel('Name').fill('External contractor');
+  await labels.getByRole('button', { name: 'Save' }).click();
+  await expect(labels.getByText('External contractor')).toBeVisible();
+  await snap(page, '62-labels');
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.dismiss(); });
+  await labels.getByRole('button', { name: 'Delete — External contractor' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toMatch(/^Delete External contractor\? \d+ users or invitations hold it; it will be taken off them\./);
+  await expect(labels.getByText('External contractor')).toBeVisible();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await labels.getByRole('button', { name: 'Delete — External contractor' }).click();
+  await expect(labels.getByText('External contractor')).toHaveCount(0);
+
+  // The invite form offers the list's choices; a set-up with a bad number is told at its field.
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await expect(page.getByLabel('T-shirt size').locator('option')).toHaveText(['—', 'Small', 'Large']);
+  expect(errors).toEqual([]);
+});

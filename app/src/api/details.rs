@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -28,13 +29,31 @@ pub struct FieldValue {
     pub value: String,
 }
 
-/// The labels and custom fields defined on the platform, as (id, name), by name.
+/// The labels and custom fields defined on the platform, by name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelsAndFields {
-    pub labels: Vec<(i64, String)>,
-    pub fields: Vec<(i64, String)>,
-    /// Whether this person may define more (platform administrators, R43).
+    pub labels: Vec<LabelChoice>,
+    pub fields: Vec<FieldChoice>,
+    /// Whether this person may define, rename and delete them (platform administrators, R43).
     pub may_define: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelChoice {
+    pub id: i64,
+    pub name: String,
+    /// How many users and pending invitations hold it: told to platform administrators (R79),
+    /// 0 for others.
+    pub holders: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChoice {
+    pub id: i64,
+    pub name: String,
+    pub field_type: FieldType,
+    /// As for labels.
+    pub holders: i64,
 }
 
 /// For the forms of those who add users, and for the platform administrators' list; with
@@ -52,9 +71,9 @@ pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<L
     if !allowed {
         return Err(AppError::NotAllowed);
     }
-    let mut choices = details::choices(&state.db).await?;
-    choices.may_define = principal.is_platform_admin();
-    Ok(choices)
+    let may_define = principal.is_platform_admin();
+    let choices = details::choices(&state.db, may_define).await?;
+    Ok(LabelsAndFields { may_define, ..choices })
 }
 
 /// R43: a new label, by a platform administrator.
@@ -65,16 +84,63 @@ pub async fn create_label(name: String) -> Result<(), AppError> {
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::create(&state()?.db, &Who::of(&principal), details::Kind::Label, &name).await
+    details::create(&state()?.db, &Who::of(&principal), details::Kind::Label, &name, FieldType::Text).await
 }
 
-/// R43: a new custom field, by a platform administrator.
+/// R43, R79: a new custom field of a type (`kind`: text, number, date or list; a list's
+/// `options` one per line), by a platform administrator.
 #[server(endpoint = "details/create_field")]
-pub async fn create_custom_field(name: String) -> Result<(), AppError> {
+pub async fn create_custom_field(name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
     use crate::backend::{audit::Who, details, principal, state};
     let principal = principal::current()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::create(&state()?.db, &Who::of(&principal), details::Kind::Field, &name).await
+    let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
+    details::create(&state()?.db, &Who::of(&principal), details::Kind::Field, &name, field_type).await
+}
+
+/// R79: renames a label.
+#[server(endpoint = "details/edit_label")]
+pub async fn edit_label(id: i64, name: String) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, details, principal, state};
+    let principal = principal::current()?;
+    if !principal.is_platform_admin() {
+        return Err(AppError::NotAllowed);
+    }
+    details::edit(&state()?.db, &Who::of(&principal), details::Kind::Label, id, &name, FieldType::Text).await
+}
+
+/// R79: renames a custom field, or changes its type if every value held fits the new one.
+#[server(endpoint = "details/edit_field")]
+pub async fn edit_custom_field(id: i64, name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, details, principal, state};
+    let principal = principal::current()?;
+    if !principal.is_platform_admin() {
+        return Err(AppError::NotAllowed);
+    }
+    let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
+    details::edit(&state()?.db, &Who::of(&principal), details::Kind::Field, id, &name, field_type).await
+}
+
+/// R79: deletes a label, taken off everyone holding it.
+#[server(endpoint = "details/delete_label")]
+pub async fn delete_label(id: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, details, principal, state};
+    let principal = principal::current()?;
+    if !principal.is_platform_admin() {
+        return Err(AppError::NotAllowed);
+    }
+    details::delete(&state()?.db, &Who::of(&principal), details::Kind::Label, id).await
+}
+
+/// R79: deletes a custom field and every value of it.
+#[server(endpoint = "details/delete_field")]
+pub async fn delete_custom_field(id: i64) -> Result<(), AppError> {
+    use crate::backend::{audit::Who, details, principal, state};
+    let principal = principal::current()?;
+    if !principal.is_platform_admin() {
+        return Err(AppError::NotAllowed);
+    }
+    details::delete(&state()?.db, &Who::of(&principal), details::Kind::Field, id).await
 }

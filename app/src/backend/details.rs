@@ -1,16 +1,18 @@
 //! Users' details besides groups and roles (R42–R44): the labels and custom fields platform
-//! administrators define (R43), checked and written for set-up users at once, and for invited
-//! users kept on the invitation until they register.
+//! administrators define, rename and delete (R43, R79), checked and written for set-up users at
+//! once, and for invited users kept on the invitation until they register. Custom-field values
+//! are checked against the field's type (`domain::custom_field`).
 
 use super::audit::{self, Who};
 use super::db::{Db, Tx};
-use crate::api::details::{LabelsAndFields, UserDetails};
+use crate::api::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
+use crate::domain::custom_field::FieldType;
 use crate::domain::names;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
 
-/// The longest custom-field value.
-pub const VALUE_MAX: usize = 200;
+/// The longest label or custom-field name.
+pub const NAME_MAX: usize = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -25,25 +27,171 @@ impl Kind {
             Kind::Field => "custom_fields",
         }
     }
+
+    /// The audit log's word for it.
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Label => "label",
+            Kind::Field => "custom_field",
+        }
+    }
+
+    /// Who holds one: users, and pending invitations (that give it at registration).
+    fn holders_sql(self) -> &'static str {
+        match self {
+            Kind::Label => {
+                "(SELECT COUNT(*) FROM user_labels h JOIN users u ON u.id = h.user_id WHERE h.label_id = $1 AND u.deleted_at IS NULL)
+                 + (SELECT COUNT(*) FROM invitation_labels h JOIN invitations i ON i.id = h.invitation_id WHERE h.label_id = $1 AND i.status = 'pending')"
+            }
+            Kind::Field => {
+                "(SELECT COUNT(*) FROM user_custom_values h JOIN users u ON u.id = h.user_id WHERE h.field_id = $1 AND u.deleted_at IS NULL)
+                 + (SELECT COUNT(*) FROM invitation_custom_values h JOIN invitations i ON i.id = h.invitation_id WHERE h.field_id = $1 AND i.status = 'pending')"
+            }
+        }
+    }
 }
 
-pub async fn choices(db: &Db) -> Result<LabelsAndFields, AppError> {
-    let labels = sqlx::query_as("SELECT id, name FROM labels ORDER BY name_key").fetch_all(&db.pool).await?;
-    let fields = sqlx::query_as("SELECT id, name FROM custom_fields ORDER BY name_key").fetch_all(&db.pool).await?;
+/// The labels and fields by name; with `holders`, how many users and pending invitations hold
+/// each (the platform administrators' list, whose deletions say it).
+pub async fn choices(db: &Db, holders: bool) -> Result<LabelsAndFields, AppError> {
+    let count = |kind: Kind, id: i64| {
+        let pool = db.pool.clone();
+        async move {
+            if !holders {
+                return Ok::<i64, sqlx::Error>(0);
+            }
+            sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql())).bind(id).fetch_one(&pool).await
+        }
+    };
+    let mut labels = Vec::new();
+    for (id, name) in sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM labels ORDER BY name_key").fetch_all(&db.pool).await? {
+        labels.push(LabelChoice { id, name, holders: count(Kind::Label, id).await? });
+    }
+    let mut fields = Vec::new();
+    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as("SELECT id, name, kind, options FROM custom_fields ORDER BY name_key").fetch_all(&db.pool).await?;
+    for (id, name, kind, options) in rows {
+        fields.push(FieldChoice { id, name, field_type: FieldType::from_stored(&kind, options.as_deref()), holders: count(Kind::Field, id).await? });
+    }
     Ok(LabelsAndFields { labels, fields, may_define: false })
 }
 
-/// A new label or custom field; names are unique whatever their case.
-pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str) -> Result<(), AppError> {
-    let name = crate::domain::names::tidy(name, 60).map_err(|m| AppError::field("name", m))?;
+fn clean_name(name: &str) -> Result<String, AppError> {
+    names::tidy(name, NAME_MAX).map_err(|m| AppError::field("name", m))
+}
+
+fn clean_type(field_type: FieldType) -> Result<FieldType, AppError> {
+    field_type.checked().map_err(|m| AppError::field("options", m))
+}
+
+/// A new label or custom field (of `field_type`; labels have none); names are unique whatever
+/// their case.
+pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str, field_type: FieldType) -> Result<(), AppError> {
+    let name = clean_name(name)?;
+    let field_type = clean_type(field_type)?;
     let mut tx = db.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar(&format!("INSERT INTO {} (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING RETURNING id", kind.table()))
-        .bind(&name)
-        .bind(name.to_lowercase())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let key = name.to_lowercase();
+    let id: Option<i64> = match kind {
+        Kind::Label => {
+            sqlx::query_scalar("INSERT INTO labels (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING RETURNING id")
+                .bind(&name)
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        Kind::Field => {
+            sqlx::query_scalar("INSERT INTO custom_fields (name, name_key, kind, options) VALUES ($1, $2, $3, $4) ON CONFLICT (name_key) DO NOTHING RETURNING id")
+                .bind(&name)
+                .bind(&key)
+                .bind(field_type.kind())
+                .bind(field_type.stored_options())
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+    };
     let Some(id) = id else { return Err(AppError::field("name", Msg::NameTaken)) };
-    audit::record(&mut tx, who, if kind == Kind::Label { "label_created" } else { "custom_field_created" }, kind.table(), id, &serde_json::json!({ "name": name })).await?;
+    let summary = match kind {
+        Kind::Label => serde_json::json!({ "name": name }),
+        Kind::Field => serde_json::json!({ "name": name, "type": field_type }),
+    };
+    audit::record(&mut tx, who, &format!("{}_created", kind.noun()), kind.table(), id, &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Renames a label; for a custom field, may change its type too — only if every value held
+/// (users', pending invitations') fits the new type, and then each is written in its new form
+/// (a list's option renamed in case, a number tidied). Audited with the old and new.
+pub async fn edit(db: &Db, who: &Who, kind: Kind, id: i64, name: &str, field_type: FieldType) -> Result<(), AppError> {
+    let name = clean_name(name)?;
+    let field_type = clean_type(field_type)?;
+    let mut tx = db.begin().await?;
+    let old: Option<(String, Option<String>, Option<String>)> = match kind {
+        Kind::Label => sqlx::query_as("SELECT name, NULL, NULL FROM labels WHERE id = $1"),
+        Kind::Field => sqlx::query_as("SELECT name, kind, options FROM custom_fields WHERE id = $1"),
+    }
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((old_name, old_kind, old_options)) = old else { return Err(AppError::NotFound) };
+    let taken: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} WHERE name_key = $1 AND id <> $2", kind.table())).bind(name.to_lowercase()).bind(id).fetch_one(&mut *tx).await?;
+    if taken > 0 {
+        return Err(AppError::field("name", Msg::NameTaken));
+    }
+    match kind {
+        Kind::Label => sqlx::query("UPDATE labels SET name = $1, name_key = $2 WHERE id = $3").bind(&name).bind(name.to_lowercase()).bind(id).execute(&mut *tx).await?,
+        Kind::Field => {
+            retype_values(&mut tx, id, &field_type).await?;
+            sqlx::query("UPDATE custom_fields SET name = $1, name_key = $2, kind = $3, options = $4 WHERE id = $5")
+                .bind(&name)
+                .bind(name.to_lowercase())
+                .bind(field_type.kind())
+                .bind(field_type.stored_options())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+        }
+    };
+    let before = FieldType::from_stored(old_kind.as_deref().unwrap_or("text"), old_options.as_deref());
+    let mut summary = serde_json::json!({ "name": { "from": old_name, "to": name } });
+    if kind == Kind::Field && before != field_type {
+        summary["type"] = serde_json::json!({ "from": before, "to": field_type });
+    }
+    audit::record(&mut tx, who, &format!("{}_edited", kind.noun()), kind.table(), id, &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every value of the field, of users and of pending invitations, in the new type's form;
+/// refused, naming how many do not fit, if any does not.
+async fn retype_values(tx: &mut Tx, field: i64, field_type: &FieldType) -> Result<(), AppError> {
+    let mut misfits = 0;
+    for table in ["user_custom_values", "invitation_custom_values"] {
+        let owner = if table == "user_custom_values" { "user_id" } else { "invitation_id" };
+        let values: Vec<(i64, String)> = sqlx::query_as(&format!("SELECT {owner}, value FROM {table} WHERE field_id = $1")).bind(field).fetch_all(&mut **tx).await?;
+        for (holder, value) in values {
+            match field_type.value(&value) {
+                Ok(Some(new)) if new != value => {
+                    sqlx::query(&format!("UPDATE {table} SET value = $1 WHERE field_id = $2 AND {owner} = $3")).bind(new).bind(field).bind(holder).execute(&mut **tx).await?;
+                }
+                Ok(_) => {}
+                Err(_) => misfits += 1,
+            }
+        }
+    }
+    if misfits > 0 {
+        return Err(AppError::field("options", Msg::ValuesDoNotFit { count: misfits }));
+    }
+    Ok(())
+}
+
+/// Deletes a label or custom field: taken off every user and pending invitation holding it
+/// (cascades). Audited with its name and how many held it.
+pub async fn delete(db: &Db, who: &Who, kind: Kind, id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let holders: i64 = sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql())).bind(id).fetch_one(&mut *tx).await?;
+    let name: Option<String> = sqlx::query_scalar(&format!("DELETE FROM {} WHERE id = $1 RETURNING name", kind.table())).bind(id).fetch_optional(&mut *tx).await?;
+    let Some(name) = name else { return Err(AppError::NotFound) };
+    audit::record(&mut tx, who, &format!("{}_deleted", kind.noun()), kind.table(), id, &serde_json::json!({ "name": name, "holders": holders })).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -69,13 +217,20 @@ pub async fn check(db: &Db, details: &UserDetails, errors: &mut Vec<FieldError>)
     if details.labels.iter().any(|l| !known_labels.contains(l)) {
         errors.push(FieldError { field: "labels".into(), msg: Msg::NotFound });
     }
-    let known_fields: Vec<i64> = sqlx::query_scalar("SELECT id FROM custom_fields").fetch_all(&db.pool).await?;
-    if details.values.iter().any(|v| !known_fields.contains(&v.field)) {
-        errors.push(FieldError { field: "values".into(), msg: Msg::NotFound });
-    } else if details.values.iter().any(|v| v.value.trim().chars().count() > VALUE_MAX) {
-        errors.push(FieldError { field: "values".into(), msg: Msg::NameTooLong { max: VALUE_MAX } });
-    } else if details.values.iter().any(|v| names::has_control_characters(&v.value.split_whitespace().collect::<String>())) {
-        errors.push(FieldError { field: "values".into(), msg: Msg::InvalidCharacters });
+    // R79: each value against its field's type, its message at that field; stored in the
+    // type's form, empty ones dropped.
+    let fields: Vec<(i64, String, Option<String>)> = sqlx::query_as("SELECT id, kind, options FROM custom_fields").fetch_all(&db.pool).await?;
+    checked.values.clear();
+    for v in &details.values {
+        let Some((_, kind, options)) = fields.iter().find(|(id, _, _)| *id == v.field) else {
+            errors.push(FieldError { field: "values".into(), msg: Msg::NotFound });
+            continue;
+        };
+        match FieldType::from_stored(kind, options.as_deref()).value(&v.value) {
+            Ok(Some(value)) if !checked.values.iter().any(|c| c.field == v.field) => checked.values.push(FieldValue { field: v.field, value }),
+            Ok(_) => {}
+            Err(msg) => errors.push(FieldError { field: format!("value-{}", v.field), msg }),
+        }
     }
     Ok(checked)
 }
@@ -95,11 +250,12 @@ pub async fn apply_to_user(tx: &mut Tx, user: i64, details: &UserDetails) -> Res
     for label in &details.labels {
         sqlx::query("INSERT INTO user_labels (user_id, label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(user).bind(label).execute(&mut **tx).await?;
     }
-    for v in details.values.iter().filter(|v| !v.value.trim().is_empty()) {
+    // Checked (`check`): each in its type's form, none empty.
+    for v in &details.values {
         sqlx::query("INSERT INTO user_custom_values (user_id, field_id, value) VALUES ($1, $2, $3) ON CONFLICT (user_id, field_id) DO UPDATE SET value = excluded.value")
             .bind(user)
             .bind(v.field)
-            .bind(v.value.trim())
+            .bind(&v.value)
             .execute(&mut **tx)
             .await?;
     }
@@ -116,14 +272,14 @@ pub async fn keep_on_invitation(tx: &mut Tx, invitation: i64, details: &UserDeta
             .execute(&mut **tx)
             .await?;
     }
-    for v in details.values.iter().filter(|v| !v.value.trim().is_empty()) {
+    for v in &details.values {
         sqlx::query(
             "INSERT INTO invitation_custom_values (invitation_id, field_id, value) VALUES ($1, $2, $3)
              ON CONFLICT (invitation_id, field_id) DO UPDATE SET value = excluded.value",
         )
         .bind(invitation)
         .bind(v.field)
-        .bind(v.value.trim())
+        .bind(&v.value)
         .execute(&mut **tx)
         .await?;
     }

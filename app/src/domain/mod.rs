@@ -2,6 +2,7 @@
 //! so the browser and the server validate the same way; the server's check is the one that counts.
 
 pub mod address_list;
+pub mod custom_field;
 pub mod deletion;
 pub mod group_tree;
 pub mod identity;

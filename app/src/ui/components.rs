@@ -21,12 +21,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// The message for one form field, if the last submission put one there.
 #[component]
-pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, #[prop(into)] field: String) -> impl IntoView {
     let lang = use_lang();
     let id = format!("{field}-error");
     view! {
         <p class="field-error" id=id role="alert">
-            {move || error.get().and_then(|e| e.for_field(field).map(|m| m.render(lang)))}
+            {move || error.get().and_then(|e| e.for_field(&field).map(|m| m.render(lang)))}
         </p>
     }
 }

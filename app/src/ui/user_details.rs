@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::details::{detail_choices, FieldValue, LabelsAndFields, UserDetails};
+use crate::api::details::{detail_choices, FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
+use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
 use crate::ui::components::FieldMessage;
@@ -56,7 +57,7 @@ fn LabelsAndValues(choices: LabelsAndFields, details: RwSignal<UserDetails>, err
         <fieldset class="field">
             <legend>{T::LabelsSection.in_lang(lang)}</legend>
             <div class="checkbox-row">
-                {choices.labels.into_iter().map(|(id, name)| view! {
+                {choices.labels.into_iter().map(|LabelChoice { id, name, .. }| view! {
                     <label class="checkbox">
                         <input type="checkbox" prop:checked=move || details.with(|d| d.labels.contains(&id))
                             on:change=move |ev| {
@@ -74,26 +75,57 @@ fn LabelsAndValues(choices: LabelsAndFields, details: RwSignal<UserDetails>, err
         <fieldset class="field">
             <legend>{T::CustomFields.in_lang(lang)}</legend>
             <div class="field-pair">
-                {choices.fields.into_iter().map(|(id, name)| {
-                    let input_id = format!("custom-field-{id}");
-                    view! {
-                        <div class="field">
-                            <label for=input_id.clone()>{name}</label>
-                            <input id=input_id autocomplete="off"
-                                prop:value=move || details.with(|d| d.values.iter().find(|v| v.field == id).map(|v| v.value.clone()).unwrap_or_default())
-                                on:input=move |ev| {
-                                    let value = event_target_value(&ev);
-                                    details.update(|d| {
-                                        d.values.retain(|v| v.field != id);
-                                        d.values.push(FieldValue { field: id, value });
-                                    });
-                                } />
-                        </div>
-                    }
-                }).collect_view()}
+                {choices.fields.into_iter().map(|field| view! { <ValueInput field details error /> }).collect_view()}
             </div>
             <FieldMessage error field="values" />
         </fieldset>
     });
     view! { {labels} {fields} }
+}
+
+/// One custom field's input, by its type (R79): a text, a number, a date, or a choice from its
+/// list; its message below it.
+#[component]
+fn ValueInput(field: FieldChoice, details: RwSignal<UserDetails>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let id = field.id;
+    let input_id = format!("custom-field-{id}");
+    let message = format!("value-{id}");
+    let value = move || details.with(|d| d.values.iter().find(|v| v.field == id).map(|v| v.value.clone()).unwrap_or_default());
+    let set = move |value: String| {
+        details.update(|d| {
+            d.values.retain(|v| v.field != id);
+            d.values.push(FieldValue { field: id, value });
+        })
+    };
+    let described = format!("{message}-error");
+    let input = match field.field_type {
+        FieldType::List(options) => view! {
+            <select id=input_id.clone() aria-describedby=described on:change=move |ev| set(event_target_value(&ev))>
+                <option value="" selected=move || value().is_empty()>{T::NoValue.in_lang(lang)}</option>
+                {options.into_iter().map(|option| {
+                    let shown = option.clone();
+                    let this = option.clone();
+                    view! { <option value=option selected=move || value() == this>{shown}</option> }
+                }).collect_view()}
+            </select>
+        }.into_any(),
+        FieldType::Date => view! {
+            <input id=input_id.clone() type="date" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+        }.into_any(),
+        // Text, so that what is typed reaches the server's check (a number input drops it).
+        FieldType::Number => view! {
+            <input id=input_id.clone() inputmode="decimal" autocomplete="off" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+        }.into_any(),
+        FieldType::Text => view! {
+            <input id=input_id.clone() autocomplete="off" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+        }.into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=input_id>{field.name}</label>
+            {input}
+            <FieldMessage error field=message />
+        </div>
+    }
 }

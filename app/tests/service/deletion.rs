@@ -95,8 +95,8 @@ async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     let s = setup(&db).await;
     let date = day(10);
     // Grace has a label, a custom value and a session (Sales learners are enrolled, R31).
-    details::create(&db, &s.who, details::Kind::Label, "Contractor").await.unwrap();
-    details::create(&db, &s.who, details::Kind::Field, "Employee ID").await.unwrap();
+    details::create(&db, &s.who, details::Kind::Label, "Contractor", Default::default()).await.unwrap();
+    details::create(&db, &s.who, details::Kind::Field, "Employee ID", Default::default()).await.unwrap();
     let label: i64 = sqlx::query_scalar("SELECT id FROM labels").fetch_one(&db.pool).await.unwrap();
     let field: i64 = sqlx::query_scalar("SELECT id FROM custom_fields").fetch_one(&db.pool).await.unwrap();
     let program = programs::create_program(&db, &s.who, "Onboarding").await.unwrap();

@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod deletion;
+mod details;
 mod groups;
 mod invitations;
 mod mail;

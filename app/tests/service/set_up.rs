@@ -394,11 +394,11 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     use app::api::details::{FieldValue, UserDetails};
     use app::backend::details::{self, Kind};
     let s = setup(&db).await;
-    details::create(&db, &s.who, Kind::Label, "Contractor").await.unwrap();
-    assert_eq!(field(details::create(&db, &s.who, Kind::Label, " contractor ").await), ("name".into(), Msg::NameTaken), "names are unique whatever their case");
-    details::create(&db, &s.who, Kind::Field, "Employee ID").await.unwrap();
-    let choices = details::choices(&db).await.unwrap();
-    let (label, employee_id) = (choices.labels[0].0, choices.fields[0].0);
+    details::create(&db, &s.who, Kind::Label, "Contractor", Default::default()).await.unwrap();
+    assert_eq!(field(details::create(&db, &s.who, Kind::Label, " contractor ", Default::default()).await), ("name".into(), Msg::NameTaken), "names are unique whatever their case");
+    details::create(&db, &s.who, Kind::Field, "Employee ID", Default::default()).await.unwrap();
+    let choices = details::choices(&db, false).await.unwrap();
+    let (label, employee_id) = (choices.labels[0].id, choices.fields[0].id);
     let given = UserDetails {
         language: Some(Lang::Fr),
         deletion_date: Some("2099-12-31".into()),

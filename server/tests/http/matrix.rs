@@ -267,6 +267,12 @@ impl World {
     }
 
     /// A failed email of this person's, just now.
+    /// A new label or custom field (`table`), for one call to rename or delete.
+    async fn detail(&self, table: &str) -> i64 {
+        let name = format!("Matrix {}", app::backend::auth::random_hex(4));
+        sqlx::query_scalar(&format!("INSERT INTO {table} (name, name_key) VALUES ($1, $2) RETURNING id")).bind(&name).bind(name.to_lowercase()).fetch_one(&self.h.db.pool).await.unwrap()
+    }
+
     async fn failed_email(&self, person: Person) -> i64 {
         let user = self.id(person, true);
         sqlx::query_scalar(
@@ -504,7 +510,17 @@ fn rows() -> Vec<Row> {
             ],
         },
         Row { path: "/api/details/create_label", cells: vec![cell("a new label", |_, a| format!("name=Label+{a:?}"), only(PLATFORM, Ok))] },
-        Row { path: "/api/details/create_field", cells: vec![cell("a new field", |_, a| format!("name=Field+{a:?}"), only(PLATFORM, Ok))] },
+        Row { path: "/api/details/create_field", cells: vec![cell("a new field", |_, a| format!("name=Field+{a:?}&kind=list&options=A%0AB"), only(PLATFORM, Ok))] },
+        Row { path: "/api/details/edit_label", cells: vec![cell_after("a new label", |w, a| Box::pin(async move { format!("id={}&name=Renamed+{a:?}", w.detail("labels").await) }), only(PLATFORM, Ok))] },
+        Row {
+            path: "/api/details/edit_field",
+            cells: vec![cell_after("a new field", |w, a| Box::pin(async move { format!("id={}&name=Renamed+{a:?}&kind=number", w.detail("custom_fields").await) }), only(PLATFORM, Ok))],
+        },
+        Row { path: "/api/details/delete_label", cells: vec![cell_after("a new label", |w, _| Box::pin(async move { format!("id={}", w.detail("labels").await) }), only(PLATFORM, Ok))] },
+        Row {
+            path: "/api/details/delete_field",
+            cells: vec![cell_after("a new field", |w, _| Box::pin(async move { format!("id={}", w.detail("custom_fields").await) }), only(PLATFORM, Ok))],
+        },
         Row { path: "/api/settings/platform", cells: vec![cell("the platform's", |_, _| String::new(), only(PLATFORM, Ok))] },
         Row {
             path: "/api/settings/set_platform",

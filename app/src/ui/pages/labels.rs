@@ -1,38 +1,75 @@
 //! Dashboard > LABELS: the labels and custom fields that can be given to users when they are
-//! invited or set up; platform administrators define them (R43).
+//! invited or set up (R43). Platform administrators define them, rename them, delete them (the
+//! confirmation says how many hold it), and give each custom field a type — text, a number, a
+//! date, or one of a list (R79).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::details::{detail_choices, CreateCustomField, CreateLabel};
+use crate::api::details::{
+    detail_choices, CreateCustomField, CreateLabel, DeleteCustomField, DeleteLabel, EditCustomField, EditLabel, FieldChoice, LabelChoice,
+};
+use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
-use crate::i18n::T;
-use crate::ui::components::ErrorNotice;
+use crate::i18n::{Msg, T};
+use crate::ui::components::{ErrorNotice, FieldMessage};
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::{t, use_lang};
+
+/// The page's changes; any of them done, the lists are read again.
+#[derive(Clone, Copy)]
+struct Actions {
+    create_label: ServerAction<CreateLabel>,
+    create_field: ServerAction<CreateCustomField>,
+    edit_label: ServerAction<EditLabel>,
+    edit_field: ServerAction<EditCustomField>,
+    delete_label: ServerAction<DeleteLabel>,
+    delete_field: ServerAction<DeleteCustomField>,
+}
+
+impl Actions {
+    fn versions(&self) -> [usize; 6] {
+        [
+            self.create_label.version().get(),
+            self.create_field.version().get(),
+            self.edit_label.version().get(),
+            self.edit_field.version().get(),
+            self.delete_label.version().get(),
+            self.delete_field.version().get(),
+        ]
+    }
+
+    /// The last deletion's refusal, if any (shown above the lists).
+    fn delete_error(&self) -> Option<AppError> {
+        self.delete_label.value().get().and_then(Result::err).or_else(|| self.delete_field.value().get().and_then(Result::err))
+    }
+}
 
 #[component]
 pub fn LabelsPage() -> impl IntoView {
     let lang = use_lang();
-    let create_label = ServerAction::<CreateLabel>::new();
-    let create_field = ServerAction::<CreateCustomField>::new();
-    let choices = Resource::new(move || (create_label.version().get(), create_field.version().get()), |_| detail_choices(None));
+    let actions = Actions {
+        create_label: ServerAction::new(),
+        create_field: ServerAction::new(),
+        edit_label: ServerAction::new(),
+        edit_field: ServerAction::new(),
+        delete_label: ServerAction::new(),
+        delete_field: ServerAction::new(),
+    };
+    let choices = Resource::new(move || actions.versions(), |_| detail_choices(None));
     view! {
         <Title text=format!("{} · {}", T::LabelsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
         <p class="muted">{T::LabelsExplained.in_lang(lang)}</p>
+        {move || actions.delete_error().map(|error| view! { <ErrorNotice error /> })}
         <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match choices.await {
                     Ok(choices) => view! {
                         <div class="two-cards">
-                            <NamedList title=T::LabelsSection items=choices.labels add=T::AddLabel may_define=choices.may_define
-                                create=Callback::new(move |name| { create_label.dispatch(CreateLabel { name }); })
-                                error=Signal::derive(move || create_label.value().get().and_then(Result::err)) id="label" />
-                            <NamedList title=T::CustomFields items=choices.fields add=T::AddCustomField may_define=choices.may_define
-                                create=Callback::new(move |name| { create_field.dispatch(CreateCustomField { name }); })
-                                error=Signal::derive(move || create_field.value().get().and_then(Result::err)) id="field" />
+                            <LabelsCard labels=choices.labels may_define=choices.may_define actions />
+                            <FieldsCard fields=choices.fields may_define=choices.may_define actions />
                         </div>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -42,35 +79,209 @@ pub fn LabelsPage() -> impl IntoView {
     }
 }
 
-/// A card with the names defined so far and a form to add one.
+/// Asks before deleting, naming how many hold it (R79).
+fn confirm_delete(name: &str, holders: i64, lang: crate::i18n::Lang) -> bool {
+    window().confirm_with_message(&Msg::ConfirmDeleteLabel { name: name.to_string(), holders }.render(lang)).unwrap_or(false)
+}
+
 #[component]
-fn NamedList(title: T, items: Vec<(i64, String)>, add: T, may_define: bool, create: Callback<String>, error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> impl IntoView {
     let lang = use_lang();
-    let name = RwSignal::new(String::new());
-    let input_id = format!("new-{id}");
+    let editing = RwSignal::new(None::<i64>);
+    let new_name = RwSignal::new(String::new());
+    let create_error = Signal::derive(move || actions.create_label.value().get().and_then(Result::err));
+    let rows = labels
+        .into_iter()
+        .map(|LabelChoice { id, name, holders }| {
+            let shown = name.clone();
+            let renamed = RwSignal::new(name.clone());
+            let edit_error = Signal::derive(move || actions.edit_label.value().get().and_then(Result::err));
+            let (rename_label, delete_label) = (format!("{} — {name}", T::Rename.in_lang(lang)), format!("{} — {name}", T::Delete.in_lang(lang)));
+            view! {
+                <li class="detail-row">
+                    <Show when=move || editing.get() == Some(id) fallback=move || view! {
+                        <span class="detail-name">{shown.clone()}</span>
+                        {may_define.then(|| view! { <span class="muted small">{Msg::HeldBy { count: holders }.render(lang)}</span> })}
+                    }>
+                        <form class="input-row" novalidate on:submit=move |ev| {
+                            ev.prevent_default();
+                            actions.edit_label.dispatch(EditLabel { id, name: renamed.get_untracked() });
+                        }>
+                            <label class="visually-hidden" for=format!("label-{id}-name")>{T::Name.in_lang(lang)}</label>
+                            <input id=format!("label-{id}-name") prop:value=renamed on:input=move |ev| renamed.set(event_target_value(&ev)) />
+                            <button type="submit" class="button button-primary">{T::SaveDetails.in_lang(lang)}</button>
+                            <button type="button" class="button" on:click=move |_| editing.set(None)>{T::Cancel.in_lang(lang)}</button>
+                        </form>
+                        <FieldMessage error=edit_error field="name" />
+                    </Show>
+                    {may_define.then(|| {
+                        let name = name.clone();
+                        view! {
+                            <Show when=move || editing.get() != Some(id)>
+                                <span class="row-actions">
+                                    <button type="button" class="button button-quiet" aria-label=rename_label.clone() on:click=move |_| editing.set(Some(id))>{T::Rename.in_lang(lang)}</button>
+                                    <button type="button" class="button button-quiet button-danger-text" aria-label=delete_label.clone() on:click={
+                                        let name = name.clone();
+                                        move |_| if confirm_delete(&name, holders, lang) { actions.delete_label.dispatch(DeleteLabel { id }); }
+                                    }>{T::Delete.in_lang(lang)}</button>
+                                </span>
+                            </Show>
+                        }
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
     view! {
-        <section class="card" aria-labelledby=format!("{id}-title")>
-            <h2 id=format!("{id}-title")>{title.in_lang(lang)}</h2>
-            {if items.is_empty() {
-                view! { <p class="muted">{T::NoneYet.in_lang(lang)}</p> }.into_any()
-            } else {
-                view! { <ul class="role-list">{items.into_iter().map(|(_, n)| view! { <li class="role-chip">{n}</li> }).collect_view()}</ul> }.into_any()
-            }}
+        <section class="card" aria-labelledby="label-title">
+            <h2 id="label-title">{T::LabelsSection.in_lang(lang)}</h2>
+            <ul class="detail-list">{rows}</ul>
             {may_define.then(|| view! {
-            <form class="inline-form" novalidate on:submit=move |ev| { ev.prevent_default(); create.run(name.get_untracked()); }>
-                <div class="field">
-                    <label for=input_id.clone()>{add.in_lang(lang)}</label>
-                    <div class="input-row">
-                        <input id=input_id autocomplete="off" aria-describedby=format!("{id}-name-error") prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                        <button type="submit" class="button">{T::Add.in_lang(lang)}</button>
+                <form class="inline-form" novalidate on:submit=move |ev| {
+                    ev.prevent_default();
+                    actions.create_label.dispatch(CreateLabel { name: new_name.get_untracked() });
+                }>
+                    <div class="field">
+                        <label for="new-label">{T::AddLabel.in_lang(lang)}</label>
+                        <div class="input-row">
+                            <input id="new-label" autocomplete="off" aria-describedby="name-error" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                            <button type="submit" class="button">{T::Add.in_lang(lang)}</button>
+                        </div>
+                        <FieldMessage error=create_error field="name" />
                     </div>
-                    <p class="field-error" id=format!("{id}-name-error") role="alert">
-                        {move || error.get().and_then(|e| e.for_field("name").map(|m| m.render(lang)))}
-                    </p>
-                </div>
-                {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
-            </form>
+                </form>
             })}
         </section>
+    }
+}
+
+#[component]
+fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> impl IntoView {
+    let lang = use_lang();
+    let editing = RwSignal::new(None::<i64>);
+    let rows = fields
+        .into_iter()
+        .map(|FieldChoice { id, name, field_type, holders }| {
+            let shown = (name.clone(), type_text(&field_type, lang));
+            let draft = Draft::of(&name, &field_type);
+            let edit_error = Signal::derive(move || actions.edit_field.value().get().and_then(Result::err));
+            let (edit_label, delete_label) = (format!("{} — {name}", T::Edit.in_lang(lang)), format!("{} — {name}", T::Delete.in_lang(lang)));
+            view! {
+                <li class="detail-row">
+                    <Show when=move || editing.get() == Some(id) fallback={
+                        let shown = shown.clone();
+                        move || view! {
+                            <span class="detail-name">{shown.0.clone()}</span>
+                            <span class="badge">{shown.1.clone()}</span>
+                            {may_define.then(|| view! { <span class="muted small">{Msg::HeldBy { count: holders }.render(lang)}</span> })}
+                        }
+                    }>
+                        <form class="form detail-editor" novalidate on:submit=move |ev| {
+                            ev.prevent_default();
+                            actions.edit_field.dispatch(EditCustomField { id, name: draft.name.get_untracked(), kind: draft.kind.get_untracked(), options: draft.options.get_untracked() });
+                        }>
+                            <FieldEditor draft id=format!("field-{id}") error=edit_error />
+                            <div class="input-row">
+                                <button type="submit" class="button button-primary">{T::SaveDetails.in_lang(lang)}</button>
+                                <button type="button" class="button" on:click=move |_| editing.set(None)>{T::Cancel.in_lang(lang)}</button>
+                            </div>
+                        </form>
+                    </Show>
+                    {may_define.then(|| {
+                        let name = name.clone();
+                        view! {
+                            <Show when=move || editing.get() != Some(id)>
+                                <span class="row-actions">
+                                    <button type="button" class="button button-quiet" aria-label=edit_label.clone() on:click=move |_| editing.set(Some(id))>{T::Edit.in_lang(lang)}</button>
+                                    <button type="button" class="button button-quiet button-danger-text" aria-label=delete_label.clone() on:click={
+                                        let name = name.clone();
+                                        move |_| if confirm_delete(&name, holders, lang) { actions.delete_field.dispatch(DeleteCustomField { id }); }
+                                    }>{T::Delete.in_lang(lang)}</button>
+                                </span>
+                            </Show>
+                        }
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    let draft = Draft::of("", &FieldType::Text);
+    let create_error = Signal::derive(move || actions.create_field.value().get().and_then(Result::err));
+    view! {
+        <section class="card" aria-labelledby="field-title">
+            <h2 id="field-title">{T::CustomFields.in_lang(lang)}</h2>
+            <ul class="detail-list">{rows}</ul>
+            {may_define.then(|| view! {
+                <form class="inline-form form" novalidate on:submit=move |ev| {
+                    ev.prevent_default();
+                    actions.create_field.dispatch(CreateCustomField { name: draft.name.get_untracked(), kind: draft.kind.get_untracked(), options: draft.options.get_untracked() });
+                }>
+                    <h3>{T::AddCustomField.in_lang(lang)}</h3>
+                    <FieldEditor draft id="new-field".to_string() error=create_error />
+                    <div><button type="submit" class="button">{T::Add.in_lang(lang)}</button></div>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// A custom field as the form holds it.
+#[derive(Clone, Copy)]
+struct Draft {
+    name: RwSignal<String>,
+    kind: RwSignal<String>,
+    options: RwSignal<String>,
+}
+
+impl Draft {
+    fn of(name: &str, field_type: &FieldType) -> Draft {
+        Draft {
+            name: RwSignal::new(name.to_string()),
+            kind: RwSignal::new(field_type.kind().to_string()),
+            options: RwSignal::new(field_type.stored_options().unwrap_or_default()),
+        }
+    }
+}
+
+/// Name, type, and a list's choices (one per line).
+#[component]
+fn FieldEditor(draft: Draft, id: String, error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let kinds = [("text", T::FieldText), ("number", T::FieldNumber), ("date", T::FieldDate), ("list", T::FieldList)];
+    let (name_id, kind_id, options_id) = (format!("{id}-name"), format!("{id}-kind"), format!("{id}-options"));
+    view! {
+        <div class="field-pair">
+            <div class="field">
+                <label for=name_id.clone()>{T::Name.in_lang(lang)}</label>
+                <input id=name_id autocomplete="off" prop:value=draft.name on:input=move |ev| draft.name.set(event_target_value(&ev)) />
+                <FieldMessage error field="name" />
+            </div>
+            <div class="field">
+                <label for=kind_id.clone()>{T::FieldType.in_lang(lang)}</label>
+                <select id=kind_id on:change=move |ev| draft.kind.set(event_target_value(&ev))>
+                    {kinds.into_iter().map(|(kind, label)| view! {
+                        <option value=kind selected=move || draft.kind.get() == kind>{label.in_lang(lang)}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage error field="kind" />
+            </div>
+        </div>
+        <Show when=move || draft.kind.get() == "list">
+            <div class="field">
+                <label for=options_id.clone()>{T::ListChoices.in_lang(lang)}</label>
+                <textarea id=options_id.clone() rows="4" prop:value=draft.options on:input=move |ev| draft.options.set(event_target_value(&ev))></textarea>
+            </div>
+        </Show>
+        <FieldMessage error field="options" />
+    }
+}
+
+/// "Number", "One of: Small, Large"…
+fn type_text(field_type: &FieldType, lang: crate::i18n::Lang) -> String {
+    match field_type {
+        FieldType::Text => T::FieldText.in_lang(lang).to_string(),
+        FieldType::Number => T::FieldNumber.in_lang(lang).to_string(),
+        FieldType::Date => T::FieldDate.in_lang(lang).to_string(),
+        FieldType::List(options) => Msg::OneOf { options: options.join(", ") }.render(lang),
     }
 }

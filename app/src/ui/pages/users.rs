@@ -89,7 +89,7 @@ pub fn UsersPage() -> impl IntoView {
                             <label for="user-label">{T::Labels.in_lang(lang)}</label>
                             <select id="user-label" name="label" node_ref=label_select>
                                 <option value="" selected=start.label.is_none()>{T::AnyLabel.in_lang(lang)}</option>
-                                {labels.into_iter().map(|(id, name)| view! {
+                                {labels.into_iter().map(|crate::api::details::LabelChoice { id, name, .. }| view! {
                                     <option value=id.to_string() selected=start.label == Some(id)>{name}</option>
                                 }).collect_view()}
                             </select>
