@@ -79,7 +79,8 @@ test('a platform administrator sets the invitation email limits; a user admin ov
 
   // Back to the default for the journeys that follow (they share this server).
   await logIn(page, 'admin@northwind.example', password);
-  await page.goto('/dashboard/settings');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('link', { name: 'SETTINGS' }).click();
   await limits.getByLabel('Per person, an hour').fill('200');
   await limits.getByRole('button', { name: 'Save' }).click();
   await expect(limits.getByText('Settings saved.')).toBeVisible();

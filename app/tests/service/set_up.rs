@@ -109,6 +109,11 @@ async fn r25_r26_set_up_with_a_password_is_active_billed_and_propagated(db: Test
     assert_eq!(count(&db, "outbox_emails").await, 0);
     let logged_in = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
     assert!(!logged_in.must_change_password, "R27: the administrator's password is used as is");
+    // Audited: who set up whom, where, with which roles, and whether credentials were emailed.
+    let (actor, target, details): (Option<i64>, i64, String) =
+        sqlx::query_as("SELECT actor_id, target_id, details FROM audit_log WHERE action = 'user_set_up'").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((actor, target), (s.who.actor, done.user_id));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&details).unwrap(), serde_json::json!({ "groups": [s.emea], "roles": ["learner", "coach"], "credentials_sent": false }));
 }
 
 async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_once(db: TestDb) {
