@@ -28,15 +28,19 @@ struct Actions {
 }
 
 impl Actions {
-    fn versions(&self) -> [usize; 6] {
-        [
-            self.create_label.version().get(),
-            self.create_field.version().get(),
-            self.edit_label.version().get(),
-            self.edit_field.version().get(),
-            self.delete_label.version().get(),
-            self.delete_field.version().get(),
-        ]
+    /// Counts the changes done: the lists are read again after each one, and only then, so a
+    /// refused form keeps what was typed in it.
+    fn changes(&self) -> RwSignal<u32> {
+        let changed = RwSignal::new(0u32);
+        let done = move |ok: bool| if ok { changed.update(|n| *n += 1) };
+        let a = *self;
+        Effect::new(move || done(matches!(a.create_label.value().get(), Some(Ok(())))));
+        Effect::new(move || done(matches!(a.create_field.value().get(), Some(Ok(())))));
+        Effect::new(move || done(matches!(a.edit_label.value().get(), Some(Ok(())))));
+        Effect::new(move || done(matches!(a.edit_field.value().get(), Some(Ok(())))));
+        Effect::new(move || done(matches!(a.delete_label.value().get(), Some(Ok(())))));
+        Effect::new(move || done(matches!(a.delete_field.value().get(), Some(Ok(())))));
+        changed
     }
 
     /// The last deletion's refusal, if any (shown above the lists).
@@ -56,7 +60,8 @@ pub fn LabelsPage() -> impl IntoView {
         delete_label: ServerAction::new(),
         delete_field: ServerAction::new(),
     };
-    let choices = Resource::new(move || actions.versions(), |_| detail_choices(None));
+    let changed = actions.changes();
+    let choices = Resource::new(move || changed.get(), |_| detail_choices(None));
     view! {
         <Title text=format!("{} · {}", T::LabelsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
