@@ -79,7 +79,7 @@ test('a learner sees their groups but no management controls', async ({ page }) 
   expect(errors).toEqual([]);
 });
 
-test('R2: a group admin opening + > User on the homepage is asked where to add, in the group-selection modal', async ({ page }) => {
+test('R2, R77: a group admin opening + > User on the homepage is asked where to add, in the group-selection modal', async ({ page }) => {
   const errors = watchConsole(page);
   const { password } = demoOwner();
   await logIn(page, 'sales.admin@northwind.example', password);

@@ -229,7 +229,7 @@ test('R28: setting up an address with a pending invitation is refused with a lin
   expect(errors).toEqual([]);
 });
 
-test('issue 10.11: a ? beside Role(s) and Group(s) explains them; the user page says what to do when an email is not received', async ({ page }) => {
+test('R78: a ? beside Role(s) and Group(s) explains them; the user page says what to do when an email is not received', async ({ page }) => {
   const errors = watchConsole(page);
   const owner = demoOwner();
   await logIn(page, owner.login, owner.password);

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use app::backend::deletion::DeletionJob;
 use app::backend::mail::{Delivery, SmtpSender, Worker};
-use app::backend::{auth::PasswordHasher, seed, AppState, Db, MailSetup, Settings};
+use app::api::context::AppState;
+use app::backend::{auth::PasswordHasher, seed, Db, MailSetup, Settings};
 use app::i18n::Lang;
 use axum::serve::ListenerExt;
 use clap::Parser;

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 
 use app::backend::audit::{self, Who};
-use app::backend::{auth, principal::RequestMeta, AppState, Principal};
+use app::api::context::{AppState, RequestMeta};
+use app::backend::{auth, Principal};
 use app::error::AppError;
 use app::ui::CspNonce;
 use axum::body::{to_bytes, Body};

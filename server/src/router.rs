@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use app::backend::AppState;
+use app::api::context::AppState;
 use app::{shell, App};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;

@@ -2,21 +2,17 @@
 //! streaming resource), so the cookies they set reach the browser.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::api::context;
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LoginOutcome {
-    /// The password was given by someone else: the person must choose their own first (R27).
-    pub must_change_password: bool,
-}
+use crate::wire::auth::LoginOutcome;
 
 /// Open to anonymous callers. Rate limited (R48): per account and address, per account, per
 /// address, and apart for browsers that logged in to the account before.
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppError> {
-    use crate::backend::{auth, principal::request_extension, principal::RequestMeta, state};
+    use crate::backend::auth;
     use crate::i18n::Msg;
 
     let mut missing = Vec::new();
@@ -36,8 +32,8 @@ pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppE
     if !missing.is_empty() {
         return Err(AppError::Invalid(missing));
     }
-    let state = state()?;
-    let meta = request_extension::<RequestMeta>().unwrap_or_default();
+    let state = context::state()?;
+    let meta = context::meta();
     let attempt = auth::LoginAttempt {
         login: &login,
         password: &password,
@@ -56,11 +52,11 @@ pub async fn login(login: String, password: String) -> Result<LoginOutcome, AppE
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::{auth, principal, state};
+    use crate::backend::auth;
 
-    principal::current_allowing_password_change()?;
-    let state = state()?;
-    let token = principal::request_extension::<principal::RequestMeta>().and_then(|m| m.session_token);
+    context::principal_allowing_password_change()?;
+    let state = context::state()?;
+    let token = context::meta().session_token;
     if let Some(token) = token {
         auth::log_out(&state.db, &token).await?;
     }
@@ -73,11 +69,11 @@ pub async fn logout() -> Result<(), AppError> {
 /// password (wrong answers limited as logins are). Other sessions end.
 #[server(endpoint = "change_password")]
 pub async fn change_password(#[server(default)] current_password: String, new_password: String) -> Result<(), AppError> {
-    use crate::backend::{auth, principal, state};
+    use crate::backend::auth;
     use crate::domain::password;
 
-    let principal = principal::current_allowing_password_change()?;
-    let state = state()?;
+    let principal = context::principal_allowing_password_change()?;
+    let state = context::state()?;
     if current_password.chars().count() > password::MAX_LEN {
         return Err(AppError::field("current_password", crate::i18n::Msg::WrongCurrentPassword));
     }

@@ -3,67 +3,22 @@
 //! custom fields are defined by platform administrators (R43).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::custom_field::FieldType;
+#[cfg(feature = "ssr")]
+use crate::api::context;
 use crate::error::AppError;
-use crate::i18n::Lang;
-
-/// The optional part of the invite and set-up forms.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct UserDetails {
-    /// The platform's when `None` (R44).
-    pub language: Option<Lang>,
-    /// `YYYY-MM-DD` (R42).
-    pub deletion_date: Option<String>,
-    pub labels: Vec<i64>,
-    /// Empty values are not stored.
-    pub values: Vec<FieldValue>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FieldValue {
-    pub field: i64,
-    pub value: String,
-}
-
-/// The labels and custom fields defined on the platform, by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabelsAndFields {
-    pub labels: Vec<LabelChoice>,
-    pub fields: Vec<FieldChoice>,
-    /// Whether this person may define, rename and delete them (platform administrators, R43).
-    pub may_define: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabelChoice {
-    pub id: i64,
-    pub name: String,
-    /// How many users and pending invitations hold it: told to platform administrators (R79),
-    /// 0 for others.
-    pub holders: i64,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChoice {
-    pub id: i64,
-    pub name: String,
-    pub field_type: FieldType,
-    /// As for labels.
-    pub holders: i64,
-}
+use crate::wire::details::LabelsAndFields;
+#[cfg(feature = "ssr")]
+use crate::domain::custom_field::FieldType;
 
 /// For the forms of those who add users, and for the platform administrators' list; with
 /// `session`, for those who may invite from that session (R4: the session's Learners + panel).
 #[server(endpoint = "details/choices")]
 pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<LabelsAndFields, AppError> {
-    use crate::backend::{details, principal, programs, state};
+    use crate::backend::{details, programs};
     use crate::domain::policy::Action;
-    let principal = principal::current()?;
-    let state = state()?;
+    let principal = context::principal()?;
+    let state = context::state()?;
     let allowed = match session {
         None => principal.may_add_users_somewhere(),
         Some(session) => programs::session_ref(&state.db, session).await.is_ok_and(|s| principal.may(&Action::InviteFromSession(s))),
@@ -79,68 +34,68 @@ pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<L
 /// R43: a new label, by a platform administrator.
 #[server(endpoint = "details/create_label")]
 pub async fn create_label(name: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::create(&state()?.db, &Who::of(&principal), details::Kind::Label, &name, FieldType::Text).await
+    details::create(&context::state()?.db, &context::who(&principal), details::Kind::Label, &name, FieldType::Text).await
 }
 
 /// R43, R79: a new custom field of a type (`kind`: text, number, date or list; a list's
 /// `options` one per line), by a platform administrator.
 #[server(endpoint = "details/create_field")]
 pub async fn create_custom_field(name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
     let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
-    details::create(&state()?.db, &Who::of(&principal), details::Kind::Field, &name, field_type).await
+    details::create(&context::state()?.db, &context::who(&principal), details::Kind::Field, &name, field_type).await
 }
 
 /// R79: renames a label.
 #[server(endpoint = "details/edit_label")]
 pub async fn edit_label(id: i64, name: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::edit(&state()?.db, &Who::of(&principal), details::Kind::Label, id, &name, FieldType::Text).await
+    details::edit(&context::state()?.db, &context::who(&principal), details::Kind::Label, id, &name, FieldType::Text).await
 }
 
 /// R79: renames a custom field, or changes its type if every value held fits the new one.
 #[server(endpoint = "details/edit_field")]
 pub async fn edit_custom_field(id: i64, name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
     let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
-    details::edit(&state()?.db, &Who::of(&principal), details::Kind::Field, id, &name, field_type).await
+    details::edit(&context::state()?.db, &context::who(&principal), details::Kind::Field, id, &name, field_type).await
 }
 
 /// R79: deletes a label, taken off everyone holding it.
 #[server(endpoint = "details/delete_label")]
 pub async fn delete_label(id: i64) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::delete(&state()?.db, &Who::of(&principal), details::Kind::Label, id).await
+    details::delete(&context::state()?.db, &context::who(&principal), details::Kind::Label, id).await
 }
 
 /// R79: deletes a custom field and every value of it.
 #[server(endpoint = "details/delete_field")]
 pub async fn delete_custom_field(id: i64) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, details, principal, state};
-    let principal = principal::current()?;
+    use crate::backend::details;
+    let principal = context::principal()?;
     if !principal.is_platform_admin() {
         return Err(AppError::NotAllowed);
     }
-    details::delete(&state()?.db, &Who::of(&principal), details::Kind::Field, id).await
+    details::delete(&context::state()?.db, &context::who(&principal), details::Kind::Field, id).await
 }

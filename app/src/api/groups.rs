@@ -1,86 +1,70 @@
 //! Managing groups and their members (R10–R13, R52): every function asks the policy first.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 
-/// A member of a group, with the roles they hold there.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MemberRow {
-    pub user_id: i64,
-    pub name: String,
-    pub login: String,
-    pub roles: Vec<RoleHeld>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RoleHeld {
-    pub role: Role,
-    /// For a learner propagated from a group below (R11): that group's id and name.
-    pub propagated_from: Option<(GroupId, String)>,
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::backend::audit::Who;
-    pub use crate::backend::{groups, principal, state, users};
+    pub use crate::api::context;
+    
+    pub use crate::backend::{groups, users};
     pub use crate::domain::policy::Action;
 }
 
 #[server(endpoint = "groups/create")]
 pub async fn create_subgroup(parent: GroupId, name: String, public: Option<String>) -> Result<GroupId, AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageGroup(parent))?;
-    let state = state()?;
-    groups::create_subgroup(&state.db, &Who::of(&principal), parent, &name, public.is_some()).await
+    let state = context::state()?;
+    groups::create_subgroup(&state.db, &context::who(&principal), parent, &name, public.is_some()).await
 }
 
 #[server(endpoint = "groups/rename")]
 pub async fn rename_group(group: GroupId, name: String) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageGroup(group))?;
-    let state = state()?;
-    groups::rename(&state.db, &Who::of(&principal), group, &name).await
+    let state = context::state()?;
+    groups::rename(&state.db, &context::who(&principal), group, &name).await
 }
 
 #[server(endpoint = "groups/visibility")]
 pub async fn set_group_visibility(group: GroupId, public: bool) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageGroup(group))?;
-    let state = state()?;
-    groups::set_visibility(&state.db, &Who::of(&principal), group, public).await
+    let state = context::state()?;
+    groups::set_visibility(&state.db, &context::who(&principal), group, public).await
 }
 
 /// Moving needs the right to manage the group and its new parent (so the mover keeps their rights).
 #[server(endpoint = "groups/move")]
 pub async fn move_group(group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageGroup(group))?;
     principal.require(&Action::ManageGroup(new_parent))?;
-    let state = state()?;
-    groups::move_group(&state.db, &Who::of(&principal), group, new_parent).await
+    let state = context::state()?;
+    groups::move_group(&state.db, &context::who(&principal), group, new_parent).await
 }
 
 /// Adds an existing user (found by email or username) to a group with roles (R1–R3, R10).
 #[server(endpoint = "groups/add_member")]
 pub async fn add_member(group: GroupId, login: String, #[server(default)] roles: Vec<Role>) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
     // With no role chosen yet, the least right here (adding learners) is asked.
     let least = [(group, Role::Learner)];
     principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
     crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
-    let state = state()?;
+    let state = context::state()?;
     let user = users::find_seen(&state.db, users::user_scope(&principal).as_deref(), &login).await?;
-    groups::add_member(&state.db, &state.settings, &Who::of(&principal), group, user, &roles).await
+    groups::add_member(&state.db, &state.settings, &context::who(&principal), group, user, &roles).await
 }
 
 /// Removes one role of a member: allowed to whoever may grant that role there; an admin role
@@ -88,8 +72,8 @@ pub async fn add_member(group: GroupId, login: String, #[server(default)] roles:
 #[server(endpoint = "groups/remove_membership")]
 pub async fn remove_membership(group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::RemoveRole(group, role))?;
-    let state = state()?;
-    groups::remove_membership(&state.db, &Who::of(&principal), group, user, role).await
+    let state = context::state()?;
+    groups::remove_membership(&state.db, &context::who(&principal), group, user, role).await
 }

@@ -1,77 +1,26 @@
 //! Programs and their sessions (R30, R31, R53): every function asks the policy first.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::domain::group_tree::GroupId;
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProgramsPage {
-    pub programs: Vec<ProgramRow>,
-    /// Whether this person may create programs and sessions (R53).
-    pub may_create: bool,
-    /// The groups a new session may live in.
-    pub session_groups: Vec<(GroupId, String)>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProgramRow {
-    pub id: i64,
-    pub name: String,
-    pub sessions: Vec<SessionRow>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SessionRow {
-    pub id: i64,
-    pub name: String,
-    pub group_name: String,
-    pub starts_on: Option<String>,
-    pub ends_on: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PersonRow {
-    pub user_id: i64,
-    pub name: String,
-    pub login: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SessionView {
-    pub id: i64,
-    pub name: String,
-    pub program_id: i64,
-    pub program_name: String,
-    pub group: (GroupId, String),
-    pub starts_on: Option<String>,
-    pub ends_on: Option<String>,
-    pub instructors: Vec<PersonRow>,
-    pub assigned_groups: Vec<(GroupId, String)>,
-    /// The enrolled learners, for those who run the session.
-    pub learners: Option<Vec<PersonRow>>,
-    pub learner_count: u64,
-    pub may_manage: bool,
-    /// R4, R30: may invite learners from this session (Learners +).
-    pub may_invite: bool,
-    pub assignable_groups: Vec<(GroupId, String)>,
-}
+use crate::wire::programs::{ProgramList, SessionView};
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::backend::audit::Who;
-    pub use crate::backend::{directory, principal, programs, state};
+    pub use crate::api::context;
+    
+    pub use crate::backend::{directory, programs};
     pub use crate::domain::policy::Action;
 }
 
 #[server(endpoint = "programs")]
-pub async fn list_programs() -> Result<ProgramsPage, AppError> {
+pub async fn list_programs() -> Result<ProgramList, AppError> {
     use ssr::*;
-    let principal = principal::current()?;
-    let state = state()?;
+    let principal = context::principal()?;
+    let state = context::state()?;
     let may_create = principal.may_manage_sessions_somewhere();
-    Ok(ProgramsPage {
+    Ok(ProgramList {
         programs: programs::programs_for(&state.db, &principal).await?,
         may_create,
         session_groups: if may_create { directory::groups_where(&principal, |g| Some(Action::ManageSessions(g))) } else { Vec::new() },
@@ -81,70 +30,69 @@ pub async fn list_programs() -> Result<ProgramsPage, AppError> {
 #[server(endpoint = "programs/create")]
 pub async fn create_program(name: String) -> Result<i64, AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     if !principal.may_manage_sessions_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    programs::create_program(&state.db, &Who::of(&principal), &name).await
+    let state = context::state()?;
+    programs::create_program(&state.db, &context::who(&principal), &name).await
 }
 
 #[server(endpoint = "sessions/create")]
 pub async fn create_session(program: i64, group: GroupId, name: String, starts_on: String, ends_on: String) -> Result<i64, AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageSessions(group))?;
-    let state = state()?;
+    let state = context::state()?;
     let new = programs::NewSession { program, group, name: &name, starts_on: &starts_on, ends_on: &ends_on };
-    programs::create_session(&state.db, &Who::of(&principal), new).await
+    programs::create_session(&state.db, &context::who(&principal), new).await
 }
 
 #[server(endpoint = "sessions/get")]
 pub async fn get_session(id: i64) -> Result<SessionView, AppError> {
     use ssr::*;
-    let principal = principal::current()?;
-    let state = state()?;
+    let principal = context::principal()?;
+    let state = context::state()?;
     programs::session_view(&state.db, &principal, id).await
 }
 
 #[server(endpoint = "sessions/add_instructor")]
 pub async fn add_instructor(session: i64, login: String) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
-    let state = state()?;
+    let principal = context::principal()?;
+    let state = context::state()?;
     let session_ref = programs::session_ref(&state.db, session).await;
     // Unknown session and no right look the same from outside.
     let allowed = session_ref.as_ref().is_ok_and(|s| principal.may(&Action::ManageSessions(s.group)));
     if !allowed {
         return Err(AppError::NotAllowed);
     }
-    programs::add_instructor(&state.db, &principal, &Who::of(&principal), session, &login).await
+    programs::add_instructor(&state.db, &principal, &context::who(&principal), session, &login).await
 }
 
 /// R31: assigning enrolls the group's learners, so it needs the right on that group too.
 #[server(endpoint = "sessions/assign_group")]
 pub async fn assign_session_group(session: i64, group: GroupId) -> Result<(), AppError> {
     use ssr::*;
-    let principal = principal::current()?;
+    let principal = context::principal()?;
     principal.require(&Action::ManageSessions(group))?;
-    let state = state()?;
+    let state = context::state()?;
     let session_ref = programs::session_ref(&state.db, session).await;
     if !session_ref.as_ref().is_ok_and(|s| principal.may(&Action::ManageSessions(s.group))) {
         return Err(AppError::NotAllowed);
     }
-    programs::assign_group(&state.db, &state.settings, &Who::of(&principal), session, group).await
+    programs::assign_group(&state.db, &state.settings, &context::who(&principal), session, group).await
 }
 
 /// R30: an allowed instructor (R4) picks an existing user as a learner of the session.
 #[server(endpoint = "sessions/add_learner")]
 pub async fn add_session_learner(session: i64, login: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, principal, programs, state};
-    use crate::domain::policy::Action;
-    let principal = principal::current()?;
-    let state = state()?;
+    use ssr::*;
+    let principal = context::principal()?;
+    let state = context::state()?;
     // Unknown session and no right look the same from outside.
     let Ok(session_ref) = programs::session_ref(&state.db, session).await.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
         return Err(AppError::NotAllowed);
     };
-    programs::add_existing_learner(&state.db, &state.settings, &principal, &Who::of(&principal), session_ref, &login).await
+    programs::add_existing_learner(&state.db, &state.settings, &principal, &context::who(&principal), session_ref, &login).await
 }

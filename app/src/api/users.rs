@@ -3,234 +3,60 @@
 //! (R40) and failed emails are sent again (R41).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::group_tree::GroupId;
-use crate::domain::role::Role;
-use crate::api::details::UserDetails;
+#[cfg(feature = "ssr")]
+use crate::api::context;
 use crate::error::AppError;
-
-/// The Set up a user form, as typed. Empty lists and absent options leave no key in the
-/// URL-encoded request, hence `default`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SetUpForm {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    /// A user without email (R40): `username` instead of `email`.
-    pub without_email: bool,
-    pub username: String,
-    /// The administrator's password for the user; ignored with `send_credentials`.
-    pub password: String,
-    /// "Send this new user credentials by email (login and password)" (R27).
-    pub send_credentials: bool,
-    pub groups: Vec<GroupId>,
-    /// Applied in every group of `groups`.
-    pub roles: Vec<Role>,
-    /// Default language, deletion date, labels, custom-field values.
-    pub details: UserDetails,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SetUpDone {
-    pub user_id: i64,
-    pub name: String,
-    /// The email or username the user logs in with.
-    pub login: String,
-    pub credentials_sent: bool,
-}
-
-/// The groups of the group-selection modal. A platform may have 10,000 groups but only a few
-/// distinct sets of grantable roles, so each group names its set by index.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupChoices {
-    pub role_sets: Vec<Vec<Role>>,
-    /// Parents before their children.
-    pub groups: Vec<AddableGroup>,
-}
-
-/// A group where this person may add users; `role_set` indexes `GroupChoices::role_sets`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddableGroup {
-    pub id: GroupId,
-    pub parent: Option<GroupId>,
-    pub name: String,
-    pub role_set: usize,
-}
+use crate::wire::details::UserDetails;
+use crate::wire::users::{GroupChoices, NewUser, SetUpDone, UserFilter, UserList, UserProfile};
 
 #[server(endpoint = "users/set_up")]
-pub async fn set_up_user(form: SetUpForm) -> Result<SetUpDone, AppError> {
-    use crate::backend::{audit::Who, principal, state, users};
-    let principal = principal::current()?;
+pub async fn set_up_user(form: NewUser) -> Result<SetUpDone, AppError> {
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    users::set_up(&state.db, &state.settings, &state.hasher, &principal, &Who::of(&principal), &form).await
+    let state = context::state()?;
+    users::set_up(&state.db, &state.settings, &state.hasher, &principal, &context::who(&principal), &form).await
 }
 
 /// The groups where this person may add users, with the roles they may grant in each.
 #[server(endpoint = "users/addable_groups")]
 pub async fn addable_groups() -> Result<GroupChoices, AppError> {
-    use crate::backend::{principal, users};
-    let principal = principal::current()?;
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
     Ok(users::addable_groups(&principal))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UserStatus {
-    Active,
-    /// Set up with emailed credentials, not logged in yet (R27).
-    FirstLoginPending,
-}
-
-impl UserStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::FirstLoginPending => "first_login_pending",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<UserStatus> {
-        [UserStatus::Active, UserStatus::FirstLoginPending].into_iter().find(|s| s.code() == code)
-    }
-}
-
-/// What Dashboard > USERS shows (R39): a search on name, email or username; users of any of
-/// `groups`; holding `role` (in those groups, if any); with `status`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct UserFilter {
-    pub search: String,
-    pub groups: Vec<GroupId>,
-    pub role: Option<Role>,
-    pub status: Option<UserStatus>,
-    pub label: Option<i64>,
-}
-
-/// A user's direct roles in one group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserGroupRoles {
-    pub group_id: GroupId,
-    pub group: String,
-    pub roles: Vec<Role>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    /// The email, or the username of a user without email.
-    pub login: String,
-    pub status: UserStatus,
-    /// Direct memberships (the user page shows the propagated ones too).
-    pub groups: Vec<UserGroupRoles>,
-    pub labels: Vec<String>,
-    /// `YYYY-MM-DD`, UTC.
-    pub created_on: String,
-    pub activated_on: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub rows: Vec<UserRow>,
-    pub total: u64,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
-    /// The names of the filter's groups, for its chips.
-    pub filter_groups: Vec<(GroupId, String)>,
-}
-
-pub const USERS_PER_PAGE: u32 = 25;
-
 /// Dashboard > USERS: platform administrators see everyone; group administrators and user
 /// admins the users of their groups and below (R2, R3).
 #[server(endpoint = "users/list")]
-pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Result<UserPage, AppError> {
-    use crate::backend::{principal, state, users};
-    let principal = principal::current()?;
+pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Result<UserList, AppError> {
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
     crate::domain::names::at_most(&filter.groups, crate::domain::names::MAX_GROUPS).map_err(|msg| AppError::field("groups", msg))?;
-    if filter.search.chars().count() > crate::api::invitations::SEARCH_MAX {
-        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::api::invitations::SEARCH_MAX }));
+    if filter.search.chars().count() > crate::wire::invitations::SEARCH_MAX {
+        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::wire::invitations::SEARCH_MAX }));
     }
-    let state = state()?;
+    let state = context::state()?;
     users::list(&state.db, &principal, &filter, page).await
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserMembership {
-    pub group_id: GroupId,
-    pub group: String,
-    pub role: Role,
-    /// The group a propagated learner membership came from (R11); `None` when direct.
-    pub from: Option<String>,
-}
-
-/// An email sent (or being sent) to a user, with its delivery status (R41).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SentEmail {
-    pub id: i64,
-    pub kind: String,
-    pub subject: String,
-    /// `YYYY-MM-DD HH:MM` UTC.
-    pub queued_at: String,
-    pub sent_at: Option<String>,
-    /// queued, sending, sent or failed.
-    pub status: String,
-    pub attempts: i64,
-    /// The SMTP server's reason, for a retried or failed email.
-    pub error: Option<String>,
-    /// Failed, and its link or password would still work: Resend is offered (R41, R64).
-    pub resendable: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserDetail {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    pub login: String,
-    pub has_email: bool,
-    pub status: UserStatus,
-    pub created_on: String,
-    pub activated_on: Option<String>,
-    pub memberships: Vec<UserMembership>,
-    pub labels: Vec<String>,
-    /// (custom field, value)
-    pub values: Vec<(String, String)>,
-    /// Language, deletion date, labels and values as the form that changes them holds them.
-    pub details: UserDetails,
-    /// (session id, session, program)
-    pub enrollments: Vec<(i64, String, String)>,
-    pub emails: Vec<SentEmail>,
-    /// Whether this person may change the user's language, labels and values (R54).
-    pub may_manage: bool,
-    /// Whether this person may also change the user's deletion date, set the password of a user
-    /// without email (R40) or send a user with email new credentials (R58) (R54).
-    pub may_manage_access: bool,
-    /// No SMTP server and no development mailbox: emails wait in the outbox.
-    pub emails_held: bool,
-}
-
 #[server(endpoint = "users/get")]
-pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
-    use crate::backend::{principal, state, users};
-    let principal = principal::current()?;
+pub async fn get_user(id: i64) -> Result<UserProfile, AppError> {
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
+    let state = context::state()?;
     let mut detail = users::detail(&state.db, &principal, id).await?;
     detail.emails_held = state.settings.mail == crate::backend::MailSetup::Held;
     Ok(detail)
@@ -239,47 +65,47 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
 /// Changes a user's language, deletion date, labels and custom values (R42, R43, R54).
 #[server(endpoint = "users/set_details")]
 pub async fn set_user_details(user: i64, #[server(default)] details: UserDetails) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, principal, state, users};
-    let principal = principal::current()?;
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    users::set_details(&state.db, &principal, &Who::of(&principal), user, &details).await
+    let state = context::state()?;
+    users::set_details(&state.db, &principal, &context::who(&principal), user, &details).await
 }
 
 /// R40: sets the password of a user without email.
 #[server(endpoint = "users/set_password")]
 pub async fn set_user_password(user: i64, password: String) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, principal, state, users};
-    let principal = principal::current()?;
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    users::set_password(&state.db, &state.hasher, &principal, &Who::of(&principal), user, &password).await
+    let state = context::state()?;
+    users::set_password(&state.db, &state.hasher, &principal, &context::who(&principal), user, &password).await
 }
 
 /// R58: emails a user new one-time credentials.
 #[server(endpoint = "users/send_credentials")]
 pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, principal, state, users};
-    let principal = principal::current()?;
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &principal, &Who::of(&principal), user).await
+    let state = context::state()?;
+    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &principal, &context::who(&principal), user).await
 }
 
 /// R41: queues a failed email again.
 #[server(endpoint = "users/resend_email")]
 pub async fn resend_email(id: i64) -> Result<(), AppError> {
-    use crate::backend::{audit::Who, principal, state, users};
-    let principal = principal::current()?;
+    use crate::backend::users;
+    let principal = context::principal()?;
     if !principal.may_add_users_somewhere() {
         return Err(AppError::NotAllowed);
     }
-    let state = state()?;
-    users::resend_email(&state.db, &principal, &Who::of(&principal), id).await
+    let state = context::state()?;
+    users::resend_email(&state.db, &principal, &context::who(&principal), id).await
 }

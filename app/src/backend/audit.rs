@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::db::{now_ms, Db, Tx};
-use super::principal::{request_extension, Principal, RequestMeta};
 use crate::error::AppError;
 
 /// Who is acting, and from which address.
@@ -12,13 +11,6 @@ use crate::error::AppError;
 pub struct Who {
     pub actor: Option<i64>,
     pub ip: Option<String>,
-}
-
-impl Who {
-    /// The person behind the current request.
-    pub fn of(principal: &Principal) -> Who {
-        Who { actor: Some(principal.user_id), ip: request_extension::<RequestMeta>().and_then(|m| m.ip) }
-    }
 }
 
 pub async fn record(tx: &mut Tx, who: &Who, action: &str, target_type: &str, target_id: i64, details: &impl Serialize) -> Result<(), AppError> {

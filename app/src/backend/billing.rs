@@ -3,7 +3,8 @@
 //! sees who is billed and since when.
 
 use super::db::{date_of, minute_of, Db, Tx};
-use crate::api::billing::{BillingPage, BillingReason, BillingRow, BILLING_PER_PAGE};
+use crate::domain::billing::BillingReason;
+use crate::wire::billing::{BILLING_PER_PAGE, BillingHistory, BillingRow};
 use crate::error::AppError;
 
 /// Records that a user became billable, once per user whatever the races.
@@ -19,7 +20,7 @@ pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Res
 
 /// One page of billed accounts, the latest first, and how many are billed and active now
 /// (a deleted account was billed, but is no more: R42).
-pub async fn page(db: &Db, page: u32) -> Result<BillingPage, AppError> {
+pub async fn page(db: &Db, page: u32) -> Result<BillingHistory, AppError> {
     let (billed, active): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
     )
@@ -48,5 +49,5 @@ pub async fn page(db: &Db, page: u32) -> Result<BillingPage, AppError> {
             deleted_on: deleted_at.map(date_of),
         })
         .collect();
-    Ok(BillingPage { active, billed, rows, page, pages })
+    Ok(BillingHistory { active, billed, rows, page, pages })
 }

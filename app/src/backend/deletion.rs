@@ -19,7 +19,7 @@ use super::audit::{self, Who};
 use super::db::{in_list, now_ms, Db};
 use super::mail::{self, OutgoingEmail};
 use super::Settings;
-use crate::domain::deletion::{step, Step, FIRST_WARNING_DAYS};
+use crate::domain::deletion::{FIRST_WARNING_DAYS, Step, step};
 use crate::emails;
 use crate::error::AppError;
 use crate::i18n::Lang;

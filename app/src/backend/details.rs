@@ -5,7 +5,7 @@
 
 use super::audit::{self, Who};
 use super::db::{Db, Tx};
-use crate::api::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
+use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 use crate::domain::custom_field::FieldType;
 use crate::domain::names;
 use crate::error::{AppError, FieldError};

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::db::{Db, Tx};
 use super::principal::Principal;
-use crate::api::directory::{GroupView, ShellData, TreeItem};
+use crate::wire::directory::{GroupView, ShellData, TreeItem};
 use std::collections::BTreeSet;
 
 use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
@@ -157,7 +157,7 @@ pub(crate) fn like_pattern(search: &str) -> String {
 }
 
 /// The latest `limit` emails of the outbox, newest first.
-pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::api::directory::MailboxEmail>, AppError> {
+pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::wire::directory::MailboxEmail>, AppError> {
     let rows: Vec<(String, String, String, String, i64)> =
         sqlx::query_as(&format!("SELECT to_address, subject, {}, status, created_at FROM outbox_emails ORDER BY id DESC LIMIT $1", super::mail::DELIVERED_TEXT))
             .bind(limit)
@@ -165,7 +165,7 @@ pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::api::directory::M
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(to, subject, text, status, created_at)| crate::api::directory::MailboxEmail {
+        .map(|(to, subject, text, status, created_at)| crate::wire::directory::MailboxEmail {
             to,
             subject,
             text,

@@ -9,7 +9,7 @@ use super::db::{now_ms, Db, Tx};
 use super::directory;
 use super::tree_cache::bump_version;
 use super::Settings;
-use crate::api::groups::{MemberRow, RoleHeld};
+use crate::wire::groups::{MemberRow, RoleHeld};
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::names;
 use crate::domain::role::Role;

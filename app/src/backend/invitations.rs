@@ -5,13 +5,14 @@
 use super::audit::{self, Who};
 use super::auth::new_token;
 use super::db::{minute_of, now_ms, Db, Tx};
-use crate::api::billing::BillingReason;
+use crate::domain::billing::BillingReason;
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::details::UserDetails;
-use crate::api::invitations::{InvitationPage, InvitationRow, InviteOutcome, InviteResult};
-use crate::domain::address_list::{self, Entry, ListError, MAX_ADDRESSES};
+use crate::wire::details::UserDetails;
+use crate::domain::invitation::InviteResult;
+use crate::wire::invitations::{InvitationList, InvitationRow, InviteOutcome};
+use crate::domain::address_list::{Entry, ListError, MAX_ADDRESSES, self};
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::Email;
 use crate::domain::policy::Action;
@@ -540,7 +541,7 @@ async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &
 /// One page of the Invitations list (R38): pending and expired invitations the principal may
 /// manage, newest first, optionally searched by email; `after` is the last row of the previous
 /// page (keyset pagination).
-pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationPage, AppError> {
+pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
     let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
     let now = now_ms();
@@ -587,13 +588,13 @@ pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i
                 delivery_error,
             });
             if rows.len() == page {
-                return Ok(InvitationPage { next: Some(format!("{created_at}.{id}")), rows });
+                return Ok(InvitationList { next: Some(format!("{created_at}.{id}")), rows });
             }
         }
         if exhausted {
             break;
         }
     }
-    Ok(InvitationPage { rows, next: None })
+    Ok(InvitationList { rows, next: None })
 }
 

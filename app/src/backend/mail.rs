@@ -214,7 +214,7 @@ impl Worker {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((_, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
-            super::billing::bill(&mut tx, user, crate::api::billing::BillingReason::CredentialsSent, now).await?;
+            super::billing::bill(&mut tx, user, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -1,5 +1,6 @@
-//! Server-only code: the application state, the database, authentication and the services that
-//! own each transaction. Nothing here is compiled into the wasm.
+//! Server-only code: the database, authentication and the services that own each transaction.
+//! Nothing here is compiled into the wasm, and nothing here reads Leptos: the services receive
+//! what they need as arguments (`api::context` reads the request).
 
 pub mod audit;
 pub mod auth;
@@ -22,23 +23,8 @@ pub mod users;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-use std::sync::Arc;
-
-use axum::extract::FromRef;
-use leptos::prelude::LeptosOptions;
-
 pub use db::Db;
 pub use principal::Principal;
-
-/// What the server functions and the middleware share. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub hasher: auth::PasswordHasher,
-    pub trees: tree_cache::TreeCache,
-}
 
 /// Deployment settings that the app needs (the server crate reads them from flags/environment).
 #[derive(Clone, Debug)]
@@ -74,15 +60,4 @@ impl Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
         Settings { secure_cookies: public_url.starts_with("https://"), public_url, trusted_proxies: 0, mail: MailSetup::Held }
     }
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-/// The state, inside a server function or a page rendered on the server.
-pub fn state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
 }

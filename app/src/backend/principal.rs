@@ -1,5 +1,5 @@
 //! The `Principal`: who is making this request, resolved once per request from the session
-//! cookie by the server's middleware and read by every server function as its first line.
+//! cookie by the server's middleware; every server function reads it first (`api::context`).
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use super::auth::token_hash;
 use super::db::{now_ms, Db};
 use super::tree_cache::TreeCache;
 use crate::domain::group_tree::{GroupId, GroupTree};
-use crate::domain::policy::{self, Action, Actor, Decision, Rule, SessionId};
+use crate::domain::policy::{Action, Actor, Decision, Rule, SessionId, self};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -135,37 +135,4 @@ impl Principal {
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
-}
-
-/// The principal of the current request, as the middleware left it in the request's extensions.
-/// Every server function calls this (or `current_allowing_password_change`) first.
-pub fn current() -> Result<Principal, AppError> {
-    let principal = current_allowing_password_change()?;
-    if principal.must_change_password {
-        return Err(AppError::MustChangePassword);
-    }
-    Ok(principal)
-}
-
-/// The same, but let through someone who must still change a given password (R27): only for
-/// changing it, and for logging out.
-pub fn current_allowing_password_change() -> Result<Principal, AppError> {
-    request_extension::<Principal>().ok_or(AppError::NotSignedIn)
-}
-
-/// A value the server's middleware put in the request's extensions.
-pub fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
-    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<T>().cloned())
-}
-
-/// What the middleware knows about the request beyond the principal.
-#[derive(Clone, Debug, Default)]
-pub struct RequestMeta {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    /// The raw session token of the cookie, if any (valid or not).
-    pub session_token: Option<String>,
-    /// The raw token of the device cookie, if any (R48).
-    pub device_token: Option<String>,
-    pub lang: Lang,
 }

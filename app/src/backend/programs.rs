@@ -9,7 +9,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
+use crate::wire::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 use crate::domain::group_tree::GroupId;
 use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};

@@ -6,7 +6,7 @@ use super::audit::{self, Who};
 use super::db::Db;
 use super::principal::Principal;
 use super::rate_limit::{self, Limit, Taken};
-use crate::api::settings::{EmailLimits, PlatformSettings, EMAIL_LIMIT_MAX, LIFETIME_DAYS};
+use crate::wire::settings::{EMAIL_LIMIT_MAX, EmailLimits, LIFETIME_DAYS, PlatformSettings};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
 

@@ -6,17 +6,15 @@
 
 use super::audit::{self, Who};
 use super::billing;
-use crate::api::billing::BillingReason;
+use crate::domain::billing::BillingReason;
 use super::auth::{random_password, PasswordHasher};
 use super::db::{date_of, in_list, minute_of, now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::api::details::{FieldValue, UserDetails};
-use crate::api::users::{
-    AddableGroup, GroupChoices, SentEmail, SetUpDone, SetUpForm, UserDetail, UserFilter, UserGroupRoles, UserMembership, UserPage, UserRow, UserStatus,
-    USERS_PER_PAGE,
-};
+use crate::wire::details::{FieldValue, UserDetails};
+use crate::domain::account::UserStatus;
+use crate::wire::users::{AddableGroup, GroupChoices, NewUser, SentEmail, SetUpDone, USERS_PER_PAGE, UserFilter, UserGroupRoles, UserList, UserMembership, UserProfile, UserRow};
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::{Email, LoginId, Username};
 use crate::domain::policy::{Action, Handling, Person};
@@ -67,7 +65,7 @@ pub fn addable_groups(principal: &Principal) -> GroupChoices {
 }
 
 /// Checks the form field by field; every message is returned at once, nothing is written.
-fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>), AppError> {
+fn validate(form: &NewUser) -> Result<(String, String, Login, Option<String>), AppError> {
     let mut errors = Vec::new();
     let mut fail = |field: &str, msg: Msg| errors.push(FieldError { field: field.to_string(), msg });
     let first = crate::domain::names::tidy(&form.first_name, 100).map_err(|m| fail("first_name", m)).ok();
@@ -114,7 +112,7 @@ fn validate(form: &SetUpForm) -> Result<(String, String, Login, Option<String>),
 /// Sets up one user (R25–R28). The caller has checked that the principal may add users
 /// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
 /// the Group(s) field.
-pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &SetUpForm) -> Result<SetUpDone, AppError> {
+pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &NewUser) -> Result<SetUpDone, AppError> {
     let mut detail_errors = Vec::new();
     let details = super::details::check(db, &form.details, &mut detail_errors).await?;
     let (first, last, login, password) = match validate(form) {
@@ -349,7 +347,7 @@ fn overseen_subtrees(principal: &Principal) -> Vec<GroupId> {
 
 /// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
 /// name, email or username, filtered by groups (any of them), role and status.
-pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserPage, AppError> {
+pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserList, AppError> {
     let mut conditions = vec![SEARCH.to_string(), "u.deleted_at IS NULL".to_string()];
     let scope = user_scope(principal);
     if let Some(scope) = &scope {
@@ -434,7 +432,7 @@ pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32
         })
         .collect();
     let filter_groups = filter.groups.iter().filter_map(|&g| tree.get(g).map(|n| (g, n.name.clone()))).collect();
-    Ok(UserPage { rows, total: total as u64, page, pages, filter_groups })
+    Ok(UserList { rows, total: total as u64, page, pages, filter_groups })
 }
 
 const SEARCH: &str = "($1 = '' OR lower(u.first_name || ' ' || u.last_name) LIKE $1 ESCAPE '\\'
@@ -480,7 +478,7 @@ async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memb
 }
 
 /// A user's page: details, memberships, enrollments and the emails sent to them (R41).
-pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDetail, AppError> {
+pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserProfile, AppError> {
     let memberships = require_sight(db, principal, user).await?;
     let person = Person { is_owner: is_owner(db, user).await?, direct: &direct_grants(&memberships) };
     let may_manage = principal.may(&Action::ManageUser(person, Handling::Details));
@@ -546,7 +544,7 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserDet
         labels: labels.iter().map(|(id, _)| *id).collect(),
         values: values.iter().map(|(field, _, value)| FieldValue { field: *field, value: value.clone() }).collect(),
     };
-    Ok(UserDetail {
+    Ok(UserProfile {
         id: user,
         first_name,
         last_name,
@@ -705,8 +703,8 @@ mod tests {
         assert!(!still_works("invitation", 2, None, true), "an accepted invitation's link is used up");
     }
 
-    fn form() -> SetUpForm {
-        SetUpForm {
+    fn form() -> NewUser {
+        NewUser {
             first_name: "Grace".into(),
             last_name: "Hopper".into(),
             email: "grace@example.com".into(),
@@ -731,13 +729,13 @@ mod tests {
     #[test]
     fn a_complete_form_passes() {
         assert!(validate(&form()).is_ok());
-        assert!(validate(&SetUpForm { password: String::new(), send_credentials: true, ..form() }).is_ok());
-        assert!(validate(&SetUpForm { without_email: true, username: "ghopper".into(), email: "ignored".into(), ..form() }).is_ok());
+        assert!(validate(&NewUser { password: String::new(), send_credentials: true, ..form() }).is_ok());
+        assert!(validate(&NewUser { without_email: true, username: "ghopper".into(), email: "ignored".into(), ..form() }).is_ok());
     }
 
     #[test]
     fn every_field_at_fault_gets_its_message_at_once() {
-        let bad = SetUpForm { first_name: " ".into(), last_name: String::new(), email: "not-an-email".into(), password: "short".into(), groups: vec![], roles: vec![], ..form() };
+        let bad = NewUser { first_name: " ".into(), last_name: String::new(), email: "not-an-email".into(), password: "short".into(), groups: vec![], roles: vec![], ..form() };
         let got = fields(validate(&bad));
         let at: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(at, ["first_name", "last_name", "email", "password", "groups", "roles"]);
@@ -747,13 +745,13 @@ mod tests {
 
     #[test]
     fn r47_the_password_may_not_contain_the_name_and_is_required_without_credentials() {
-        assert_eq!(fields(validate(&SetUpForm { password: "GraceHopper2026!".into(), ..form() })), [("password".to_string(), Msg::PasswordLikeIdentity)]);
-        assert_eq!(fields(validate(&SetUpForm { password: String::new(), ..form() })), [("password".to_string(), Msg::Required)]);
+        assert_eq!(fields(validate(&NewUser { password: "GraceHopper2026!".into(), ..form() })), [("password".to_string(), Msg::PasswordLikeIdentity)]);
+        assert_eq!(fields(validate(&NewUser { password: String::new(), ..form() })), [("password".to_string(), Msg::Required)]);
     }
 
     #[test]
     fn r40_a_user_without_email_needs_a_valid_username_and_cannot_receive_credentials() {
-        let no_email = SetUpForm { without_email: true, username: "a b".into(), send_credentials: true, ..form() };
+        let no_email = NewUser { without_email: true, username: "a b".into(), send_credentials: true, ..form() };
         let at: Vec<String> = fields(validate(&no_email)).into_iter().map(|(f, _)| f).collect();
         assert_eq!(at, ["username", "send_credentials"]);
     }

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
-use crate::api::users::{addable_groups, AddableGroup, GroupChoices};
+use crate::api::users::addable_groups;
+use crate::wire::users::{AddableGroup, GroupChoices};
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_location;
 use super::components::{ErrorNotice, Icon};
 use super::{t, use_lang};
 use crate::api::auth::Logout;
-use crate::api::directory::{get_shell, ShellData};
+use crate::api::directory::get_shell;
+use crate::wire::directory::ShellData;
 use crate::i18n::T;
 
 /// Bumped by pages that change the group tree, so that the sidebar shows the change.

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, T};
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(nonce) = crate::backend::principal::request_extension::<CspNonce>() {
+    if let Some(nonce) = crate::api::context::request_extension::<CspNonce>() {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
     let lang = request_lang();
@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
 fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        crate::backend::principal::request_extension::<crate::backend::principal::RequestMeta>().map(|m| m.lang).unwrap_or_default()
+        crate::api::context::meta().lang
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::details::{detail_choices, FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
+use crate::api::details::detail_choices;
+use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Lang, T};

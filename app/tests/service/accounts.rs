@@ -305,7 +305,7 @@ async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: Test
 }
 
 async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
-    use app::api::users::UserFilter;
+    use app::wire::users::UserFilter;
     use app::backend::users;
     let demo = seed::demo(&db, &hasher()).await.unwrap();
     let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;

@@ -1,8 +1,8 @@
 //! Billing for the owner (R26, R45), on SQLite and PostgreSQL: who is billed, when and why, and
 //! how many are billed and active.
 
-use app::api::billing::BillingReason;
-use app::api::users::SetUpForm;
+use app::domain::billing::BillingReason;
+use app::wire::users::NewUser;
 use app::backend::audit::Who;
 use app::backend::invitations::{self, InviteRequest};
 use app::backend::testing::{self, hasher, TestDb};
@@ -14,15 +14,15 @@ use crate::support::token_sent_to;
 
 app::on_both_databases!(r45_the_owner_sees_each_billed_account_when_and_why_and_how_many_are_active);
 
-fn form(first: &str, email: &str, group: i64) -> SetUpForm {
-    SetUpForm {
+fn form(first: &str, email: &str, group: i64) -> NewUser {
+    NewUser {
         first_name: first.into(),
         last_name: "Billed".into(),
         email: email.into(),
         password: "a long enough password".into(),
         groups: vec![group],
         roles: vec![Role::Learner],
-        ..SetUpForm::default()
+        ..NewUser::default()
     }
 }
 
@@ -36,7 +36,7 @@ async fn r45_the_owner_sees_each_billed_account_when_and_why_and_how_many_are_ac
 
     let ann = users::set_up(&db, &settings, &hasher(), &owner, &who, &form("Ann", "ann@acme.example", sales)).await.unwrap().user_id;
     // Emailed credentials: billed when the email is sent, not before (R26).
-    let with_credentials = SetUpForm { password: String::new(), send_credentials: true, ..form("Ben", "ben@acme.example", sales) };
+    let with_credentials = NewUser { password: String::new(), send_credentials: true, ..form("Ben", "ben@acme.example", sales) };
     users::set_up(&db, &settings, &hasher(), &owner, &who, &with_credentials).await.unwrap();
     let request = InviteRequest { group: sales, emails: "cy@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
     invitations::invite(&db, &settings, &owner, &who, request).await.unwrap();

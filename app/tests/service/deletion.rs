@@ -1,8 +1,8 @@
 //! Accounts deleted on their deletion date (R42), on SQLite and PostgreSQL. The job's rounds are
 //! run at chosen instants, so a test walks through the days before and on the date.
 
-use app::api::details::{FieldValue, UserDetails};
-use app::api::users::{SetUpForm, UserFilter};
+use app::wire::details::{FieldValue, UserDetails};
+use app::wire::users::{NewUser, UserFilter};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::deletion::{self, Round};
@@ -54,10 +54,10 @@ fn noon_in(days: u64) -> DateTime<Utc> {
     (today() + Days::new(days)).and_hms_opt(12, 0, 0).unwrap().and_utc()
 }
 
-fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_date: &str) -> SetUpForm {
+fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_date: &str) -> NewUser {
     let details = UserDetails { deletion_date: Some(deletion_date.into()), ..Default::default() };
     let (email, username) = if login.contains('@') { (login.into(), String::new()) } else { (String::new(), login.into()) };
-    SetUpForm {
+    NewUser {
         first_name: first.into(),
         last_name: "Temp".into(),
         email,
@@ -67,11 +67,11 @@ fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_da
         groups: vec![group],
         roles,
         details,
-        ..SetUpForm::default()
+        ..NewUser::default()
     }
 }
 
-async fn set_up(db: &TestDb, s: &Setup, form: &SetUpForm) -> i64 {
+async fn set_up(db: &TestDb, s: &Setup, form: &NewUser) -> i64 {
     users::set_up(db, &s.settings, &hasher(), &s.owner, &s.who, form).await.unwrap().user_id
 }
 

@@ -2,8 +2,8 @@
 //! invitation, the user page — and labels and fields renamed and deleted by platform
 //! administrators, who are told how many hold each. On SQLite and PostgreSQL.
 
-use app::api::details::{FieldValue, UserDetails};
-use app::api::users::SetUpForm;
+use app::wire::details::{FieldValue, UserDetails};
+use app::wire::users::NewUser;
 use app::backend::audit::Who;
 use app::backend::details::{self, Kind};
 use app::backend::invitations::{self, InviteRequest};
@@ -44,8 +44,8 @@ async fn field(db: &TestDb, s: &Setup, name: &str, field_type: FieldType) -> i64
     details::choices(db, false).await.unwrap().fields.into_iter().find(|f| f.name == name).unwrap().id
 }
 
-fn person(email: &str, s: &Setup, values: Vec<FieldValue>) -> SetUpForm {
-    SetUpForm {
+fn person(email: &str, s: &Setup, values: Vec<FieldValue>) -> NewUser {
+    NewUser {
         first_name: "Grace".into(),
         last_name: "Hopper".into(),
         email: email.into(),
@@ -53,7 +53,7 @@ fn person(email: &str, s: &Setup, values: Vec<FieldValue>) -> SetUpForm {
         groups: vec![s.emea],
         roles: vec![Role::Learner],
         details: UserDetails { values, ..UserDetails::default() },
-        ..SetUpForm::default()
+        ..NewUser::default()
     }
 }
 
@@ -82,7 +82,7 @@ async fn r79_values_are_checked_against_the_fields_type_at_every_entry_point(db:
 
     // Set up: every bad value has its message at its own field; nothing is created.
     let bad = vec![value(staff_no, "twelve"), value(start, "31/01/2027"), value(size, "Medium")];
-    let set_up = |form: SetUpForm| {
+    let set_up = |form: NewUser| {
         let (db, owner, who) = (db.db.clone(), s.owner.clone(), s.who.clone());
         async move { users::set_up(&db, settings, &hasher(), &owner, &who, &form).await }
     };
@@ -129,7 +129,7 @@ async fn r79_labels_and_fields_are_renamed_and_deleted_and_their_holders_counted
     };
     let partner = label("Partner").await.id;
     let details = UserDetails { labels: vec![partner], ..UserDetails::default() };
-    users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &SetUpForm { details: details.clone(), ..person("grace@acme.example", &s, vec![]) })
+    users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &NewUser { details: details.clone(), ..person("grace@acme.example", &s, vec![]) })
         .await
         .unwrap();
     let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &details, session: None };

@@ -1,6 +1,7 @@
 //! Service tests of inviting (R20–R24), on SQLite and PostgreSQL.
 
-use app::api::invitations::{InviteOutcome, InviteResult};
+use app::domain::invitation::InviteResult;
+use app::wire::invitations::InviteOutcome;
 use app::backend::audit::Who;
 use app::backend::auth::token_hash;
 use app::backend::invitations::{self, InviteRequest};
@@ -28,7 +29,7 @@ app::on_both_databases!(
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
     secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent,
     r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made_under,
-    r21_r22_inviting_an_expired_invitation_renews_it,
+    r21_r22_r73_inviting_an_expired_invitation_renews_it,
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
     r38_each_row_says_what_who_when_until_when_expired_and_delivery,
@@ -122,7 +123,7 @@ async fn r72_the_list_shows_the_grants_registration_would_drop(db: TestDb) {
 
 /// Issue 10.2: an expired invitation is renewed by a new invite — a new link, a new expiry, the
 /// email sent — and its old link is dead; a pending one only gains the new grants.
-async fn r21_r22_inviting_an_expired_invitation_renews_it(db: TestDb) {
+async fn r21_r22_r73_inviting_an_expired_invitation_renews_it(db: TestDb) {
     let s = setup(&db).await;
     invite(&db, &s, s.emea, "late@acme.example", &[Role::Learner]).await.unwrap();
     let old = token_sent_to(&db, "late@acme.example").await;
@@ -469,7 +470,7 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     groups::add_member(&db, crate::support::settings(), &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
     let who = Who { actor: Some(admin), ip: None };
-    let no_details = app::api::details::UserDetails::default();
+    let no_details = app::wire::details::UserDetails::default();
     let by_admin = |emails: &'static str, roles: &'static [Role]| {
         invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, details: &no_details, session: None })
     };

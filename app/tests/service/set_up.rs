@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use app::api::invitations::InviteResult;
-use app::api::users::{SetUpForm, UserFilter, UserStatus};
+use app::domain::invitation::InviteResult;
+use app::domain::account::UserStatus;
+use app::wire::users::{NewUser, UserFilter};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::invitations::{self, InviteRequest};
@@ -50,19 +51,19 @@ async fn setup(db: &TestDb) -> Setup {
     Setup { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }
 }
 
-fn grace(groups: Vec<i64>, roles: Vec<Role>) -> SetUpForm {
-    SetUpForm {
+fn grace(groups: Vec<i64>, roles: Vec<Role>) -> NewUser {
+    NewUser {
         first_name: "Grace".into(),
         last_name: "Hopper".into(),
         email: "Grace@Acme.example".into(),
         password: "compilers all the way".into(),
         groups,
         roles,
-        ..SetUpForm::default()
+        ..NewUser::default()
     }
 }
 
-async fn set_up(db: &TestDb, s: &Setup, by: &Principal, form: &SetUpForm) -> Result<app::api::users::SetUpDone, AppError> {
+async fn set_up(db: &TestDb, s: &Setup, by: &Principal, form: &NewUser) -> Result<app::wire::users::SetUpDone, AppError> {
     users::set_up(db, &s.settings, &hasher(), by, &s.who, form).await
 }
 
@@ -118,8 +119,8 @@ async fn r25_r26_set_up_with_a_password_is_active_billed_and_propagated(db: Test
 
 async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_once(db: TestDb) {
     let s = setup(&db).await;
-    let details = app::api::details::UserDetails { language: Some(Lang::Fr), ..Default::default() };
-    let form = SetUpForm { password: String::new(), send_credentials: true, details, ..grace(vec![s.sales], vec![Role::Learner]) };
+    let details = app::wire::details::UserDetails { language: Some(Lang::Fr), ..Default::default() };
+    let form = NewUser { password: String::new(), send_credentials: true, details, ..grace(vec![s.sales], vec![Role::Learner]) };
     let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
     assert!(done.credentials_sent);
     let (to, kind, subject, text): (String, String, String, String) =
@@ -149,7 +150,7 @@ async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_onc
 
 async fn r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password(db: TestDb) {
     let s = setup(&db).await;
-    let form = SetUpForm { password: String::new(), send_credentials: true, ..grace(vec![s.sales], vec![Role::Learner]) };
+    let form = NewUser { password: String::new(), send_credentials: true, ..grace(vec![s.sales], vec![Role::Learner]) };
     set_up(&db, &s, &s.owner, &form).await.unwrap();
     let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
@@ -168,7 +169,7 @@ async fn r27_over_smtp_the_stored_copy_of_the_credentials_loses_the_password(db:
 
 async fn r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is_created(db: TestDb) {
     let s = setup(&db).await;
-    let owner_again = SetUpForm { email: "OWNER@acme.example".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
+    let owner_again = NewUser { email: "OWNER@acme.example".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
     assert_eq!(field(set_up(&db, &s, &s.owner, &owner_again).await), ("email".into(), Msg::ActiveAccountExists));
     let request = InviteRequest { group: s.sales, emails: "grace@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
     invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
@@ -195,7 +196,7 @@ async fn r31_a_set_up_learner_gets_the_session_emails_at_once(db: TestDb) {
 
 async fn r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email(db: TestDb) {
     let s = setup(&db).await;
-    let form = SetUpForm { without_email: true, email: String::new(), username: "GHopper".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
+    let form = NewUser { without_email: true, email: String::new(), username: "GHopper".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
     let done = set_up(&db, &s, &s.owner, &form).await.unwrap();
     assert_eq!(done.login, "GHopper");
     let (email, username_key): (Option<String>, String) = sqlx::query_as("SELECT email, username_key FROM users WHERE id = $1").bind(done.user_id).fetch_one(&db.pool).await.unwrap();
@@ -203,9 +204,9 @@ async fn r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email(db: 
     assert_eq!(count(&db, "outbox_emails").await, 0, "no email, ever");
     assert_eq!(count(&db, "billing_events").await, 1, "billed at creation");
     assert!(log_in(&db, "ghopper", "compilers all the way").await.is_ok());
-    let again = SetUpForm { username: "ghopper".into(), email: "other@acme.example".into(), ..form };
+    let again = NewUser { username: "ghopper".into(), email: "other@acme.example".into(), ..form };
     assert_eq!(field(set_up(&db, &s, &s.owner, &again).await), ("username".into(), Msg::UsernameTaken));
-    let credentials = SetUpForm { username: "other".into(), password: String::new(), send_credentials: true, ..again };
+    let credentials = NewUser { username: "other".into(), password: String::new(), send_credentials: true, ..again };
     assert_eq!(field(set_up(&db, &s, &s.owner, &credentials).await), ("send_credentials".into(), Msg::NoEmailForCredentials));
 }
 
@@ -247,7 +248,7 @@ async fn double_submission_makes_one_user_one_billing_and_one_email(db: TestDb) 
     let s = Arc::new(setup(&db).await);
     let db = Arc::new(db);
     for round in 0..20 {
-        let form = SetUpForm { email: format!("twice{round}@acme.example"), password: String::new(), send_credentials: true, ..grace(vec![s.emea], vec![Role::Learner]) };
+        let form = NewUser { email: format!("twice{round}@acme.example"), password: String::new(), send_credentials: true, ..grace(vec![s.emea], vec![Role::Learner]) };
         let submit = || {
             let (db, s, form) = (db.clone(), s.clone(), form.clone());
             tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
@@ -283,7 +284,7 @@ async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: T
         };
         let setting_up = {
             let (db, s) = (db.clone(), s.clone());
-            let form = SetUpForm { email: email.clone(), ..grace(vec![s.sales], vec![Role::Learner]) };
+            let form = NewUser { email: email.clone(), ..grace(vec![s.sales], vec![Role::Learner]) };
             tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
         };
         let invite = invite.await.unwrap().unwrap().remove(0).result;
@@ -305,9 +306,9 @@ async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: T
 async fn r39_dashboard_users_filters_by_group_role_and_status_within_what_one_sees(db: TestDb) {
     let s = setup(&db).await;
     let grace = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner, Role::Coach])).await.unwrap().user_id;
-    let alan = SetUpForm { first_name: "Alan".into(), last_name: "Turing".into(), email: "alan@acme.example".into(), password: String::new(), send_credentials: true, ..grace_form(vec![s.sales]) };
+    let alan = NewUser { first_name: "Alan".into(), last_name: "Turing".into(), email: "alan@acme.example".into(), password: String::new(), send_credentials: true, ..grace_form(vec![s.sales]) };
     let alan = set_up(&db, &s, &s.owner, &alan).await.unwrap().user_id;
-    let ids = |page: app::api::users::UserPage| page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let ids = |page: app::wire::users::UserList| page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
     let list = |filter: UserFilter| {
         let (db, owner) = (&db, &s.owner);
         async move { users::list(db, owner, &filter, 1).await.unwrap() }
@@ -333,13 +334,13 @@ async fn r39_dashboard_users_filters_by_group_role_and_status_within_what_one_se
     assert_eq!(users::detail(&db, &ua, alan).await.unwrap_err(), AppError::NotFound, "not in their sight");
 }
 
-fn grace_form(groups: Vec<i64>) -> SetUpForm {
+fn grace_form(groups: Vec<i64>) -> NewUser {
     grace(groups, vec![Role::Learner])
 }
 
 async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_resent(db: TestDb) {
     let s = setup(&db).await;
-    let form = SetUpForm { password: String::new(), send_credentials: true, ..grace_form(vec![s.emea]) };
+    let form = NewUser { password: String::new(), send_credentials: true, ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
     let sender = Arc::new(SmtpSender::new("smtp://127.0.0.1:9", None, "no-reply@roster.test", 1).unwrap());
     let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(sender), batch: 64 };
@@ -361,7 +362,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     assert_eq!(users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap_err(), AppError::NotFound, "only failed emails are resent");
     let ua = user_admin_of(&db, &s, s.sales).await;
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
-    let other = SetUpForm { email: "other@acme.example".into(), ..grace_form(vec![s.root]) };
+    let other = NewUser { email: "other@acme.example".into(), ..grace_form(vec![s.root]) };
     let outsider = set_up(&db, &s, &s.owner, &other).await.unwrap().user_id;
     assert_eq!(users::detail(&db, &ua, outsider).await.unwrap_err(), AppError::NotFound);
     assert!(users::resend_email(&db, &ua, &s.who, email.id).await.is_ok(), "a user admin above her group may");
@@ -378,7 +379,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
 
 async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: TestDb) {
     let s = setup(&db).await;
-    let form = SetUpForm { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
+    let form = NewUser { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
     let session = log_in(&db, "kiosk1", "compilers all the way").await.unwrap();
     assert!(users::detail(&db, &s.owner, user).await.unwrap().may_manage);
@@ -396,7 +397,7 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
 }
 
 async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db: TestDb) {
-    use app::api::details::{FieldValue, UserDetails};
+    use app::wire::details::{FieldValue, UserDetails};
     use app::backend::details::{self, Kind};
     let s = setup(&db).await;
     details::create(&db, &s.who, Kind::Label, "Contractor", Default::default()).await.unwrap();
@@ -412,11 +413,11 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     };
 
     // Unknown labels or fields are refused at their field; nothing is created.
-    let unknown = SetUpForm { details: UserDetails { labels: vec![label + 1000], ..given.clone() }, ..grace_form(vec![s.emea]) };
+    let unknown = NewUser { details: UserDetails { labels: vec![label + 1000], ..given.clone() }, ..grace_form(vec![s.emea]) };
     assert_eq!(field(set_up(&db, &s, &s.owner, &unknown).await), ("labels".into(), Msg::NotFound));
     assert_eq!(count(&db, "users").await, 1);
 
-    let grace = set_up(&db, &s, &s.owner, &SetUpForm { details: given.clone(), ..grace_form(vec![s.emea]) }).await.unwrap().user_id;
+    let grace = set_up(&db, &s, &s.owner, &NewUser { details: given.clone(), ..grace_form(vec![s.emea]) }).await.unwrap().user_id;
     let page = users::detail(&db, &s.owner, grace).await.unwrap();
     assert_eq!((page.labels, page.values), (vec!["Contractor".to_string()], vec![("Employee ID".to_string(), "E-42".to_string())]));
     assert_eq!((page.details.language, page.details.deletion_date.as_deref()), (Some(Lang::Fr), Some("2099-12-31")));

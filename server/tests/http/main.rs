@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use app::backend::testing::{self, TestDb};
-use app::backend::{auth::PasswordHasher, seed, AppState, MailSetup, Settings};
+use app::api::context::AppState;
+use app::backend::{auth::PasswordHasher, seed, MailSetup, Settings};
 use app::error::AppError;
 use axum::body::Body;
 use axum::Router;

@@ -7,10 +7,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::directory::{get_group, GroupView};
-use crate::api::details::UserDetails;
+use crate::api::directory::get_group;
+use crate::wire::directory::GroupView;
+use crate::wire::details::UserDetails;
 use crate::api::groups::AddMember;
-use crate::api::invitations::{InviteOutcome, InviteResult, InviteUsers};
+use crate::api::invitations::InviteUsers;
+use crate::domain::invitation::InviteResult;
+use crate::wire::invitations::InviteOutcome;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};

@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::billing::{get_billing, BillingPage, BillingReason};
+use crate::api::billing::get_billing;
+use crate::domain::billing::BillingReason;
+use crate::wire::billing::BillingHistory;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Pagination};
 use crate::ui::pages::users::DashboardTabs;
@@ -34,7 +36,7 @@ pub fn BillingPage() -> impl IntoView {
 }
 
 #[component]
-fn BillingTable(billing: BillingPage) -> impl IntoView {
+fn BillingTable(billing: BillingHistory) -> impl IntoView {
     let lang = use_lang();
     if billing.rows.is_empty() {
         return view! { <p class="notice">{T::NobodyBilled.in_lang(lang)}</p> }.into_any();

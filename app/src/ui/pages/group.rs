@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::directory::{get_group, GroupView};
+use crate::api::directory::get_group;
+use crate::wire::directory::GroupView;
 use crate::api::groups::{AddMember, CreateSubgroup, MoveGroup, RemoveMembership, RenameGroup, SetGroupVisibility};
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;

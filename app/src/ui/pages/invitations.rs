@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::invitations::{list_invitations, CancelInvitation, InvitationRow, ResendInvitation};
+use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitation};
+use crate::wire::invitations::InvitationRow;
 use crate::error::AppError;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};

@@ -6,9 +6,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::details::{
-    detail_choices, CreateCustomField, CreateLabel, DeleteCustomField, DeleteLabel, EditCustomField, EditLabel, FieldChoice, LabelChoice,
-};
+use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, DeleteCustomField, DeleteLabel, EditCustomField, EditLabel};
+use crate::wire::details::{FieldChoice, LabelChoice};
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::programs::{list_programs, CreateProgram, CreateSession, ProgramRow, ProgramsPage as ProgramsData};
+use crate::api::programs::{list_programs, CreateProgram, CreateSession};
+use crate::wire::programs::{ProgramList, ProgramRow};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage};
@@ -35,7 +36,7 @@ pub fn ProgramsPage() -> impl IntoView {
 
 #[component]
 fn ProgramList(
-    data: ProgramsData,
+    data: ProgramList,
     create_program: ServerAction<CreateProgram>,
     create_session: ServerAction<CreateSession>,
     sent_for: RwSignal<Option<i64>>,

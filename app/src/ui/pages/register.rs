@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::invitations::{open_invitation, InvitationForm, Register};
+use crate::api::invitations::{open_invitation, Register};
+use crate::wire::invitations::InvitationForm;
 use crate::domain::password;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};

@@ -6,10 +6,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::details::UserDetails;
+use crate::wire::details::UserDetails;
 use crate::api::invitations::InviteFromSession;
 use crate::ui::user_details::UserDetailsFields;
-use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup, PersonRow, SessionView};
+use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup};
+use crate::wire::programs::{PersonRow, SessionView};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};

@@ -11,10 +11,11 @@ use leptos_router::hooks::use_query_map;
 use super::add_users::PanelNav;
 use super::users::encode_query_value;
 use crate::api::directory::get_group;
-use crate::api::users::{SetUpDone, SetUpForm, SetUpUser};
+use crate::api::users::SetUpUser;
+use crate::wire::users::{NewUser, SetUpDone};
 use crate::domain::password;
 use crate::domain::role::Role;
-use crate::api::details::UserDetails;
+use crate::wire::details::UserDetails;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
@@ -89,7 +90,7 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
     let done = move || set_up.value().get().and_then(Result::ok);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let form = SetUpForm {
+        let form = NewUser {
             first_name: first_name.get_untracked(),
             last_name: last_name.get_untracked(),
             email: email.get_untracked(),

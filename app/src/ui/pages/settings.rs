@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::settings::{get_email_limits, get_platform_settings, EmailLimits, PlatformSettingsView, SetEmailLimits, SetPlatformSettings, LIFETIME_DAYS};
+use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
+use crate::wire::settings::{EmailLimits, LIFETIME_DAYS, PlatformSettingsView};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};

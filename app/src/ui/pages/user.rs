@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::details::UserDetails;
-use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword, UserDetail, UserStatus};
+use crate::wire::details::UserDetails;
+use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
+use crate::domain::account::UserStatus;
+use crate::wire::users::UserProfile;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{successes, ErrorNotice, NewPasswordField};
 use crate::ui::user_details::UserDetailsFields;
@@ -35,7 +37,7 @@ pub fn UserPage() -> impl IntoView {
 }
 
 #[component]
-fn UserView(user: UserDetail, resend: ServerAction<ResendEmail>, save: ServerAction<SetUserDetails>) -> impl IntoView {
+fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAction<SetUserDetails>) -> impl IntoView {
     let lang = use_lang();
     let name = format!("{} {}", user.first_name, user.last_name);
     let status = match user.status {

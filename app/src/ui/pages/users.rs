@@ -9,7 +9,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::details::detail_choices;
-use crate::api::users::{list_users, UserFilter, UserPage, UserStatus};
+use crate::api::users::list_users;
+use crate::domain::account::UserStatus;
+use crate::wire::users::{UserFilter, UserList};
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Pagination};
@@ -89,7 +91,7 @@ pub fn UsersPage() -> impl IntoView {
                             <label for="user-label">{T::Labels.in_lang(lang)}</label>
                             <select id="user-label" name="label" node_ref=label_select>
                                 <option value="" selected=start.label.is_none()>{T::AnyLabel.in_lang(lang)}</option>
-                                {labels.into_iter().map(|crate::api::details::LabelChoice { id, name, .. }| view! {
+                                {labels.into_iter().map(|crate::wire::details::LabelChoice { id, name, .. }| view! {
                                     <option value=id.to_string() selected=start.label == Some(id)>{name}</option>
                                 }).collect_view()}
                             </select>
@@ -154,7 +156,7 @@ fn status_label(status: UserStatus) -> T {
 }
 
 #[component]
-fn UserTable(users: UserPage, filter: UserFilter) -> impl IntoView {
+fn UserTable(users: UserList, filter: UserFilter) -> impl IntoView {
     let lang = use_lang();
     if users.rows.is_empty() {
         return view! { <p class="notice">{T::NoUsersMatch.in_lang(lang)}</p> }.into_any();
