@@ -11,4 +11,5 @@ mod invitations;
 mod mail;
 mod programs;
 mod set_up;
+mod statements;
 mod support;
