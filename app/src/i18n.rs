@@ -495,23 +495,23 @@ impl Msg {
             (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
             (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
             (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),
-            (Msg::UsersCount { count }, Fr) => plural(*count, "utilisateur", "utilisateurs"),
+            (Msg::UsersCount { count }, Fr) => plural_fr(*count, "utilisateur", "utilisateurs"),
             (Msg::BilledCount { active, billed }, En) => {
                 let active = if *active == 1 { "1 account billed and active".to_string() } else { format!("{active} accounts billed and active") };
                 format!("{active}; {billed} billed since the start, deleted accounts included.")
             }
             (Msg::BilledCount { active, billed }, Fr) => {
-                let active = if *active == 1 { "1 compte facturé et actif".to_string() } else { format!("{active} comptes facturés et actifs") };
+                let active = if *active <= 1 { format!("{active} compte facturé et actif") } else { format!("{active} comptes facturés et actifs") };
                 format!("{active} ; {billed} facturés depuis le début, comptes supprimés compris.")
             }
             (Msg::FirstGroupsShown { shown }, En) => format!("Showing the first {shown} groups: type to narrow the list."),
             (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
             (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
-            (Msg::GroupsTicked { count }, Fr) => plural(*count as u64, "groupe choisi", "groupes choisis"),
+            (Msg::GroupsTicked { count }, Fr) => plural_fr(*count as u64, "groupe choisi", "groupes choisis"),
             (Msg::HeldBy { count: 0 }, En) => "held by nobody".into(),
             (Msg::HeldBy { count: 0 }, Fr) => "attribué à personne".into(),
             (Msg::HeldBy { count }, En) => format!("held by {}", plural(*count as u64, "user or invitation", "users or invitations")),
-            (Msg::HeldBy { count }, Fr) => format!("attribué à {}", plural(*count as u64, "utilisateur ou invitation", "utilisateurs ou invitations")),
+            (Msg::HeldBy { count }, Fr) => format!("attribué à {}", plural_fr(*count as u64, "utilisateur ou invitation", "utilisateurs ou invitations")),
             (Msg::OneOf { options }, En) => format!("One of: {options}"),
             (Msg::OneOf { options }, Fr) => format!("Au choix : {options}"),
             (Msg::NotANumber, En) => "Enter a number, such as 42 or 3.5.".into(),
@@ -556,7 +556,7 @@ impl Msg {
             (Msg::LogsInAs { login }, En) => format!("The account is active: log in as {login}."),
             (Msg::LogsInAs { login }, Fr) => format!("Le compte est actif : connexion avec {login}."),
             (Msg::MembersCount { count }, En) => plural(*count, "member", "members"),
-            (Msg::MembersCount { count }, Fr) => plural(*count, "membre", "membres"),
+            (Msg::MembersCount { count }, Fr) => plural_fr(*count, "membre", "membres"),
         }
     }
 }
@@ -569,6 +569,11 @@ pub fn date_range(starts_on: Option<&str>, ends_on: Option<&str>) -> String {
         (None, Some(e)) => format!("→ {e}"),
         (None, None) => String::new(),
     }
+}
+
+/// "0 groupe choisi", "1 groupe choisi", "2 groupes choisis": French counts 0 as one.
+fn plural_fr(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count <= 1 { one } else { many })
 }
 
 fn plural(count: u64, one: &str, many: &str) -> String {
@@ -606,6 +611,9 @@ mod tests {
                 }
             }
         }
+        assert_eq!(Msg::GroupsTicked { count: 0 }.render(Lang::Fr), "0 groupe choisi", "French counts 0 as one");
+        assert_eq!(Msg::GroupsTicked { count: 0 }.render(Lang::En), "0 groups selected");
+        assert_eq!(Msg::MembersCount { count: 2 }.render(Lang::Fr), "2 membres");
         let msg = Msg::TooManyAttempts { retry_after_secs: 42 };
         assert_eq!(msg.render(Lang::En), "Too many attempts, try again in 42 s.");
         assert!(msg.render(Lang::Fr).contains("42 s"));

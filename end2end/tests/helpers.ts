@@ -27,8 +27,14 @@ export async function logIn(page: Page, login: string, password: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-/** Screenshots for people to look at, when SCREENSHOT_DIR is set. */
+/** Screenshots for people to look at, when SCREENSHOT_DIR is set; and, at each of these moments,
+ * a check that element ids are unique on the page (a label or a message must point at one). */
 export async function snap(page: Page, name: string) {
+  const repeated = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  });
+  expect(repeated, `ids repeated on ${name}`).toEqual([]);
   if (process.env.SCREENSHOT_DIR) {
     await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }

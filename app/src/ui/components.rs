@@ -19,11 +19,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
-/// The message for one form field, if the last submission put one there.
+/// The message for one form field, if the last submission put one there. Its element id is
+/// `{field}-error` unless `id` says otherwise: a page with two forms sending the same field
+/// names each message apart (element ids are unique on a page).
 #[component]
-pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, #[prop(into)] field: String) -> impl IntoView {
+pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, #[prop(into)] field: String, #[prop(optional, into)] id: Option<String>) -> impl IntoView {
     let lang = use_lang();
-    let id = format!("{field}-error");
+    let id = id.unwrap_or_else(|| format!("{field}-error"));
     view! {
         <p class="field-error" id=id role="alert">
             {move || error.get().and_then(|e| e.for_field(&field).map(|m| m.render(lang)))}

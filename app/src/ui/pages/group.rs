@@ -302,8 +302,8 @@ fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
             <input type="hidden" name="parent" value=group.id />
             <div class="field">
                 <label for="subgroup-name">{T::SubgroupName.in_lang(lang)}</label>
-                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="name-error" node_ref=name_input />
-                <FieldMessage error field="name" />
+                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="subgroup-name-error" node_ref=name_input />
+                <FieldMessage error field="name" id="subgroup-name-error" />
             </div>
             <label class="checkbox"><input type="checkbox" name="public" value="on" />{T::MakeItPublic.in_lang(lang)}</label>
             {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
@@ -338,10 +338,10 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
                 <div class="field">
                     <label for="group-name">{T::GroupName.in_lang(lang)}</label>
                     <div class="input-row">
-                        <input id="group-name" name="name" type="text" maxlength="100" value=group.name.clone() aria-describedby="name-error" />
+                        <input id="group-name" name="name" type="text" maxlength="100" value=group.name.clone() aria-describedby="group-name-error" />
                         <button type="submit" class="button" disabled=move || actions.rename.pending().get()>{T::Rename.in_lang(lang)}</button>
                     </div>
-                    <FieldMessage error=rename_error field="name" />
+                    <FieldMessage error=rename_error field="name" id="group-name-error" />
                 </div>
                 {general(rename_error)}
             </ActionForm>

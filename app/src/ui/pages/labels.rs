@@ -112,11 +112,11 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                             actions.edit_label.dispatch(EditLabel { id, name: renamed.get_untracked() });
                         }>
                             <label class="visually-hidden" for=format!("label-{id}-name")>{T::Name.in_lang(lang)}</label>
-                            <input id=format!("label-{id}-name") prop:value=renamed on:input=move |ev| renamed.set(event_target_value(&ev)) />
+                            <input id=format!("label-{id}-name") aria-describedby=format!("label-{id}-name-error") prop:value=renamed on:input=move |ev| renamed.set(event_target_value(&ev)) />
                             <button type="submit" class="button button-primary">{T::SaveDetails.in_lang(lang)}</button>
                             <button type="button" class="button" on:click=move |_| editing.set(None)>{T::Cancel.in_lang(lang)}</button>
                         </form>
-                        <FieldMessage error=edit_error field="name" />
+                        <FieldMessage error=edit_error field="name" id=format!("label-{id}-name-error") />
                     </Show>
                     {may_define.then(|| {
                         let name = name.clone();
@@ -148,10 +148,10 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                     <div class="field">
                         <label for="new-label">{T::AddLabel.in_lang(lang)}</label>
                         <div class="input-row">
-                            <input id="new-label" autocomplete="off" aria-describedby="name-error" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                            <input id="new-label" autocomplete="off" aria-describedby="new-label-error" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
                             <button type="submit" class="button">{T::Add.in_lang(lang)}</button>
                         </div>
-                        <FieldMessage error=create_error field="name" />
+                        <FieldMessage error=create_error field="name" id="new-label-error" />
                     </div>
                 </form>
             })}
@@ -253,30 +253,33 @@ fn FieldEditor(draft: Draft, id: String, error: Signal<Option<AppError>>) -> imp
     let lang = use_lang();
     let kinds = [("text", T::FieldText), ("number", T::FieldNumber), ("date", T::FieldDate), ("list", T::FieldList)];
     let (name_id, kind_id, options_id) = (format!("{id}-name"), format!("{id}-kind"), format!("{id}-options"));
+    let error_of = |input: &str| format!("{input}-error");
+    let (name_error, kind_error, options_error) = (error_of(&name_id), error_of(&kind_id), error_of(&options_id));
+    let options_described = options_error.clone();
     view! {
         <div class="field-pair">
             <div class="field">
                 <label for=name_id.clone()>{T::Name.in_lang(lang)}</label>
-                <input id=name_id autocomplete="off" prop:value=draft.name on:input=move |ev| draft.name.set(event_target_value(&ev)) />
-                <FieldMessage error field="name" />
+                <input id=name_id autocomplete="off" aria-describedby=name_error.clone() prop:value=draft.name on:input=move |ev| draft.name.set(event_target_value(&ev)) />
+                <FieldMessage error field="name" id=name_error />
             </div>
             <div class="field">
                 <label for=kind_id.clone()>{T::FieldType.in_lang(lang)}</label>
-                <select id=kind_id on:change=move |ev| draft.kind.set(event_target_value(&ev))>
+                <select id=kind_id aria-describedby=kind_error.clone() on:change=move |ev| draft.kind.set(event_target_value(&ev))>
                     {kinds.into_iter().map(|(kind, label)| view! {
                         <option value=kind selected=move || draft.kind.get() == kind>{label.in_lang(lang)}</option>
                     }).collect_view()}
                 </select>
-                <FieldMessage error field="kind" />
+                <FieldMessage error field="kind" id=kind_error />
             </div>
         </div>
         <Show when=move || draft.kind.get() == "list">
             <div class="field">
                 <label for=options_id.clone()>{T::ListChoices.in_lang(lang)}</label>
-                <textarea id=options_id.clone() rows="4" prop:value=draft.options on:input=move |ev| draft.options.set(event_target_value(&ev))></textarea>
+                <textarea id=options_id.clone() rows="4" aria-describedby=options_described.clone() prop:value=draft.options on:input=move |ev| draft.options.set(event_target_value(&ev))></textarea>
             </div>
         </Show>
-        <FieldMessage error field="options" />
+        <FieldMessage error field="options" id=options_error />
     }
 }
 

@@ -59,10 +59,10 @@ fn ProgramList(
                 <div class="field">
                     <label for="program-name">{T::ProgramName.in_lang(lang)}</label>
                     <div class="input-row">
-                        <input id="program-name" name="name" type="text" maxlength="120" autocomplete="off" aria-describedby="name-error" />
+                        <input id="program-name" name="name" type="text" maxlength="120" autocomplete="off" aria-describedby="program-name-error" />
                         <button type="submit" class="button button-primary" disabled=move || create_program.pending().get()>{T::CreateProgram.in_lang(lang)}</button>
                     </div>
-                    <FieldMessage error=program_error field="name" />
+                    <FieldMessage error=program_error field="name" id="program-name-error" />
                 </div>
             </ActionForm>
         </section>
@@ -110,8 +110,8 @@ fn ProgramCard(
                     <input type="hidden" name="program" value=program_id />
                     <div class="field">
                         <label for=field("session-name")>{T::SessionName.in_lang(lang)}</label>
-                        <input id=field("session-name") name="name" type="text" maxlength="120" autocomplete="off" />
-                        <FieldMessage error field="name" />
+                        <input id=field("session-name") name="name" type="text" maxlength="120" autocomplete="off" aria-describedby=field("session-name-error") />
+                        <FieldMessage error field="name" id=field("session-name-error") />
                     </div>
                     <div class="field">
                         <label for=field("session-group")>{T::SessionGroup.in_lang(lang)}</label>

@@ -70,10 +70,10 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
             <div class="field">
                 <label for="instructor-login">{T::EmailOrUsername.in_lang(lang)}</label>
                 <div class="input-row">
-                    <input id="instructor-login" name="login" type="text" autocomplete="off" aria-describedby="login-error" />
+                    <input id="instructor-login" name="login" type="text" autocomplete="off" aria-describedby="instructor-login-error" />
                     <button type="submit" class="button" disabled=move || add_instructor.pending().get()>{T::AddInstructor.in_lang(lang)}</button>
                 </div>
-                <FieldMessage error=instructor_error field="login" />
+                <FieldMessage error=instructor_error field="login" id="instructor-login-error" />
             </div>
             {move || instructor_error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
         </ActionForm>
@@ -190,10 +190,10 @@ fn PickLearner(session: i64, add_learner: ServerAction<AddSessionLearner>) -> im
             <div class="field">
                 <label for="session-learner">{T::EmailOrUsername.in_lang(lang)}</label>
                 <div class="input-row">
-                    <input id="session-learner" autocomplete="off" aria-describedby="login-error" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
+                    <input id="session-learner" autocomplete="off" aria-describedby="session-learner-error" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
                     <button type="submit" class="button" disabled=move || add_learner.pending().get()>{T::AddToSession.in_lang(lang)}</button>
                 </div>
-                <FieldMessage error field="login" />
+                <FieldMessage error field="login" id="session-learner-error" />
             </div>
             {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
             {move || matches!(add_learner.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::LearnerAdded.in_lang(lang)}</p> })}
