@@ -9,8 +9,8 @@ use leptos::prelude::LeptosOptions;
 
 use crate::backend::audit::Who;
 use crate::backend::auth::PasswordHasher;
-use crate::backend::tree_cache::TreeCache;
 use crate::backend::{Db, Principal, Settings};
+use crate::backend::tree_cache::TreeCache;
 use crate::error::AppError;
 use crate::i18n::Lang;
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::db::{now_ms, Db, Tx};
+
 use crate::error::AppError;
 
 /// Who is acting, and from which address.

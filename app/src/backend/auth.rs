@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -14,6 +14,7 @@ use tokio::sync::Semaphore;
 use super::db::{now_ms, Db, Tx};
 use super::rate_limit::{self, Limit, Taken};
 use super::Settings;
+
 use crate::domain::identity::LoginId;
 use crate::error::AppError;
 use crate::i18n::Msg;

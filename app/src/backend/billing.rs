@@ -3,9 +3,10 @@
 //! sees who is billed and since when.
 
 use super::db::{date_of, minute_of, Db, Tx};
+
 use crate::domain::billing::BillingReason;
-use crate::wire::billing::{BILLING_PER_PAGE, BillingHistory, BillingRow};
 use crate::error::AppError;
+use crate::wire::billing::{BILLING_PER_PAGE, BillingHistory, BillingRow};
 
 /// Records that a user became billable, once per user whatever the races.
 pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Result<(), AppError> {

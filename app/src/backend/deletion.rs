@@ -19,6 +19,7 @@ use super::audit::{self, Who};
 use super::db::{in_list, now_ms, Db};
 use super::mail::{self, OutgoingEmail};
 use super::Settings;
+
 use crate::domain::deletion::{FIRST_WARNING_DAYS, Step, step};
 use crate::emails;
 use crate::error::AppError;

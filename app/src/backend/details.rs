@@ -5,11 +5,12 @@
 
 use super::audit::{self, Who};
 use super::db::{Db, Tx};
-use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
+
 use crate::domain::custom_field::FieldType;
 use crate::domain::names;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
+use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 
 /// The longest label or custom-field name.
 pub const NAME_MAX: usize = 60;

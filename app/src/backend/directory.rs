@@ -1,17 +1,18 @@
 //! Read-side queries of the platform: platform, groups, users.
 
+use std::collections::BTreeSet;
+
 use sqlx::Row;
 
 use super::db::{Db, Tx};
 use super::principal::Principal;
-use crate::wire::directory::{GroupView, ShellData, TreeItem};
-use std::collections::BTreeSet;
 
 use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::wire::directory::{GroupView, ShellData, TreeItem};
 
 const GROUP_NODES: &str = "SELECT id, parent_id, name, visibility FROM groups";
 

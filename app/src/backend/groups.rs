@@ -7,14 +7,15 @@ use sqlx::Row;
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
 use super::directory;
-use super::tree_cache::bump_version;
 use super::Settings;
-use crate::wire::groups::{MemberRow, RoleHeld};
+use super::tree_cache::bump_version;
+
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::names;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::wire::groups::{MemberRow, RoleHeld};
 
 pub const NAME_MAX: usize = 100;
 

@@ -5,21 +5,22 @@
 use super::audit::{self, Who};
 use super::auth::new_token;
 use super::db::{minute_of, now_ms, Db, Tx};
-use crate::domain::billing::BillingReason;
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::wire::details::UserDetails;
-use crate::domain::invitation::InviteResult;
-use crate::wire::invitations::{InvitationList, InvitationRow, InviteOutcome};
+
 use crate::domain::address_list::{Entry, ListError, MAX_ADDRESSES, self};
+use crate::domain::billing::BillingReason;
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::Email;
+use crate::domain::invitation::InviteResult;
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::emails;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
+use crate::wire::details::UserDetails;
+use crate::wire::invitations::{InvitationList, InvitationRow, InviteOutcome};
 
 pub struct InviteRequest<'a> {
     pub group: GroupId,

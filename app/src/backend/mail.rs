@@ -12,14 +12,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::Message;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
 use rand::Rng;
 use sqlx::Row;
 use tokio::sync::Mutex;
 
 use super::db::{now_ms, Backend, Db, Tx};
 use super::smtp::{Endpoint, SmtpUrl};
+
 use crate::domain::retry;
 use crate::error::AppError;
 use crate::i18n::Lang;

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::auth::token_hash;
 use super::db::{now_ms, Db};
 use super::tree_cache::TreeCache;
+
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::policy::{Action, Actor, Decision, Rule, SessionId, self};
 use crate::domain::role::Role;

@@ -9,7 +9,7 @@ use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::wire::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
+
 use crate::domain::group_tree::GroupId;
 use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};
@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::emails;
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::wire::programs::{PersonRow, ProgramRow, SessionRow, SessionView};
 
 const NAME_MAX: usize = 120;
 

@@ -6,6 +6,7 @@
 //! to the costly part (argon2). Checking first and counting after let them all through.
 
 use super::db::{now_ms, Db};
+
 use crate::error::AppError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::auth::{random_password, PasswordHasher};
 use super::db::{now_ms, Db, Tx};
+
 use crate::domain::identity::Email;
 use crate::domain::role::Role;
 use crate::error::AppError;

@@ -6,9 +6,10 @@ use super::audit::{self, Who};
 use super::db::Db;
 use super::principal::Principal;
 use super::rate_limit::{self, Limit, Taken};
-use crate::wire::settings::{EMAIL_LIMIT_MAX, EmailLimits, LIFETIME_DAYS, PlatformSettings};
+
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
+use crate::wire::settings::{EMAIL_LIMIT_MAX, EmailLimits, LIFETIME_DAYS, PlatformSettings};
 
 /// The longest platform name.
 pub const PLATFORM_NAME_MAX: usize = 100;

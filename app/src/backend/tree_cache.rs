@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use super::db::{Db, Tx};
 use super::directory;
+
 use crate::domain::group_tree::GroupTree;
 use crate::error::AppError;
 

@@ -5,16 +5,15 @@
 //! Then Dashboard > USERS and the user page (R39–R41), within what each administrator sees.
 
 use super::audit::{self, Who};
-use super::billing;
-use crate::domain::billing::BillingReason;
 use super::auth::{random_password, PasswordHasher};
+use super::billing;
 use super::db::{date_of, in_list, minute_of, now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
 use super::Settings;
-use crate::wire::details::{FieldValue, UserDetails};
+
 use crate::domain::account::UserStatus;
-use crate::wire::users::{AddableGroup, GroupChoices, NewUser, SentEmail, SetUpDone, USERS_PER_PAGE, UserFilter, UserGroupRoles, UserList, UserMembership, UserProfile, UserRow};
+use crate::domain::billing::BillingReason;
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::{Email, LoginId, Username};
 use crate::domain::policy::{Action, Handling, Person};
@@ -22,6 +21,8 @@ use crate::domain::role::Role;
 use crate::emails;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
+use crate::wire::details::{FieldValue, UserDetails};
+use crate::wire::users::{AddableGroup, GroupChoices, NewUser, SentEmail, SetUpDone, USERS_PER_PAGE, UserFilter, UserGroupRoles, UserList, UserMembership, UserProfile, UserRow};
 
 /// How the new user signs in: by email, or by username for users without email (R40).
 enum Login {

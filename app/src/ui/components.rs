@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::use_lang;
+
 use crate::error::AppError;
 
 /// An error where no field is at fault, announced to screen readers. A lost session links to

@@ -12,13 +12,13 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
 use crate::api::users::addable_groups;
-use crate::wire::users::{AddableGroup, GroupChoices};
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, HelpButton, HelpText, Icon};
 use crate::ui::use_lang;
+use crate::wire::users::{AddableGroup, GroupChoices};
 
 const ROWS_SHOWN: usize = 200;
 

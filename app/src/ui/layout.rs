@@ -7,10 +7,11 @@ use leptos_router::hooks::use_location;
 
 use super::components::{ErrorNotice, Icon};
 use super::{t, use_lang};
+
 use crate::api::auth::Logout;
 use crate::api::directory::get_shell;
-use crate::wire::directory::ShellData;
 use crate::i18n::T;
+use crate::wire::directory::ShellData;
 
 /// Bumped by pages that change the group tree, so that the sidebar shows the change.
 #[derive(Clone, Copy)]

@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 
 use crate::api::details::detail_choices;
-use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
 use crate::ui::components::FieldMessage;
 use crate::ui::use_lang;
+use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 
 #[component]
 pub fn UserDetailsFields(

@@ -8,18 +8,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::directory::get_group;
-use crate::wire::directory::GroupView;
-use crate::wire::details::UserDetails;
 use crate::api::groups::AddMember;
 use crate::api::invitations::InviteUsers;
 use crate::domain::invitation::InviteResult;
-use crate::wire::invitations::InviteOutcome;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
-use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
+use crate::ui::user_details::UserDetailsFields;
+use crate::wire::details::UserDetails;
+use crate::wire::directory::GroupView;
+use crate::wire::invitations::InviteOutcome;
 
 #[component]
 pub fn AddUsersPage() -> impl IntoView {

@@ -8,11 +8,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::billing::get_billing;
 use crate::domain::billing::BillingReason;
-use crate::wire::billing::BillingHistory;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Pagination};
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::{t, use_lang};
+use crate::wire::billing::BillingHistory;
 
 #[component]
 pub fn BillingPage() -> impl IntoView {

@@ -9,7 +9,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::directory::get_group;
-use crate::wire::directory::GroupView;
 use crate::api::groups::{AddMember, CreateSubgroup, MoveGroup, RemoveMembership, RenameGroup, SetGroupVisibility};
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
@@ -18,6 +17,7 @@ use crate::i18n::{Msg, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::layout::TreeChanged;
 use crate::ui::{t, use_lang};
+use crate::wire::directory::GroupView;
 
 /// Every change a group page can make; the page reloads its data after each that worked (after
 /// a refusal, the form keeps what was typed beside its message).

@@ -7,13 +7,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitation};
-use crate::wire::invitations::InvitationRow;
-use crate::error::AppError;
 use crate::domain::role::Role;
+use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Icon};
 use crate::ui::pages::add_users::PanelNav;
 use crate::ui::{t, use_lang};
+use crate::wire::invitations::InvitationRow;
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {

@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, DeleteCustomField, DeleteLabel, EditCustomField, EditLabel};
-use crate::wire::details::{FieldChoice, LabelChoice};
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::{t, use_lang};
+use crate::wire::details::{FieldChoice, LabelChoice};
 
 /// The page's changes; any of them done, the lists are read again.
 #[derive(Clone, Copy)]

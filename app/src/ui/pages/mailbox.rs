@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::directory::get_mailbox;
-use crate::wire::directory::MailboxEmail;
 use crate::i18n::T;
 use crate::ui::components::ErrorNotice;
 use crate::ui::{t, use_lang};
+use crate::wire::directory::MailboxEmail;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {

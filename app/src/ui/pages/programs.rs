@@ -5,11 +5,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::programs::{list_programs, CreateProgram, CreateSession};
-use crate::wire::programs::{ProgramList, ProgramRow};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
+use crate::wire::programs::{ProgramList, ProgramRow};
 
 #[component]
 pub fn ProgramsPage() -> impl IntoView {

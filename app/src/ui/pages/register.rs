@@ -7,12 +7,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitations::{open_invitation, Register};
-use crate::wire::invitations::InvitationForm;
 use crate::domain::password;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
+use crate::wire::invitations::InvitationForm;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

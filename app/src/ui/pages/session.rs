@@ -6,16 +6,16 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::wire::details::UserDetails;
 use crate::api::invitations::InviteFromSession;
-use crate::ui::user_details::UserDetailsFields;
 use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup};
-use crate::wire::programs::{PersonRow, SessionView};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage};
 use crate::ui::{t, use_lang};
+use crate::ui::user_details::UserDetailsFields;
+use crate::wire::details::UserDetails;
+use crate::wire::programs::{PersonRow, SessionView};
 
 #[component]
 pub fn SessionPage() -> impl IntoView {

@@ -10,17 +10,18 @@ use leptos_router::hooks::use_query_map;
 
 use super::add_users::PanelNav;
 use super::users::encode_query_value;
+
 use crate::api::directory::get_group;
 use crate::api::users::SetUpUser;
-use crate::wire::users::{NewUser, SetUpDone};
 use crate::domain::password;
 use crate::domain::role::Role;
-use crate::wire::details::UserDetails;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
-use crate::ui::user_details::UserDetailsFields;
 use crate::ui::use_lang;
+use crate::ui::user_details::UserDetailsFields;
+use crate::wire::details::UserDetails;
+use crate::wire::users::{NewUser, SetUpDone};
 
 #[component]
 pub fn SetUpUserPage() -> impl IntoView {

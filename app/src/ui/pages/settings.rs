@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
-use crate::wire::settings::{EmailLimits, LIFETIME_DAYS, PlatformSettingsView};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
 use crate::ui::components::{ErrorNotice, FieldMessage};
 use crate::ui::layout::TreeChanged;
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::{t, use_lang};
+use crate::wire::settings::{EmailLimits, LIFETIME_DAYS, PlatformSettingsView};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

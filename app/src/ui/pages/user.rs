@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::wire::details::UserDetails;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
-use crate::wire::users::UserProfile;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{successes, ErrorNotice, NewPasswordField};
-use crate::ui::user_details::UserDetailsFields;
 use crate::ui::{t, use_lang};
+use crate::ui::user_details::UserDetailsFields;
+use crate::wire::details::UserDetails;
+use crate::wire::users::UserProfile;
 
 #[component]
 pub fn UserPage() -> impl IntoView {

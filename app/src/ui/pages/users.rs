@@ -11,12 +11,12 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::details::detail_choices;
 use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
-use crate::wire::users::{UserFilter, UserList};
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, Pagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::{t, use_lang};
+use crate::wire::users::{UserFilter, UserList};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
