@@ -52,7 +52,7 @@ test('R79: a platform administrator types a custom field, renames and deletes la
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await page.getByRole('link', { name: 'LABELS' }).click();
   const fields = page.getByRole('region', { name: 'Custom fields' });
-  await fields.getByLabel('Name').fill('T-shirt size');
+  await fields.getByLabel('Name', { exact: true }).fill('T-shirt size');
   await fields.getByLabel('Type').selectOption('list');
   await fields.getByLabel('Choices, one per line').fill('Small\nLarge\nsmall');
   await fields.getByRole('button', { name: 'Add', exact: true }).click();
@@ -66,7 +66,7 @@ test('R79: a platform administrator types a custom field, renames and deletes la
   // Labels: renamed in place; deleted after a question that says who holds it.
   const labels = page.getByRole('region', { name: 'Label(s)' });
   await labels.getByRole('button', { name: 'Rename — Contractor' }).click();
-  await labels.getByLabel('Name').fill('External contractor');
+  await labels.getByLabel('Name', { exact: true }).fill('External contractor');
   await labels.getByRole('button', { name: 'Save' }).click();
   await expect(labels.getByText('External contractor')).toBeVisible();
   await snap(page, '62-labels');

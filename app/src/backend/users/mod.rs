@@ -1,0 +1,12 @@
+//! Users: setting them up, whom one sees, Dashboard > USERS and the user page. One file per
+//! feature; the services keep their names (`users::set_up`, `users::list`…).
+
+mod list;
+mod profile;
+mod scope;
+mod set_up;
+
+pub use list::list;
+pub use profile::{detail, resend_email, send_new_credentials, set_details, set_password};
+pub use scope::{find_seen, language_of, session_scope, user_scope};
+pub use set_up::{addable_groups, set_up};

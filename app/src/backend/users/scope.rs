@@ -1,0 +1,67 @@
+//! Whom one sees (R62): the users of the groups one may add users to, for pickers and lists;
+//! and a user's language (R44).
+
+use crate::backend::db::{Db, Tx};
+use crate::backend::principal::Principal;
+use crate::domain::group_tree::GroupId;
+use crate::domain::identity::LoginId;
+use crate::domain::policy::Action;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::{Lang, Msg};
+
+/// The language a user's emails speak: theirs, else the platform's (R44).
+pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
+    let code: String = sqlx::query_scalar("SELECT COALESCE(u.language, p.default_language) FROM users u CROSS JOIN platform p WHERE u.id = $1")
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Lang::parse(&code).unwrap_or_default())
+}
+
+/// Finds an existing user by email or username, for "add an existing user" (groups, sessions),
+/// among those this person sees in `scope` (`None`: everyone); anyone else is answered as an
+/// unknown user (R62).
+pub async fn find_seen(db: &Db, scope: Option<&[GroupId]>, login: &str) -> Result<i64, AppError> {
+    let not_found = || AppError::field("login", Msg::NoSuchUser);
+    let id = LoginId::parse(login).ok_or_else(not_found)?;
+    let (column, key) = match &id {
+        LoginId::Email(e) => ("email_key", e.key()),
+        LoginId::Username(u) => ("username_key", u.key()),
+    };
+    let user: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users WHERE {column} = $1 AND deleted_at IS NULL")).bind(key).fetch_optional(&db.pool).await?;
+    let user = user.ok_or_else(not_found)?;
+    if let Some(scope) = scope {
+        let groups: Vec<GroupId> = sqlx::query_scalar("SELECT group_id FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
+        if !groups.iter().any(|g| scope.contains(g)) {
+            return Err(not_found());
+        }
+    }
+    Ok(user)
+}
+
+/// The groups whose members those who run sessions or coach may pick as instructors or learners
+/// of a session: `None` for a platform administrator (everyone); else the subtrees where they are
+/// admin, user admin or coach.
+pub fn session_scope(principal: &Principal) -> Option<Vec<GroupId>> {
+    (!principal.is_platform_admin()).then(|| overseen_subtrees(principal))
+}
+
+/// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
+/// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
+pub fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
+    (!principal.is_platform_admin()).then(|| {
+        let mut groups = overseen_subtrees(principal);
+        // Wherever any role may be granted, the learner role may (R2, R3).
+        groups.retain(|&g| principal.may(&Action::AddUsers(&[(g, Role::Learner)])));
+        groups
+    })
+}
+
+/// Every group at or below one where this person is admin, user admin or coach, once each.
+fn overseen_subtrees(principal: &Principal) -> Vec<GroupId> {
+    let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}

@@ -1,0 +1,301 @@
+//! Setting up users (R25–R28, R31, R40): accounts that are active at once, in the groups and with
+//! the roles chosen, with either the administrator's password or generated credentials sent by
+//! email; one transaction creates the user, the memberships (learners climb, R10), the
+//! enrollments and their session emails, the credentials email and, without one, the billing.
+
+use crate::backend::audit::{self, Who};
+use crate::backend::auth::{random_password, PasswordHasher};
+use crate::backend::billing;
+use crate::backend::db::{now_ms, Db, Tx};
+use crate::backend::mail::{self, OutgoingEmail};
+use crate::backend::principal::Principal;
+use crate::backend::Settings;
+use crate::domain::billing::BillingReason;
+use crate::domain::identity::{Email, Username};
+use crate::domain::policy::Action;
+use crate::domain::role::Role;
+use crate::emails;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{Lang, Msg};
+use crate::wire::users::{AddableGroup, GroupChoices, NewUser, SetUpDone};
+
+/// How the new user signs in: by email, or by username for users without email (R40).
+enum Login {
+    Email(Email),
+    Username(Username),
+}
+
+impl Login {
+    fn as_str(&self) -> &str {
+        match self {
+            Login::Email(e) => e.as_str(),
+            Login::Username(u) => u.as_str(),
+        }
+    }
+}
+
+/// The groups where this person may set up or invite users, with the roles they may grant in
+/// each (R1–R3, R6), for the group-selection modal. Parents come before their children.
+pub fn addable_groups(principal: &Principal) -> GroupChoices {
+    let tree = &principal.tree;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut addable = GroupChoices::default();
+    for top in principal.overseen_groups() {
+        for id in tree.subtree(top) {
+            if !seen.insert(id) {
+                continue;
+            }
+            let roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
+            let (false, Some(node)) = (roles.is_empty(), tree.get(id)) else { continue };
+            let role_set = match addable.role_sets.iter().position(|set| *set == roles) {
+                Some(index) => index,
+                None => {
+                    addable.role_sets.push(roles);
+                    addable.role_sets.len() - 1
+                }
+            };
+            addable.groups.push(AddableGroup { id, parent: node.parent_id, name: node.name.clone(), role_set });
+        }
+    }
+    addable
+}
+
+/// Checks the form field by field; every message is returned at once, nothing is written.
+fn validate(form: &NewUser) -> Result<(String, String, Login, Option<String>), AppError> {
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, msg: Msg| errors.push(FieldError { field: field.to_string(), msg });
+    let first = crate::domain::names::tidy(&form.first_name, 100).map_err(|m| fail("first_name", m)).ok();
+    let last = crate::domain::names::tidy(&form.last_name, 100).map_err(|m| fail("last_name", m)).ok();
+    let login = if form.without_email {
+        Username::parse(&form.username).map(Login::Username).map_err(|_| fail("username", Msg::InvalidUsername)).ok()
+    } else if form.email.trim().is_empty() {
+        fail("email", Msg::Required);
+        None
+    } else {
+        Email::parse(&form.email).map(Login::Email).map_err(|_| fail("email", Msg::InvalidEmail)).ok()
+    };
+    let password = if form.send_credentials && form.without_email {
+        fail("send_credentials", Msg::NoEmailForCredentials);
+        None
+    } else if form.send_credentials {
+        None
+    } else if form.password.is_empty() {
+        fail("password", Msg::Required);
+        None
+    } else {
+        let identity = [form.first_name.as_str(), form.last_name.as_str(), login.as_ref().map(Login::as_str).unwrap_or("")];
+        crate::domain::password::check(&form.password, &identity).map_err(|m| fail("password", m)).ok();
+        Some(form.password.clone())
+    };
+    if form.groups.is_empty() {
+        fail("groups", Msg::ChooseAGroup);
+    }
+    if let Err(msg) = crate::domain::names::at_most(&form.groups, crate::domain::names::MAX_GROUPS) {
+        fail("groups", msg);
+    }
+    if form.roles.is_empty() {
+        fail("roles", Msg::ChooseARole);
+    }
+    if let Err(msg) = crate::domain::names::at_most(&form.roles, crate::domain::names::MAX_ROLES) {
+        fail("roles", msg);
+    }
+    match (first, last, login) {
+        (Some(first), Some(last), Some(login)) if errors.is_empty() => Ok((first, last, login, password)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Sets up one user (R25–R28). The caller has checked that the principal may add users
+/// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
+/// the Group(s) field.
+pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &NewUser) -> Result<SetUpDone, AppError> {
+    let mut detail_errors = Vec::new();
+    let details = crate::backend::details::check(db, &form.details, &mut detail_errors).await?;
+    let (first, last, login, password) = match validate(form) {
+        Err(AppError::Invalid(mut errors)) => {
+            errors.extend(detail_errors);
+            return Err(AppError::Invalid(errors));
+        }
+        Err(other) => return Err(other),
+        Ok(_) if !detail_errors.is_empty() => return Err(AppError::Invalid(detail_errors)),
+        Ok(valid) => valid,
+    };
+    let refused: Vec<String> = form
+        .groups
+        .iter()
+        .filter(|&&group| !form.roles.iter().all(|&role| principal.may(&Action::AddUsers(&[(group, role)]))))
+        .map(|&group| principal.tree.get(group).map(|g| g.name.clone()).unwrap_or_else(|| format!("#{group}")))
+        .collect();
+    if !refused.is_empty() {
+        return Err(AppError::field("groups", Msg::MayNotAddIn { groups: refused.join(", ") }));
+    }
+    let send_credentials = password.is_none();
+    // R71: a credentials email goes to an outside address like an invitation, under the same limits.
+    let created = async {
+        let password = password.unwrap_or_else(random_password);
+        let password_hash = hasher.hash(&password).await?;
+
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        let (column, key) = match &login {
+            Login::Email(e) => ("email", e.key()),
+            Login::Username(u) => ("username", u.key()),
+        };
+        crate::backend::db::serialize_on_address(&mut tx, db.backend, key).await?;
+        if let Login::Email(email) = &login {
+            let pending: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
+            if pending.is_some() {
+                return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
+            }
+        }
+        let (email, email_key, username, username_key) = match &login {
+            Login::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
+            Login::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
+        };
+        // The unique index decides between two submissions of the same form: the second one finds
+        // the account the first created.
+        let user: Option<i64> = sqlx::query_scalar(&format!(
+            "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
+                                must_change_password, password_expires_at, deletion_date, created_at, activated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
+             ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
+        ))
+        .bind(email)
+        .bind(email_key)
+        .bind(username)
+        .bind(username_key)
+        .bind(&first)
+        .bind(&last)
+        .bind(details.language.map(Lang::code))
+        .bind(password_hash)
+        .bind(i64::from(send_credentials))
+        .bind(details.deletion_date.as_deref())
+        .bind(now)
+        .bind(send_credentials.then_some(now + crate::backend::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = user else {
+            let msg = match login {
+                Login::Email(_) => ("email", Msg::ActiveAccountExists),
+                Login::Username(_) => ("username", Msg::UsernameTaken),
+            };
+            return Err(AppError::field(msg.0, msg.1));
+        };
+
+        let tree = crate::backend::directory::group_tree_in(&mut tx).await?;
+        let mut enrolled = Vec::new();
+        for &group in &form.groups {
+            if tree.get(group).is_none() {
+                return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
+            }
+            enrolled.extend(crate::backend::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?);
+        }
+        crate::backend::details::apply_to_user(&mut tx, user, &details).await?;
+        let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
+        let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+        match &login {
+            Login::Email(email) => {
+                if send_credentials {
+                    // Billed when this email is sent (R26): see the outbox worker.
+                    let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
+                    queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
+                } else {
+                    billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
+                }
+            }
+            // R40: no email, ever; billed at creation.
+            Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
+        }
+        // R31: set-up users get their session emails at once.
+        crate::backend::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
+        let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
+        audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
+        tx.commit().await?;
+        Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
+    };
+    crate::backend::settings::sending_invitation_emails(db, principal, i64::from(send_credentials), "send_credentials", created).await
+}
+
+/// A credentials email to queue: `cause` tells it from other sendings to the same user.
+pub(super) struct Credentials<'a> {
+    pub(super) user: i64,
+    pub(super) to: &'a str,
+    pub(super) password: &'a str,
+    pub(super) language: Lang,
+    pub(super) cause: &'a str,
+}
+
+pub(super) async fn queue_credentials(tx: &mut Tx, settings: &Settings, platform: &str, inviter: &str, sent: Credentials<'_>) -> Result<(), AppError> {
+    let link = format!("{}/login", settings.public_url);
+    // The password is the email's secret: stored apart, forgotten once sent (mail::SECRET).
+    let rendered = emails::Credentials { platform, inviter, login: sent.to, password: mail::SECRET, link: &link }.render(sent.language);
+    let key = format!("credentials:user:{}:{}", sent.user, sent.cause);
+    // Earlier credentials not sent yet carry a password that no longer works: withdrawn.
+    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
+        .bind(sent.user)
+        .bind(mail::CREDENTIALS_KIND)
+        .execute(&mut **tx)
+        .await?;
+    let email = OutgoingEmail { user_id: Some(sent.user), secret: Some(sent.password.to_string()), ..OutgoingEmail::new(key, mail::CREDENTIALS_KIND, sent.to, sent.language, rendered) };
+    mail::enqueue(tx, &email).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> NewUser {
+        NewUser {
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+            email: "grace@example.com".into(),
+            without_email: false,
+            username: String::new(),
+            password: "correct horse battery".into(),
+            send_credentials: false,
+            groups: vec![1],
+            roles: vec![Role::Learner],
+            details: Default::default(),
+        }
+    }
+
+    fn fields(result: Result<(String, String, Login, Option<String>), AppError>) -> Vec<(String, Msg)> {
+        match result {
+            Err(AppError::Invalid(errors)) => errors.into_iter().map(|e| (e.field, e.msg)).collect(),
+            Err(other) => panic!("unexpected {other:?}"),
+            Ok(_) => vec![],
+        }
+    }
+
+    #[test]
+    fn a_complete_form_passes() {
+        assert!(validate(&form()).is_ok());
+        assert!(validate(&NewUser { password: String::new(), send_credentials: true, ..form() }).is_ok());
+        assert!(validate(&NewUser { without_email: true, username: "ghopper".into(), email: "ignored".into(), ..form() }).is_ok());
+    }
+
+    #[test]
+    fn every_field_at_fault_gets_its_message_at_once() {
+        let bad = NewUser { first_name: " ".into(), last_name: String::new(), email: "not-an-email".into(), password: "short".into(), groups: vec![], roles: vec![], ..form() };
+        let got = fields(validate(&bad));
+        let at: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(at, ["first_name", "last_name", "email", "password", "groups", "roles"]);
+        assert_eq!(got[2].1, Msg::InvalidEmail);
+        assert_eq!(got[4].1, Msg::ChooseAGroup);
+    }
+
+    #[test]
+    fn r47_the_password_may_not_contain_the_name_and_is_required_without_credentials() {
+        assert_eq!(fields(validate(&NewUser { password: "GraceHopper2026!".into(), ..form() })), [("password".to_string(), Msg::PasswordLikeIdentity)]);
+        assert_eq!(fields(validate(&NewUser { password: String::new(), ..form() })), [("password".to_string(), Msg::Required)]);
+    }
+
+    #[test]
+    fn r40_a_user_without_email_needs_a_valid_username_and_cannot_receive_credentials() {
+        let no_email = NewUser { without_email: true, username: "a b".into(), send_credentials: true, ..form() };
+        let at: Vec<String> = fields(validate(&no_email)).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(at, ["username", "send_credentials"]);
+    }
+}
