@@ -81,7 +81,7 @@ test('R79: a platform administrator types a custom field, renames and deletes la
   await expect(labels.getByText('External contractor')).toHaveCount(0);
 
   // The invite form offers the list's choices; a set-up with a bad number is told at its field.
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Add', exact: true }).click();
   await page.getByRole('link', { name: 'User', exact: true }).click();
   await expect(page.getByLabel('T-shirt size').locator('option')).toHaveText(['—', 'Small', 'Large']);
   expect(errors).toEqual([]);

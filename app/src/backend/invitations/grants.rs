@@ -1,0 +1,89 @@
+//! Whether each grant of an invitation still stands (R24, R72): checked against the person who
+//! made it, as they are now, under the right it was made under.
+
+use crate::backend::audit::{self, Who};
+use crate::backend::db::Tx;
+use crate::domain::group_tree::GroupId;
+use crate::domain::policy::Action;
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+/// A grant of an invitation, who made it and under which right, and whether they may still make
+/// it (R24, R72).
+pub(super) struct Standing {
+    pub(super) group: GroupId,
+    pub(super) role: Role,
+    pub(super) granter: i64,
+    pub(super) via_session: Option<i64>,
+    pub(super) stands: bool,
+}
+
+/// Each grant of the invitation, checked against the person who made it, as they are now, under
+/// the right it was made under — adding users (R1–R3), or inviting from a program session (R4)
+/// — not against the first inviter (`inviter` made the grants that do not say who made them).
+pub(super) async fn grant_standings(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<Standing>, AppError> {
+    let rows: Vec<(GroupId, String, Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT group_id, role, granted_by, via_session FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
+    let tree = crate::backend::directory::group_tree_in(tx).await?;
+    let mut granters: Vec<(i64, Granter)> = Vec::new();
+    let mut standings = Vec::new();
+    for (group, role, granted_by, via_session) in rows {
+        let Some(role) = Role::parse(&role) else { continue };
+        let granter = granted_by.unwrap_or(inviter);
+        if !granters.iter().any(|(id, _)| *id == granter) {
+            granters.push((granter, Granter::load(tx, granter).await?));
+        }
+        let facts = &granters.iter().find(|(id, _)| *id == granter).expect("loaded above").1;
+        let actor = crate::domain::policy::Actor { is_owner: facts.is_owner, memberships: &facts.memberships, instructs: &facts.instructs };
+        let stands = match via_session {
+            // From a session: the learner role on the session's group, by R4's right.
+            Some(session) => {
+                let session_group: Option<GroupId> = sqlx::query_scalar("SELECT group_id FROM program_sessions WHERE id = $1").bind(session).fetch_optional(&mut **tx).await?;
+                session_group == Some(group)
+                    && role == Role::Learner
+                    && crate::domain::policy::decide(&tree, &actor, &Action::InviteFromSession(crate::domain::policy::SessionRef { id: session, group })).allowed
+            }
+            None => crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed,
+        };
+        standings.push(Standing { group, role, granter, via_session, stands });
+    }
+    Ok(standings)
+}
+
+/// R24 at registration: the grants that still stand; the others are dropped, and written in the
+/// audit log with who had made them.
+pub(super) async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<(GroupId, Role)>, AppError> {
+    let mut allowed = Vec::new();
+    for Standing { group, role, granter, via_session, stands } in grant_standings(tx, invitation, inviter).await? {
+        if stands {
+            allowed.push((group, role));
+        } else {
+            tracing::warn!(invitation, group, role = role.as_str(), granter, "R24: grant dropped at acceptance, its granter lost the right");
+            let dropped = serde_json::json!({ "group": group, "role": role, "granted_by": granter, "via_session": via_session });
+            audit::record(tx, &Who::default(), "invitation_grant_dropped", "invitation", invitation, &dropped).await?;
+        }
+    }
+    Ok(allowed)
+}
+
+/// What the policy needs to know of the person who made a grant, as they are now.
+struct Granter {
+    is_owner: bool,
+    memberships: Vec<(GroupId, Role)>,
+    instructs: Vec<i64>,
+}
+
+impl Granter {
+    async fn load(tx: &mut Tx, user: i64) -> Result<Granter, AppError> {
+        let memberships = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
+            .bind(user)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r)))
+            .collect();
+        let instructs = sqlx::query_scalar("SELECT session_id FROM session_instructors WHERE user_id = $1").bind(user).fetch_all(&mut **tx).await?;
+        let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(user).fetch_one(&mut **tx).await?;
+        Ok(Granter { is_owner: owners > 0, memberships, instructs })
+    }
+}
