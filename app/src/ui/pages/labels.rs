@@ -100,7 +100,6 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
             let shown = name.clone();
             let renamed = RwSignal::new(name.clone());
             let edit_error = Signal::derive(move || actions.edit_label.value().get().and_then(Result::err));
-            let (rename_label, delete_label) = (format!("{} — {name}", T::Rename.in_lang(lang)), format!("{} — {name}", T::Delete.in_lang(lang)));
             view! {
                 <li class="detail-row">
                     <Show when=move || editing.get() == Some(id) fallback=move || view! {
@@ -118,19 +117,9 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                         </form>
                         <FieldMessage error=edit_error field="name" id=format!("label-{id}-name-error") />
                     </Show>
-                    {may_define.then(|| {
-                        let name = name.clone();
-                        view! {
-                            <Show when=move || editing.get() != Some(id)>
-                                <span class="row-actions">
-                                    <button type="button" class="button button-quiet" aria-label=rename_label.clone() on:click=move |_| editing.set(Some(id))>{T::Rename.in_lang(lang)}</button>
-                                    <button type="button" class="button button-quiet button-danger-text" aria-label=delete_label.clone() on:click={
-                                        let name = name.clone();
-                                        move |_| if confirm_delete(&name, holders, lang) { actions.delete_label.dispatch(DeleteLabel { id }); }
-                                    }>{T::Delete.in_lang(lang)}</button>
-                                </span>
-                            </Show>
-                        }
+                    {may_define.then(|| view! {
+                        <RowActions editing id edit=T::Rename name=name.clone() holders
+                            delete=Callback::new(move |()| { actions.delete_label.dispatch(DeleteLabel { id }); }) />
                     })}
                 </li>
             }
@@ -169,7 +158,6 @@ fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> i
             let shown = (name.clone(), type_text(&field_type, lang));
             let draft = Draft::of(&name, &field_type);
             let edit_error = Signal::derive(move || actions.edit_field.value().get().and_then(Result::err));
-            let (edit_label, delete_label) = (format!("{} — {name}", T::Edit.in_lang(lang)), format!("{} — {name}", T::Delete.in_lang(lang)));
             view! {
                 <li class="detail-row">
                     <Show when=move || editing.get() == Some(id) fallback={
@@ -191,19 +179,9 @@ fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> i
                             </div>
                         </form>
                     </Show>
-                    {may_define.then(|| {
-                        let name = name.clone();
-                        view! {
-                            <Show when=move || editing.get() != Some(id)>
-                                <span class="row-actions">
-                                    <button type="button" class="button button-quiet" aria-label=edit_label.clone() on:click=move |_| editing.set(Some(id))>{T::Edit.in_lang(lang)}</button>
-                                    <button type="button" class="button button-quiet button-danger-text" aria-label=delete_label.clone() on:click={
-                                        let name = name.clone();
-                                        move |_| if confirm_delete(&name, holders, lang) { actions.delete_field.dispatch(DeleteCustomField { id }); }
-                                    }>{T::Delete.in_lang(lang)}</button>
-                                </span>
-                            </Show>
-                        }
+                    {may_define.then(|| view! {
+                        <RowActions editing id edit=T::Edit name=name.clone() holders
+                            delete=Callback::new(move |()| { actions.delete_field.dispatch(DeleteCustomField { id }); }) />
                     })}
                 </li>
             }
@@ -226,6 +204,25 @@ fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> i
                 </form>
             })}
         </section>
+    }
+}
+
+/// Rename (or Edit) and Delete at the end of a row, hidden while the row is edited; Delete asks
+/// first, naming how many hold it.
+#[component]
+fn RowActions(editing: RwSignal<Option<i64>>, id: i64, edit: T, name: String, holders: i64, delete: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let (edit_label, delete_label) = (format!("{} — {name}", edit.in_lang(lang)), format!("{} — {name}", T::Delete.in_lang(lang)));
+    view! {
+        <Show when=move || editing.get() != Some(id)>
+            <span class="row-actions">
+                <button type="button" class="button button-quiet" aria-label=edit_label.clone() on:click=move |_| editing.set(Some(id))>{edit.in_lang(lang)}</button>
+                <button type="button" class="button button-quiet button-danger-text" aria-label=delete_label.clone() on:click={
+                    let name = name.clone();
+                    move |_| if confirm_delete(&name, holders, lang) { delete.run(()); }
+                }>{T::Delete.in_lang(lang)}</button>
+            </span>
+        </Show>
     }
 }
 

@@ -103,9 +103,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                     <p class="field-help" id="invitation_lifetime_days-help">{T::InvitationLifetimeHelp.in_lang(lang)}</p>
                     <FieldMessage error field="invitation_lifetime_days" />
                 </div>
-                {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
-                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::SettingsSaved.in_lang(lang)}</p> })}
-                <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
+                <SaveFooter error saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(())))) pending=save.pending() />
             </form>
         </section>
     }
@@ -130,9 +128,7 @@ fn EmailLimitsForm(limits: EmailLimits) -> impl IntoView {
                     <LimitField id="per_person_per_day" label=T::PerPersonPerDay limits error get=|l| l.per_person_per_day set=|l, n| l.per_person_per_day = n />
                     <LimitField id="platform_per_hour" label=T::PlatformPerHour limits error get=|l| l.platform_per_hour set=|l, n| l.platform_per_hour = n />
                 </div>
-                {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
-                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::SettingsSaved.in_lang(lang)}</p> })}
-                <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
+                <SaveFooter error saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(())))) pending=save.pending() />
             </form>
         </section>
     }
@@ -157,5 +153,16 @@ fn LimitField(
                 on:input=move |ev| limits.update(|l| set(l, event_target_value(&ev).trim().parse().unwrap_or(0))) />
             <FieldMessage error field=id />
         </div>
+    }
+}
+
+/// The end of a settings form: a refusal no field owns, "Settings saved.", and Save.
+#[component]
+fn SaveFooter(error: Signal<Option<AppError>>, saved: Signal<bool>, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
+        {move || saved.get().then(|| view! { <p class="notice" role="status">{T::SettingsSaved.in_lang(lang)}</p> })}
+        <div><button type="submit" class="button button-primary" disabled=move || pending.get()>{T::SaveDetails.in_lang(lang)}</button></div>
     }
 }
