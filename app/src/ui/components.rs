@@ -20,6 +20,31 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// A resource's three states in one place: "Loading…" until it comes, its error (as an
+/// `ErrorNotice`), or `ready`'s view of it. Earlier content stays while it reloads.
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{crate::i18n::T::Loading.in_lang(lang)}</p> }>
+            {move || {
+                let ready = ready.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => ready(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// The message for one form field, if the last submission put one there. Its element id is
 /// `{field}-error` unless `id` says otherwise: a page with two forms sending the same field
 /// names each message apart (element ids are unique on a page).

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 use crate::api::billing::get_billing;
 use crate::domain::billing::BillingReason;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, Pagination};
+use crate::ui::components::{Loaded, Pagination};
 use crate::ui::pages::users::DashboardTabs;
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::wire::billing::BillingHistory;
 
 #[component]
@@ -24,14 +24,7 @@ pub fn BillingPage() -> impl IntoView {
         <Title text=format!("{} · {}", T::BillingTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match billing.await {
-                    Ok(billing) => view! { <BillingTable billing /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=billing ready=|billing| view! { <BillingTable billing /> } />
     }
 }
 

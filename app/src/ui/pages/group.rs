@@ -14,9 +14,9 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice};
 use crate::ui::layout::TreeChanged;
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::wire::directory::GroupView;
 
 /// Every change a group page can make; the page reloads its data after each that worked (after
@@ -110,14 +110,7 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupContent(group: Resource<Result<GroupView, AppError>>, actions: GroupActions) -> impl IntoView {
     view! {
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match group.await {
-                    Ok(group) => view! { <GroupDetails group actions /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=group ready=move |group| view! { <GroupDetails group actions /> } />
     }
 }
 

@@ -10,9 +10,9 @@ use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, Delete
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
 use crate::ui::pages::users::DashboardTabs;
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::wire::details::{FieldChoice, LabelChoice};
 
 /// The page's changes; any of them done, the lists are read again.
@@ -27,21 +27,6 @@ struct Actions {
 }
 
 impl Actions {
-    /// Counts the changes done: the lists are read again after each one, and only then, so a
-    /// refused form keeps what was typed in it.
-    fn changes(&self) -> RwSignal<u32> {
-        let changed = RwSignal::new(0u32);
-        let done = move |ok: bool| if ok { changed.update(|n| *n += 1) };
-        let a = *self;
-        Effect::new(move || done(matches!(a.create_label.value().get(), Some(Ok(())))));
-        Effect::new(move || done(matches!(a.create_field.value().get(), Some(Ok(())))));
-        Effect::new(move || done(matches!(a.edit_label.value().get(), Some(Ok(())))));
-        Effect::new(move || done(matches!(a.edit_field.value().get(), Some(Ok(())))));
-        Effect::new(move || done(matches!(a.delete_label.value().get(), Some(Ok(())))));
-        Effect::new(move || done(matches!(a.delete_field.value().get(), Some(Ok(())))));
-        changed
-    }
-
     /// The last deletion's refusal, if any (shown above the lists).
     fn delete_error(&self) -> Option<AppError> {
         self.delete_label.value().get().and_then(Result::err).or_else(|| self.delete_field.value().get().and_then(Result::err))
@@ -59,27 +44,28 @@ pub fn LabelsPage() -> impl IntoView {
         delete_label: ServerAction::new(),
         delete_field: ServerAction::new(),
     };
-    let changed = actions.changes();
-    let choices = Resource::new(move || changed.get(), |_| detail_choices(None));
+    // Read again after each change that worked, and only then: a refused form keeps what was typed.
+    let done = [
+        successes(actions.create_label.value()),
+        successes(actions.create_field.value()),
+        successes(actions.edit_label.value()),
+        successes(actions.edit_field.value()),
+        successes(actions.delete_label.value()),
+        successes(actions.delete_field.value()),
+    ];
+    let choices = Resource::new(move || done.map(|d| d.get()), |_| detail_choices(None));
     view! {
         <Title text=format!("{} · {}", T::LabelsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
         <p class="muted">{T::LabelsExplained.in_lang(lang)}</p>
         {move || actions.delete_error().map(|error| view! { <ErrorNotice error /> })}
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match choices.await {
-                    Ok(choices) => view! {
+        <Loaded resource=choices ready=move |choices| view! {
                         <div class="two-cards">
                             <LabelsCard labels=choices.labels may_define=choices.may_define actions />
                             <FieldsCard fields=choices.fields may_define=choices.may_define actions />
                         </div>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                    } />
     }
 }
 

@@ -7,8 +7,8 @@ use leptos_router::components::A;
 use crate::api::programs::{list_programs, CreateProgram, CreateSession};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage};
-use crate::ui::{t, use_lang};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::use_lang;
 use crate::wire::programs::{ProgramList, ProgramRow};
 
 #[component]
@@ -23,14 +23,7 @@ pub fn ProgramsPage() -> impl IntoView {
     view! {
         <Title text=T::Programs.in_lang(lang) />
         <header class="page-header"><h1>{T::Programs.in_lang(lang)}</h1></header>
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <ProgramList data create_program create_session sent_for /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data ready=move |data| view! { <ProgramList data create_program create_session sent_for /> } />
     }
 }
 

@@ -11,8 +11,8 @@ use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, Assign
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage};
-use crate::ui::{t, use_lang};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
 use crate::wire::programs::{PersonRow, SessionView};
@@ -34,14 +34,7 @@ pub fn SessionPage() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match session.await {
-                    Ok(session) => view! { <SessionDetails session add_instructor assign add_learner learners_open /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=session ready=move |session| view! { <SessionDetails session add_instructor assign add_learner learners_open /> } />
     }
 }
 

@@ -8,10 +8,10 @@ use leptos_meta::Title;
 use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{ErrorNotice, FieldMessage, Loaded};
 use crate::ui::layout::TreeChanged;
 use crate::ui::pages::users::DashboardTabs;
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::wire::settings::{EmailLimits, LIFETIME_DAYS, PlatformSettingsView};
 
 #[component]
@@ -23,14 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text=format!("{} · {}", T::SettingsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match platform.await {
-                    Ok(view) => view! { <PlatformForm view /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=platform ready=move |view| view! { <PlatformForm view /> } />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match limits.await {

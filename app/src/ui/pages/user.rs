@@ -10,8 +10,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, NewPasswordField};
-use crate::ui::{t, use_lang};
+use crate::ui::components::{successes, ErrorNotice, Loaded, NewPasswordField};
+use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
 use crate::wire::users::UserProfile;
@@ -25,14 +25,7 @@ pub fn UserPage() -> impl IntoView {
     let saved = successes(save.value());
     let user = Resource::new(move || (id(), resend.version().get(), saved.get()), |(id, _, _)| get_user(id));
     view! {
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(user) => view! { <UserView user resend save /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=user ready=move |user| view! { <UserView user resend save /> } />
     }
 }
 
