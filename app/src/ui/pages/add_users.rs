@@ -13,9 +13,9 @@ use crate::api::invitations::InviteUsers;
 use crate::domain::invitation::InviteResult;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
 use crate::wire::directory::GroupView;
@@ -40,17 +40,13 @@ pub fn AddUsersPage() -> impl IntoView {
                     <h1 id="panel-title">{T::InviteUsers.in_lang(lang)}</h1>
                     <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
                 </header>
-                <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match group.await {
-                            // R2: opened where one may not add users (a group admin on the
-                            // homepage), the panel asks where to add them.
-                            Ok(group) if group.grantable_roles.is_empty() => view! { <ChooseWhere group /> }.into_any(),
-                            Ok(group) => view! { <InviteForm group /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                // R2, R77: opened where one may not add users (a group admin on the homepage), the
+                // panel asks where to add them.
+                <Loaded resource=group ready={move |group: GroupView| if group.grantable_roles.is_empty() {
+                    view! { <ChooseWhere group /> }.into_any()
+                } else {
+                    view! { <InviteForm group /> }.into_any()
+                }} />
             </div>
         </section>
     }

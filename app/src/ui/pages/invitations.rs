@@ -10,10 +10,10 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, Icon};
+use crate::ui::components::{ErrorNotice, Icon, Loaded};
 use crate::ui::pages::add_users::PanelNav;
 use crate::ui::{t, use_lang};
-use crate::wire::invitations::InvitationRow;
+use crate::wire::invitations::{InvitationList, InvitationRow};
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
@@ -59,22 +59,18 @@ pub fn InvitationsPage() -> impl IntoView {
                         on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
                 </form>
                 {notice}
-                <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(page) if page.rows.is_empty() => view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any(),
-                            Ok(page) => view! {
-                                <InvitationTable rows=page.rows cancel resend />
-                                {page.next.map(|next| view! {
-                                    <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
-                                        <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
-                                    </nav>
-                                })}
-                            }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {
+                    view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any()
+                } else {
+                    view! {
+                        <InvitationTable rows=page.rows cancel resend />
+                        {page.next.map(|next| view! {
+                            <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
+                                <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
+                            </nav>
+                        })}
+                    }.into_any()
+                }} />
             </div>
         </section>
     }

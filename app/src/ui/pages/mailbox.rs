@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::directory::get_mailbox;
 use crate::i18n::T;
-use crate::ui::components::ErrorNotice;
+use crate::ui::components::Loaded;
 use crate::ui::{t, use_lang};
 use crate::wire::directory::MailboxEmail;
 
@@ -18,15 +18,11 @@ pub fn MailboxPage() -> impl IntoView {
         <Title text=T::Mailbox.in_lang(lang) />
         <header class="page-header"><h1>{T::Mailbox.in_lang(lang)}</h1></header>
         <p class="muted">{T::MailboxExplained.in_lang(lang)}</p>
-        <Transition fallback=|| view! { <p class="muted">{t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match emails.await {
-                    Ok(list) if list.is_empty() => view! { <p class="notice">{t(T::NoEmails)}</p> }.into_any(),
-                    Ok(list) => list.into_iter().map(|email| view! { <MailboxItem email /> }).collect_view().into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=emails ready={|list: Vec<MailboxEmail>| if list.is_empty() {
+            view! { <p class="notice">{t(T::NoEmails)}</p> }.into_any()
+        } else {
+            list.into_iter().map(|email| view! { <MailboxItem email /> }).collect_view().into_any()
+        }} />
     }
 }
 
