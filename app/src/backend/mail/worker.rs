@@ -1,0 +1,167 @@
+//! The outbox worker: claims due emails (several instances never take the same one), delivers
+//! them, and records each delivery status (R41): sent with the server's reply, retried with backoff
+//! and jitter on a temporary failure, failed on a permanent one or after the last attempt. Without
+//! SMTP, emails go to the development mailbox: marked sent there, readable in the outbox.
+
+use super::outbox::{reveal, Claimed, CREDENTIALS_KIND, SECRET};
+use super::sender::{SendFailure, SmtpSender};
+use std::sync::Arc;
+use std::time::Duration;
+use rand::Rng;
+use sqlx::Row;
+use crate::backend::db::{now_ms, Backend, Db};
+use crate::domain::retry;
+use crate::error::AppError;
+
+/// Where email goes.
+#[derive(Clone, Debug)]
+pub enum Delivery {
+    /// No SMTP server configured: the development mailbox (the outbox itself).
+    DevelopmentMailbox,
+    Smtp(Arc<SmtpSender>),
+}
+
+/// How long a claimed email is reserved for the worker that claimed it; if that worker dies,
+/// another takes it over after this.
+const LEASE_MS: i64 = 5 * 60 * 1000;
+
+pub struct Worker {
+    pub db: Db,
+    pub delivery: Delivery,
+    /// How many emails one round claims.
+    pub batch: i64,
+}
+
+/// What one round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Worker {
+    /// Runs until the process ends: a round whenever emails are due, else a short sleep.
+    pub async fn run(self) {
+        loop {
+            match self.round().await {
+                Ok(report) if report != RoundReport::default() => {
+                    tracing::info!(sent = report.sent, retried = report.retried, failed = report.failed, "outbox round");
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(500)).await,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox round failed");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+
+    /// Claims the due emails (at most `batch`) and delivers them.
+    pub async fn round(&self) -> Result<RoundReport, AppError> {
+        let claimed = self.claim().await?;
+        if claimed.is_empty() {
+            if let Delivery::Smtp(sender) = &self.delivery {
+                sender.close_stale().await;
+            }
+            return Ok(RoundReport::default());
+        }
+        let (withdrawn, claimed): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(|c| c.withdrawn);
+        let mut outcomes = match &self.delivery {
+            Delivery::DevelopmentMailbox => claimed.iter().map(|c| (c.id, c.attempts, Ok("kept in the development mailbox".to_string()))).collect(),
+            Delivery::Smtp(sender) => sender.send_all(claimed).await,
+        };
+        let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
+        outcomes.extend(withdrawn.iter().map(|c| (c.id, c.attempts, Err(reason()))));
+        let mut report = RoundReport::default();
+        for (id, attempts, outcome) in outcomes {
+            match outcome {
+                Ok(reply) => {
+                    self.record_sent(id).await?;
+                    tracing::debug!(id, %reply, "email sent");
+                    report.sent += 1;
+                }
+                Err(failure) if !failure.permanent && retry::should_retry(attempts as u32) => {
+                    let wait = retry::backoff(attempts as u32, rand::thread_rng().r#gen::<f64>());
+                    sqlx::query("UPDATE outbox_emails SET status = 'queued', last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'")
+                        .bind(&failure.reason)
+                        .bind(now_ms() + wait.as_millis() as i64)
+                        .bind(id)
+                        .execute(&self.db.pool)
+                        .await?;
+                    report.retried += 1;
+                }
+                Err(failure) => {
+                    sqlx::query("UPDATE outbox_emails SET status = 'failed', last_error = $1 WHERE id = $2 AND status = 'sending'")
+                        .bind(&failure.reason)
+                        .bind(id)
+                        .execute(&self.db.pool)
+                        .await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Marks an email sent. A credentials email bills its user (R26), in the same transaction.
+    /// Sent over SMTP, its secret is forgotten (the development mailbox, being the delivery
+    /// itself, keeps it to show).
+    async fn record_sent(&self, id: i64) -> Result<(), AppError> {
+        let now = now_ms();
+        let forget = matches!(self.delivery, Delivery::Smtp(_));
+        let mut tx = self.db.begin().await?;
+        let sent: Option<(String, Option<i64>)> = sqlx::query_as(
+            "UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1,
+                                      secret = CASE WHEN $3 = 1 THEN NULL ELSE secret END
+             WHERE id = $2 AND status = 'sending'
+             RETURNING kind, user_id",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(i64::from(forget))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((_, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
+            crate::backend::billing::bill(&mut tx, user, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes the due emails (queued, or claimed by a worker whose lease ran out) for this
+    /// worker. On PostgreSQL, `SKIP LOCKED` lets several instances claim at once without
+    /// taking the same email; on SQLite the write lock serialises the claims.
+    async fn claim(&self) -> Result<Vec<Claimed>, AppError> {
+        let now = now_ms();
+        let lock = if self.db.backend == Backend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+        let mut tx = self.db.begin().await?;
+        let rows = sqlx::query(&format!(
+            "UPDATE outbox_emails SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
+             WHERE id IN (SELECT id FROM outbox_emails WHERE status IN ('queued', 'sending') AND next_attempt_at <= $2
+                          ORDER BY next_attempt_at, id LIMIT $3 {lock})
+             RETURNING id, attempts, to_address, subject, body_text, body_html, secret"
+        ))
+        .bind(now + LEASE_MS)
+        .bind(now)
+        .bind(self.batch)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|row| {
+                let (text, html, secret): (String, String, Option<String>) = (row.try_get("body_text")?, row.try_get("body_html")?, row.try_get("secret")?);
+                Ok(Claimed {
+                    id: row.try_get("id")?,
+                    attempts: row.try_get("attempts")?,
+                    to: row.try_get("to_address")?,
+                    subject: row.try_get("subject")?,
+                    withdrawn: secret.is_none() && text.contains(SECRET),
+                    text: reveal(&text, secret.as_deref()),
+                    html: reveal(&html, secret.as_deref()),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(AppError::from)
+    }
+}
