@@ -3,7 +3,8 @@
 
 use super::password::{find_active_account, PasswordHasher};
 use super::session::open_session;
-use super::tokens::{new_token, token_hash};
+use super::tokens::{new_token, token_hash, DEVICE_LIFETIME_MS};
+
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::rate_limit::{self, Limit, Taken};
 use crate::domain::identity::LoginId;
@@ -20,8 +21,6 @@ pub const IP_LIMIT: Limit = Limit { max_hits: 50, window_secs: 15 * 60 };
 /// strangers' attempts never lock the account's own person out.
 pub const DEVICE_LIMIT: Limit = Limit { max_hits: 10, window_secs: 15 * 60 };
 
-/// How long a browser stays trusted for an account after a login.
-pub const DEVICE_LIFETIME_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// Who is logging in from where, and what they typed.
 pub struct LoginAttempt<'a> {

@@ -1,21 +1,23 @@
 //! Passwords: argon2id hashing off the async runtime (bounded), one-time passwords, checking and
 //! changing one's own (R27, R69).
 
-use super::login::PAIR_LIMIT;
 use std::sync::{Arc, OnceLock};
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use rand::RngCore;
 use sqlx::Row;
 use tokio::sync::Semaphore;
+
 use crate::backend::db::{now_ms, Db};
 use crate::backend::rate_limit::{self, Limit};
 use crate::domain::identity::LoginId;
 use crate::error::AppError;
 use crate::i18n::Msg;
 
-/// Wrong current passwords of a signed-in person (R69), as strict as a login from one place.
-pub const CURRENT_PASSWORD_LIMIT: Limit = PAIR_LIMIT;
+/// Wrong current passwords of a signed-in person (R69): 5 in 15 minutes, as strict as a login
+/// from one place (`login::PAIR_LIMIT`).
+pub const CURRENT_PASSWORD_LIMIT: Limit = Limit { max_hits: 5, window_secs: 15 * 60 };
 
 /// A password someone else chose (R58) works for a week, like an invitation (R22).
 pub const ONE_TIME_PASSWORD_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;

@@ -1,11 +1,10 @@
 //! Database sessions: opened at login (the previous one ended), ended at logout, purged when old.
 
-use super::tokens::{new_token, token_hash};
+use super::tokens::{new_token, token_hash, SESSION_LIFETIME_MS};
+
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::error::AppError;
 
-/// How long a session lasts from login (absolute, not sliding).
-pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// Deletes expired sessions and device cookies (run now and then; a login also tidies its own).
 pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {

@@ -1,10 +1,15 @@
 //! Random tokens (256-bit, stored only as their SHA-256) and the cookies that carry them.
 
-use super::login::DEVICE_LIFETIME_MS;
-use super::session::SESSION_LIFETIME_MS;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
 use crate::backend::Settings;
+
+/// How long a session lasts from login (absolute, not sliding).
+pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// How long a browser stays trusted for an account after a login (R48).
+pub const DEVICE_LIFETIME_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// A fresh 256-bit random token, URL-safe (hex), and the SHA-256 under which it is stored.
 pub fn new_token() -> (String, String) {

@@ -2,6 +2,7 @@
 //! active, billed once, in the groups its grants still give, enrolled, logged in.
 
 use super::grants::grants_still_allowed;
+
 use crate::backend::audit::{self, Who};
 use crate::backend::db::{now_ms, Db};
 use crate::backend::Settings;

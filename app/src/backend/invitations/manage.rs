@@ -3,6 +3,7 @@
 
 use super::grants::grant_standings;
 use super::invite::{platform_facts, queue_invitation_email, SentInvitation};
+
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::new_token;
 use crate::backend::db::{minute_of, now_ms, Db, Tx};

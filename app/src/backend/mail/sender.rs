@@ -2,14 +2,17 @@
 //! TCP_NODELAY (lettre 0.11.23 leaves Nagle on: ~44 ms per email otherwise), closed after 15 s
 //! idle; a used connection that fails short of a 5xx is replaced at once (R75).
 
-use super::outbox::Claimed;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use tokio::sync::Mutex;
+
+use super::outbox::Claimed;
+
 use crate::backend::smtp::{Endpoint, SmtpUrl};
 
 #[derive(Clone, Debug)]

@@ -3,12 +3,15 @@
 //! and jitter on a temporary failure, failed on a permanent one or after the last attempt. Without
 //! SMTP, emails go to the development mailbox: marked sent there, readable in the outbox.
 
-use super::outbox::{reveal, Claimed, CREDENTIALS_KIND, SECRET};
-use super::sender::{SendFailure, SmtpSender};
 use std::sync::Arc;
 use std::time::Duration;
+
 use rand::Rng;
 use sqlx::Row;
+
+use super::outbox::{reveal, Claimed, CREDENTIALS_KIND, SECRET};
+use super::sender::{SendFailure, SmtpSender};
+
 use crate::backend::db::{now_ms, Backend, Db};
 use crate::domain::retry;
 use crate::error::AppError;

@@ -1,6 +1,7 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
 use super::scope::user_scope;
+
 use crate::backend::db::{date_of, in_list, Db};
 use crate::backend::principal::Principal;
 use crate::domain::account::UserStatus;

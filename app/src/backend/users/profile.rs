@@ -4,6 +4,7 @@
 
 use super::scope::{language_of, user_scope};
 use super::set_up::{queue_credentials, Credentials};
+
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::db::{date_of, minute_of, now_ms, Db};
