@@ -37,43 +37,38 @@ impl Kind {
         }
     }
 
-    /// Who holds one: users, and pending invitations (that give it at registration).
-    fn holders_sql(self) -> &'static str {
-        match self {
-            Kind::Label => {
-                "(SELECT COUNT(*) FROM user_labels h JOIN users u ON u.id = h.user_id WHERE h.label_id = $1 AND u.deleted_at IS NULL)
-                 + (SELECT COUNT(*) FROM invitation_labels h JOIN invitations i ON i.id = h.invitation_id WHERE h.label_id = $1 AND i.status = 'pending')"
-            }
-            Kind::Field => {
-                "(SELECT COUNT(*) FROM user_custom_values h JOIN users u ON u.id = h.user_id WHERE h.field_id = $1 AND u.deleted_at IS NULL)
-                 + (SELECT COUNT(*) FROM invitation_custom_values h JOIN invitations i ON i.id = h.invitation_id WHERE h.field_id = $1 AND i.status = 'pending')"
-            }
-        }
+    /// How many hold the one whose id is `of` (a column or a placeholder): users, and pending
+    /// invitations (that give it at registration).
+    fn holders_sql(self, of: &str) -> String {
+        let (users, invitations, column) = match self {
+            Kind::Label => ("user_labels", "invitation_labels", "label_id"),
+            Kind::Field => ("user_custom_values", "invitation_custom_values", "field_id"),
+        };
+        format!(
+            "(SELECT COUNT(*) FROM {users} h JOIN users u ON u.id = h.user_id WHERE h.{column} = {of} AND u.deleted_at IS NULL)
+             + (SELECT COUNT(*) FROM {invitations} h JOIN invitations i ON i.id = h.invitation_id WHERE h.{column} = {of} AND i.status = 'pending')"
+        )
     }
 }
 
 /// The labels and fields by name; with `holders`, how many users and pending invitations hold
-/// each (the platform administrators' list, whose deletions say it).
+/// each (the platform administrators' list, whose deletions say it), counted in the same query.
 pub async fn choices(db: &Db, holders: bool) -> Result<LabelsAndFields, AppError> {
-    let count = |kind: Kind, id: i64| {
-        let pool = db.pool.clone();
-        async move {
-            if !holders {
-                return Ok::<i64, sqlx::Error>(0);
-            }
-            sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql())).bind(id).fetch_one(&pool).await
-        }
-    };
-    let mut labels = Vec::new();
-    for (id, name) in sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM labels ORDER BY name_key").fetch_all(&db.pool).await? {
-        labels.push(LabelChoice { id, name, holders: count(Kind::Label, id).await? });
-    }
-    let mut fields = Vec::new();
-    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as("SELECT id, name, kind, options FROM custom_fields ORDER BY name_key").fetch_all(&db.pool).await?;
-    for (id, name, kind, options) in rows {
-        fields.push(FieldChoice { id, name, field_type: FieldType::from_stored(&kind, options.as_deref()), holders: count(Kind::Field, id).await? });
-    }
-    Ok(LabelsAndFields { labels, fields, may_define: false })
+    let count = |kind: Kind, of: &str| if holders { kind.holders_sql(of) } else { "CAST(0 AS BIGINT)".to_string() };
+    let labels: Vec<(i64, String, i64)> =
+        sqlx::query_as(&format!("SELECT l.id, l.name, {} FROM labels l ORDER BY l.name_key", count(Kind::Label, "l.id"))).fetch_all(&db.pool).await?;
+    let fields: Vec<(i64, String, String, Option<String>, i64)> =
+        sqlx::query_as(&format!("SELECT f.id, f.name, f.kind, f.options, {} FROM custom_fields f ORDER BY f.name_key", count(Kind::Field, "f.id")))
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(LabelsAndFields {
+        labels: labels.into_iter().map(|(id, name, holders)| LabelChoice { id, name, holders }).collect(),
+        fields: fields
+            .into_iter()
+            .map(|(id, name, kind, options, holders)| FieldChoice { id, name, field_type: FieldType::from_stored(&kind, options.as_deref()), holders })
+            .collect(),
+        may_define: false,
+    })
 }
 
 fn clean_name(name: &str) -> Result<String, AppError> {
@@ -189,7 +184,7 @@ async fn retype_values(tx: &mut Tx, field: i64, field_type: &FieldType) -> Resul
 /// (cascades). Audited with its name and how many held it.
 pub async fn delete(db: &Db, who: &Who, kind: Kind, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    let holders: i64 = sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql())).bind(id).fetch_one(&mut *tx).await?;
+    let holders: i64 = sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql("$1"))).bind(id).fetch_one(&mut *tx).await?;
     let name: Option<String> = sqlx::query_scalar(&format!("DELETE FROM {} WHERE id = $1 RETURNING name", kind.table())).bind(id).fetch_optional(&mut *tx).await?;
     let Some(name) = name else { return Err(AppError::NotFound) };
     audit::record(&mut tx, who, &format!("{}_deleted", kind.noun()), kind.table(), id, &serde_json::json!({ "name": name, "holders": holders })).await?;
