@@ -8,9 +8,9 @@ use crate::wire::billing::BillingHistory;
 
 #[server(endpoint = "billing")]
 pub async fn get_billing(page: u32) -> Result<BillingHistory, AppError> {
-    use crate::domain::policy::Action;
+    use crate::domain::capability::SeeBilling;
     let principal = crate::api::context::principal()?;
-    principal.require(&Action::SeeBilling)?;
+    let permit = principal.require(SeeBilling)?;
     let state = crate::api::context::state()?;
-    crate::backend::billing::page(&state.db, page).await
+    crate::backend::billing::page(&state.db, &permit, page).await
 }

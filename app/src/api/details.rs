@@ -9,6 +9,8 @@ use crate::api::context;
 use crate::error::AppError;
 use crate::wire::details::LabelsAndFields;
 #[cfg(feature = "ssr")]
+use crate::domain::capability::AdministerPlatform;
+#[cfg(feature = "ssr")]
 use crate::domain::custom_field::FieldType;
 
 /// For the forms of those who add users, and for the platform administrators' list; with
@@ -16,12 +18,13 @@ use crate::domain::custom_field::FieldType;
 #[server(endpoint = "details/choices")]
 pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<LabelsAndFields, AppError> {
     use crate::backend::{details, programs};
+    use crate::domain::capability::InviteFromSession;
     use crate::domain::policy::Action;
     let principal = context::principal()?;
     let state = context::state()?;
     let allowed = match session {
-        None => principal.may_add_users_somewhere(),
-        Some(session) => programs::session_ref(&state.db, session).await.is_ok_and(|s| principal.may(&Action::InviteFromSession(s))),
+        None => principal.may(&Action::AddUsersSomewhere),
+        Some(session) => programs::session_permit(&state.db, &principal, session, InviteFromSession).await.is_ok(),
     };
     if !allowed {
         return Err(AppError::NotAllowed);
@@ -36,10 +39,8 @@ pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<L
 pub async fn create_label(name: String) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    details::create(&context::state()?.db, &context::who(&principal), details::Kind::Label, &name, FieldType::Text).await
+    let permit = principal.require(AdministerPlatform)?;
+    details::create(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Label, &name, FieldType::Text).await
 }
 
 /// R43, R79: a new custom field of a type (`kind`: text, number, date or list; a list's
@@ -48,11 +49,9 @@ pub async fn create_label(name: String) -> Result<(), AppError> {
 pub async fn create_custom_field(name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AdministerPlatform)?;
     let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
-    details::create(&context::state()?.db, &context::who(&principal), details::Kind::Field, &name, field_type).await
+    details::create(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Field, &name, field_type).await
 }
 
 /// R79: renames a label.
@@ -60,10 +59,8 @@ pub async fn create_custom_field(name: String, #[server(default)] kind: String, 
 pub async fn edit_label(id: i64, name: String) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    details::edit(&context::state()?.db, &context::who(&principal), details::Kind::Label, id, &name, FieldType::Text).await
+    let permit = principal.require(AdministerPlatform)?;
+    details::edit(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Label, id, &name, FieldType::Text).await
 }
 
 /// R79: renames a custom field, or changes its type if every value held fits the new one.
@@ -71,11 +68,9 @@ pub async fn edit_label(id: i64, name: String) -> Result<(), AppError> {
 pub async fn edit_custom_field(id: i64, name: String, #[server(default)] kind: String, #[server(default)] options: String) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AdministerPlatform)?;
     let field_type = FieldType::from_form(&kind, &options).map_err(|msg| AppError::field("kind", msg))?;
-    details::edit(&context::state()?.db, &context::who(&principal), details::Kind::Field, id, &name, field_type).await
+    details::edit(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Field, id, &name, field_type).await
 }
 
 /// R79: deletes a label, taken off everyone holding it.
@@ -83,10 +78,8 @@ pub async fn edit_custom_field(id: i64, name: String, #[server(default)] kind: S
 pub async fn delete_label(id: i64) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    details::delete(&context::state()?.db, &context::who(&principal), details::Kind::Label, id).await
+    let permit = principal.require(AdministerPlatform)?;
+    details::delete(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Label, id).await
 }
 
 /// R79: deletes a custom field and every value of it.
@@ -94,8 +87,6 @@ pub async fn delete_label(id: i64) -> Result<(), AppError> {
 pub async fn delete_custom_field(id: i64) -> Result<(), AppError> {
     use crate::backend::details;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    details::delete(&context::state()?.db, &context::who(&principal), details::Kind::Field, id).await
+    let permit = principal.require(AdministerPlatform)?;
+    details::delete(&context::state()?.db, &permit, &context::who(&principal), details::Kind::Field, id).await
 }

@@ -9,36 +9,35 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::api::context;
-    
     pub use crate::backend::{groups, users};
-    pub use crate::domain::policy::Action;
+    pub use crate::domain::capability::{AddToGroup, ManageGroup, RemoveRole};
 }
 
 #[server(endpoint = "groups/create")]
 pub async fn create_subgroup(parent: GroupId, name: String, public: Option<String>) -> Result<GroupId, AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageGroup(parent))?;
+    let permit = principal.require(ManageGroup(parent))?;
     let state = context::state()?;
-    groups::create_subgroup(&state.db, &context::who(&principal), parent, &name, public.is_some()).await
+    groups::create_subgroup(&state.db, &permit, &context::who(&principal), &name, public.is_some()).await
 }
 
 #[server(endpoint = "groups/rename")]
 pub async fn rename_group(group: GroupId, name: String) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageGroup(group))?;
+    let permit = principal.require(ManageGroup(group))?;
     let state = context::state()?;
-    groups::rename(&state.db, &context::who(&principal), group, &name).await
+    groups::rename(&state.db, &permit, &context::who(&principal), &name).await
 }
 
 #[server(endpoint = "groups/visibility")]
 pub async fn set_group_visibility(group: GroupId, public: bool) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageGroup(group))?;
+    let permit = principal.require(ManageGroup(group))?;
     let state = context::state()?;
-    groups::set_visibility(&state.db, &context::who(&principal), group, public).await
+    groups::set_visibility(&state.db, &permit, &context::who(&principal), public).await
 }
 
 /// Moving needs the right to manage the group and its new parent (so the mover keeps their rights).
@@ -46,10 +45,10 @@ pub async fn set_group_visibility(group: GroupId, public: bool) -> Result<(), Ap
 pub async fn move_group(group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageGroup(group))?;
-    principal.require(&Action::ManageGroup(new_parent))?;
+    let group = principal.require(ManageGroup(group))?;
+    let new_parent = principal.require(ManageGroup(new_parent))?;
     let state = context::state()?;
-    groups::move_group(&state.db, &context::who(&principal), group, new_parent).await
+    groups::move_group(&state.db, &group, &new_parent, &context::who(&principal)).await
 }
 
 /// Adds an existing user (found by email or username) to a group with roles (R1–R3, R10).
@@ -57,14 +56,11 @@ pub async fn move_group(group: GroupId, new_parent: GroupId) -> Result<(), AppEr
 pub async fn add_member(group: GroupId, login: String, #[server(default)] roles: Vec<Role>) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
-    // With no role chosen yet, the least right here (adding learners) is asked.
-    let least = [(group, Role::Learner)];
-    principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
+    let permit = principal.require(AddToGroup::new(group, &roles))?;
     crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let state = context::state()?;
-    let user = users::find_seen(&state.db, users::user_scope(&principal).as_deref(), &login).await?;
-    groups::add_member(&state.db, &state.settings, &context::who(&principal), group, user, &roles).await
+    let user = users::find_seen(&state.db, principal.user_scope().as_deref(), &login).await?;
+    groups::add_member(&state.db, &state.settings, &permit, &context::who(&principal), user).await
 }
 
 /// Removes one role of a member: allowed to whoever may grant that role there; an admin role
@@ -73,7 +69,7 @@ pub async fn add_member(group: GroupId, login: String, #[server(default)] roles:
 pub async fn remove_membership(group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::RemoveRole(group, role))?;
+    let permit = principal.require(RemoveRole(group, role))?;
     let state = context::state()?;
-    groups::remove_membership(&state.db, &context::who(&principal), group, user, role).await
+    groups::remove_membership(&state.db, &permit, &context::who(&principal), user).await
 }

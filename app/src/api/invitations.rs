@@ -6,6 +6,8 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 #[cfg(feature = "ssr")]
 use crate::api::context;
+#[cfg(feature = "ssr")]
+use crate::domain::capability::AddUsersSomewhere;
 use crate::error::AppError;
 use crate::wire::details::UserDetails;
 use crate::wire::invitations::{InvitationForm, InvitationList, InviteOutcome};
@@ -15,17 +17,13 @@ use crate::wire::invitations::{INVITATIONS_PER_PAGE, SEARCH_MAX};
 /// Invites every address of `emails` into `group` with `roles` (learners climb, R10).
 #[server(endpoint = "invitations/invite")]
 pub async fn invite_users(group: GroupId, emails: String, #[server(default)] roles: Vec<Role>, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
-    use crate::backend::invitations;
-    use crate::domain::policy::Action;
+    use crate::backend::invitations::{self, Inviting};
+    use crate::domain::capability::AddToGroup;
     let principal = context::principal()?;
-    let grants: Vec<(GroupId, Role)> = roles.iter().map(|&role| (group, role)).collect();
-    // With no role chosen yet, the least right here (adding learners) is asked.
-    let least = [(group, Role::Learner)];
-    principal.require(&Action::AddUsers(if grants.is_empty() { &least } else { &grants }))?;
+    let permit = principal.require(AddToGroup::new(group, &roles))?;
     crate::domain::names::at_most(&roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let state = context::state()?;
-    let request = invitations::InviteRequest { group, emails: &emails, roles: &roles, details: &details, session: None };
-    invitations::invite(&state.db, &state.settings, &principal, &context::who(&principal), request).await
+    invitations::invite(&state.db, &state.settings, Inviting::ToGroup(&permit), &context::who(&principal), &emails, &details).await
 }
 
 /// Open to anonymous callers: opening the page does not use the link up (R22). Expired,
@@ -64,39 +62,33 @@ pub async fn register(token: String, first_name: String, last_name: String, pass
 pub async fn list_invitations(search: String, after: Option<String>) -> Result<InvitationList, AppError> {
     use crate::backend::invitations;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     if search.chars().count() > SEARCH_MAX {
         return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: SEARCH_MAX }));
     }
     let state = context::state()?;
     let after = after.as_deref().and_then(|c| c.split_once('.')).and_then(|(at, id)| Some((at.parse().ok()?, id.parse().ok()?)));
-    invitations::list(&state.db, &principal, &search, after, INVITATIONS_PER_PAGE).await
+    invitations::list(&state.db, &permit, &search, after, INVITATIONS_PER_PAGE).await
 }
 
 #[server(endpoint = "invitations/cancel")]
 pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
     use crate::backend::invitations;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
     // The invitation's own grants are checked inside the change's transaction.
-    invitations::cancel(&state.db, &principal, &context::who(&principal), id).await
+    invitations::cancel(&state.db, &permit, &context::who(&principal), id).await
 }
 
 #[server(endpoint = "invitations/resend")]
 pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     use crate::backend::invitations;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
     // The invitation's own grants are checked inside the change's transaction.
-    invitations::resend(&state.db, &state.settings, &principal, &context::who(&principal), id).await
+    invitations::resend(&state.db, &state.settings, &permit, &context::who(&principal), id).await
 }
 
 /// R4, R30: an instructor who is a coach or admin of the session's group (or above) invites
@@ -104,15 +96,11 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
 /// with the same optional details as any invitation (R20, R43, R44).
 #[server(endpoint = "invitations/from_session")]
 pub async fn invite_from_session(session: i64, emails: String, #[server(default)] details: UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
-    use crate::backend::{invitations, programs};
-    use crate::domain::policy::Action;
+    use crate::backend::invitations::{self, Inviting};
+    use crate::backend::programs;
+    use crate::domain::capability::InviteFromSession;
     let principal = context::principal()?;
     let state = context::state()?;
-    let session_ref = programs::session_ref(&state.db, session).await;
-    // Unknown session and no right look the same from outside.
-    let Ok(session_ref) = session_ref.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
-        return Err(AppError::NotAllowed);
-    };
-    let request = invitations::InviteRequest { group: session_ref.group, emails: &emails, roles: &[Role::Learner], details: &details, session: Some(session) };
-    invitations::invite(&state.db, &state.settings, &principal, &context::who(&principal), request).await
+    let permit = programs::session_permit(&state.db, &principal, session, InviteFromSession).await?;
+    invitations::invite(&state.db, &state.settings, Inviting::FromSession(&permit), &context::who(&principal), &emails, &details).await
 }

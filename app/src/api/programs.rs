@@ -9,8 +9,8 @@ use crate::wire::programs::{ProgramList, SessionView};
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::api::context;
-    
     pub use crate::backend::{directory, programs};
+    pub use crate::domain::capability::{InviteFromSession, ManageSession, ManageSessions, ManageSessionsSomewhere};
     pub use crate::domain::policy::Action;
 }
 
@@ -19,7 +19,7 @@ pub async fn list_programs() -> Result<ProgramList, AppError> {
     use ssr::*;
     let principal = context::principal()?;
     let state = context::state()?;
-    let may_create = principal.may_manage_sessions_somewhere();
+    let may_create = principal.may(&Action::ManageSessionsSomewhere);
     Ok(ProgramList {
         programs: programs::programs_for(&state.db, &principal).await?,
         may_create,
@@ -31,21 +31,19 @@ pub async fn list_programs() -> Result<ProgramList, AppError> {
 pub async fn create_program(name: String) -> Result<i64, AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    if !principal.may_manage_sessions_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(ManageSessionsSomewhere)?;
     let state = context::state()?;
-    programs::create_program(&state.db, &context::who(&principal), &name).await
+    programs::create_program(&state.db, &permit, &context::who(&principal), &name).await
 }
 
 #[server(endpoint = "sessions/create")]
 pub async fn create_session(program: i64, group: GroupId, name: String, starts_on: String, ends_on: String) -> Result<i64, AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageSessions(group))?;
+    let permit = principal.require(ManageSessions(group))?;
     let state = context::state()?;
-    let new = programs::NewSession { program, group, name: &name, starts_on: &starts_on, ends_on: &ends_on };
-    programs::create_session(&state.db, &context::who(&principal), new).await
+    let new = programs::NewSession { program, name: &name, starts_on: &starts_on, ends_on: &ends_on };
+    programs::create_session(&state.db, &permit, &context::who(&principal), new).await
 }
 
 #[server(endpoint = "sessions/get")]
@@ -61,13 +59,8 @@ pub async fn add_instructor(session: i64, login: String) -> Result<(), AppError>
     use ssr::*;
     let principal = context::principal()?;
     let state = context::state()?;
-    let session_ref = programs::session_ref(&state.db, session).await;
-    // Unknown session and no right look the same from outside.
-    let allowed = session_ref.as_ref().is_ok_and(|s| principal.may(&Action::ManageSessions(s.group)));
-    if !allowed {
-        return Err(AppError::NotAllowed);
-    }
-    programs::add_instructor(&state.db, &principal, &context::who(&principal), session, &login).await
+    let permit = programs::session_permit(&state.db, &principal, session, ManageSession).await?;
+    programs::add_instructor(&state.db, &permit, &context::who(&principal), &login).await
 }
 
 /// R31: assigning enrolls the group's learners, so it needs the right on that group too.
@@ -75,13 +68,10 @@ pub async fn add_instructor(session: i64, login: String) -> Result<(), AppError>
 pub async fn assign_session_group(session: i64, group: GroupId) -> Result<(), AppError> {
     use ssr::*;
     let principal = context::principal()?;
-    principal.require(&Action::ManageSessions(group))?;
+    let group = principal.require(ManageSessions(group))?;
     let state = context::state()?;
-    let session_ref = programs::session_ref(&state.db, session).await;
-    if !session_ref.as_ref().is_ok_and(|s| principal.may(&Action::ManageSessions(s.group))) {
-        return Err(AppError::NotAllowed);
-    }
-    programs::assign_group(&state.db, &state.settings, &context::who(&principal), session, group).await
+    let session = programs::session_permit(&state.db, &principal, session, ManageSession).await?;
+    programs::assign_group(&state.db, &state.settings, &session, &group, &context::who(&principal)).await
 }
 
 /// R30: an allowed instructor (R4) picks an existing user as a learner of the session.
@@ -90,9 +80,6 @@ pub async fn add_session_learner(session: i64, login: String) -> Result<(), AppE
     use ssr::*;
     let principal = context::principal()?;
     let state = context::state()?;
-    // Unknown session and no right look the same from outside.
-    let Ok(session_ref) = programs::session_ref(&state.db, session).await.and_then(|s| principal.require(&Action::InviteFromSession(s)).map(|_| s)) else {
-        return Err(AppError::NotAllowed);
-    };
-    programs::add_existing_learner(&state.db, &state.settings, &principal, &context::who(&principal), session_ref, &login).await
+    let permit = programs::session_permit(&state.db, &principal, session, InviteFromSession).await?;
+    programs::add_existing_learner(&state.db, &state.settings, &permit, &context::who(&principal), &login).await
 }

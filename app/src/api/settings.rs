@@ -7,6 +7,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::api::context;
+#[cfg(feature = "ssr")]
+use crate::domain::capability::AdministerPlatform;
 use crate::error::AppError;
 use crate::wire::settings::{EmailLimits, PlatformSettings, PlatformSettingsView};
 
@@ -14,30 +16,23 @@ use crate::wire::settings::{EmailLimits, PlatformSettings, PlatformSettingsView}
 pub async fn get_platform_settings() -> Result<PlatformSettingsView, AppError> {
     use crate::backend::settings;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
+    principal.require(AdministerPlatform)?;
     let settings = settings::platform_settings(&context::state()?.db.pool).await?;
     Ok(PlatformSettingsView { settings, time_zones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_string()).collect() })
 }
 
 #[server(endpoint = "settings/set_platform")]
 pub async fn set_platform_settings(#[server(default)] settings: PlatformSettings) -> Result<(), AppError> {
-    
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    crate::backend::settings::set_platform_settings(&context::state()?.db, &context::who(&principal), settings).await
+    let permit = principal.require(AdministerPlatform)?;
+    crate::backend::settings::set_platform_settings(&context::state()?.db, &permit, &context::who(&principal), settings).await
 }
 
 #[server(endpoint = "settings/email_limits")]
 pub async fn get_email_limits() -> Result<EmailLimits, AppError> {
     use crate::backend::settings;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
+    principal.require(AdministerPlatform)?;
     settings::email_limits(&context::state()?.db).await
 }
 
@@ -45,8 +40,6 @@ pub async fn get_email_limits() -> Result<EmailLimits, AppError> {
 pub async fn set_email_limits(#[server(default)] limits: EmailLimits) -> Result<(), AppError> {
     use crate::backend::settings;
     let principal = context::principal()?;
-    if !principal.is_platform_admin() {
-        return Err(AppError::NotAllowed);
-    }
-    settings::set_email_limits(&context::state()?.db, &context::who(&principal), limits).await
+    let permit = principal.require(AdministerPlatform)?;
+    settings::set_email_limits(&context::state()?.db, &permit, &context::who(&principal), limits).await
 }

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::api::context;
+#[cfg(feature = "ssr")]
+use crate::domain::capability::AddUsersSomewhere;
 use crate::error::AppError;
 use crate::wire::details::UserDetails;
 use crate::wire::users::{GroupChoices, NewUser, SetUpDone, UserFilter, UserList, UserProfile};
@@ -14,11 +16,9 @@ use crate::wire::users::{GroupChoices, NewUser, SetUpDone, UserFilter, UserList,
 pub async fn set_up_user(form: NewUser) -> Result<SetUpDone, AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::set_up(&state.db, &state.settings, &state.hasher, &principal, &context::who(&principal), &form).await
+    users::set_up(&state.db, &state.settings, &state.hasher, &permit, &context::who(&principal), &form).await
 }
 
 /// The groups where this person may add users, with the roles they may grant in each.
@@ -26,10 +26,8 @@ pub async fn set_up_user(form: NewUser) -> Result<SetUpDone, AppError> {
 pub async fn addable_groups() -> Result<GroupChoices, AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
-    Ok(users::addable_groups(&principal))
+    let permit = principal.require(AddUsersSomewhere)?;
+    Ok(users::addable_groups(&permit))
 }
 
 /// Dashboard > USERS: platform administrators see everyone; group administrators and user
@@ -38,26 +36,22 @@ pub async fn addable_groups() -> Result<GroupChoices, AppError> {
 pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Result<UserList, AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     crate::domain::names::at_most(&filter.groups, crate::domain::names::MAX_GROUPS).map_err(|msg| AppError::field("groups", msg))?;
     if filter.search.chars().count() > crate::wire::invitations::SEARCH_MAX {
         return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::wire::invitations::SEARCH_MAX }));
     }
     let state = context::state()?;
-    users::list(&state.db, &principal, &filter, page).await
+    users::list(&state.db, &permit, &filter, page).await
 }
 
 #[server(endpoint = "users/get")]
 pub async fn get_user(id: i64) -> Result<UserProfile, AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    let mut detail = users::detail(&state.db, &principal, id).await?;
+    let mut detail = users::detail(&state.db, &permit, id).await?;
     detail.emails_held = state.settings.mail == crate::backend::MailSetup::Held;
     Ok(detail)
 }
@@ -67,11 +61,9 @@ pub async fn get_user(id: i64) -> Result<UserProfile, AppError> {
 pub async fn set_user_details(user: i64, #[server(default)] details: UserDetails) -> Result<(), AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::set_details(&state.db, &principal, &context::who(&principal), user, &details).await
+    users::set_details(&state.db, &permit, &context::who(&principal), user, &details).await
 }
 
 /// R40: sets the password of a user without email.
@@ -79,11 +71,9 @@ pub async fn set_user_details(user: i64, #[server(default)] details: UserDetails
 pub async fn set_user_password(user: i64, password: String) -> Result<(), AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::set_password(&state.db, &state.hasher, &principal, &context::who(&principal), user, &password).await
+    users::set_password(&state.db, &state.hasher, &permit, &context::who(&principal), user, &password).await
 }
 
 /// R58: emails a user new one-time credentials.
@@ -91,11 +81,9 @@ pub async fn set_user_password(user: i64, password: String) -> Result<(), AppErr
 pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &principal, &context::who(&principal), user).await
+    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &permit, &context::who(&principal), user).await
 }
 
 /// R41: queues a failed email again.
@@ -103,9 +91,7 @@ pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
 pub async fn resend_email(id: i64) -> Result<(), AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
-    if !principal.may_add_users_somewhere() {
-        return Err(AppError::NotAllowed);
-    }
+    let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::resend_email(&state.db, &principal, &context::who(&principal), id).await
+    users::resend_email(&state.db, &permit, &context::who(&principal), id).await
 }

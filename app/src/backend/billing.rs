@@ -3,6 +3,8 @@
 //! sees who is billed and since when.
 
 use super::db::{date_of, minute_of, Db, Tx};
+use super::Permit;
+use crate::domain::capability::SeeBilling;
 
 use crate::domain::billing::BillingReason;
 use crate::error::AppError;
@@ -21,7 +23,7 @@ pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Res
 
 /// One page of billed accounts, the latest first, and how many are billed and active now
 /// (a deleted account was billed, but is no more: R42).
-pub async fn page(db: &Db, page: u32) -> Result<BillingHistory, AppError> {
+pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Result<BillingHistory, AppError> {
     let (billed, active): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
     )

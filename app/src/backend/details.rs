@@ -5,6 +5,8 @@
 
 use super::audit::{self, Who};
 use super::db::{Db, Tx};
+use super::Permit;
+use crate::domain::capability::AdministerPlatform;
 
 use crate::domain::custom_field::FieldType;
 use crate::domain::names;
@@ -81,7 +83,7 @@ fn clean_type(field_type: FieldType) -> Result<FieldType, AppError> {
 
 /// A new label or custom field (of `field_type`; labels have none); names are unique whatever
 /// their case.
-pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str, field_type: FieldType) -> Result<(), AppError> {
+pub async fn create(db: &Db, _permit: &Permit<'_, AdministerPlatform>, who: &Who, kind: Kind, name: &str, field_type: FieldType) -> Result<(), AppError> {
     let name = clean_name(name)?;
     let field_type = clean_type(field_type)?;
     let mut tx = db.begin().await?;
@@ -117,7 +119,7 @@ pub async fn create(db: &Db, who: &Who, kind: Kind, name: &str, field_type: Fiel
 /// Renames a label; for a custom field, may change its type too — only if every value held
 /// (users', pending invitations') fits the new type, and then each is written in its new form
 /// (a list's option renamed in case, a number tidied). Audited with the old and new.
-pub async fn edit(db: &Db, who: &Who, kind: Kind, id: i64, name: &str, field_type: FieldType) -> Result<(), AppError> {
+pub async fn edit(db: &Db, _permit: &Permit<'_, AdministerPlatform>, who: &Who, kind: Kind, id: i64, name: &str, field_type: FieldType) -> Result<(), AppError> {
     let name = clean_name(name)?;
     let field_type = clean_type(field_type)?;
     let mut tx = db.begin().await?;
@@ -182,7 +184,7 @@ async fn retype_values(tx: &mut Tx, field: i64, field_type: &FieldType) -> Resul
 
 /// Deletes a label or custom field: taken off every user and pending invitation holding it
 /// (cascades). Audited with its name and how many held it.
-pub async fn delete(db: &Db, who: &Who, kind: Kind, id: i64) -> Result<(), AppError> {
+pub async fn delete(db: &Db, _permit: &Permit<'_, AdministerPlatform>, who: &Who, kind: Kind, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let holders: i64 = sqlx::query_scalar(&format!("SELECT {}", kind.holders_sql("$1"))).bind(id).fetch_one(&mut *tx).await?;
     let name: Option<String> = sqlx::query_scalar(&format!("DELETE FROM {} WHERE id = $1 RETURNING name", kind.table())).bind(id).fetch_optional(&mut *tx).await?;

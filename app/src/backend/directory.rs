@@ -67,8 +67,8 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
             .into_iter()
             .map(|(depth, node, has_more)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public, has_more })
             .collect(),
-        may_add_users: principal.may_add_users_somewhere(),
-        may_see_dashboard: principal.may_add_users_somewhere(),
+        may_add_users: principal.may(&Action::AddUsersSomewhere),
+        may_see_dashboard: principal.may(&Action::AddUsersSomewhere),
         development_mail: false,
         may_see_mailbox: false,
         may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),

@@ -1,15 +1,16 @@
 //! Changing the group tree and its memberships. Each function owns its transaction, applies the
-//! propagation rule (R10–R13) and writes the audit log (R46). The caller (a server function) has
-//! already asked the policy; these check the input and the tree's own invariants.
+//! propagation rule (R10–R13) and writes the audit log (R46). Each takes the permit of its check
+//! (R52, R1–R3), whose target it acts on; these check the input and the tree's own invariants.
 
 use sqlx::Row;
 
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
 use super::directory;
-use super::Settings;
+use super::{Permit, Settings};
 use super::tree_cache::bump_version;
 
+use crate::domain::capability::{AddToGroup, ManageGroup, RemoveRole};
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::names;
 use crate::domain::role::Role;
@@ -23,7 +24,8 @@ fn clean_name(name: &str) -> Result<String, AppError> {
     names::tidy(name, NAME_MAX).map_err(|msg| AppError::field("name", msg))
 }
 
-pub async fn create_subgroup(db: &Db, who: &Who, parent: GroupId, name: &str, is_public: bool) -> Result<GroupId, AppError> {
+pub async fn create_subgroup(db: &Db, parent: &Permit<'_, ManageGroup>, who: &Who, name: &str, is_public: bool) -> Result<GroupId, AppError> {
+    let ManageGroup(parent) = *parent.what();
     let name = clean_name(name)?;
     let mut tx = db.begin().await?;
     parent_in(&mut tx, parent).await?;
@@ -45,7 +47,8 @@ pub async fn create_subgroup(db: &Db, who: &Who, parent: GroupId, name: &str, is
     Ok(id)
 }
 
-pub async fn rename(db: &Db, who: &Who, group: GroupId, name: &str) -> Result<(), AppError> {
+pub async fn rename(db: &Db, group: &Permit<'_, ManageGroup>, who: &Who, name: &str) -> Result<(), AppError> {
+    let ManageGroup(group) = *group.what();
     let name = clean_name(name)?;
     let mut tx = db.begin().await?;
     let parent = parent_in(&mut tx, group).await?;
@@ -77,7 +80,8 @@ pub async fn rename(db: &Db, who: &Who, group: GroupId, name: &str) -> Result<()
 }
 
 /// R11: learners already propagated stay when a group becomes private.
-pub async fn set_visibility(db: &Db, who: &Who, group: GroupId, is_public: bool) -> Result<(), AppError> {
+pub async fn set_visibility(db: &Db, group: &Permit<'_, ManageGroup>, who: &Who, is_public: bool) -> Result<(), AppError> {
+    let ManageGroup(group) = *group.what();
     let mut tx = db.begin().await?;
     if parent_in(&mut tx, group).await?.is_none() {
         return Err(AppError::field("visibility", Msg::PlatformGroupStaysPrivate));
@@ -89,10 +93,11 @@ pub async fn set_visibility(db: &Db, who: &Who, group: GroupId, is_public: bool)
     Ok(())
 }
 
-/// Moves `group` (with its subtree) under `new_parent`. The caller checked that the actor
-/// manages both; the actor then keeps their rights on the moved group, since the new parent's
-/// ancestry, where those rights come from, does not change (it is outside the moved subtree).
-pub async fn move_group(db: &Db, who: &Who, group: GroupId, new_parent: GroupId) -> Result<(), AppError> {
+/// Moves `group` (with its subtree) under `new_parent`. Moving needs the right to manage both;
+/// the mover then keeps their rights on the moved group, since the new parent's ancestry, where
+/// those rights come from, does not change (it is outside the moved subtree).
+pub async fn move_group(db: &Db, group: &Permit<'_, ManageGroup>, new_parent: &Permit<'_, ManageGroup>, who: &Who) -> Result<(), AppError> {
+    let (ManageGroup(group), ManageGroup(new_parent)) = (*group.what(), *new_parent.what());
     let mut tx = db.begin().await?;
     // Decide on the tree as this transaction sees it, not on a cached copy.
     let tree = directory::group_tree_in(&mut tx).await?;
@@ -131,7 +136,8 @@ pub fn check_move(tree: &GroupTree, group: GroupId, new_parent: GroupId) -> Resu
 /// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10), enrolled
 /// in their sessions with the sessions' emails (R31). Adding what is already there changes
 /// nothing; a propagated role added directly becomes direct.
-pub async fn add_member(db: &Db, settings: &Settings, who: &Who, group: GroupId, user: i64, roles: &[Role]) -> Result<(), AppError> {
+pub async fn add_member(db: &Db, settings: &Settings, adding: &Permit<'_, AddToGroup>, who: &Who, user: i64) -> Result<(), AppError> {
+    let (group, roles) = (adding.what().group(), adding.what().roles());
     if roles.is_empty() {
         return Err(AppError::field("roles", Msg::ChooseARole));
     }
@@ -172,7 +178,8 @@ pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group:
 }
 
 /// Removes one role of one user in one group. Learners propagated from it stay (R11).
-pub async fn remove_membership(db: &Db, who: &Who, group: GroupId, user: i64, role: Role) -> Result<(), AppError> {
+pub async fn remove_membership(db: &Db, removing: &Permit<'_, RemoveRole>, who: &Who, user: i64) -> Result<(), AppError> {
+    let RemoveRole(group, role) = *removing.what();
     let mut tx = db.begin().await?;
     let removed = sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND group_id = $2 AND role = $3")
         .bind(user)

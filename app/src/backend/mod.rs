@@ -24,7 +24,7 @@ pub mod users;
 pub mod testing;
 
 pub use db::Db;
-pub use principal::Principal;
+pub use principal::{Permit, Principal};
 
 /// Deployment settings that the app needs (the server crate reads them from flags/environment).
 #[derive(Clone, Debug)]

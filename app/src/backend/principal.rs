@@ -10,7 +10,9 @@ use super::db::{now_ms, Db};
 use super::tree_cache::TreeCache;
 
 use crate::domain::group_tree::{GroupId, GroupTree};
+use crate::domain::capability::Capability;
 use crate::domain::policy::{Action, Actor, Decision, Rule, SessionId, self};
+use crate::domain::visibility;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -94,11 +96,11 @@ impl Principal {
         self.decide(action).allowed
     }
 
-    /// The first line of every server function that changes something: refuses with "not
-    /// allowed" unless the policy allows.
-    pub fn require(&self, action: &Action) -> Result<Rule, AppError> {
-        let decision = self.decide(action);
-        if decision.allowed { Ok(decision.rule) } else { Err(AppError::NotAllowed) }
+    /// The check: a permit for `what`, or "not allowed". Every server function that changes
+    /// something asks it first, and hands the permit to the service, which cannot act without one.
+    pub fn require<C: Capability>(&self, what: C) -> Result<Permit<'_, C>, AppError> {
+        let decision = self.decide(&what.action());
+        if decision.allowed { Ok(Permit { what, rule: decision.rule, by: self }) } else { Err(AppError::NotAllowed) }
     }
 
     /// A platform administrator: an admin of the platform group, or the owner.
@@ -114,26 +116,56 @@ impl Principal {
         self.memberships.iter().map(|(g, _)| *g).collect()
     }
 
-    /// The groups whose whole subtree this person sees: where they hold a role that manages
-    /// something (admin, user_admin, coach), or everything for a platform administrator.
+    /// The groups whose whole subtree this person sees (R62).
     pub fn overseen_groups(&self) -> Vec<GroupId> {
-        if self.is_platform_admin() {
-            return vec![self.platform_group_id()];
-        }
-        self.memberships.iter().filter(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin | Role::Coach)).map(|(g, _)| *g).collect()
+        visibility::overseen_groups(&self.tree, &self.actor())
     }
 
-    /// Whether this person may create programs and sessions somewhere (R53).
-    pub fn may_manage_sessions_somewhere(&self) -> bool {
-        self.is_platform_admin() || self.memberships.iter().any(|(_, r)| matches!(r, Role::Admin | Role::Coach))
+    /// The users this person sees (R62): `None` for everyone.
+    pub fn user_scope(&self) -> Option<Vec<GroupId>> {
+        visibility::user_scope(&self.tree, &self.actor())
     }
 
-    /// Whether this person may add users somewhere (shows + > User and Dashboard > USERS).
-    pub fn may_add_users_somewhere(&self) -> bool {
-        self.is_platform_admin() || self.memberships.iter().any(|(_, r)| matches!(r, Role::Admin | Role::UserAdmin))
+    /// The users this person may pick for a session (R62): `None` for everyone.
+    pub fn session_scope(&self) -> Option<Vec<GroupId>> {
+        visibility::session_scope(&self.tree, &self.actor())
     }
 
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// Proof that the policy allowed `what` to this principal (issue 11): only `Principal::require`
+/// makes one. Services that change something take the permit of their check, so none can be
+/// called without it; its target (`what`) is the one the check was made for. A check that needs
+/// facts read inside the service's transaction is asked there, of `by()`.
+///
+/// Nothing else can make one — this does not compile:
+/// ```compile_fail
+/// use app::{backend::{Permit, Principal}, domain::{capability::SeeBilling, policy::Rule}};
+/// fn forge(by: &Principal) -> Permit<'_, SeeBilling> {
+///     Permit { what: SeeBilling, rule: Rule::R45, by }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Permit<'p, C> {
+    what: C,
+    rule: Rule,
+    by: &'p Principal,
+}
+
+impl<'p, C> Permit<'p, C> {
+    /// What was allowed, with its target.
+    pub fn what(&self) -> &C {
+        &self.what
+    }
+    /// The rule that allowed it.
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+    /// Who was allowed.
+    pub fn by(&self) -> &'p Principal {
+        self.by
     }
 }

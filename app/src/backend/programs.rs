@@ -8,8 +8,9 @@ use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::principal::Principal;
-use super::Settings;
+use super::{Permit, Settings};
 
+use crate::domain::capability::{Capability, InviteFromSession, ManageSession, ManageSessions, ManageSessionsSomewhere};
 use crate::domain::group_tree::GroupId;
 use crate::domain::names;
 use crate::domain::policy::{Action, SessionRef};
@@ -34,7 +35,7 @@ fn clean_date(date: &str, field: &str) -> Result<Option<String>, AppError> {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map(|d| Some(d.to_string())).map_err(|_| AppError::field(field, Msg::InvalidDate))
 }
 
-pub async fn create_program(db: &Db, who: &Who, name: &str) -> Result<i64, AppError> {
+pub async fn create_program(db: &Db, _permit: &Permit<'_, ManageSessionsSomewhere>, who: &Who, name: &str) -> Result<i64, AppError> {
     let name = clean_name(name, "name")?;
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar("INSERT INTO programs (name, created_at) VALUES ($1, $2) RETURNING id")
@@ -49,13 +50,14 @@ pub async fn create_program(db: &Db, who: &Who, name: &str) -> Result<i64, AppEr
 
 pub struct NewSession<'a> {
     pub program: i64,
-    pub group: GroupId,
     pub name: &'a str,
     pub starts_on: &'a str,
     pub ends_on: &'a str,
 }
 
-pub async fn create_session(db: &Db, who: &Who, new: NewSession<'_>) -> Result<i64, AppError> {
+/// A new session of `new.program`, in the permit's group.
+pub async fn create_session(db: &Db, permit: &Permit<'_, ManageSessions>, who: &Who, new: NewSession<'_>) -> Result<i64, AppError> {
+    let ManageSessions(group) = *permit.what();
     let name = clean_name(new.name, "name")?;
     let starts_on = clean_date(new.starts_on, "starts_on")?;
     let ends_on = clean_date(new.ends_on, "ends_on")?;
@@ -66,7 +68,7 @@ pub async fn create_session(db: &Db, who: &Who, new: NewSession<'_>) -> Result<i
     }
     let mut tx = db.begin().await?;
     let program_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM programs WHERE id = $1").bind(new.program).fetch_optional(&mut *tx).await?;
-    let group_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM groups WHERE id = $1").bind(new.group).fetch_optional(&mut *tx).await?;
+    let group_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM groups WHERE id = $1").bind(group).fetch_optional(&mut *tx).await?;
     if program_exists.is_none() || group_exists.is_none() {
         return Err(AppError::NotFound);
     }
@@ -74,14 +76,14 @@ pub async fn create_session(db: &Db, who: &Who, new: NewSession<'_>) -> Result<i
         "INSERT INTO program_sessions (program_id, group_id, name, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(new.program)
-    .bind(new.group)
+    .bind(group)
     .bind(&name)
     .bind(&starts_on)
     .bind(&ends_on)
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, who, "session_created", "session", id, &serde_json::json!({ "program": new.program, "group": new.group, "name": name })).await?;
+    audit::record(&mut tx, who, "session_created", "session", id, &serde_json::json!({ "program": new.program, "group": group, "name": name })).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -92,8 +94,19 @@ pub async fn session_ref(db: &Db, session: i64) -> Result<SessionRef, AppError> 
     group.map(|group| SessionRef { id: session, group }).ok_or(AppError::NotFound)
 }
 
-pub async fn add_instructor(db: &Db, principal: &Principal, who: &Who, session: i64, login: &str) -> Result<(), AppError> {
-    let user = super::users::find_seen(db, super::users::session_scope(principal).as_deref(), login).await?;
+/// The permit for `what` on this session (R4, R53). An unknown session and no right look the
+/// same from outside: "not allowed".
+pub async fn session_permit<'p, C: Capability>(db: &Db, principal: &'p Principal, session: i64, what: impl FnOnce(SessionRef) -> C) -> Result<Permit<'p, C>, AppError> {
+    match session_ref(db, session).await {
+        Ok(session) => principal.require(what(session)),
+        Err(AppError::NotFound) => Err(AppError::NotAllowed),
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn add_instructor(db: &Db, permit: &Permit<'_, ManageSession>, who: &Who, login: &str) -> Result<(), AppError> {
+    let session = permit.what().0.id;
+    let user = super::users::find_seen(db, permit.by().session_scope().as_deref(), login).await?;
     let mut tx = db.begin().await?;
     let added = sqlx::query("INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(session)
@@ -111,8 +124,9 @@ pub async fn add_instructor(db: &Db, principal: &Principal, who: &Who, session: 
 /// R30, picking an existing user from the session: the learner role on the session's group
 /// (climbing, R10, R12), enrollment in the session, and its email (R31; none for a user without
 /// email, R40). Adding someone already there changes nothing and sends nothing twice.
-pub async fn add_existing_learner(db: &Db, settings: &Settings, principal: &Principal, who: &Who, session: SessionRef, login: &str) -> Result<(), AppError> {
-    let user = super::users::find_seen(db, super::users::session_scope(principal).as_deref(), login).await?;
+pub async fn add_existing_learner(db: &Db, settings: &Settings, permit: &Permit<'_, InviteFromSession>, who: &Who, login: &str) -> Result<(), AppError> {
+    let InviteFromSession(session) = *permit.what();
+    let user = super::users::find_seen(db, permit.by().session_scope().as_deref(), login).await?;
     let mut tx = db.begin().await?;
     let tree = super::directory::group_tree_in(&mut tx).await?;
     let mut enrolled = super::groups::insert_memberships(&mut tx, &tree, user, session.group, &[Role::Learner]).await?;
@@ -124,8 +138,10 @@ pub async fn add_existing_learner(db: &Db, settings: &Settings, principal: &Prin
 }
 
 /// R31: assigns the session to a group, enrolls that group's learners and sends each newly
-/// enrolled learner the session's email, in the same transaction.
-pub async fn assign_group(db: &Db, settings: &Settings, who: &Who, session: i64, group: GroupId) -> Result<(), AppError> {
+/// enrolled learner the session's email, in the same transaction. Assigning enrolls the group's
+/// learners, so it needs the right on that group as well as on the session.
+pub async fn assign_group(db: &Db, settings: &Settings, session: &Permit<'_, ManageSession>, group: &Permit<'_, ManageSessions>, who: &Who) -> Result<(), AppError> {
+    let (session, ManageSessions(group)) = (session.what().0.id, *group.what());
     let mut tx = db.begin().await?;
     let assigned = sqlx::query("INSERT INTO session_groups (session_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(session)

@@ -4,7 +4,8 @@
 
 use super::audit::{self, Who};
 use super::db::Db;
-use super::principal::Principal;
+use super::principal::{Permit, Principal};
+use crate::domain::capability::AdministerPlatform;
 use super::rate_limit::{self, Limit, Taken};
 
 use crate::error::{AppError, FieldError};
@@ -23,7 +24,7 @@ pub async fn platform_settings<'e>(executor: impl sqlx::Executor<'e, Database = 
 /// Checks every field (all messages at once), then saves and audits what changed, from what to
 /// what. A new lifetime applies to invitations sent (or resent) from now on; a new time zone to
 /// the deletion dates still to come (R68).
-pub async fn set_platform_settings(db: &Db, who: &Who, new: PlatformSettings) -> Result<(), AppError> {
+pub async fn set_platform_settings(db: &Db, _permit: &Permit<'_, AdministerPlatform>, who: &Who, new: PlatformSettings) -> Result<(), AppError> {
     let mut errors = Vec::new();
     let name = crate::domain::names::tidy(&new.name, PLATFORM_NAME_MAX).unwrap_or_else(|msg| {
         errors.push(FieldError { field: "name".into(), msg });
@@ -75,7 +76,7 @@ pub async fn email_limits(db: &Db) -> Result<EmailLimits, AppError> {
     Ok(EmailLimits { per_person_per_hour, per_person_per_day, platform_per_hour })
 }
 
-pub async fn set_email_limits(db: &Db, who: &Who, limits: EmailLimits) -> Result<(), AppError> {
+pub async fn set_email_limits(db: &Db, _permit: &Permit<'_, AdministerPlatform>, who: &Who, limits: EmailLimits) -> Result<(), AppError> {
     let fields = [
         ("per_person_per_hour", limits.per_person_per_hour),
         ("per_person_per_day", limits.per_person_per_day),

@@ -88,6 +88,14 @@ pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Princi
     super::Principal::load(db, &Default::default(), &token).await.expect("load").expect("a live session")
 }
 
+/// `principal` with the group tree as it stands now: a test's principal outlives the groups the
+/// test creates after logging in, where a request's principal is loaded afresh. Leaked, so that
+/// the permits it grants may be held to the end of the test.
+pub async fn as_of_now(db: &Db, principal: &super::Principal) -> &'static super::Principal {
+    let tree = super::directory::group_tree(db).await.expect("tree");
+    Box::leak(Box::new(super::Principal { tree: std::sync::Arc::new(tree), ..principal.clone() }))
+}
+
 /// A hasher for tests (same parameters as production: tests measure the real thing).
 pub fn hasher() -> PasswordHasher {
     PasswordHasher::default()

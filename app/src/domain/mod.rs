@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address_list;
 pub mod billing;
+pub mod capability;
 pub mod custom_field;
 pub mod deletion;
 pub mod group_tree;
@@ -14,3 +15,4 @@ pub mod password;
 pub mod policy;
 pub mod retry;
 pub mod role;
+pub mod visibility;

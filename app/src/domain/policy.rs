@@ -46,6 +46,13 @@ pub enum Action<'a> {
     ManageSessions(GroupId),
     /// See who is billed and since when (R45).
     SeeBilling,
+    /// Add users somewhere (R1–R3): Dashboard > USERS, the user pages, the Invitations list and
+    /// the set-up form, whose every grant is then asked as `AddUsers`.
+    AddUsersSomewhere,
+    /// Create programs, and sessions somewhere (R53).
+    ManageSessionsSomewhere,
+    /// Define labels and custom fields (R43), change the platform's settings (R76).
+    AdministerPlatform,
 }
 
 /// The person an action is done to, as R54 needs them.
@@ -171,7 +178,39 @@ pub fn decide(tree: &GroupTree, actor: &Actor, action: &Action) -> Decision {
                 Decision::deny(Rule::R45)
             }
         }
+        Action::AddUsersSomewhere => {
+            if platform_admin {
+                Decision::allow(Rule::R1)
+            } else if holds_anywhere(actor, &[Role::Admin]) {
+                Decision::allow(Rule::R2)
+            } else if holds_anywhere(actor, &[Role::UserAdmin]) {
+                Decision::allow(Rule::R3)
+            } else {
+                Decision::deny(Rule::R5)
+            }
+        }
+        Action::ManageSessionsSomewhere => {
+            if platform_admin {
+                Decision::allow(Rule::R1)
+            } else if holds_anywhere(actor, &[Role::Admin, Role::Coach]) {
+                Decision::allow(Rule::R53)
+            } else {
+                Decision::deny(Rule::R53)
+            }
+        }
+        Action::AdministerPlatform => {
+            if platform_admin {
+                Decision::allow(Rule::R1)
+            } else {
+                Decision::deny(Rule::R5)
+            }
+        }
     }
+}
+
+/// Whether the actor holds one of `roles` in some group.
+fn holds_anywhere(actor: &Actor, roles: &[Role]) -> bool {
+    actor.memberships.iter().any(|(_, r)| roles.contains(r))
 }
 
 /// R54: who may manage whom. The owner's account is the owner's alone (and `server
@@ -300,6 +339,9 @@ mod tests {
             "manage_group" => Action::ManageGroup(target),
             "manage_sessions" => Action::ManageSessions(target),
             "see_billing" => Action::SeeBilling,
+            "add_users_somewhere" => Action::AddUsersSomewhere,
+            "manage_sessions_somewhere" => Action::ManageSessionsSomewhere,
+            "administer_platform" => Action::AdministerPlatform,
             other => panic!("unknown action {other}"),
         }
     }
@@ -389,6 +431,31 @@ mod tests {
         ("instructor_admin", "invite_from_session", ["R4", "-R4", "R4", "-R4", "-R4"]),
         ("instructor_admin", "add_learner", ["R2", "-R5", "R2", "-R5", "-R6"]),
         ("instructor_admin", "manage_sessions", ["R53", "-R53", "R53", "-R53", "-R53"]),
+        // Questions without a target group: the same answer in every column.
+        ("learner", "add_users_somewhere", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("learner", "manage_sessions_somewhere", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
+        ("learner", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("author", "add_users_somewhere", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("author", "manage_sessions_somewhere", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
+        ("author", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("coach", "add_users_somewhere", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("coach", "manage_sessions_somewhere", ["R53", "R53", "R53", "R53", "R53"]),
+        ("coach", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("user_admin", "add_users_somewhere", ["R3", "R3", "R3", "R3", "R3"]),
+        ("user_admin", "manage_sessions_somewhere", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
+        ("user_admin", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("admin", "add_users_somewhere", ["R2", "R2", "R2", "R2", "R2"]),
+        ("admin", "manage_sessions_somewhere", ["R53", "R53", "R53", "R53", "R53"]),
+        ("admin", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("owner", "add_users_somewhere", ["R1", "R1", "R1", "R1", "R1"]),
+        ("owner", "manage_sessions_somewhere", ["R1", "R1", "R1", "R1", "R1"]),
+        ("owner", "administer_platform", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "add_users_somewhere", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "manage_sessions_somewhere", ["R1", "R1", "R1", "R1", "R1"]),
+        ("platform_admin", "administer_platform", ["R1", "R1", "R1", "R1", "R1"]),
+        ("instructor", "add_users_somewhere", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
+        ("instructor", "manage_sessions_somewhere", ["-R53", "-R53", "-R53", "-R53", "-R53"]),
+        ("instructor", "administer_platform", ["-R5", "-R5", "-R5", "-R5", "-R5"]),
     ];
 
     fn rule_name(rule: Rule) -> String {

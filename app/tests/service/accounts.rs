@@ -8,6 +8,8 @@ use app::backend::{directory, seed, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::Lang;
+use app::domain::capability::AddUsersSomewhere;
+use crate::support::permit;
 
 app::on_both_databases!(
     init_creates_a_private_platform_group_and_its_owner_once,
@@ -312,7 +314,7 @@ async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
     let list = |search: &str, page: u32| {
         let filter = UserFilter { search: search.to_string(), ..UserFilter::default() };
         let (db, owner) = (&db, &owner);
-        async move { users::list(db, owner, &filter, page).await.unwrap() }
+        async move { users::list(db, &permit(db, owner, AddUsersSomewhere).await, &filter, page).await.unwrap() }
     };
     let first = list("", 1).await;
     assert_eq!((first.total, first.pages, first.rows.len()), (37, 2, 25));

@@ -6,7 +6,7 @@ use app::wire::users::{NewUser, UserFilter};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::deletion::{self, Round};
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
 use app::backend::testing::{self, hasher, TestDb};
 use app::backend::{details, groups, programs, users, Principal, Settings};
 use app::domain::role::Role;
@@ -15,6 +15,8 @@ use app::i18n::Lang;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::support::token_sent_to;
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageGroup, ManageSessions, ManageSessionsSomewhere};
+use crate::support::permit;
 
 app::on_both_databases!(
     r42_migration_0007_stores_the_deletion_dates_already_typed_as_yyyy_mm_dd,
@@ -35,9 +37,9 @@ struct Setup {
 
 async fn setup(db: &TestDb) -> Setup {
     let acme = testing::acme(db, Lang::En).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
     Setup { owner, who, sales, settings: Settings::new("https://learn.acme.example") }
 }
 
@@ -72,7 +74,7 @@ fn user_form(first: &str, login: &str, group: i64, roles: Vec<Role>, deletion_da
 }
 
 async fn set_up(db: &TestDb, s: &Setup, form: &NewUser) -> i64 {
-    users::set_up(db, &s.settings, &hasher(), &s.owner, &s.who, form).await.unwrap().user_id
+    users::set_up(db, &s.settings, &hasher(), &permit(db, &s.owner, AddUsersSomewhere).await, &s.who, form).await.unwrap().user_id
 }
 
 async fn round(db: &TestDb, s: &Setup, at: DateTime<Utc>) -> Round {
@@ -95,27 +97,25 @@ async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     let s = setup(&db).await;
     let date = day(10);
     // Grace has a label, a custom value and a session (Sales learners are enrolled, R31).
-    details::create(&db, &s.who, details::Kind::Label, "Contractor", Default::default()).await.unwrap();
-    details::create(&db, &s.who, details::Kind::Field, "Employee ID", Default::default()).await.unwrap();
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, details::Kind::Label, "Contractor", Default::default()).await.unwrap();
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, details::Kind::Field, "Employee ID", Default::default()).await.unwrap();
     let label: i64 = sqlx::query_scalar("SELECT id FROM labels").fetch_one(&db.pool).await.unwrap();
     let field: i64 = sqlx::query_scalar("SELECT id FROM custom_fields").fetch_one(&db.pool).await.unwrap();
-    let program = programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
-    let session = programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "", ends_on: "" };
-    programs::create_session(&db, &s.who, session).await.unwrap();
+    let program = programs::create_program(&db, &permit(&db, &s.owner, ManageSessionsSomewhere).await, &s.who, "Onboarding").await.unwrap();
+    let session = programs::NewSession { program, name: "Spring", starts_on: "", ends_on: "" };
+    programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.sales)).await, &s.who, session).await.unwrap();
     let mut form = user_form("Grace", "grace@acme.example", s.sales, vec![Role::Admin, Role::Learner], &date);
     form.details.labels = vec![label];
     form.details.values = vec![FieldValue { field, value: "G-7".into() }];
     let grace = set_up(&db, &s, &form).await;
     // Ivan comes by invitation, with the same date.
     let by_invitation = UserDetails { deletion_date: Some(date.clone()), ..Default::default() };
-    let request = InviteRequest { group: s.sales, emails: "ivan@acme.example", roles: &[Role::Learner], details: &by_invitation, session: None };
-    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Learner])).await), &s.who, "ivan@acme.example", &by_invitation).await.unwrap();
     let ivan = invitations::accept(&db, &s.settings, &hasher(), registration(&token_sent_to(&db, "ivan@acme.example").await)).await.unwrap().user_id;
     log_in(&db, "grace@acme.example").await.unwrap();
     // Grace invites someone who has not registered yet by the date.
     let grace_principal = testing::principal_of(&db, "grace@acme.example", "a long enough password").await;
-    let request = InviteRequest { group: s.sales, emails: "newcomer@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
-    invitations::invite(&db, &s.settings, &grace_principal, &s.who, request).await.unwrap();
+    invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &grace_principal, AddToGroup::new(s.sales, &[Role::Learner])).await), &s.who, "newcomer@acme.example", &Default::default()).await.unwrap();
 
     assert_eq!(round(&db, &s, noon_in(0)).await, Round::default(), "ten days ahead: nothing yet");
     assert_eq!(round(&db, &s, noon_in(3)).await, Round { warnings_queued: 2, ..Default::default() }, "within a week: the first warnings");
@@ -146,12 +146,12 @@ async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM billing_events WHERE user_id = $1", grace).await, 1, "the billing history stays");
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'user_deleted' AND target_id = $1", grace).await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM invitations WHERE invited_by = $1 AND status = 'pending'", grace).await, 0, "her invitations would grant nothing (R24)");
-    assert!(matches!(users::detail(&db, &s.owner, grace).await, Err(AppError::NotFound)), "gone from the user page");
-    let listed = users::list(&db, &s.owner, &UserFilter { search: "temp".into(), ..Default::default() }, 1).await.unwrap();
+    assert!(matches!(users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, grace).await, Err(AppError::NotFound)), "gone from the user page");
+    let listed = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { search: "temp".into(), ..Default::default() }, 1).await.unwrap();
     assert!(listed.rows.is_empty(), "gone from Dashboard > USERS");
     // The address is free again.
     let again = user_form("Grace", "grace@acme.example", s.sales, vec![Role::Learner], &day(30));
-    users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &again).await.expect("the address can be used again");
+    users::set_up(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &again).await.expect("the address can be used again");
 }
 
 async fn r42_never_the_owner_and_no_email_for_a_user_without_one(db: TestDb) {
@@ -197,8 +197,7 @@ async fn r42_two_instances_at_once_warn_once_and_delete_once(db: TestDb) {
 async fn r42_an_invitation_whose_deletion_date_has_come_creates_no_account(db: TestDb) {
     let s = setup(&db).await;
     let details = UserDetails { deletion_date: Some(day(1)), ..Default::default() };
-    let request = InviteRequest { group: s.sales, emails: "late@acme.example", roles: &[Role::Learner], details: &details, session: None };
-    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Learner])).await), &s.who, "late@acme.example", &details).await.unwrap();
     // A day later (the invitation is still valid for six more).
     sqlx::query("UPDATE invitations SET deletion_date = $1").bind(day(0)).execute(&db.pool).await.unwrap();
     let token = token_sent_to(&db, "late@acme.example").await;
@@ -219,27 +218,28 @@ async fn r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings
     set_up(&db, &s, &user_form("Cody", "cody@acme.example", s.sales, vec![Role::Coach], &day(300))).await;
     assert_eq!(round(&db, &s, noon_in(0)).await, Round { warnings_queued: 1, ..Default::default() }, "five days ahead: warned");
 
-    // A coach does not even see the learner (R62), let alone change her details (R54).
+    // A coach does not even see the learner (R62), let alone change her details (R54): no permit
+    // to manage users at all.
     let cody = testing::principal_of(&db, "cody@acme.example", "a long enough password").await;
+    assert!(matches!(cody.require(AddUsersSomewhere), Err(AppError::NotAllowed)));
     let later = UserDetails { language: Some(Lang::Fr), deletion_date: Some(day(60)), ..Default::default() };
-    assert!(matches!(users::set_details(&db, &cody, &s.who, user, &later).await, Err(AppError::NotFound)));
     // Bad input: a field message, nothing changes.
     let past = UserDetails { deletion_date: Some(day(0)), ..Default::default() };
-    assert!(matches!(users::set_details(&db, &s.owner, &s.who, user, &past).await, Err(AppError::Invalid(_))));
-    assert_eq!(users::detail(&db, &s.owner, user).await.unwrap().details.deletion_date, Some(day(5)));
+    assert!(matches!(users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, &past).await, Err(AppError::Invalid(_))));
+    assert_eq!(users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap().details.deletion_date, Some(day(5)));
 
     // The owner moves the date two months ahead: the queued warning for the old date goes.
-    users::set_details(&db, &s.owner, &s.who, user, &later).await.unwrap();
-    let page = users::detail(&db, &s.owner, user).await.unwrap();
+    users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, &later).await.unwrap();
+    let page = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap();
     assert_eq!((page.details.language, page.details.deletion_date), (Some(Lang::Fr), Some(day(60))));
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE user_id = $1 AND kind = 'deletion_warning'", user).await, 0);
     assert_eq!(round(&db, &s, noon_in(5)).await, Round::default(), "not deleted on the old date");
     // Cleared: never deleted.
-    users::set_details(&db, &s.owner, &s.who, user, &Default::default()).await.unwrap();
+    users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, &Default::default()).await.unwrap();
     assert_eq!(round(&db, &s, noon_in(90)).await, Round::default(), "a cleared date deletes nothing");
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NULL", user).await, 1);
     // R42: never a date on the owner.
-    let refused = users::set_details(&db, &s.owner, &s.who, s.owner.user_id, &later).await;
+    let refused = users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, s.owner.user_id, &later).await;
     match refused {
         Err(AppError::Invalid(errors)) => assert_eq!(errors[0].msg, app::i18n::Msg::OwnerNeverDeleted),
         other => panic!("{other:?}"),

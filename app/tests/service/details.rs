@@ -6,13 +6,15 @@ use app::wire::details::{FieldValue, UserDetails};
 use app::wire::users::NewUser;
 use app::backend::audit::Who;
 use app::backend::details::{self, Kind};
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
 use app::backend::testing::{self, hasher, TestDb};
 use app::backend::{groups, users, Principal};
 use app::domain::custom_field::FieldType;
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageGroup};
+use crate::support::permit;
 
 app::on_both_databases!(
     r79_values_are_checked_against_the_fields_type_at_every_entry_point,
@@ -28,9 +30,9 @@ struct Setup {
 
 async fn setup(db: &TestDb) -> Setup {
     let acme = testing::acme(db, Lang::En).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let emea = groups::create_subgroup(db, &who, acme.root, "EMEA", false).await.unwrap();
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "EMEA", false).await.unwrap();
     Setup { owner, who, emea }
 }
 
@@ -40,7 +42,7 @@ fn list(options: &[&str]) -> FieldType {
 
 /// Creates the field; returns its id.
 async fn field(db: &TestDb, s: &Setup, name: &str, field_type: FieldType) -> i64 {
-    details::create(db, &s.who, Kind::Field, name, field_type).await.unwrap();
+    details::create(db, &permit(db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, name, field_type).await.unwrap();
     details::choices(db, false).await.unwrap().fields.into_iter().find(|f| f.name == name).unwrap().id
 }
 
@@ -84,7 +86,7 @@ async fn r79_values_are_checked_against_the_fields_type_at_every_entry_point(db:
     let bad = vec![value(staff_no, "twelve"), value(start, "31/01/2027"), value(size, "Medium")];
     let set_up = |form: NewUser| {
         let (db, owner, who) = (db.db.clone(), s.owner.clone(), s.who.clone());
-        async move { users::set_up(&db, settings, &hasher(), &owner, &who, &form).await }
+        async move { users::set_up(&db, settings, &hasher(), &permit(&db, &owner, AddUsersSomewhere).await, &who, &form).await }
     };
     assert_eq!(
         refused(set_up(person("grace@acme.example", &s, bad.clone())).await),
@@ -105,8 +107,7 @@ async fn r79_values_are_checked_against_the_fields_type_at_every_entry_point(db:
         let (db, owner, who, emea) = (db.db.clone(), s.owner.clone(), s.who.clone(), s.emea);
         async move {
             let details = UserDetails { values, ..UserDetails::default() };
-            let request = InviteRequest { group: emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &details, session: None };
-            invitations::invite(&db, settings, &owner, &who, request).await
+            invitations::invite(&db, settings, Inviting::ToGroup(&permit(&db, &owner, AddToGroup::new(emea, &[Role::Learner])).await), &who, "ada@acme.example", &details).await
         }
     };
     assert_eq!(refused(invite(vec![value(size, "XL")]).await), vec![(format!("value-{size}"), Msg::NotAnOption { options: "Small, Large".into() })]);
@@ -115,60 +116,59 @@ async fn r79_values_are_checked_against_the_fields_type_at_every_entry_point(db:
 
     // The user page: the same check again.
     let page = UserDetails { values: vec![value(staff_no, "12%")], ..UserDetails::default() };
-    assert_eq!(refused(users::set_details(&db, &s.owner, &s.who, grace, &page).await), vec![(format!("value-{staff_no}"), Msg::NotANumber)]);
+    assert_eq!(refused(users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace, &page).await), vec![(format!("value-{staff_no}"), Msg::NotANumber)]);
     assert_eq!(stored(&db, "user_custom_values").await.len(), 3, "a refused change changes nothing");
 }
 
 async fn r79_labels_and_fields_are_renamed_and_deleted_and_their_holders_counted(db: TestDb) {
     let s = setup(&db).await;
-    details::create(&db, &s.who, Kind::Label, "Partner", FieldType::Text).await.unwrap();
-    details::create(&db, &s.who, Kind::Label, "Contractor", FieldType::Text).await.unwrap();
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, "Partner", FieldType::Text).await.unwrap();
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, "Contractor", FieldType::Text).await.unwrap();
     let label = |name: &'static str| {
         let db = db.db.clone();
         async move { details::choices(&db, true).await.unwrap().labels.into_iter().find(|l| l.name == name).unwrap() }
     };
     let partner = label("Partner").await.id;
     let details = UserDetails { labels: vec![partner], ..UserDetails::default() };
-    users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &NewUser { details: details.clone(), ..person("grace@acme.example", &s, vec![]) })
+    users::set_up(&db, crate::support::settings(), &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &NewUser { details: details.clone(), ..person("grace@acme.example", &s, vec![]) })
         .await
         .unwrap();
-    let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &details, session: None };
-    invitations::invite(&db, crate::support::settings(), &s.owner, &s.who, request).await.unwrap();
+    invitations::invite(&db, crate::support::settings(), Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::Learner])).await), &s.who, "ada@acme.example", &details).await.unwrap();
     assert_eq!(label("Partner").await.holders, 2, "a user and a pending invitation");
     assert_eq!(details::choices(&db, false).await.unwrap().labels[0].holders, 0, "counted for platform administrators only");
 
-    assert_eq!(refused(details::edit(&db, &s.who, Kind::Label, partner, " CONTRACTOR ", FieldType::Text).await), vec![("name".into(), Msg::NameTaken)]);
-    details::edit(&db, &s.who, Kind::Label, partner, "  Partner   company ", FieldType::Text).await.unwrap();
+    assert_eq!(refused(details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, partner, " CONTRACTOR ", FieldType::Text).await), vec![("name".into(), Msg::NameTaken)]);
+    details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, partner, "  Partner   company ", FieldType::Text).await.unwrap();
     assert_eq!(label("Partner company").await.holders, 2, "renamed, still held");
-    assert!(matches!(details::edit(&db, &s.who, Kind::Label, 9999, "Ghost", FieldType::Text).await, Err(AppError::NotFound)));
+    assert!(matches!(details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, 9999, "Ghost", FieldType::Text).await, Err(AppError::NotFound)));
 
-    details::delete(&db, &s.who, Kind::Label, partner).await.unwrap();
+    details::delete(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, partner).await.unwrap();
     let held: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM user_labels) + (SELECT COUNT(*) FROM invitation_labels)").fetch_one(&db.pool).await.unwrap();
     assert_eq!(held, 0, "taken off the user and the invitation");
     let audit: Vec<(String, String)> = sqlx::query_as("SELECT action, details FROM audit_log WHERE target_type = 'labels' AND action <> 'label_created' ORDER BY id").fetch_all(&db.pool).await.unwrap();
     assert_eq!(audit.len(), 2);
     assert_eq!((audit[0].0.as_str(), serde_json::from_str::<serde_json::Value>(&audit[0].1).unwrap()["name"]["to"].as_str()), ("label_edited", Some("Partner company")));
     assert_eq!((audit[1].0.as_str(), serde_json::from_str::<serde_json::Value>(&audit[1].1).unwrap()), ("label_deleted", serde_json::json!({ "name": "Partner company", "holders": 2 })));
-    assert!(matches!(details::delete(&db, &s.who, Kind::Label, partner).await, Err(AppError::NotFound)), "already gone");
+    assert!(matches!(details::delete(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, partner).await, Err(AppError::NotFound)), "already gone");
 
     let size = field(&db, &s, "Size", list(&["Small", "Large"])).await;
-    users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &person("bob@acme.example", &s, vec![value(size, "Small")])).await.unwrap();
-    details::delete(&db, &s.who, Kind::Field, size).await.unwrap();
+    users::set_up(&db, crate::support::settings(), &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &person("bob@acme.example", &s, vec![value(size, "Small")])).await.unwrap();
+    details::delete(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, size).await.unwrap();
     assert!(stored(&db, "user_custom_values").await.is_empty(), "its values went with it");
 }
 
 async fn r79_a_fields_type_changes_only_when_every_value_held_fits(db: TestDb) {
     let s = setup(&db).await;
     let code = field(&db, &s, "Code", FieldType::Text).await;
-    users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &person("grace@acme.example", &s, vec![value(code, "12")])).await.unwrap();
-    let bob = users::set_up(&db, crate::support::settings(), &hasher(), &s.owner, &s.who, &person("bob@acme.example", &s, vec![value(code, "abc")])).await.unwrap().user_id;
-    assert_eq!(refused(details::edit(&db, &s.who, Kind::Field, code, "Code", FieldType::Number).await), vec![("options".into(), Msg::ValuesDoNotFit { count: 1 })]);
+    users::set_up(&db, crate::support::settings(), &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &person("grace@acme.example", &s, vec![value(code, "12")])).await.unwrap();
+    let bob = users::set_up(&db, crate::support::settings(), &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &person("bob@acme.example", &s, vec![value(code, "abc")])).await.unwrap().user_id;
+    assert_eq!(refused(details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, code, "Code", FieldType::Number).await), vec![("options".into(), Msg::ValuesDoNotFit { count: 1 })]);
     assert_eq!(details::choices(&db, false).await.unwrap().fields[0].field_type, FieldType::Text, "unchanged");
-    users::set_details(&db, &s.owner, &s.who, bob, &UserDetails { values: vec![value(code, "7,5")], ..UserDetails::default() }).await.unwrap();
-    details::edit(&db, &s.who, Kind::Field, code, "Code", FieldType::Number).await.unwrap();
+    users::set_details(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, bob, &UserDetails { values: vec![value(code, "7,5")], ..UserDetails::default() }).await.unwrap();
+    details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, code, "Code", FieldType::Number).await.unwrap();
     assert_eq!(stored(&db, "user_custom_values").await, vec![(code, "12".to_string()), (code, "7.5".to_string())], "written as numbers");
     // A list: an option in use cannot go; its case may change, and the values follow.
-    details::edit(&db, &s.who, Kind::Field, code, "Code", list(&["12", "7.5"])).await.unwrap();
-    assert_eq!(refused(details::edit(&db, &s.who, Kind::Field, code, "Code", list(&["12"])).await), vec![("options".into(), Msg::ValuesDoNotFit { count: 1 })]);
-    assert_eq!(refused(details::edit(&db, &s.who, Kind::Field, code, "Code", list(&[" "])).await), vec![("options".into(), Msg::ListNeedsOptions)]);
+    details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, code, "Code", list(&["12", "7.5"])).await.unwrap();
+    assert_eq!(refused(details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, code, "Code", list(&["12"])).await), vec![("options".into(), Msg::ValuesDoNotFit { count: 1 })]);
+    assert_eq!(refused(details::edit(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, code, "Code", list(&[" "])).await), vec![("options".into(), Msg::ListNeedsOptions)]);
 }

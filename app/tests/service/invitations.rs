@@ -4,7 +4,7 @@ use app::domain::invitation::InviteResult;
 use app::wire::invitations::InviteOutcome;
 use app::backend::audit::Who;
 use app::backend::auth::token_hash;
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
 use app::backend::testing::{self, hasher, TestDb};
 use app::backend::{groups, Principal, Settings};
 use app::domain::role::Role;
@@ -12,6 +12,8 @@ use app::error::AppError;
 use app::i18n::{Lang, Msg};
 
 use crate::support::token_sent_to;
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, InviteFromSession, ManageGroup, ManageSession, ManageSessions, ManageSessionsSomewhere, RemoveRole};
+use crate::support::{permit, session_permit};
 
 app::on_both_databases!(
     r21_each_address_gets_its_own_outcome,
@@ -39,14 +41,13 @@ app::on_both_databases!(
 
 async fn r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled(db: TestDb) {
     let s = setup(&db).await;
-    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
-    let new = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
-    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    let autumn = app::backend::programs::NewSession { program, group: s.emea, name: "Autumn", starts_on: "", ends_on: "" };
-    let autumn = app::backend::programs::create_session(&db, &s.who, autumn).await.unwrap();
+    let program = app::backend::programs::create_program(&db, &permit(&db, &s.owner, ManageSessionsSomewhere).await, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.emea)).await, &s.who, new).await.unwrap();
+    let autumn = app::backend::programs::NewSession { program, name: "Autumn", starts_on: "", ends_on: "" };
+    let autumn = app::backend::programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.emea)).await, &s.who, autumn).await.unwrap();
     for from in [session, autumn] {
-        let request = InviteRequest { group: s.emea, emails: "sam@acme.example", roles: &[Role::Learner], details: &Default::default(), session: Some(from) };
-        invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+        invitations::invite(&db, &s.settings, Inviting::FromSession(&session_permit(&db, &s.owner, from, InviteFromSession).await), &s.who, "sam@acme.example", &Default::default()).await.unwrap();
     }
     let token = token_sent_to(&db, "sam@acme.example").await;
     let sam = invitations::accept(&db, &s.settings, &hasher(), registration(&token)).await.unwrap().user_id;
@@ -67,9 +68,9 @@ async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made
     let s = setup(&db).await;
     // A coach of EMEA who instructs its session invites from it: the learner stands at registration.
     let (coach, coach_principal) = person_in(&db, &s, "ci@acme.example", s.emea, Role::Coach).await;
-    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
-    let spring = app::backend::programs::NewSession { program, group: s.emea, name: "Spring", starts_on: "", ends_on: "" };
-    let session = app::backend::programs::create_session(&db, &s.who, spring).await.unwrap();
+    let program = app::backend::programs::create_program(&db, &permit(&db, &s.owner, ManageSessionsSomewhere).await, &s.who, "Onboarding").await.unwrap();
+    let spring = app::backend::programs::NewSession { program, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.emea)).await, &s.who, spring).await.unwrap();
     sqlx::query("INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2)").bind(session).bind(coach).execute(&db.pool).await.unwrap();
     let coach_principal = Principal { instructs: vec![session], ..coach_principal };
     invite_with(&db, &s, &coach_principal, s.emea, "sam1@acme.example", &[Role::Learner], Some(session)).await;
@@ -79,11 +80,11 @@ async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made
     assert_eq!(enrolled, vec![session]);
 
     // A second inviter's grant goes when that inviter loses the right; the first inviter's stays.
-    let support = groups::create_subgroup(&db, &s.who, s.owner.platform_group_id(), "Support", false).await.unwrap();
+    let support = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.owner.platform_group_id())).await, &s.who, "Support", false).await.unwrap();
     let (support_admin, support_principal) = person_in(&db, &s, "sa@acme.example", support, Role::UserAdmin).await;
     invite_with(&db, &s, &s.owner, s.emea, "sam2@acme.example", &[Role::Learner], None).await;
     invite_with(&db, &s, &support_principal, support, "sam2@acme.example", &[Role::Learner], None).await;
-    groups::remove_membership(&db, &s.who, support, support_admin, Role::UserAdmin).await.unwrap();
+    groups::remove_membership(&db, &permit(&db, &s.owner, RemoveRole(support, Role::UserAdmin)).await, &s.who, support_admin).await.unwrap();
     let sam2 = accept_sent_to(&db, &s, "sam2@acme.example").await.unwrap().user_id;
     assert_eq!(direct_of(&db, sam2).await, vec![(s.emea, "learner".to_string())], "Support's grant went with its granter's right");
     let dropped: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'invitation_grant_dropped'").fetch_all(&db.pool).await.unwrap();
@@ -102,18 +103,18 @@ async fn r24_each_grant_is_checked_against_who_made_it_and_the_right_it_was_made
 /// right since (dropped at registration), and one left with none.
 async fn r72_the_list_shows_the_grants_registration_would_drop(db: TestDb) {
     let s = setup(&db).await;
-    let support = groups::create_subgroup(&db, &s.who, s.owner.platform_group_id(), "Support", false).await.unwrap();
+    let support = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.owner.platform_group_id())).await, &s.who, "Support", false).await.unwrap();
     let (support_admin, support_principal) = person_in(&db, &s, "sa@acme.example", support, Role::UserAdmin).await;
     invite_with(&db, &s, &s.owner, s.emea, "both@acme.example", &[Role::Learner], None).await;
     invite_with(&db, &s, &support_principal, support, "both@acme.example", &[Role::Learner], None).await;
     invite_with(&db, &s, &support_principal, support, "theirs@acme.example", &[Role::Learner], None).await;
     // The owner as the next request loads them: with Support in the tree.
     let owner = Principal { tree: std::sync::Arc::new(app::backend::directory::group_tree(&db).await.unwrap()), ..s.owner.clone() };
-    let rows = invitations::list(&db, &owner, "", None, 25).await.unwrap().rows;
+    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.lapsed.is_empty()), "all stand while Support's user admin holds the right");
-    groups::remove_membership(&db, &s.who, support, support_admin, Role::UserAdmin).await.unwrap();
-    let rows = invitations::list(&db, &owner, "", None, 25).await.unwrap().rows;
+    groups::remove_membership(&db, &permit(&db, &s.owner, RemoveRole(support, Role::UserAdmin)).await, &s.who, support_admin).await.unwrap();
+    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
     let row = |email: &str| rows.iter().find(|r| r.email == email).unwrap().clone();
     let (both, theirs) = (row("both@acme.example"), row("theirs@acme.example"));
     assert_eq!((both.grants, both.lapsed), (vec![("EMEA".to_string(), Role::Learner)], vec![("Support".to_string(), Role::Learner)]));
@@ -149,12 +150,16 @@ async fn r21_r22_r73_inviting_an_expired_invitation_renews_it(db: TestDb) {
 async fn person_in(db: &TestDb, s: &Setup, email: &str, group: i64, role: Role) -> (i64, Principal) {
     let hash = hasher().hash("a long test password").await.unwrap();
     let id = testing::insert_user(db, email, Some(&hash)).await;
-    groups::add_member(db, crate::support::settings(), &s.who, group, id, &[role]).await.unwrap();
+    groups::add_member(db, crate::support::settings(), &permit(db, &s.owner, AddToGroup::new(group, &[role])).await, &s.who, id).await.unwrap();
     (id, testing::principal_of(db, email, "a long test password").await)
 }
 
 async fn invite_with(db: &TestDb, s: &Setup, principal: &Principal, group: i64, emails: &str, roles: &[Role], session: Option<i64>) {
-    invitations::invite(db, &s.settings, principal, &s.who, InviteRequest { group, emails, roles, details: &Default::default(), session }).await.unwrap();
+    let inviting = match session {
+        Some(session) => invitations::invite(db, &s.settings, Inviting::FromSession(&session_permit(db, principal, session, InviteFromSession).await), &s.who, emails, &Default::default()).await,
+        None => invitations::invite(db, &s.settings, Inviting::ToGroup(&permit(db, principal, AddToGroup::new(group, roles)).await), &s.who, emails, &Default::default()).await,
+    };
+    inviting.unwrap();
 }
 
 async fn accept_sent_to(db: &TestDb, s: &Setup, to: &str) -> Result<invitations::Registered, AppError> {
@@ -187,7 +192,7 @@ async fn secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent(db: TestD
 
     invite(&db, &s, s.emea, "withdrawn@acme.example", &[Role::Learner]).await.unwrap();
     let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = 'withdrawn@acme.example'").fetch_one(&db.pool).await.unwrap();
-    invitations::cancel(&db, &s.owner, &s.who, id).await.unwrap();
+    invitations::cancel(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, id).await.unwrap();
     let report = worker.round().await.unwrap();
     assert_eq!((report.sent, report.failed), (0, 1), "a cancelled invitation's email is withdrawn");
     let received = crate::mail::received_by(&std::env::var("ROSTER_TEST_MAILDEV_API").unwrap(), "withdrawn@acme.example").await;
@@ -201,13 +206,14 @@ async fn r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits(db: T
     let s = setup(&db).await;
     let hash = hasher().hash("a long test password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, ua).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "a long test password").await;
     for round in 0..20 {
         let address = format!("race{round}@acme.example");
         invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
         let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
-        let (cancelled, _) = tokio::join!(invitations::cancel(&db, &user_admin, &s.who, id), invite(&db, &s, s.emea, &address, &[Role::Admin]));
+        let users = permit(&db, &user_admin, AddUsersSomewhere).await;
+        let (cancelled, _) = tokio::join!(invitations::cancel(&db, &users, &s.who, id), invite(&db, &s, s.emea, &address, &[Role::Admin]));
         let (status, admin_grants): (String, i64) = sqlx::query_as(
             "SELECT status, (SELECT COUNT(*) FROM invitation_grants g WHERE g.invitation_id = i.id AND g.role = 'admin') FROM invitations i WHERE id = $1",
         )
@@ -231,7 +237,8 @@ async fn registration_racing_cancellation_ends_one_way_or_the_other(db: TestDb) 
         invite(&db, &s, s.emea, &address, &[Role::Learner]).await.unwrap();
         let token = token_sent_to(&db, &address).await;
         let id = invitation_id(&db, &address).await;
-        let (registered, cancelled) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::cancel(&db, &s.owner, &s.who, id));
+        let users = permit(&db, &s.owner, AddUsersSomewhere).await;
+        let (registered, cancelled) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::cancel(&db, &users, &s.who, id));
         assert!(registered.is_ok() != cancelled.is_ok(), "round {round}: exactly one wins");
         assert!(matches!(registered.as_ref().err().or(cancelled.as_ref().err()), Some(AppError::NotFound)), "round {round}: the loser is told plainly");
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(&address).fetch_one(&db.pool).await.unwrap();
@@ -251,7 +258,8 @@ async fn resend_racing_registration_never_makes_two_accounts(db: TestDb) {
         let token = token_sent_to(&db, &address).await;
         let id = invitation_id(&db, &address).await;
         sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
-        let (registered, resent) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::resend(&db, &s.settings, &s.owner, &s.who, id));
+        let users = permit(&db, &s.owner, AddUsersSomewhere).await;
+        let (registered, resent) = tokio::join!(invitations::accept(&db, &s.settings, &hasher, registration(&token)), invitations::resend(&db, &s.settings, &users, &s.who, id));
         // Either the registration came first (the resend finds nothing pending), or the resend did
         // (the old link is dead).
         match (&registered, &resent) {
@@ -274,9 +282,9 @@ async fn r38_cancelling_kills_the_link(db: TestDb) {
     invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
     let token = token_sent_to(&db, "bye@acme.example").await;
     let id = invitation_id(&db, "bye@acme.example").await;
-    invitations::cancel(&db, &s.owner, &s.who, id).await.unwrap();
+    invitations::cancel(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, id).await.unwrap();
     assert!(matches!(invitations::pending_address(&db, &token).await, Err(AppError::NotFound)));
-    assert!(matches!(invitations::cancel(&db, &s.owner, &s.who, id).await, Err(AppError::NotFound)), "already cancelled");
+    assert!(matches!(invitations::cancel(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, id).await, Err(AppError::NotFound)), "already cancelled");
     // The address may be invited again.
     let again = invite(&db, &s, s.emea, "bye@acme.example", &[Role::Learner]).await.unwrap();
     assert_eq!(again[0].result, InviteResult::Invited);
@@ -287,12 +295,12 @@ async fn r38_resending_issues_a_new_link_at_most_once_a_minute(db: TestDb) {
     invite(&db, &s, s.emea, "again@acme.example", &[Role::Learner]).await.unwrap();
     let old = token_sent_to(&db, "again@acme.example").await;
     let id = invitation_id(&db, "again@acme.example").await;
-    match invitations::resend(&db, &s.settings, &s.owner, &s.who, id).await {
+    match invitations::resend(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, id).await {
         Err(AppError::TooManyAttempts { retry_after_secs }) => assert!((1..=60).contains(&retry_after_secs)),
         other => panic!("a resend right after the invitation waits: {other:?}"),
     }
     sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000, expires_at = 0 WHERE id = $1").bind(id).execute(&db.pool).await.unwrap();
-    invitations::resend(&db, &s.settings, &s.owner, &s.who, id).await.unwrap();
+    invitations::resend(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, id).await.unwrap();
     let new = token_sent_to(&db, "again@acme.example").await;
     assert_ne!(old, new);
     assert!(matches!(invitations::pending_address(&db, &old).await, Err(AppError::NotFound)), "the old link is dead");
@@ -305,23 +313,23 @@ async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb
     let many: Vec<String> = (0..30).map(|i| format!("p{i:02}@acme.example")).collect();
     invite(&db, &s, s.emea, &many.join(" "), &[Role::Learner]).await.unwrap();
     invite(&db, &s, s.sales, "boss@acme.example", &[Role::Admin]).await.unwrap();
-    let first = invitations::list(&db, &s.owner, "", None, 25).await.unwrap();
+    let first = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", None, 25).await.unwrap();
     assert_eq!(first.rows.len(), 25);
     assert_eq!(first.rows[0].email, "boss@acme.example", "newest first");
     let after = first.next.as_deref().and_then(|c| c.split_once('.')).map(|(a, i)| (a.parse().unwrap(), i.parse().unwrap()));
-    let second = invitations::list(&db, &s.owner, "", after, 25).await.unwrap();
+    let second = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", after, 25).await.unwrap();
     assert_eq!(second.rows.len(), 6);
     assert!(second.next.is_none());
     let all: std::collections::BTreeSet<i64> = first.rows.iter().chain(&second.rows).map(|r| r.id).collect();
     assert_eq!(all.len(), 31, "no row twice, none missing");
-    let searched = invitations::list(&db, &s.owner, "P0", None, 25).await.unwrap();
+    let searched = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "P0", None, 25).await.unwrap();
     assert_eq!(searched.rows.len(), 10);
     // A user_admin of EMEA manages the learner invitations into EMEA, not the admin one into Sales.
     let hash = hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, ua).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "user admin password").await;
-    let theirs = invitations::list(&db, &user_admin, "", None, 100).await.unwrap();
+    let theirs = invitations::list(&db, &permit(&db, &user_admin, AddUsersSomewhere).await, "", None, 100).await.unwrap();
     assert_eq!(theirs.rows.len(), 30);
     assert!(theirs.rows.iter().all(|r| r.email != "boss@acme.example"));
 }
@@ -337,7 +345,7 @@ async fn r38_each_row_says_what_who_when_until_when_expired_and_delivery(db: Tes
         .execute(&db.pool)
         .await
         .unwrap();
-    let rows = invitations::list(&db, &s.owner, "", None, 25).await.unwrap().rows;
+    let rows = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
     let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
     let (old, fresh) = (row(old), row(fresh));
     let mut old_grants = old.grants.clone();
@@ -358,8 +366,8 @@ async fn invite_resend_cancel_and_accept_are_audited_with_who_did_them(db: TestD
     invite(&db, &s, s.emea, "a@acme.example, b@acme.example, c@acme.example", &[Role::Learner]).await.unwrap();
     let (a, b, c) = (invitation_id(&db, "a@acme.example").await, invitation_id(&db, "b@acme.example").await, invitation_id(&db, "c@acme.example").await);
     sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at - 61000 WHERE id = $1").bind(b).execute(&db.pool).await.unwrap();
-    invitations::resend(&db, &s.settings, &s.owner, &s.who, b).await.unwrap();
-    invitations::cancel(&db, &s.owner, &s.who, c).await.unwrap();
+    invitations::resend(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, b).await.unwrap();
+    invitations::cancel(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, c).await.unwrap();
     let ada = accept_sent_to(&db, &s, "a@acme.example").await.unwrap().user_id;
     let rows: Vec<(Option<i64>, String, i64, String, Option<String>)> =
         sqlx::query_as("SELECT actor_id, action, target_id, details, ip FROM audit_log WHERE target_type = 'invitation' ORDER BY id").fetch_all(&db.pool).await.unwrap();
@@ -396,10 +404,10 @@ fn registration(token: &str) -> invitations::Registration<'_> {
 
 async fn r22_r31_accepting_activates_bills_once_propagates_enrolls_and_logs_in(db: TestDb) {
     let s = setup(&db).await;
-    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
-    let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "2026-03-02", ends_on: "" };
-    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    app::backend::programs::assign_group(&db, crate::support::settings(), &s.who, session, s.sales).await.unwrap();
+    let program = app::backend::programs::create_program(&db, &permit(&db, &s.owner, ManageSessionsSomewhere).await, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, name: "Spring", starts_on: "2026-03-02", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.sales)).await, &s.who, new).await.unwrap();
+    app::backend::programs::assign_group(&db, crate::support::settings(), &session_permit(&db, &s.owner, session, ManageSession).await, &permit(&db, &s.owner, ManageSessions(s.sales)).await, &s.who).await.unwrap();
     invite(&db, &s, s.emea, "Ada@acme.example", &[Role::Learner]).await.unwrap();
     let token = token_sent_to(&db, "Ada@acme.example").await;
     assert_eq!(invitations::pending_address(&db, &token).await.unwrap(), "Ada@acme.example", "opening the link does not use it up");
@@ -466,18 +474,18 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     let s = setup(&db).await;
     let hash = hasher().hash("group admin password").await.unwrap();
     let admin = testing::insert_user(&db, "gadmin@acme.example", Some(&hash)).await;
-    groups::add_member(&db, crate::support::settings(), &s.who, s.sales, admin, &[Role::Admin]).await.unwrap();
-    groups::add_member(&db, crate::support::settings(), &s.who, s.emea, admin, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Admin])).await, &s.who, admin).await.unwrap();
+    groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, admin).await.unwrap();
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
     let who = Who { actor: Some(admin), ip: None };
     let no_details = app::wire::details::UserDetails::default();
-    let by_admin = |emails: &'static str, roles: &'static [Role]| {
-        invitations::invite(&db, &s.settings, &group_admin, &who, InviteRequest { group: s.emea, emails, roles, details: &no_details, session: None })
+    let by_admin = async |emails: &'static str, roles: &'static [Role]| {
+        invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &group_admin, AddToGroup::new(s.emea, roles)).await), &who, emails, &no_details).await
     };
     by_admin("coach@acme.example", &[Role::Coach, Role::Learner]).await.unwrap();
     by_admin("gone@acme.example", &[Role::Coach]).await.unwrap();
     // The inviter is no longer admin of Sales: only the learner grant (as user_admin of EMEA) stands.
-    groups::remove_membership(&db, &s.who, s.sales, admin, Role::Admin).await.unwrap();
+    groups::remove_membership(&db, &permit(&db, &s.owner, RemoveRole(s.sales, Role::Admin)).await, &s.who, admin).await.unwrap();
     let kept = invitations::accept(&db, &s.settings, &hasher(), registration(&token_sent_to(&db, "coach@acme.example").await)).await.unwrap();
     let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND group_id = $2").bind(kept.user_id).bind(s.emea).fetch_all(&db.pool).await.unwrap();
     assert_eq!(roles, vec!["learner".to_string()]);
@@ -496,15 +504,15 @@ struct Setup {
 
 async fn setup(db: &TestDb) -> Setup {
     let acme = testing::acme(db, Lang::Fr).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
-    let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
     Setup { owner, who, sales, emea, settings: Settings::new("https://learn.acme.example") }
 }
 
 async fn invite(db: &TestDb, s: &Setup, group: i64, emails: &str, roles: &[Role]) -> Result<Vec<InviteOutcome>, AppError> {
-    invitations::invite(db, &s.settings, &s.owner, &s.who, InviteRequest { group, emails, roles, details: &Default::default(), session: None }).await
+    invitations::invite(db, &s.settings, Inviting::ToGroup(&permit(db, &s.owner, AddToGroup::new(group, roles)).await), &s.who, emails, &Default::default()).await
 }
 
 async fn count(db: &TestDb, table: &str) -> i64 {

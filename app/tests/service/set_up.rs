@@ -7,13 +7,15 @@ use app::domain::account::UserStatus;
 use app::wire::users::{NewUser, UserFilter};
 use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
 use app::backend::mail::{Delivery, SmtpSender, Worker};
 use app::backend::testing::{self, hasher, TestDb};
 use app::backend::{groups, users, Principal, Settings};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageGroup, ManageSession, ManageSessions, ManageSessionsSomewhere};
+use crate::support::{permit, session_permit};
 
 app::on_both_databases!(
     r25_r26_set_up_with_a_password_is_active_billed_and_propagated,
@@ -44,10 +46,10 @@ struct Setup {
 
 async fn setup(db: &TestDb) -> Setup {
     let acme = testing::acme(db, Lang::En).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &who, acme.root, "Sales", false).await.unwrap();
-    let emea = groups::create_subgroup(db, &who, sales, "EMEA", true).await.unwrap();
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
     Setup { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }
 }
 
@@ -64,7 +66,7 @@ fn grace(groups: Vec<i64>, roles: Vec<Role>) -> NewUser {
 }
 
 async fn set_up(db: &TestDb, s: &Setup, by: &Principal, form: &NewUser) -> Result<app::wire::users::SetUpDone, AppError> {
-    users::set_up(db, &s.settings, &hasher(), by, &s.who, form).await
+    users::set_up(db, &s.settings, &hasher(), &permit(db, by, AddUsersSomewhere).await, &s.who, form).await
 }
 
 async fn count(db: &TestDb, table: &str) -> i64 {
@@ -171,8 +173,7 @@ async fn r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is
     let s = setup(&db).await;
     let owner_again = NewUser { email: "OWNER@acme.example".into(), ..grace(vec![s.sales], vec![Role::Learner]) };
     assert_eq!(field(set_up(&db, &s, &s.owner, &owner_again).await), ("email".into(), Msg::ActiveAccountExists));
-    let request = InviteRequest { group: s.sales, emails: "grace@acme.example", roles: &[Role::Learner], details: &Default::default(), session: None };
-    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Learner])).await), &s.who, "grace@acme.example", &Default::default()).await.unwrap();
     assert_eq!(
         field(set_up(&db, &s, &s.owner, &grace(vec![s.sales], vec![Role::Learner])).await),
         ("email".into(), Msg::PendingInvitation { email: "Grace@Acme.example".into() })
@@ -182,10 +183,10 @@ async fn r28_an_active_account_or_a_pending_invitation_is_refused_and_nothing_is
 
 async fn r31_a_set_up_learner_gets_the_session_emails_at_once(db: TestDb) {
     let s = setup(&db).await;
-    let program = app::backend::programs::create_program(&db, &s.who, "Onboarding").await.unwrap();
-    let new = app::backend::programs::NewSession { program, group: s.sales, name: "Spring", starts_on: "", ends_on: "" };
-    let session = app::backend::programs::create_session(&db, &s.who, new).await.unwrap();
-    app::backend::programs::assign_group(&db, crate::support::settings(), &s.who, session, s.sales).await.unwrap();
+    let program = app::backend::programs::create_program(&db, &permit(&db, &s.owner, ManageSessionsSomewhere).await, &s.who, "Onboarding").await.unwrap();
+    let new = app::backend::programs::NewSession { program, name: "Spring", starts_on: "", ends_on: "" };
+    let session = app::backend::programs::create_session(&db, &permit(&db, &s.owner, ManageSessions(s.sales)).await, &s.who, new).await.unwrap();
+    app::backend::programs::assign_group(&db, crate::support::settings(), &session_permit(&db, &s.owner, session, ManageSession).await, &permit(&db, &s.owner, ManageSessions(s.sales)).await, &s.who).await.unwrap();
     // A learner of EMEA climbs to Sales, which the session is assigned to.
     let done = set_up(&db, &s, &s.owner, &grace(vec![s.emea], vec![Role::Learner])).await.unwrap();
     let enrolled: Vec<i64> = sqlx::query_scalar("SELECT session_id FROM enrollments WHERE user_id = $1").bind(done.user_id).fetch_all(&db.pool).await.unwrap();
@@ -213,7 +214,7 @@ async fn r40_a_user_without_email_logs_in_with_a_username_and_gets_no_email(db: 
 async fn user_admin_of(db: &TestDb, s: &Setup, group: i64) -> Principal {
     let hash = hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(db, "ua@acme.example", Some(&hash)).await;
-    groups::add_member(db, crate::support::settings(), &s.who, group, ua, &[Role::UserAdmin]).await.unwrap();
+    groups::add_member(db, crate::support::settings(), &permit(db, &s.owner, AddToGroup::new(group, &[Role::UserAdmin])).await, &s.who, ua).await.unwrap();
     testing::principal_of(db, "ua@acme.example", "user admin password").await
 }
 
@@ -234,12 +235,12 @@ async fn r1_r3_groups_and_roles_one_may_not_grant_are_refused_at_the_field(db: T
 
 async fn r2_r3_the_modal_offers_the_groups_one_may_add_users_to(db: TestDb) {
     let s = setup(&db).await;
-    let all = users::addable_groups(&s.owner);
+    let all = users::addable_groups(&permit(&db, &s.owner, AddUsersSomewhere).await);
     assert_eq!(all.role_sets, vec![Role::ALL.to_vec()]);
     let rows: Vec<(i64, Option<i64>, usize)> = all.groups.into_iter().map(|g| (g.id, g.parent, g.role_set)).collect();
     assert_eq!(rows, vec![(s.root, None, 0), (s.sales, Some(s.root), 0), (s.emea, Some(s.sales), 0)], "parents first");
     let ua = user_admin_of(&db, &s, s.emea).await;
-    let theirs = users::addable_groups(&ua);
+    let theirs = users::addable_groups(&permit(&db, &ua, AddUsersSomewhere).await);
     assert_eq!(theirs.role_sets, vec![vec![Role::Learner]]);
     assert_eq!(theirs.groups.iter().map(|g| g.id).collect::<Vec<_>>(), vec![s.emea]);
 }
@@ -251,7 +252,7 @@ async fn double_submission_makes_one_user_one_billing_and_one_email(db: TestDb) 
         let form = NewUser { email: format!("twice{round}@acme.example"), password: String::new(), send_credentials: true, ..grace(vec![s.emea], vec![Role::Learner]) };
         let submit = || {
             let (db, s, form) = (db.clone(), s.clone(), form.clone());
-            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
+            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &form).await })
         };
         let (a, b) = (submit(), submit());
         let results = [a.await.unwrap(), b.await.unwrap()];
@@ -278,14 +279,13 @@ async fn invite_racing_set_up_makes_an_invitation_or_an_account_never_both(db: T
                 // Set up hashes its password first (~20 ms): staggered starts make both orders
                 // happen, and many rounds overlap inside the transactions.
                 tokio::time::sleep(std::time::Duration::from_micros(round * 1500)).await;
-                let request = InviteRequest { group: s.sales, emails: &email, roles: &[Role::Learner], details: &Default::default(), session: None };
-                invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await
+                invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Learner])).await), &s.who, &email, &Default::default()).await
             })
         };
         let setting_up = {
             let (db, s) = (db.clone(), s.clone());
             let form = NewUser { email: email.clone(), ..grace(vec![s.sales], vec![Role::Learner]) };
-            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &s.owner, &s.who, &form).await })
+            tokio::spawn(async move { users::set_up(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, &form).await })
         };
         let invite = invite.await.unwrap().unwrap().remove(0).result;
         match (invite, setting_up.await.unwrap()) {
@@ -311,7 +311,7 @@ async fn r39_dashboard_users_filters_by_group_role_and_status_within_what_one_se
     let ids = |page: app::wire::users::UserList| page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
     let list = |filter: UserFilter| {
         let (db, owner) = (&db, &s.owner);
-        async move { users::list(db, owner, &filter, 1).await.unwrap() }
+        async move { users::list(db, &permit(db, owner, AddUsersSomewhere).await, &filter, 1).await.unwrap() }
     };
     let everyone = list(UserFilter::default()).await;
     assert_eq!(everyone.total, 3, "the owner, Grace and Alan");
@@ -327,11 +327,11 @@ async fn r39_dashboard_users_filters_by_group_role_and_status_within_what_one_se
     assert_eq!(ids(list(UserFilter { status: Some(UserStatus::FirstLoginPending), ..UserFilter::default() }).await), vec![s.owner.user_id, alan]);
     // R3: a user admin of EMEA sees the users of EMEA and below only.
     let ua = user_admin_of(&db, &s, s.emea).await;
-    let theirs = users::list(&db, &ua, &UserFilter::default(), 1).await.unwrap();
+    let theirs = users::list(&db, &permit(&db, &ua, AddUsersSomewhere).await, &UserFilter::default(), 1).await.unwrap();
     let mut seen = ids(theirs);
     seen.sort();
     assert_eq!(seen, vec![grace, ua.user_id]);
-    assert_eq!(users::detail(&db, &ua, alan).await.unwrap_err(), AppError::NotFound, "not in their sight");
+    assert_eq!(users::detail(&db, &permit(&db, &ua, AddUsersSomewhere).await, alan).await.unwrap_err(), AppError::NotFound, "not in their sight");
 }
 
 fn grace_form(groups: Vec<i64>) -> NewUser {
@@ -347,7 +347,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     assert_eq!(worker.round().await.unwrap().retried, 1);
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
 
-    let page = users::detail(&db, &s.owner, user).await.unwrap();
+    let page = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap();
     let memberships: Vec<(&str, Role, Option<&str>)> = page.memberships.iter().map(|m| (m.group.as_str(), m.role, m.from.as_deref())).collect();
     assert_eq!(memberships, vec![("Sales", Role::Learner, Some("EMEA")), ("EMEA", Role::Learner, None)], "R11: where the propagated one came from");
     assert_eq!(page.status, UserStatus::FirstLoginPending);
@@ -356,25 +356,25 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     assert!(email.error.as_deref().unwrap().contains("cannot reach 127.0.0.1:9"), "the reason is shown");
     assert!(page.may_manage, "the owner may send her new credentials");
 
-    users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap();
-    let again = users::detail(&db, &s.owner, user).await.unwrap();
+    users::resend_email(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, email.id).await.unwrap();
+    let again = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap();
     assert_eq!((again.emails[0].status.as_str(), again.emails[0].attempts), ("queued", 0));
-    assert_eq!(users::resend_email(&db, &s.owner, &s.who, email.id).await.unwrap_err(), AppError::NotFound, "only failed emails are resent");
+    assert_eq!(users::resend_email(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, email.id).await.unwrap_err(), AppError::NotFound, "only failed emails are resent");
     let ua = user_admin_of(&db, &s, s.sales).await;
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
     let other = NewUser { email: "other@acme.example".into(), ..grace_form(vec![s.root]) };
     let outsider = set_up(&db, &s, &s.owner, &other).await.unwrap().user_id;
-    assert_eq!(users::detail(&db, &ua, outsider).await.unwrap_err(), AppError::NotFound);
-    assert!(users::resend_email(&db, &ua, &s.who, email.id).await.is_ok(), "a user admin above her group may");
+    assert_eq!(users::detail(&db, &permit(&db, &ua, AddUsersSomewhere).await, outsider).await.unwrap_err(), AppError::NotFound);
+    assert!(users::resend_email(&db, &permit(&db, &ua, AddUsersSomewhere).await, &s.who, email.id).await.is_ok(), "a user admin above her group may");
 
     // New credentials replace the failed ones: the old email, whose password is dead, is not resent.
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
     sqlx::query("UPDATE outbox_emails SET created_at = created_at - 120000").execute(&db.pool).await.unwrap();
-    users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, user).await.unwrap();
-    assert_eq!(field(users::resend_email(&db, &s.owner, &s.who, email.id).await), ("email".to_string(), Msg::EmailNoLongerWorks));
-    let newest = users::detail(&db, &s.owner, user).await.unwrap().emails[0].id;
+    users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user).await.unwrap();
+    assert_eq!(field(users::resend_email(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, email.id).await), ("email".to_string(), Msg::EmailNoLongerWorks));
+    let newest = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap().emails[0].id;
     sqlx::query("UPDATE outbox_emails SET status = 'failed' WHERE id = $1").bind(newest).execute(&db.pool).await.unwrap();
-    users::resend_email(&db, &s.owner, &s.who, newest).await.expect("the newest credentials, still unused, may be resent");
+    users::resend_email(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, newest).await.expect("the newest credentials, still unused, may be resent");
 }
 
 async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: TestDb) {
@@ -382,27 +382,27 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
     let form = NewUser { without_email: true, email: String::new(), username: "kiosk1".into(), ..grace_form(vec![s.emea]) };
     let user = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
     let session = log_in(&db, "kiosk1", "compilers all the way").await.unwrap();
-    assert!(users::detail(&db, &s.owner, user).await.unwrap().may_manage);
-    assert_eq!(field(users::set_password(&db, &hasher(), &s.owner, &s.who, user, "short").await).0, "password");
-    users::set_password(&db, &hasher(), &s.owner, &s.who, user, "a brand new secret").await.unwrap();
+    assert!(users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap().may_manage);
+    assert_eq!(field(users::set_password(&db, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, "short").await).0, "password");
+    users::set_password(&db, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, "a brand new secret").await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "their sessions end");
     assert!(log_in(&db, "kiosk1", "a brand new secret").await.is_ok());
     // R54: a user admin of a group below the user's group may not.
-    let paris = groups::create_subgroup(&db, &s.who, s.emea, "Paris", true).await.unwrap();
+    let paris = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.emea)).await, &s.who, "Paris", true).await.unwrap();
     let ua = user_admin_of(&db, &s, paris).await;
-    assert_eq!(users::set_password(&db, &hasher(), &ua, &s.who, user, "another new secret").await.unwrap_err(), AppError::NotFound);
+    assert_eq!(users::set_password(&db, &hasher(), &permit(&db, &ua, AddUsersSomewhere).await, &s.who, user, "another new secret").await.unwrap_err(), AppError::NotFound);
     // Users with email are not given passwords this way.
     let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
-    assert_eq!(users::set_password(&db, &hasher(), &s.owner, &s.who, grace, "another new secret").await.unwrap_err(), AppError::NotAllowed);
+    assert_eq!(users::set_password(&db, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace, "another new secret").await.unwrap_err(), AppError::NotAllowed);
 }
 
 async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db: TestDb) {
     use app::wire::details::{FieldValue, UserDetails};
     use app::backend::details::{self, Kind};
     let s = setup(&db).await;
-    details::create(&db, &s.who, Kind::Label, "Contractor", Default::default()).await.unwrap();
-    assert_eq!(field(details::create(&db, &s.who, Kind::Label, " contractor ", Default::default()).await), ("name".into(), Msg::NameTaken), "names are unique whatever their case");
-    details::create(&db, &s.who, Kind::Field, "Employee ID", Default::default()).await.unwrap();
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, "Contractor", Default::default()).await.unwrap();
+    assert_eq!(field(details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, " contractor ", Default::default()).await), ("name".into(), Msg::NameTaken), "names are unique whatever their case");
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Field, "Employee ID", Default::default()).await.unwrap();
     let choices = details::choices(&db, false).await.unwrap();
     let (label, employee_id) = (choices.labels[0].id, choices.fields[0].id);
     let given = UserDetails {
@@ -418,13 +418,12 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     assert_eq!(count(&db, "users").await, 1);
 
     let grace = set_up(&db, &s, &s.owner, &NewUser { details: given.clone(), ..grace_form(vec![s.emea]) }).await.unwrap().user_id;
-    let page = users::detail(&db, &s.owner, grace).await.unwrap();
+    let page = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, grace).await.unwrap();
     assert_eq!((page.labels, page.values), (vec!["Contractor".to_string()], vec![("Employee ID".to_string(), "E-42".to_string())]));
     assert_eq!((page.details.language, page.details.deletion_date.as_deref()), (Some(Lang::Fr), Some("2099-12-31")));
 
     // Invited: kept on the invitation, given at registration.
-    let request = InviteRequest { group: s.emea, emails: "ada@acme.example", roles: &[Role::Learner], details: &given, session: None };
-    invitations::invite(&db, &s.settings, &s.owner, &s.who, request).await.unwrap();
+    invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::Learner])).await), &s.who, "ada@acme.example", &given).await.unwrap();
     let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE to_address = 'ada@acme.example'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     assert!(text.contains("vous invite"), "the invitation speaks the chosen language");
     let token = crate::support::token_in(&text);
@@ -438,11 +437,11 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
         previous_session: None,
     };
     let ada = invitations::accept(&db, &s.settings, &hasher(), form).await.unwrap().user_id;
-    let page = users::detail(&db, &s.owner, ada).await.unwrap();
+    let page = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, ada).await.unwrap();
     assert_eq!((page.labels.len(), page.values.len(), page.details.deletion_date.as_deref()), (1, 1, Some("2099-12-31")));
     assert_eq!(page.details.language, Some(Lang::Fr));
 
-    let labelled = users::list(&db, &s.owner, &UserFilter { label: Some(label), ..UserFilter::default() }, 1).await.unwrap();
+    let labelled = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { label: Some(label), ..UserFilter::default() }, 1).await.unwrap();
     let mut ids: Vec<i64> = labelled.rows.iter().map(|r| r.id).collect();
     ids.sort();
     assert_eq!(ids, vec![grace, ada]);
@@ -453,17 +452,17 @@ async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
     let s = setup(&db).await;
     let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
     let session = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
-    users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "her sessions end");
     assert_eq!(log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap_err(), AppError::WrongCredentials, "the old password is gone");
     let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE kind = 'credentials'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
     assert!(log_in(&db, "grace@acme.example", &password).await.unwrap().must_change_password, "a one-time password (R58)");
-    let again = users::send_new_credentials(&db, &s.settings, &hasher(), &s.owner, &s.who, grace).await;
+    let again = users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await;
     assert!(matches!(again, Err(AppError::TooManyAttempts { .. })), "once a minute: a double click sends one email");
     assert_eq!(count(&db, "outbox_emails").await, 1);
     // R54: a user admin of a group below hers may not.
-    let paris = groups::create_subgroup(&db, &s.who, s.emea, "Paris", true).await.unwrap();
+    let paris = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.emea)).await, &s.who, "Paris", true).await.unwrap();
     let ua = user_admin_of(&db, &s, paris).await;
-    assert!(users::send_new_credentials(&db, &s.settings, &hasher(), &ua, &s.who, grace).await.is_err());
+    assert!(users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &ua, AddUsersSomewhere).await, &s.who, grace).await.is_err());
 }

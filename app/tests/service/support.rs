@@ -1,6 +1,9 @@
-//! What several test modules need: the personal link of an invitation email.
+//! What several test modules need: the personal link of an invitation email, permits.
 
-use app::backend::testing::TestDb;
+use app::backend::testing::{self, TestDb};
+use app::backend::{programs, Db, Permit, Principal};
+use app::domain::capability::Capability;
+use app::domain::policy::SessionRef;
 
 /// The token at the end of the invitation link in an email's text.
 pub fn token_in(text: &str) -> String {
@@ -21,4 +24,17 @@ pub async fn token_sent_to(db: &TestDb, to: &str) -> String {
 pub fn settings() -> &'static app::backend::Settings {
     static SETTINGS: std::sync::LazyLock<app::backend::Settings> = std::sync::LazyLock::new(|| app::backend::Settings::new("https://learn.acme.example"));
     &SETTINGS
+}
+
+/// `by`'s permit for `what`, asked of the policy with the group tree as it stands now (a test's
+/// principal outlives the groups the test creates after logging in). Panics when refused: a test
+/// of a refusal asks `require` itself.
+pub async fn permit<C: Capability + std::fmt::Debug>(db: &Db, by: &Principal, what: C) -> Permit<'static, C> {
+    let description = format!("{what:?}");
+    testing::as_of_now(db, by).await.require(what).unwrap_or_else(|e| panic!("{} may not {description}: {e:?}", by.login))
+}
+
+/// `by`'s permit for `what` on this session (R4, R53), the tree as it stands now.
+pub async fn session_permit<C: Capability>(db: &Db, by: &Principal, session: i64, what: impl FnOnce(SessionRef) -> C) -> Permit<'static, C> {
+    programs::session_permit(db, testing::as_of_now(db, by).await, session, what).await.unwrap_or_else(|e| panic!("{} may not: {e:?}", by.login))
 }

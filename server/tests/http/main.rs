@@ -64,6 +64,16 @@ impl Harness {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1 OR username = $1").bind(login).fetch_one(&self.db.pool).await.unwrap()
     }
 
+    /// The principal of a fresh session of the user with this email or username, as a request
+    /// of theirs would see it: for the permits of the setting-up done through the services.
+    async fn principal(&self, login: &str) -> app::backend::Principal {
+        let user = self.user(login).await;
+        let mut tx = self.db.begin().await.unwrap();
+        let token = app::backend::auth::open_session(&mut tx, user, None, None, None).await.unwrap();
+        tx.commit().await.unwrap();
+        app::backend::Principal::load(&self.db, &Default::default(), &token).await.unwrap().unwrap()
+    }
+
     /// A same-origin call of a server function by the holder of `cookie`.
     async fn call(&self, cookie: &str, path: &str, body: &str) -> Response<Body> {
         self.send(with_cookie(post(path, body), cookie)).await

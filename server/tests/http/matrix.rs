@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
+use app::domain::capability::{AddToGroup, ManageSessions};
 use app::backend::testing::TestDb;
 use app::backend::{audit::Who, auth, groups, Principal};
 use app::domain::role::Role;
@@ -185,9 +186,10 @@ impl World {
             h.group("New hires 2026").await,
         );
         let who = Who::default();
+        let owner = h.principal("owner@northwind.example").await;
         let add = |login: String, group: i64, role: Role| {
             let db = h.db.db.clone();
-            let who = who.clone();
+            let (who, owner) = (who.clone(), owner.clone());
             async move {
                 let column = if login.contains('@') { "email" } else { "username" };
                 let id: i64 = sqlx::query_scalar(&format!(
@@ -197,7 +199,8 @@ impl World {
                 .fetch_one(&db.pool)
                 .await
                 .unwrap();
-                groups::add_member(&db, &app::backend::Settings::new(super::PUBLIC_URL), &who, group, id, &[role]).await.unwrap();
+                let adding = owner.require(AddToGroup::new(group, &[role])).unwrap();
+                groups::add_member(&db, &app::backend::Settings::new(super::PUBLIC_URL), &adding, &who, id).await.unwrap();
                 id
             }
         };
@@ -220,12 +223,10 @@ impl World {
         }
         let program: i64 = sqlx::query_scalar("SELECT id FROM programs").fetch_one(&h.db.pool).await.unwrap();
         let spring: i64 = sqlx::query_scalar("SELECT id FROM program_sessions WHERE name = 'Spring cohort'").fetch_one(&h.db.pool).await.unwrap();
-        let eng_session = app::backend::programs::create_session(&h.db, &who, app::backend::programs::NewSession { program, group: engineering, name: "Engineering cohort", starts_on: "", ends_on: "" })
+        let in_engineering = owner.require(ManageSessions(engineering)).unwrap();
+        let eng_session = app::backend::programs::create_session(&h.db, &in_engineering, &who, app::backend::programs::NewSession { program, name: "Engineering cohort", starts_on: "", ends_on: "" })
             .await
             .unwrap();
-        let owner_id = h.user("owner@northwind.example").await;
-        let token = session_for(&h, owner_id).await;
-        let owner = Principal::load(&h.db, &Default::default(), &token).await.unwrap().unwrap();
         World { h, owner, root, sales, emea, paris, americas, engineering, new_hires, program, spring, eng_session, people }
     }
 
@@ -260,9 +261,9 @@ impl World {
     /// A pending invitation into `group` with `role`, made by the owner just now.
     async fn invitation(&self, group: i64, role: Role) -> i64 {
         let address = format!("fresh.{}@outside.example", app::backend::auth::random_hex(6));
-        let request = InviteRequest { group, emails: &address, roles: &[role], details: &Default::default(), session: None };
         let settings = app::backend::Settings::new(super::PUBLIC_URL);
-        invitations::invite(&self.h.db, &settings, &self.owner, &Who::default(), request).await.unwrap();
+        let permit = self.owner.require(AddToGroup::new(group, &[role])).unwrap();
+        invitations::invite(&self.h.db, &settings, Inviting::ToGroup(&permit), &Who::default(), &address, &Default::default()).await.unwrap();
         sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1").bind(&address).fetch_one(&self.h.db.pool).await.unwrap()
     }
 

@@ -4,6 +4,7 @@
 
 use app::backend::testing::TestDb;
 use app::backend::{audit::Who, groups};
+use app::domain::capability::AddToGroup;
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::Msg;
@@ -33,7 +34,9 @@ async fn person(h: &Harness, login: &str, group: i64, roles: &[Role]) -> i64 {
     .await
     .unwrap();
     if !roles.is_empty() {
-        groups::add_member(&h.db, &app::backend::Settings::new(super::PUBLIC_URL), &Who::default(), group, id, roles).await.unwrap();
+        let owner = h.principal("owner@northwind.example").await;
+        let adding = owner.require(AddToGroup::new(group, roles)).unwrap();
+        groups::add_member(&h.db, &app::backend::Settings::new(super::PUBLIC_URL), &adding, &Who::default(), id).await.unwrap();
     }
     id
 }

@@ -7,8 +7,9 @@ use crate::backend::auth::new_token;
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::mail::{self, OutgoingEmail};
 use crate::backend::principal::Principal;
-use crate::backend::Settings;
+use crate::backend::{Permit, Settings};
 use crate::domain::address_list::{Entry, ListError, MAX_ADDRESSES, self};
+use crate::domain::capability::{AddToGroup, InviteFromSession};
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::Email;
 use crate::domain::invitation::InviteResult;
@@ -20,20 +21,36 @@ use crate::i18n::{Lang, Msg};
 use crate::wire::details::UserDetails;
 use crate::wire::invitations::InviteOutcome;
 
-pub struct InviteRequest<'a> {
-    pub group: GroupId,
-    /// The Emails field as typed.
-    pub emails: &'a str,
-    pub roles: &'a [Role],
-    /// Default language, deletion date, labels, custom-field values (R20).
-    pub details: &'a UserDetails,
-    /// Invited from this program session (R4, R30): enrolled in it at acceptance.
-    pub session: Option<i64>,
+/// Under which permit addresses are invited: into a group with roles (R1–R3, R6), or from a
+/// program session (R4, R30: the learner role on the session's group, and the session at
+/// registration).
+#[derive(Clone, Copy)]
+pub enum Inviting<'a, 'p> {
+    ToGroup(&'a Permit<'p, AddToGroup>),
+    FromSession(&'a Permit<'p, InviteFromSession>),
 }
 
-/// Invites each address of the list. The caller has checked that the principal may grant these
-/// roles in this group (R1–R6).
-pub async fn invite(db: &Db, settings: &Settings, inviter: &Principal, who: &Who, request: InviteRequest<'_>) -> Result<Vec<InviteOutcome>, AppError> {
+struct InviteRequest<'a> {
+    group: GroupId,
+    /// The Emails field as typed.
+    emails: &'a str,
+    roles: &'a [Role],
+    /// Default language, deletion date, labels, custom-field values (R20).
+    details: &'a UserDetails,
+    /// Invited from this program session (R4, R30): enrolled in it at acceptance.
+    session: Option<i64>,
+}
+
+/// Invites each address of the list `emails` (the Emails field as typed), with the optional
+/// `details` (R20).
+pub async fn invite(db: &Db, settings: &Settings, inviting: Inviting<'_, '_>, who: &Who, emails: &str, details: &UserDetails) -> Result<Vec<InviteOutcome>, AppError> {
+    let (inviter, request) = match inviting {
+        Inviting::ToGroup(permit) => (permit.by(), InviteRequest { group: permit.what().group(), emails, roles: permit.what().roles(), details, session: None }),
+        Inviting::FromSession(permit) => {
+            let InviteFromSession(session) = *permit.what();
+            (permit.by(), InviteRequest { group: session.group, emails, roles: &[Role::Learner], details, session: Some(session.id) })
+        }
+    };
     let mut errors = Vec::new();
     let entries = match address_list::parse(request.emails) {
         Ok(entries) => Some(entries),

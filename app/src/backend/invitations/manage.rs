@@ -1,5 +1,6 @@
 //! Managing invitations (R38): cancel, resend, and the Invitations list — each by the
-//! invitation's own grants.
+//! invitation's own grants, asked inside the change's transaction by the holder of the permit to
+//! add users somewhere.
 
 use super::grants::grant_standings;
 use super::invite::{platform_facts, queue_invitation_email, SentInvitation};
@@ -8,8 +9,9 @@ use crate::backend::audit::{self, Who};
 use crate::backend::auth::new_token;
 use crate::backend::db::{minute_of, now_ms, Db, Tx};
 use crate::backend::principal::Principal;
-use crate::backend::Settings;
+use crate::backend::{Permit, Settings};
 use crate::domain::group_tree::GroupId;
+use crate::domain::capability::{AddUsersSomewhere, ManageInvitation};
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -25,7 +27,7 @@ async fn require_manage(tx: &mut Tx, backend: crate::backend::db::Backend, princ
     if let Some(address) = &address {
         crate::backend::db::serialize_on_address(tx, backend, address).await?;
     }
-    principal.require(&Action::ManageInvitation(&grants_of(&mut **tx, invitation).await?))?;
+    principal.require(ManageInvitation { id: invitation, grants: grants_of(&mut **tx, invitation).await? })?;
     Ok(())
 }
 
@@ -36,9 +38,9 @@ async fn grants_of<'e>(executor: impl sqlx::Executor<'e, Database = sqlx::Any>, 
 }
 
 /// Cancels a pending invitation: its link stops working at once (R23, R38).
-pub async fn cancel(db: &Db, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
+pub async fn cancel(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, invitation: i64) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    require_manage(&mut tx, db.backend, principal, invitation).await?;
+    require_manage(&mut tx, db.backend, permit.by(), invitation).await?;
     let cancelled = sqlx::query("UPDATE invitations SET status = 'cancelled', cancelled_at = $1, cancelled_by = $2 WHERE id = $3 AND status = 'pending'")
         .bind(now_ms())
         .bind(who.actor)
@@ -61,7 +63,8 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 
 /// Resends a pending (or expired) invitation (R38): a new link (the old one stops working), the
 /// expiry restarted, a new email; at most once a minute.
-pub async fn resend(db: &Db, settings: &Settings, principal: &Principal, who: &Who, invitation: i64) -> Result<(), AppError> {
+pub async fn resend(db: &Db, settings: &Settings, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, invitation: i64) -> Result<(), AppError> {
+    let principal = permit.by();
     crate::backend::settings::sending_invitation_emails(db, principal, 1, "emails", resend_once(db, settings, principal, who, invitation)).await
 }
 
@@ -104,7 +107,8 @@ async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &
 /// One page of the Invitations list (R38): pending and expired invitations the principal may
 /// manage, newest first, optionally searched by email; `after` is the last row of the previous
 /// page (keyset pagination).
-pub async fn list(db: &Db, principal: &Principal, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
+pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
+    let principal = permit.by();
     let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
     let now = now_ms();

@@ -8,5 +8,5 @@ mod invite;
 mod manage;
 
 pub use accept::{accept, language_of_link, pending_address, Registered, Registration};
-pub use invite::{invite, InviteRequest};
+pub use invite::{invite, Inviting};
 pub use manage::{cancel, list, resend, RESEND_INTERVAL_MS};

@@ -1,9 +1,9 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
-use super::scope::user_scope;
 
 use crate::backend::db::{date_of, in_list, Db};
-use crate::backend::principal::Principal;
+use crate::backend::Permit;
+use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::account::UserStatus;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
@@ -12,9 +12,10 @@ use crate::wire::users::{USERS_PER_PAGE, UserFilter, UserGroupRoles, UserList, U
 
 /// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
 /// name, email or username, filtered by groups (any of them), role and status.
-pub async fn list(db: &Db, principal: &Principal, filter: &UserFilter, page: u32) -> Result<UserList, AppError> {
+pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, page: u32) -> Result<UserList, AppError> {
+    let principal = permit.by();
     let mut conditions = vec![SEARCH.to_string(), "u.deleted_at IS NULL".to_string()];
-    let scope = user_scope(principal);
+    let scope = principal.user_scope();
     if let Some(scope) = &scope {
         conditions.push(format!("EXISTS (SELECT 1 FROM memberships s WHERE s.user_id = u.id AND {})", in_list("s.group_id", scope)));
     }

@@ -2,7 +2,7 @@
 //! details, their password (R40), new credentials (R58), resending an email — each by R54's
 //! rule of who manages whom.
 
-use super::scope::{language_of, user_scope};
+use super::scope::language_of;
 use super::set_up::{queue_credentials, Credentials};
 
 use crate::backend::audit::{self, Who};
@@ -10,6 +10,8 @@ use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::db::{date_of, minute_of, now_ms, Db};
 use crate::backend::mail::{self};
 use crate::backend::principal::Principal;
+use crate::backend::Permit;
+use crate::domain::capability::{AddUsersSomewhere, ManageUser};
 use crate::backend::Settings;
 use crate::domain::account::UserStatus;
 use crate::domain::group_tree::GroupId;
@@ -33,7 +35,7 @@ fn direct_grants(memberships: &Memberships) -> Vec<(GroupId, Role)> {
 async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
     let memberships = require_sight(db, principal, user).await?;
     let is_owner = is_owner(db, user).await?;
-    principal.require(&Action::ManageUser(Person { is_owner, direct: &direct_grants(&memberships) }, handling))?;
+    principal.require(ManageUser { user, is_owner, direct: direct_grants(&memberships), handling })?;
     Ok(memberships)
 }
 
@@ -52,14 +54,15 @@ async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memb
         return Err(AppError::NotFound);
     }
     let memberships: Memberships = sqlx::query_as("SELECT group_id, role, propagated_from FROM memberships WHERE user_id = $1").bind(user).fetch_all(&db.pool).await?;
-    match user_scope(principal) {
+    match principal.user_scope() {
         Some(scope) if !memberships.iter().any(|(g, _, _)| scope.contains(g)) => Err(AppError::NotFound),
         _ => Ok(memberships),
     }
 }
 
 /// A user's page: details, memberships, enrollments and the emails sent to them (R41).
-pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserProfile, AppError> {
+pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) -> Result<UserProfile, AppError> {
+    let principal = permit.by();
     let memberships = require_sight(db, principal, user).await?;
     let person = Person { is_owner: is_owner(db, user).await?, direct: &direct_grants(&memberships) };
     let may_manage = principal.may(&Action::ManageUser(person, Handling::Details));
@@ -150,7 +153,8 @@ pub async fn detail(db: &Db, principal: &Principal, user: i64) -> Result<UserPro
 /// R54's rule: all four are replaced by what the form holds; a new deletion date needs the right
 /// to manage the user's access. A changed deletion date drops the warnings queued for the old one
 /// (the new date gets its own). Never a deletion date on the owner.
-pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, details: &UserDetails) -> Result<(), AppError> {
+pub async fn set_details(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64, details: &UserDetails) -> Result<(), AppError> {
+    let principal = permit.by();
     require_manage(db, principal, user, Handling::Details).await?;
     let mut errors = Vec::new();
     let details = &crate::backend::details::check(db, details, &mut errors).await?;
@@ -198,7 +202,8 @@ pub async fn set_details(db: &Db, principal: &Principal, who: &Who, user: i64, d
 
 /// R40: an administrator sets the password of a user without email (R54 decides who). The
 /// user's sessions end.
-pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64, password: &str) -> Result<(), AppError> {
+pub async fn set_password(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64, password: &str) -> Result<(), AppError> {
+    let principal = permit.by();
     require_manage(db, principal, user, Handling::Access).await?;
     let row: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT first_name, last_name, username FROM users WHERE id = $1 AND email IS NULL").bind(user).fetch_optional(&db.pool).await?;
@@ -222,7 +227,8 @@ pub async fn set_password(db: &Db, hasher: &PasswordHasher, principal: &Principa
 }
 
 /// R41: a failed email is queued again, from its first attempt.
-pub async fn resend_email(db: &Db, principal: &Principal, who: &Who, email: i64) -> Result<(), AppError> {
+pub async fn resend_email(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, email: i64) -> Result<(), AppError> {
+    let principal = permit.by();
     let user: Option<Option<i64>> = sqlx::query_scalar(
         "SELECT COALESCE(e.user_id, i.accepted_user_id) FROM outbox_emails e LEFT JOIN invitations i ON i.id = e.invitation_id WHERE e.id = $1",
     )
@@ -278,7 +284,8 @@ const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 /// Sends a user with email a new one-time password (R58), for one who lost theirs or never got
 /// the first email; their sessions end. Whoever may manage the user's access may (R54), once a
 /// minute per user, so that a double click sends one email.
-pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
+pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64) -> Result<(), AppError> {
+    let principal = permit.by();
     require_manage(db, principal, user, Handling::Access).await?;
     crate::backend::settings::sending_invitation_emails(db, principal, 1, "credentials", send_credentials_now(db, settings, hasher, principal, who, user)).await
 }

@@ -1,12 +1,8 @@
-//! Whom one sees (R62): the users of the groups one may add users to, for pickers and lists;
-//! and a user's language (R44).
+//! Finding a user one sees (R62, decided in `domain::visibility`), and a user's language (R44).
 
 use crate::backend::db::{Db, Tx};
-use crate::backend::principal::Principal;
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::LoginId;
-use crate::domain::policy::Action;
-use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 
@@ -38,30 +34,4 @@ pub async fn find_seen(db: &Db, scope: Option<&[GroupId]>, login: &str) -> Resul
         }
     }
     Ok(user)
-}
-
-/// The groups whose members those who run sessions or coach may pick as instructors or learners
-/// of a session: `None` for a platform administrator (everyone); else the subtrees where they are
-/// admin, user admin or coach.
-pub fn session_scope(principal: &Principal) -> Option<Vec<GroupId>> {
-    (!principal.is_platform_admin()).then(|| overseen_subtrees(principal))
-}
-
-/// The groups whose users this person sees in Dashboard > USERS and on user pages: `None` for a
-/// platform administrator (everyone); else where they may add users (R2, R3: their subtree).
-pub fn user_scope(principal: &Principal) -> Option<Vec<GroupId>> {
-    (!principal.is_platform_admin()).then(|| {
-        let mut groups = overseen_subtrees(principal);
-        // Wherever any role may be granted, the learner role may (R2, R3).
-        groups.retain(|&g| principal.may(&Action::AddUsers(&[(g, Role::Learner)])));
-        groups
-    })
-}
-
-/// Every group at or below one where this person is admin, user admin or coach, once each.
-fn overseen_subtrees(principal: &Principal) -> Vec<GroupId> {
-    let mut groups: Vec<GroupId> = principal.overseen_groups().into_iter().flat_map(|top| principal.tree.subtree(top)).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    groups
 }

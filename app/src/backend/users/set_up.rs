@@ -8,7 +8,8 @@ use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::billing;
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::mail::{self, OutgoingEmail};
-use crate::backend::principal::Principal;
+use crate::backend::Permit;
+use crate::domain::capability::AddUsersSomewhere;
 use crate::backend::Settings;
 use crate::domain::billing::BillingReason;
 use crate::domain::identity::{Email, Username};
@@ -36,7 +37,8 @@ impl Login {
 
 /// The groups where this person may set up or invite users, with the roles they may grant in
 /// each (R1–R3, R6), for the group-selection modal. Parents come before their children.
-pub fn addable_groups(principal: &Principal) -> GroupChoices {
+pub fn addable_groups(permit: &Permit<'_, AddUsersSomewhere>) -> GroupChoices {
+    let principal = permit.by();
     let tree = &principal.tree;
     let mut seen = std::collections::BTreeSet::new();
     let mut addable = GroupChoices::default();
@@ -108,7 +110,8 @@ fn validate(form: &NewUser) -> Result<(String, String, Login, Option<String>), A
 /// Sets up one user (R25–R28). The caller has checked that the principal may add users
 /// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
 /// the Group(s) field.
-pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, form: &NewUser) -> Result<SetUpDone, AppError> {
+pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, form: &NewUser) -> Result<SetUpDone, AppError> {
+    let principal = permit.by();
     let mut detail_errors = Vec::new();
     let details = crate::backend::details::check(db, &form.details, &mut detail_errors).await?;
     let (first, last, login, password) = match validate(form) {
