@@ -18,6 +18,9 @@ eval "$(bash scripts/services.sh)"
 step "unit and service tests (SQLite and PostgreSQL)"
 cargo test -p app --features test-support
 
+step "the benchmarks still build (they run by hand: cargo bench)"
+cargo test -p app --features test-support --benches --no-run
+
 step "HTTP tests of the router"
 cargo test -p server
 

@@ -7,8 +7,9 @@
 use std::time::Instant;
 
 use app::backend::audit::Who;
-use app::backend::invitations::{self, InviteRequest};
+use app::backend::invitations::{self, Inviting};
 use app::backend::{groups, testing, Settings};
+use app::domain::capability::{AddToGroup, ManageGroup};
 use app::domain::role::Role;
 use app::i18n::Lang;
 
@@ -19,20 +20,21 @@ async fn main() {
     let db = testing::sqlite().await;
     let acme = testing::acme(&db, Lang::En).await;
     let who = Who { actor: Some(acme.owner), ip: None };
-    let top = groups::create_subgroup(&db, &who, acme.root, "Region", true).await.unwrap();
-    let middle = groups::create_subgroup(&db, &who, top, "Country", true).await.unwrap();
-    let bottom = groups::create_subgroup(&db, &who, middle, "City", true).await.unwrap();
-    let target = groups::create_subgroup(&db, &who, bottom, "Team", true).await.unwrap();
     let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
+    let mut parent = acme.root;
+    for name in ["Region", "Country", "City", "Team"] {
+        parent = groups::create_subgroup(&db, &owner.require(ManageGroup(parent)).unwrap(), &who, name, true).await.unwrap();
+    }
+    let target = parent;
+    let owner = testing::as_of_now(&db, &owner).await;
+    let permit = owner.require(AddToGroup::new(target, &[Role::Learner])).unwrap();
     let settings = Settings::new("https://learn.acme.example");
     let mut millis = Vec::with_capacity(RUNS);
     for run in 0..RUNS {
         let emails: Vec<String> = (0..100).map(|i| format!("run{run}.person{i}@example.com")).collect();
         let emails = emails.join(", ");
         let started = Instant::now();
-        let outcomes = invitations::invite(&db, &settings, &owner, &who, InviteRequest { group: target, emails: &emails, roles: &[Role::Learner], details: &Default::default(), session: None })
-            .await
-            .unwrap();
+        let outcomes = invitations::invite(&db, &settings, Inviting::ToGroup(&permit), &who, &emails, &Default::default()).await.unwrap();
         millis.push(started.elapsed().as_secs_f64() * 1e3);
         assert_eq!(outcomes.len(), 100);
     }

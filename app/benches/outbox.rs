@@ -41,6 +41,7 @@ async fn main() {
                 to: format!("learner{i}@example.com"),
                 user_id: None,
                 invitation_id: None,
+                secret: None,
                 language: Lang::En,
                 subject: format!("You are invited to Northwind Academy ({i})"),
                 text: "Olivia Owner invites you to Northwind Academy. Open this link to join: https://learn.example.com/invitation/0123456789abcdef".into(),

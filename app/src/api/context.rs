@@ -10,7 +10,7 @@ use leptos::prelude::LeptosOptions;
 use crate::backend::audit::Who;
 use crate::backend::auth::PasswordHasher;
 use crate::backend::{Db, Principal, Settings};
-use crate::backend::tree_cache::TreeCache;
+use crate::backend::tree::TreeCache;
 use crate::error::AppError;
 use crate::i18n::Lang;
 

@@ -9,7 +9,7 @@ use crate::wire::programs::{ProgramList, SessionView};
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::api::context;
-    pub use crate::backend::{directory, programs};
+    pub use crate::backend::programs;
     pub use crate::domain::capability::{InviteFromSession, ManageSession, ManageSessions, ManageSessionsSomewhere};
     pub use crate::domain::policy::Action;
 }
@@ -23,7 +23,7 @@ pub async fn list_programs() -> Result<ProgramList, AppError> {
     Ok(ProgramList {
         programs: programs::programs_for(&state.db, &principal).await?,
         may_create,
-        session_groups: if may_create { directory::groups_where(&principal, |g| Some(Action::ManageSessions(g))) } else { Vec::new() },
+        session_groups: if may_create { principal.groups_where(|g| Some(Action::ManageSessions(g))) } else { Vec::new() },
     })
 }
 

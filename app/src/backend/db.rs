@@ -169,6 +169,16 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// `%term%` for LIKE, lower-cased, with LIKE's own wildcards escaped; empty when no search.
+pub fn like_pattern(search: &str) -> String {
+    let term = search.trim().to_lowercase();
+    if term.is_empty() {
+        return String::new();
+    }
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +188,12 @@ mod tests {
         assert_eq!(mask_password("postgres://roster:s3cret@db:5432/roster"), "postgres://roster:***@db:5432/roster");
         assert_eq!(mask_password("sqlite:data/roster.db"), "sqlite:data/roster.db");
         assert_eq!(mask_password("postgres://db/roster"), "postgres://db/roster");
+    }
+
+    #[test]
+    fn searches_escape_like_wildcards() {
+        assert_eq!(like_pattern("  "), "");
+        assert_eq!(like_pattern("Ada"), "%ada%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }

@@ -2,43 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::Row;
-
-use super::db::{Db, Tx};
+use super::db::Db;
 use super::principal::Principal;
 
-use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
+use crate::domain::group_tree::GroupId;
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::wire::directory::{GroupView, ShellData, TreeItem};
-
-const GROUP_NODES: &str = "SELECT id, parent_id, name, visibility FROM groups";
-
-pub async fn group_tree(db: &Db) -> Result<GroupTree, AppError> {
-    tree_of(sqlx::query(GROUP_NODES).fetch_all(&db.pool).await?)
-}
-
-/// The tree as this transaction sees it.
-pub async fn group_tree_in(tx: &mut Tx) -> Result<GroupTree, AppError> {
-    tree_of(sqlx::query(GROUP_NODES).fetch_all(&mut **tx).await?)
-}
-
-fn tree_of(rows: Vec<sqlx::any::AnyRow>) -> Result<GroupTree, AppError> {
-    let nodes = rows
-        .into_iter()
-        .map(|row| {
-            Ok(GroupNode {
-                id: row.try_get("id")?,
-                parent_id: row.try_get("parent_id")?,
-                name: row.try_get("name")?,
-                is_public: row.try_get::<String, _>("visibility")? == "public",
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(GroupTree::new(nodes))
-}
 
 pub async fn platform_name(db: &Db) -> Result<String, AppError> {
     Ok(sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&db.pool).await?)
@@ -118,44 +90,15 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
 
 /// How many members a group page lists.
 pub const MEMBERS_SHOWN: i64 = 200;
-/// How many groups a choice of groups (move under, assign to) offers.
-const GROUP_CHOICES_SHOWN: usize = 500;
 
 /// The groups `group` may move under: managed by the person, outside its subtree, not its
 /// current parent.
 fn move_targets(principal: &Principal, group: GroupId) -> Vec<(GroupId, String)> {
     let tree = &principal.tree;
     let moving: BTreeSet<GroupId> = tree.subtree(group).into_iter().collect();
-    groups_where(principal, |g| if moving.contains(&g) || tree.parent(group) == Some(g) { None } else { Some(Action::ManageGroup(g)) })
+    principal.groups_where(|g| if moving.contains(&g) || tree.parent(group) == Some(g) { None } else { Some(Action::ManageGroup(g)) })
 }
 
-/// The groups (in the person's sight) for which the policy allows `action(group)`, labelled
-/// with their path and sorted by it; `None` from `action` leaves a group out.
-pub fn groups_where<'a>(principal: &Principal, action: impl Fn(GroupId) -> Option<Action<'a>>) -> Vec<(GroupId, String)> {
-    let tree = &principal.tree;
-    let mut groups: Vec<(GroupId, String)> = principal
-        .overseen_groups()
-        .into_iter()
-        .flat_map(|g| tree.subtree(g))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|&g| action(g).is_some_and(|a| principal.may(&a)))
-        .take(GROUP_CHOICES_SHOWN)
-        .map(|g| (g, tree.path_to(g).iter().filter_map(|p| tree.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")))
-        .collect();
-    groups.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
-    groups
-}
-
-/// `%term%` for LIKE, lower-cased, with LIKE's own wildcards escaped; empty when no search.
-pub(crate) fn like_pattern(search: &str) -> String {
-    let term = search.trim().to_lowercase();
-    if term.is_empty() {
-        return String::new();
-    }
-    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
 
 /// The latest `limit` emails of the outbox, newest first.
 pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::wire::directory::MailboxEmail>, AppError> {
@@ -174,16 +117,4 @@ pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::wire::directory::
             queued_at: chrono::DateTime::from_timestamp_millis(created_at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn searches_escape_like_wildcards() {
-        assert_eq!(like_pattern("  "), "");
-        assert_eq!(like_pattern("Ada"), "%ada%");
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

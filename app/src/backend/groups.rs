@@ -6,9 +6,10 @@ use sqlx::Row;
 
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
-use super::directory;
+use super::enrollment;
+use super::tree;
 use super::{Permit, Settings};
-use super::tree_cache::bump_version;
+use super::tree::bump_version;
 
 use crate::domain::capability::{AddToGroup, ManageGroup, RemoveRole};
 use crate::domain::group_tree::{GroupId, GroupTree};
@@ -100,7 +101,7 @@ pub async fn move_group(db: &Db, group: &Permit<'_, ManageGroup>, new_parent: &P
     let (ManageGroup(group), ManageGroup(new_parent)) = (*group.what(), *new_parent.what());
     let mut tx = db.begin().await?;
     // Decide on the tree as this transaction sees it, not on a cached copy.
-    let tree = directory::group_tree_in(&mut tx).await?;
+    let tree = tree::group_tree_in(&mut tx).await?;
     check_move(&tree, group, new_parent)?;
     let name_key: String = sqlx::query_scalar("SELECT name_key FROM groups WHERE id = $1").bind(group).fetch_one(&mut *tx).await?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE parent_id = $1 AND name_key = $2 AND id <> $3")
@@ -142,12 +143,12 @@ pub async fn add_member(db: &Db, settings: &Settings, adding: &Permit<'_, AddToG
         return Err(AppError::field("roles", Msg::ChooseARole));
     }
     let mut tx = db.begin().await?;
-    let tree = directory::group_tree_in(&mut tx).await?;
+    let tree = tree::group_tree_in(&mut tx).await?;
     if tree.get(group).is_none() {
         return Err(AppError::NotFound);
     }
     let enrolled = insert_memberships(&mut tx, &tree, user, group, roles).await?;
-    super::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
+    enrollment::email_enrollments(&mut tx, settings, user, &enrolled).await?;
     audit::record(&mut tx, who, "membership_added", "user", user, &serde_json::json!({ "group": group, "roles": roles })).await?;
     tx.commit().await?;
     Ok(())
@@ -174,7 +175,7 @@ pub async fn insert_memberships(tx: &mut Tx, tree: &GroupTree, user: i64, group:
     }
     // R31: a new learner of a group is enrolled in the sessions assigned to it.
     let learner_of: Vec<GroupId> = memberships.iter().filter(|m| m.role == Role::Learner).map(|m| m.group).collect();
-    super::programs::enroll_learner(tx, user, &learner_of).await
+    enrollment::enroll_learner(tx, user, &learner_of).await
 }
 
 /// Removes one role of one user in one group. Learners propagated from it stay (R11).

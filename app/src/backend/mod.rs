@@ -8,6 +8,7 @@ pub mod billing;
 pub mod db;
 pub mod deletion;
 pub mod details;
+pub mod enrollment;
 pub mod mail;
 pub mod directory;
 pub mod groups;
@@ -18,7 +19,7 @@ pub mod rate_limit;
 pub mod seed;
 pub mod settings;
 pub mod smtp;
-pub mod tree_cache;
+pub mod tree;
 pub mod users;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -1,13 +1,14 @@
 //! The `Principal`: who is making this request, resolved once per request from the session
 //! cookie by the server's middleware; every server function reads it first (`api::context`).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use sqlx::Row;
 
 use super::auth::token_hash;
 use super::db::{now_ms, Db};
-use super::tree_cache::TreeCache;
+use super::tree::TreeCache;
 
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::capability::Capability;
@@ -16,6 +17,9 @@ use crate::domain::visibility;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
+
+/// How many groups a choice of groups (move under, assign to) offers.
+const GROUP_CHOICES_SHOWN: usize = 500;
 
 #[derive(Clone, Debug)]
 pub struct Principal {
@@ -129,6 +133,24 @@ impl Principal {
     /// The users this person may pick for a session (R62): `None` for everyone.
     pub fn session_scope(&self) -> Option<Vec<GroupId>> {
         visibility::session_scope(&self.tree, &self.actor())
+    }
+
+    /// The groups (in the person's sight) for which the policy allows `action(group)`, labelled
+    /// with their path and sorted by it; `None` from `action` leaves a group out.
+    pub fn groups_where<'a>(&self, action: impl Fn(GroupId) -> Option<Action<'a>>) -> Vec<(GroupId, String)> {
+        let tree = &self.tree;
+        let mut groups: Vec<(GroupId, String)> = self
+            .overseen_groups()
+            .into_iter()
+            .flat_map(|g| tree.subtree(g))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|&g| action(g).is_some_and(|a| self.may(&a)))
+            .take(GROUP_CHOICES_SHOWN)
+            .map(|g| (g, tree.path_to(g).iter().filter_map(|p| tree.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")))
+            .collect();
+        groups.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        groups
     }
 
     pub fn display_name(&self) -> String {

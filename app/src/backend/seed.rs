@@ -86,7 +86,7 @@ pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Res
         .await
         .map_err(AppError::from)?;
     let root = insert_group(&mut tx, None, name, false).await?;
-    let tree = super::directory::group_tree_in(&mut tx).await?;
+    let tree = super::tree::group_tree_in(&mut tx).await?;
     super::groups::insert_memberships(&mut tx, &tree, owner, root, &[Role::Admin]).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, target_type, target_id) VALUES ($1, NULL, 'platform_initialised', 'user', $2)")
         .bind(now)
@@ -170,7 +170,7 @@ pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
         ("Alice", "Perrin"), ("Theo", "Fischer"), ("Camille", "Blanc"), ("Kenji", "Tanaka"), ("Nora", "Haddad"),
         ("Gabriel", "Costa"), ("Maya", "Cohen"), ("Victor", "Leroy"), ("Ava", "Murphy"), ("Sami", "Benali"),
     ];
-    let tree = super::directory::group_tree_in(&mut tx).await?;
+    let tree = super::tree::group_tree_in(&mut tx).await?;
     let groups = [paris, emea, engineering, onboarding];
     let now = now_ms();
     let mut people = Vec::new();

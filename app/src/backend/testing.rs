@@ -77,7 +77,7 @@ pub async fn acme(db: &Db, language: crate::i18n::Lang) -> Acme {
     let new = super::seed::NewPlatform { name: "Acme", language, owner_email: "owner@acme.example", owner_first_name: "Olga", owner_last_name: "Owner", time_zone: "UTC" };
     let credentials = super::seed::init(db, &hasher(), new).await.expect("init");
     let owner = sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'owner@acme.example'").fetch_one(&db.pool).await.expect("owner");
-    let root = super::directory::group_tree(db).await.expect("tree").root().expect("root");
+    let root = super::tree::group_tree(db).await.expect("tree").root().expect("root");
     Acme { owner, owner_password: credentials.password, root }
 }
 
@@ -92,7 +92,7 @@ pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Princi
 /// test creates after logging in, where a request's principal is loaded afresh. Leaked, so that
 /// the permits it grants may be held to the end of the test.
 pub async fn as_of_now(db: &Db, principal: &super::Principal) -> &'static super::Principal {
-    let tree = super::directory::group_tree(db).await.expect("tree");
+    let tree = super::tree::group_tree(db).await.expect("tree");
     Box::leak(Box::new(super::Principal { tree: std::sync::Arc::new(tree), ..principal.clone() }))
 }
 

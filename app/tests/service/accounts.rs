@@ -3,7 +3,7 @@
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::db::now_ms;
 use app::backend::testing::{hasher, TestDb};
-use app::backend::tree_cache::TreeCache;
+use app::backend::tree::TreeCache;
 use app::backend::{directory, seed, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
@@ -272,7 +272,7 @@ async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions
 
 async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: TestDb) {
     seed::demo(&db, &hasher()).await.unwrap();
-    let tree = directory::group_tree(&db).await.unwrap();
+    let tree = app::backend::tree::group_tree(&db).await.unwrap();
     let id_of = |name: &str| {
         let root = tree.root().unwrap();
         tree.subtree(root).into_iter().find(|id| tree.get(*id).unwrap().name == name).unwrap()
@@ -340,7 +340,7 @@ async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
 
 async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
     seed::demo(&db, &hasher()).await.unwrap();
-    let tree = directory::group_tree(&db).await.unwrap();
+    let tree = app::backend::tree::group_tree(&db).await.unwrap();
     let root = tree.root().unwrap();
     let engineering = tree.children(root).iter().copied().find(|g| tree.get(*g).unwrap().name == "Engineering").unwrap();
     let sales = tree.children(root).iter().copied().find(|g| tree.get(*g).unwrap().name == "Sales").unwrap();

@@ -2,7 +2,7 @@
 
 use app::backend::audit::Who;
 use app::backend::testing::{self, TestDb};
-use app::backend::{directory, groups, users, Permit, Principal};
+use app::backend::{groups, users, Permit, Principal};
 use app::domain::capability::{AddToGroup, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
 use app::domain::role::Role;
@@ -69,7 +69,7 @@ fn field_msg(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> Msg
 async fn r52_subgroups_are_created_named_uniquely_among_siblings_and_renamed(db: TestDb) {
     let f = fixture(&db).await;
     let sales = groups::create_subgroup(&db, &f.manage(f.root), &f.who, "  Sales   team ", false).await.unwrap();
-    let tree = directory::group_tree(&db).await.unwrap();
+    let tree = app::backend::tree::group_tree(&db).await.unwrap();
     assert_eq!(tree.get(sales).unwrap().name, "Sales team", "spaces are tidied");
     assert_eq!(field_msg(groups::create_subgroup(&db, &f.manage(f.root), &f.who, "SALES TEAM", true).await, "name"), Msg::GroupNameTaken);
     assert_eq!(field_msg(groups::create_subgroup(&db, &f.manage(f.root), &f.who, "   ", true).await, "name"), Msg::Required);
@@ -81,7 +81,7 @@ async fn r52_subgroups_are_created_named_uniquely_among_siblings_and_renamed(db:
     assert_eq!(field_msg(groups::rename(&db, &f.manage(other), &f.who, "sales team").await, "name"), Msg::GroupNameTaken);
     groups::rename(&db, &f.manage(other), &f.who, "Customer support").await.unwrap();
     groups::rename(&db, &f.manage(other), &f.who, "Customer Support").await.unwrap();
-    let tree = directory::group_tree(&db).await.unwrap();
+    let tree = app::backend::tree::group_tree(&db).await.unwrap();
     assert_eq!(tree.get(other).unwrap().name, "Customer Support", "a change of case only is a rename");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups").fetch_one(&db.pool).await.unwrap();
     assert_eq!(count, 5, "refused changes created nothing");
@@ -148,7 +148,7 @@ async fn r52_moves_refuse_cycles_and_moving_the_platform_group(db: TestDb) {
     assert_eq!(field_msg(groups::move_group(&db, &f.manage(a), &f.manage(a), &f.who).await, "new_parent"), Msg::MoveUnderItself);
     assert_eq!(field_msg(groups::move_group(&db, &f.manage(f.root), &f.manage(d), &f.who).await, "new_parent"), Msg::PlatformGroupStaysRoot);
     groups::move_group(&db, &f.manage(b), &f.manage(d), &f.who).await.unwrap();
-    let tree = directory::group_tree(&db).await.unwrap();
+    let tree = app::backend::tree::group_tree(&db).await.unwrap();
     assert_eq!(tree.path_to(c), vec![f.root, d, b, c], "the subtree moves along");
     // A sibling with the same name under the new parent blocks the move.
     groups::create_subgroup(&db, &f.manage(a), &f.who, "B", true).await.unwrap();

@@ -109,7 +109,7 @@ async fn r72_the_list_shows_the_grants_registration_would_drop(db: TestDb) {
     invite_with(&db, &s, &support_principal, support, "both@acme.example", &[Role::Learner], None).await;
     invite_with(&db, &s, &support_principal, support, "theirs@acme.example", &[Role::Learner], None).await;
     // The owner as the next request loads them: with Support in the tree.
-    let owner = Principal { tree: std::sync::Arc::new(app::backend::directory::group_tree(&db).await.unwrap()), ..s.owner.clone() };
+    let owner = Principal { tree: std::sync::Arc::new(app::backend::tree::group_tree(&db).await.unwrap()), ..s.owner.clone() };
     let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.lapsed.is_empty()), "all stand while Support's user admin holds the right");

@@ -3,7 +3,7 @@
 use app::backend::audit::Who;
 use app::backend::programs::{self, NewSession};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::tree_cache::TreeCache;
+use app::backend::tree::TreeCache;
 use app::backend::{auth, groups, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
@@ -33,7 +33,7 @@ async fn setup(db: &TestDb) -> (Who, Principal, i64, i64, i64) {
 async fn platform_admin(db: &TestDb, owner: &Principal) -> Principal {
     let hash = hasher().hash("a long test password").await.unwrap();
     let admin = testing::insert_user(db, "pa@acme.example", Some(&hash)).await;
-    let root = app::backend::directory::group_tree(db).await.unwrap().root().unwrap();
+    let root = app::backend::tree::group_tree(db).await.unwrap().root().unwrap();
     groups::add_member(db, crate::support::settings(), &permit(db, owner, AddToGroup::new(root, &[Role::Admin])).await, &Who::default(), admin).await.unwrap();
     testing::principal_of(db, "pa@acme.example", "a long test password").await
 }

@@ -134,7 +134,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
     // An account was set up for this address meanwhile: this link has no account to create.
     let Some(user) = user else { return Err(AppError::NotFound) };
     sqlx::query("UPDATE invitations SET accepted_user_id = $1 WHERE id = $2").bind(user).bind(invitation).execute(&mut *tx).await?;
-    let tree = crate::backend::directory::group_tree_in(&mut tx).await?;
+    let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
     let mut by_group: Vec<(GroupId, Vec<Role>)> = Vec::new();
     for (group, role) in grants {
         match by_group.iter_mut().find(|(g, _)| *g == group) {
@@ -146,10 +146,10 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
     for (group, roles) in &by_group {
         enrolled.extend(crate::backend::groups::insert_memberships(&mut tx, &tree, user, *group, roles).await?);
     }
-    enrolled.extend(crate::backend::programs::enroll(&mut tx, user, &sessions).await?);
+    enrolled.extend(crate::backend::enrollment::enroll(&mut tx, user, &sessions).await?);
     crate::backend::billing::bill(&mut tx, user, BillingReason::InvitationAccepted, now).await?;
     crate::backend::details::apply_invitation(&mut tx, invitation, user).await?;
-    crate::backend::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
+    crate::backend::enrollment::email_enrollments(&mut tx, settings, user, &enrolled).await?;
     let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
     audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
     let session_token = crate::backend::auth::open_session(&mut tx, user, form.ip, form.user_agent, form.previous_session).await?;

@@ -24,7 +24,7 @@ pub(super) struct Standing {
 pub(super) async fn grant_standings(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<Standing>, AppError> {
     let rows: Vec<(GroupId, String, Option<i64>, Option<i64>)> =
         sqlx::query_as("SELECT group_id, role, granted_by, via_session FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
-    let tree = crate::backend::directory::group_tree_in(tx).await?;
+    let tree = crate::backend::tree::group_tree_in(tx).await?;
     let mut granters: Vec<(i64, Granter)> = Vec::new();
     let mut standings = Vec::new();
     for (group, role, granted_by, via_session) in rows {

@@ -26,6 +26,15 @@ pub fn reveal(body: &str, secret: Option<&str>) -> String {
     body.replace(SECRET, secret.unwrap_or(SECRET_REMOVED))
 }
 
+/// The language a user's emails speak: theirs, else the platform's (R44).
+pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
+    let code: String = sqlx::query_scalar("SELECT COALESCE(u.language, p.default_language) FROM users u CROSS JOIN platform p WHERE u.id = $1")
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Lang::parse(&code).unwrap_or_default())
+}
+
 /// An email to send, as the change that causes it describes it.
 #[derive(Clone, Debug)]
 pub struct OutgoingEmail {

@@ -1,7 +1,7 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
 
-use crate::backend::db::{date_of, in_list, Db};
+use crate::backend::db::{date_of, in_list, like_pattern, Db};
 use crate::backend::Permit;
 use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::account::UserStatus;
@@ -36,7 +36,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
         None => {}
     }
     let filter_sql = conditions.join(" AND ");
-    let pattern = crate::backend::directory::like_pattern(&filter.search);
+    let pattern = like_pattern(&filter.search);
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter_sql}")).bind(&pattern).bind(role).fetch_one(&db.pool).await?;
     let pages = ((total as u64).div_ceil(USERS_PER_PAGE as u64)).max(1) as u32;
     let page = page.clamp(1, pages);

@@ -8,5 +8,5 @@ mod set_up;
 
 pub use list::list;
 pub use profile::{detail, resend_email, send_new_credentials, set_details, set_password};
-pub use scope::{find_seen, language_of};
+pub use scope::find_seen;
 pub use set_up::{addable_groups, set_up};

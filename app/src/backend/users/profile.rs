@@ -2,7 +2,6 @@
 //! details, their password (R40), new credentials (R58), resending an email — each by R54's
 //! rule of who manages whom.
 
-use super::scope::language_of;
 use super::set_up::{queue_credentials, Credentials};
 
 use crate::backend::audit::{self, Who};
@@ -315,7 +314,7 @@ async fn send_credentials_now(db: &Db, settings: &Settings, hasher: &PasswordHas
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
     let cause = format!("new:{now}");
-    let sent = Credentials { user, to: &email, password: &password, language: language_of(&mut tx, user).await?, cause: &cause };
+    let sent = Credentials { user, to: &email, password: &password, language: mail::language_of(&mut tx, user).await?, cause: &cause };
     queue_credentials(&mut tx, settings, &platform, &principal.display_name(), sent).await?;
     audit::record(&mut tx, who, "credentials_sent_again", "user", user, &serde_json::json!({})).await?;
     tx.commit().await?;

@@ -1,19 +1,10 @@
-//! Finding a user one sees (R62, decided in `domain::visibility`), and a user's language (R44).
+//! Finding a user one sees (R62, decided in `domain::visibility`).
 
-use crate::backend::db::{Db, Tx};
+use crate::backend::db::Db;
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::LoginId;
 use crate::error::AppError;
-use crate::i18n::{Lang, Msg};
-
-/// The language a user's emails speak: theirs, else the platform's (R44).
-pub async fn language_of(tx: &mut Tx, user: i64) -> Result<Lang, AppError> {
-    let code: String = sqlx::query_scalar("SELECT COALESCE(u.language, p.default_language) FROM users u CROSS JOIN platform p WHERE u.id = $1")
-        .bind(user)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(Lang::parse(&code).unwrap_or_default())
-}
+use crate::i18n::Msg;
 
 /// Finds an existing user by email or username, for "add an existing user" (groups, sessions),
 /// among those this person sees in `scope` (`None`: everyone); anyone else is answered as an

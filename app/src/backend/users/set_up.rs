@@ -186,7 +186,7 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permi
             return Err(AppError::field(msg.0, msg.1));
         };
 
-        let tree = crate::backend::directory::group_tree_in(&mut tx).await?;
+        let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
         let mut enrolled = Vec::new();
         for &group in &form.groups {
             if tree.get(group).is_none() {
@@ -211,7 +211,7 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permi
             Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
         }
         // R31: set-up users get their session emails at once.
-        crate::backend::programs::email_enrollments(&mut tx, settings, user, &enrolled).await?;
+        crate::backend::enrollment::email_enrollments(&mut tx, settings, user, &enrolled).await?;
         let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
         audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
         tx.commit().await?;

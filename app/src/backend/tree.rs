@@ -1,15 +1,43 @@
-//! The group tree, held in memory and kept current: every change to the tree bumps
+//! The group tree: read from the database (`group_tree`, `group_tree_in`), and held in memory
+//! and kept current (`TreeCache`): every change to the tree bumps
 //! `platform.tree_version` in its transaction, every request reads that version with its session,
 //! and a stale copy is reloaded once. Policy checks and climbs then cost microseconds, whatever
 //! the size of the tree, on every app instance.
 
 use std::sync::{Arc, RwLock};
 
-use super::db::{Db, Tx};
-use super::directory;
+use sqlx::Row;
 
-use crate::domain::group_tree::GroupTree;
+use super::db::{Db, Tx};
+
+use crate::domain::group_tree::{GroupNode, GroupTree};
 use crate::error::AppError;
+
+const GROUP_NODES: &str = "SELECT id, parent_id, name, visibility FROM groups";
+
+pub async fn group_tree(db: &Db) -> Result<GroupTree, AppError> {
+    tree_of(sqlx::query(GROUP_NODES).fetch_all(&db.pool).await?)
+}
+
+/// The tree as this transaction sees it.
+pub async fn group_tree_in(tx: &mut Tx) -> Result<GroupTree, AppError> {
+    tree_of(sqlx::query(GROUP_NODES).fetch_all(&mut **tx).await?)
+}
+
+fn tree_of(rows: Vec<sqlx::any::AnyRow>) -> Result<GroupTree, AppError> {
+    let nodes = rows
+        .into_iter()
+        .map(|row| {
+            Ok(GroupNode {
+                id: row.try_get("id")?,
+                parent_id: row.try_get("parent_id")?,
+                name: row.try_get("name")?,
+                is_public: row.try_get::<String, _>("visibility")? == "public",
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(GroupTree::new(nodes))
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct TreeCache {
@@ -25,7 +53,7 @@ impl TreeCache {
         // Read the version before the groups: the groups are then at least that new, so a
         // change racing this load makes the next request reload, never keeps stale groups.
         let loaded_version: i64 = sqlx::query_scalar("SELECT tree_version FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
-        let tree = Arc::new(directory::group_tree(db).await?);
+        let tree = Arc::new(group_tree(db).await?);
         let mut slot = self.current.write().map_err(|_| AppError::internal("tree cache poisoned"))?;
         if slot.as_ref().is_none_or(|(v, _)| *v < loaded_version) {
             *slot = Some((loaded_version, tree.clone()));
