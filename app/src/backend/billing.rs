@@ -21,6 +21,18 @@ pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Res
     Ok(())
 }
 
+/// A billed account as the history reads it.
+#[derive(sqlx::FromRow)]
+struct BilledRow {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    login: Option<String>,
+    reason: String,
+    billed_at: i64,
+    deleted_at: Option<i64>,
+}
+
 /// One page of billed accounts, the latest first, and how many are billed and active now
 /// (a deleted account was billed, but is no more: R42).
 pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Result<BillingHistory, AppError> {
@@ -31,8 +43,8 @@ pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Resul
     .await?;
     let pages = (billed as u64).div_ceil(u64::from(BILLING_PER_PAGE)).max(1) as u32;
     let page = page.clamp(1, pages);
-    let rows: Vec<(i64, String, String, Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username), b.reason, b.billed_at, u.deleted_at
+    let rows: Vec<BilledRow> = sqlx::query_as(
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, b.reason, b.billed_at, u.deleted_at
          FROM billing_events b JOIN users u ON u.id = b.user_id
          ORDER BY b.billed_at DESC, b.id DESC LIMIT $1 OFFSET $2",
     )
@@ -42,7 +54,7 @@ pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Resul
     .await?;
     let rows = rows
         .into_iter()
-        .map(|(id, first, last, login, reason, billed_at, deleted_at)| BillingRow {
+        .map(|BilledRow { id, first_name: first, last_name: last, login, reason, billed_at, deleted_at }| BillingRow {
             // A deleted account keeps its row, without a name or a page.
             user_id: deleted_at.is_none().then_some(id),
             name: format!("{first} {last}").trim().to_string(),

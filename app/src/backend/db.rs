@@ -145,15 +145,6 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
     e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `column IN (…)` for a list of ids (integers, written into the SQL; an empty list matches
-/// nothing).
-pub fn in_list(column: &str, ids: &[i64]) -> String {
-    if ids.is_empty() {
-        return "1 = 0".to_string();
-    }
-    format!("{column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
-}
-
 /// An instant as the pages show it: `YYYY-MM-DD HH:MM`, UTC.
 pub fn minute_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()

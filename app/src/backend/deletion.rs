@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::audit::{self, Who};
-use super::db::{in_list, now_ms, Db};
+use super::db::{now_ms, Db};
 use super::mail::{self, OutgoingEmail};
 use super::Settings;
 
@@ -72,13 +72,16 @@ pub async fn run_once(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Resul
     .fetch_all(&db.pool)
     .await?;
     // The warnings already queued for them, read at once so that a quiet round writes nothing.
-    let ids: Vec<i64> = due.iter().map(|d| d.0).collect();
-    let queued: HashSet<String> = sqlx::query_scalar(&format!("SELECT dedupe_key FROM outbox_emails WHERE kind = $1 AND {}", in_list("user_id", &ids)))
-        .bind(WARNING_KIND)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .collect();
+    let queued: HashSet<String> = sqlx::query_scalar(
+        "SELECT o.dedupe_key FROM outbox_emails o JOIN users u ON u.id = o.user_id
+         WHERE o.kind = $1 AND u.deletion_date IS NOT NULL AND u.deleted_at IS NULL AND u.deletion_date <= $2",
+    )
+    .bind(WARNING_KIND)
+    .bind(&horizon)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .collect();
 
     let mut round = Round::default();
     for (user, email, date, language, platform) in due {

@@ -19,6 +19,7 @@ pub mod rate_limit;
 pub mod seed;
 pub mod settings;
 pub mod smtp;
+pub mod statement;
 pub mod tree;
 pub mod users;
 #[cfg(feature = "test-support")]

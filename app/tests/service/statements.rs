@@ -1,8 +1,9 @@
 //! Issue 11.4: sqlx's Any driver cannot check queries at compile time, so this test reads every
 //! SQL statement written as a literal in `app/src/` (`sqlx::query("…")`, `query_as`,
 //! `query_scalar`) and prepares it on a migrated SQLite and PostgreSQL: a misspelt column or a
-//! dialect slip fails here, even on a path no other test walks. Statements built with
-//! `format!` are not literals; the tests of their services cover them.
+//! dialect slip fails here, even on a path no other test walks. Statements put together from
+//! parts (`backend::statement::Statement`: optional filters, lists) and those naming a table
+//! chosen among fixed ones (`format!`) are not literals; the tests of their services cover them.
 
 use std::path::Path;
 

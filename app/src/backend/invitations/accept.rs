@@ -58,6 +58,17 @@ pub async fn language_of_link(db: &Db, token: &str) -> Result<Option<Lang>, AppE
     Ok(language.flatten().as_deref().and_then(Lang::parse))
 }
 
+/// The invitation a link opens, as registration reads it.
+#[derive(sqlx::FromRow)]
+struct AcceptedRow {
+    id: i64,
+    email: String,
+    email_key: String,
+    language: Option<String>,
+    deletion_date: Option<String>,
+    invited_by: i64,
+}
+
 /// Accepts an invitation, atomically (R22): the account becomes active with its memberships
 /// (R10), is billed once, is enrolled in its groups' sessions and gets one email per session
 /// (R31), the invitation is used up, and a session is opened. Grants the inviter may no longer
@@ -78,14 +89,14 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
 
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row: Option<(i64, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    let row: Option<AcceptedRow> = sqlx::query_as(
         "SELECT id, email, email_key, language, deletion_date, invited_by FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(crate::backend::auth::token_hash(form.token))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((invitation, email, email_key, language, deletion_date, inviter)) = row else { return Err(AppError::NotFound) };
+    let Some(AcceptedRow { id: invitation, email, email_key, language, deletion_date, invited_by: inviter }) = row else { return Err(AppError::NotFound) };
     // R42: an account whose deletion date has come is not created (nor billed).
     if crate::backend::deletion::has_come(deletion_date.as_deref(), crate::backend::deletion::today(&mut *tx).await?) {
         return Err(AppError::NotFound);

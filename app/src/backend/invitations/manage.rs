@@ -104,6 +104,20 @@ async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &
     Ok(())
 }
 
+/// A pending invitation as the list reads it, with its latest email's delivery.
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: i64,
+    email: String,
+    created_at: i64,
+    last_sent_at: Option<i64>,
+    expires_at: i64,
+    invited_by: i64,
+    inviter_name: String,
+    delivery: Option<String>,
+    delivery_error: Option<String>,
+}
+
 /// One page of the Invitations list (R38): pending and expired invitations the principal may
 /// manage, newest first, optionally searched by email; `after` is the last row of the previous
 /// page (keyset pagination).
@@ -117,10 +131,10 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
     let mut tx = db.begin().await?;
     // Rows the principal may not manage are skipped, so a page may take several batches.
     for _ in 0..50 {
-        let batch: Vec<(i64, String, i64, Option<i64>, i64, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name,
-                    (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1),
-                    (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1)
+        let batch: Vec<PendingRow> = sqlx::query_as(
+            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name AS inviter_name,
+                    (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery,
+                    (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery_error
              FROM invitations i JOIN users u ON u.id = i.invited_by
              WHERE i.status = 'pending' AND i.email_key LIKE $1 ESCAPE '\\' AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3))
              ORDER BY i.created_at DESC, i.id DESC LIMIT 100",
@@ -131,9 +145,9 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
         .fetch_all(&mut *tx)
         .await?;
         let exhausted = batch.len() < 100;
-        for (id, email, created_at, last_sent_at, expires_at, inviter, invited_by, delivery, delivery_error) in batch {
+        for PendingRow { id, email, created_at, last_sent_at, expires_at, invited_by, inviter_name, delivery, delivery_error } in batch {
             (cursor_at, cursor_id) = (created_at, id);
-            let standings = grant_standings(&mut tx, id, inviter).await?;
+            let standings = grant_standings(&mut tx, id, invited_by).await?;
             let grants: Vec<(GroupId, Role)> = standings.iter().map(|s| (s.group, s.role)).collect();
             if !principal.may(&Action::ManageInvitation(&grants)) {
                 continue;
@@ -146,7 +160,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
                 email,
                 grants: named(true),
                 lapsed: named(false),
-                invited_by,
+                invited_by: inviter_name,
                 invited_at: minute_of(created_at),
                 last_sent_at: last_sent_at.map(minute_of),
                 expires_at: minute_of(expires_at),

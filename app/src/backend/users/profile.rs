@@ -59,6 +59,33 @@ async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memb
     }
 }
 
+/// A user's account as their page reads it.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    username: Option<String>,
+    language: Option<String>,
+    must_change_password: i64,
+    deletion_date: Option<String>,
+    created_at: i64,
+    activated_at: Option<i64>,
+}
+
+/// An email sent to a user, as their page reads it.
+#[derive(sqlx::FromRow)]
+struct EmailRow {
+    id: i64,
+    kind: String,
+    subject: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+}
+
 /// A user's page: details, memberships, enrollments and the emails sent to them (R41).
 pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) -> Result<UserProfile, AppError> {
     let principal = permit.by();
@@ -66,13 +93,16 @@ pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) 
     let person = Person { is_owner: is_owner(db, user).await?, direct: &direct_grants(&memberships) };
     let may_manage = principal.may(&Action::ManageUser(person, Handling::Details));
     let may_manage_access = principal.may(&Action::ManageUser(person, Handling::Access));
-    let row: Option<(String, String, Option<String>, Option<String>, Option<String>, i64, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+    let row: Option<AccountRow> = sqlx::query_as(
         "SELECT first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at FROM users WHERE id = $1",
     )
     .bind(user)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((first_name, last_name, email, username, language, must_change, deletion_date, created_at, activated_at)) = row else { return Err(AppError::NotFound) };
+    let Some(AccountRow { first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at }) = row else {
+        return Err(AppError::NotFound);
+    };
+    let must_change = must_change_password != 0;
     let tree = &principal.tree;
     let name_of = |g: GroupId| tree.get(g).map(|n| n.name.clone()).unwrap_or_default();
     let mut memberships: Vec<UserMembership> = memberships
@@ -88,18 +118,18 @@ pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) 
     .fetch_all(&db.pool)
     .await?;
     // Sent to the user, or to their address by an invitation they accepted.
-    let emails: Vec<(i64, String, String, i64, Option<i64>, String, i64, Option<String>)> = sqlx::query_as(
+    let emails: Vec<EmailRow> = sqlx::query_as(
         "SELECT id, kind, subject, created_at, sent_at, status, attempts, last_error FROM outbox_emails
          WHERE user_id = $1 OR invitation_id IN (SELECT id FROM invitations WHERE accepted_user_id = $1) ORDER BY id DESC",
     )
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    let latest_credentials = emails.iter().filter(|e| e.1 == mail::CREDENTIALS_KIND).map(|e| e.0).max();
+    let latest_credentials = emails.iter().filter(|e| e.kind == mail::CREDENTIALS_KIND).map(|e| e.id).max();
     let emails = emails
         .into_iter()
-        .map(|(id, kind, subject, created_at, sent_at, status, attempts, error)| SentEmail {
-            resendable: status == "failed" && still_works(&kind, id, latest_credentials, must_change != 0),
+        .map(|EmailRow { id, kind, subject, created_at, sent_at, status, attempts, last_error: error }| SentEmail {
+            resendable: status == "failed" && still_works(&kind, id, latest_credentials, must_change),
             id,
             kind,
             subject,
@@ -133,7 +163,7 @@ pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) 
         last_name,
         has_email: email.is_some(),
         login: email.or(username).unwrap_or_default(),
-        status: if must_change != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
+        status: if must_change { UserStatus::FirstLoginPending } else { UserStatus::Active },
         created_on: date_of(created_at),
         activated_on: activated_at.map(date_of),
         memberships,
