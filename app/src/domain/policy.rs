@@ -268,27 +268,35 @@ fn holds_at_or_above(tree: &GroupTree, actor: &Actor, group: GroupId, roles: &[R
     tree.ancestors_and_self(group).any(|g| actor.memberships.iter().any(|&(mg, r)| mg == g && roles.contains(&r)))
 }
 
+/// The tree of the policy's tables (and of `visibility`'s), seen from an actor whose roles are
+/// held on A.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::group_tree::GroupNode;
+pub(crate) mod sample {
+    use crate::domain::group_tree::{GroupId, GroupNode, GroupTree};
 
     // P platform (private)
     // ├── T "top" (private)        ← "above" the actor's group
     // │   └── A (private)          ← the actor's group ("same")
     // │       └── B (public)       ← "below"
     // └── U (public)               ← "unrelated"
-    const P: GroupId = 1;
-    const T: GroupId = 2;
-    const A: GroupId = 3;
-    const B: GroupId = 4;
-    const U: GroupId = 5;
-    const SESSION: SessionId = 77;
+    pub const P: GroupId = 1;
+    pub const T: GroupId = 2;
+    pub const A: GroupId = 3;
+    pub const B: GroupId = 4;
+    pub const U: GroupId = 5;
 
-    fn tree() -> GroupTree {
+    pub fn tree() -> GroupTree {
         let node = |id, parent, is_public| GroupNode { id, parent_id: parent, name: format!("g{id}"), is_public };
         GroupTree::new([node(P, None, false), node(T, Some(P), false), node(A, Some(T), false), node(B, Some(A), true), node(U, Some(P), true)])
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample::*;
+    use super::*;
+
+    const SESSION: SessionId = 77;
 
     /// The actors of the table: a role held on A, the owner, a platform admin, and session
     /// instructors (of a session whose group is the target) with and without coach/admin.

@@ -45,19 +45,7 @@ pub fn overseen_subtrees(tree: &GroupTree, actor: &Actor) -> Vec<GroupId> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::group_tree::GroupNode;
-
-    // P platform ── T ── A ── B ; P ── U
-    const P: GroupId = 1;
-    const T: GroupId = 2;
-    const A: GroupId = 3;
-    const B: GroupId = 4;
-    const U: GroupId = 5;
-
-    fn tree() -> GroupTree {
-        let node = |id, parent, is_public| GroupNode { id, parent_id: parent, name: format!("g{id}"), is_public };
-        GroupTree::new([node(P, None, false), node(T, Some(P), false), node(A, Some(T), false), node(B, Some(A), true), node(U, Some(P), true)])
-    }
+    use crate::domain::policy::sample::*;
 
     /// The actor, by role held on A; whom they see as users and as session picks
     /// (`*`: everyone).

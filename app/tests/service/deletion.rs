@@ -3,19 +3,18 @@
 
 use app::wire::details::{FieldValue, UserDetails};
 use app::wire::users::{NewUser, UserFilter};
-use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::deletion::{self, Round};
 use app::backend::invitations::{self, Inviting};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{details, groups, programs, users, Principal, Settings};
+use app::backend::{details, programs, users};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::Lang;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::support::token_sent_to;
-use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageGroup, ManageSessions, ManageSessionsSomewhere};
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageSessions, ManageSessionsSomewhere};
 use crate::support::permit;
 
 app::on_both_databases!(
@@ -28,19 +27,10 @@ app::on_both_databases!(
     r54_details_are_changed_by_who_may_and_a_new_date_replaces_the_warnings,
 );
 
-struct Setup {
-    owner: Principal,
-    who: Who,
-    sales: i64,
-    settings: Settings,
-}
+use crate::support::Acme as Setup;
 
 async fn setup(db: &TestDb) -> Setup {
-    let acme = testing::acme(db, Lang::En).await;
-    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
-    Setup { owner, who, sales, settings: Settings::new("https://learn.acme.example") }
+    crate::support::acme(db, Lang::En).await
 }
 
 fn today() -> NaiveDate {

@@ -4,16 +4,15 @@
 
 use app::wire::details::{FieldValue, UserDetails};
 use app::wire::users::NewUser;
-use app::backend::audit::Who;
 use app::backend::details::{self, Kind};
 use app::backend::invitations::{self, Inviting};
-use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{groups, users, Principal};
+use app::backend::testing::{hasher, TestDb};
+use app::backend::users;
 use app::domain::custom_field::FieldType;
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
-use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform, ManageGroup};
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, AdministerPlatform};
 use crate::support::permit;
 
 app::on_both_databases!(
@@ -22,18 +21,10 @@ app::on_both_databases!(
     r79_a_fields_type_changes_only_when_every_value_held_fits,
 );
 
-struct Setup {
-    owner: Principal,
-    who: Who,
-    emea: i64,
-}
+use crate::support::Acme as Setup;
 
 async fn setup(db: &TestDb) -> Setup {
-    let acme = testing::acme(db, Lang::En).await;
-    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "EMEA", false).await.unwrap();
-    Setup { owner, who, emea }
+    crate::support::acme(db, Lang::En).await
 }
 
 fn list(options: &[&str]) -> FieldType {

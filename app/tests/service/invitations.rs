@@ -6,7 +6,7 @@ use app::backend::audit::Who;
 use app::backend::auth::token_hash;
 use app::backend::invitations::{self, Inviting};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{groups, Principal, Settings};
+use app::backend::{groups, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
@@ -494,21 +494,10 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
 }
 
 
-struct Setup {
-    owner: Principal,
-    who: Who,
-    sales: i64,
-    emea: i64,
-    settings: Settings,
-}
+use crate::support::Acme as Setup;
 
 async fn setup(db: &TestDb) -> Setup {
-    let acme = testing::acme(db, Lang::Fr).await;
-    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
-    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
-    Setup { owner, who, sales, emea, settings: Settings::new("https://learn.acme.example") }
+    crate::support::acme(db, Lang::Fr).await
 }
 
 async fn invite(db: &TestDb, s: &Setup, group: i64, emails: &str, roles: &[Role]) -> Result<Vec<InviteOutcome>, AppError> {

@@ -5,12 +5,11 @@ use std::sync::Arc;
 use app::domain::invitation::InviteResult;
 use app::domain::account::UserStatus;
 use app::wire::users::{NewUser, UserFilter};
-use app::backend::audit::Who;
 use app::backend::auth::{self, LoginAttempt};
 use app::backend::invitations::{self, Inviting};
 use app::backend::mail::{Delivery, SmtpSender, Worker};
 use app::backend::testing::{self, hasher, TestDb};
-use app::backend::{groups, users, Principal, Settings};
+use app::backend::{groups, users, Principal};
 use app::domain::role::Role;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
@@ -35,22 +34,10 @@ app::on_both_databases!(
     r58_new_credentials_replace_the_password_once_a_minute,
 );
 
-struct Setup {
-    owner: Principal,
-    who: Who,
-    root: i64,
-    sales: i64,
-    emea: i64,
-    settings: Settings,
-}
+use crate::support::Acme as Setup;
 
 async fn setup(db: &TestDb) -> Setup {
-    let acme = testing::acme(db, Lang::En).await;
-    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
-    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
-    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
-    Setup { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }
+    crate::support::acme(db, Lang::En).await
 }
 
 fn grace(groups: Vec<i64>, roles: Vec<Role>) -> NewUser {

@@ -1,7 +1,10 @@
 //! What several test modules need: the personal link of an invitation email, permits.
 
 use app::backend::testing::{self, TestDb};
-use app::backend::{programs, Db, Permit, Principal};
+use app::backend::audit::Who;
+use app::backend::{groups, programs, Db, Permit, Principal, Settings};
+use app::domain::capability::ManageGroup;
+use app::i18n::Lang;
 use app::domain::capability::Capability;
 use app::domain::policy::SessionRef;
 
@@ -37,4 +40,24 @@ pub async fn permit<C: Capability + std::fmt::Debug>(db: &Db, by: &Principal, wh
 /// `by`'s permit for `what` on this session (R4, R53), the tree as it stands now.
 pub async fn session_permit<C: Capability>(db: &Db, by: &Principal, session: i64, what: impl FnOnce(SessionRef) -> C) -> Permit<'static, C> {
     programs::session_permit(db, testing::as_of_now(db, by).await, session, what).await.unwrap_or_else(|e| panic!("{} may not: {e:?}", by.login))
+}
+
+/// The platform most service tests start from: Acme, speaking `language`, its owner logged in,
+/// and Sales (private) › EMEA (public) under the platform group.
+pub struct Acme {
+    pub owner: Principal,
+    pub who: Who,
+    pub root: i64,
+    pub sales: i64,
+    pub emea: i64,
+    pub settings: Settings,
+}
+
+pub async fn acme(db: &TestDb, language: Lang) -> Acme {
+    let acme = testing::acme(db, language).await;
+    let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
+    let who = Who { actor: Some(acme.owner), ip: None };
+    let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
+    let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
+    Acme { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }
 }
