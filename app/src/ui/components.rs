@@ -77,15 +77,7 @@ pub fn successes<O, E>(value: impl With<Value = Option<Result<O, E>>> + 'static)
 #[component]
 pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     let lang = use_lang();
-    view! {
-        <div class="field">
-            <label for=field>{crate::i18n::T::NewPassword.in_lang(lang)}</label>
-            <input id=field type="password" autocomplete="new-password" aria-describedby=format!("{field}-rules {field}-error")
-                prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-            <p class="field-help" id=format!("{field}-rules")>{crate::domain::password::rules().render(lang)}</p>
-            <FieldMessage error field />
-        </div>
-    }
+    view! { <TextField id=field kind="password" label=crate::i18n::T::NewPassword autocomplete="new-password" value help=crate::domain::password::rules().render(lang) error /> }
 }
 
 /// Previous / Page N of M / Next, as links to `href(page)`.
@@ -175,5 +167,59 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
             <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
         </svg>
+    }
+}
+
+/// A labelled text input with its optional help and the server's message for it: the input's id
+/// is `id`, its help's `{id}-help`, its message's `{id}-error` (both named by the input's
+/// `aria-describedby`). `field` is the form field the server names (`id` unless said). With
+/// `value`, the input is bound to the signal; without, it is a plain input named `name`, for an
+/// `ActionForm` (what is typed before hydration stays). `button` sits beside the input; children
+/// come after the message.
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    label: crate::i18n::T,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional)] value: Option<RwSignal<String>>,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autofocus: bool,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional, into)] help: Option<Signal<String>>,
+    #[prop(optional)] button: Option<AnyView>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let field = field.map(str::to_string).unwrap_or_else(|| id.clone());
+    let (help_id, error_id) = (format!("{id}-help"), format!("{id}-error"));
+    let described = if help.is_some() { format!("{help_id} {error_id}") } else { error_id.clone() };
+    let input = match value {
+        Some(value) => view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
+                disabled=disabled aria-describedby=described prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+        }
+        .into_any(),
+        None => view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
+                disabled=disabled aria-describedby=described />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label.in_lang(lang)}</label>
+            {match button {
+                Some(button) => view! { <div class="input-row">{input}{button}</div> }.into_any(),
+                None => input,
+            }}
+            {help.map(|help| view! { <p class="field-help" id=help_id>{help}</p> })}
+            <FieldMessage error field id=error_id />
+            {children.map(|children| children())}
+        </div>
     }
 }

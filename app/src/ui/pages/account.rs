@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::ChangePassword;
 use crate::i18n::T;
-use crate::ui::components::{ErrorNotice, FieldMessage, NewPasswordField};
+use crate::ui::components::{ErrorNotice, NewPasswordField, TextField};
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -32,12 +32,7 @@ pub fn AccountPage() -> impl IntoView {
                 ev.prevent_default();
                 change.dispatch(ChangePassword { current_password: current.get_untracked(), new_password: new.get_untracked() });
             }>
-                <div class="field">
-                    <label for="current_password">{T::CurrentPassword.in_lang(lang)}</label>
-                    <input id="current_password" type="password" autocomplete="current-password" aria-describedby="current_password-error"
-                        prop:value=current on:input=move |ev| current.set(event_target_value(&ev)) />
-                    <FieldMessage error field="current_password" />
-                </div>
+                <TextField id="current_password" kind="password" label=T::CurrentPassword autocomplete="current-password" value=current error />
                 <NewPasswordField value=new error field="new_password" />
                 {general}
                 {move || matches!(change.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordChanged.in_lang(lang)}</p> })}

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
 use crate::ui::layout::TreeChanged;
 use crate::ui::use_lang;
 use crate::wire::directory::GroupView;
@@ -250,12 +250,7 @@ fn AddMemberForm(group_id: GroupId, roles: Vec<Role>, actions: GroupActions) -> 
     view! {
         <form class="form inline-form" on:submit=submit>
             <h3>{T::AddExistingUser.in_lang(lang)}</h3>
-            <div class="field">
-                <label for="member-login">{T::EmailOrUsername.in_lang(lang)}</label>
-                <input id="member-login" type="text" autocomplete="off" prop:value=login on:input=move |ev| login.set(event_target_value(&ev))
-                    aria-describedby="login-error" />
-                <FieldMessage error field="login" />
-            </div>
+            <TextField id="member-login" field="login" label=T::EmailOrUsername value=login error />
             <RoleChoice roles=roles chosen error />
             {general}
             <div>

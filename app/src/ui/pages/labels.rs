@@ -10,7 +10,7 @@ use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, Delete
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
 use crate::ui::pages::users::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::details::{FieldChoice, LabelChoice};
@@ -120,14 +120,8 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                     ev.prevent_default();
                     actions.create_label.dispatch(CreateLabel { name: new_name.get_untracked() });
                 }>
-                    <div class="field">
-                        <label for="new-label">{T::AddLabel.in_lang(lang)}</label>
-                        <div class="input-row">
-                            <input id="new-label" autocomplete="off" aria-describedby="new-label-error" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                            <button type="submit" class="button">{T::Add.in_lang(lang)}</button>
-                        </div>
-                        <FieldMessage error=create_error field="name" id="new-label-error" />
-                    </div>
+                    <TextField id="new-label" field="name" label=T::AddLabel value=new_name error=create_error
+                        button=view! { <button type="submit" class="button">{T::Add.in_lang(lang)}</button> }.into_any() />
                 </form>
             })}
         </section>
@@ -237,15 +231,11 @@ fn FieldEditor(draft: Draft, id: String, error: Signal<Option<AppError>>) -> imp
     let kinds = [("text", T::FieldText), ("number", T::FieldNumber), ("date", T::FieldDate), ("list", T::FieldList)];
     let (name_id, kind_id, options_id) = (format!("{id}-name"), format!("{id}-kind"), format!("{id}-options"));
     let error_of = |input: &str| format!("{input}-error");
-    let (name_error, kind_error, options_error) = (error_of(&name_id), error_of(&kind_id), error_of(&options_id));
+    let (kind_error, options_error) = (error_of(&kind_id), error_of(&options_id));
     let options_described = options_error.clone();
     view! {
         <div class="field-pair">
-            <div class="field">
-                <label for=name_id.clone()>{T::Name.in_lang(lang)}</label>
-                <input id=name_id autocomplete="off" aria-describedby=name_error.clone() prop:value=draft.name on:input=move |ev| draft.name.set(event_target_value(&ev)) />
-                <FieldMessage error field="name" id=name_error />
-            </div>
+            <TextField id=name_id field="name" label=T::Name value=draft.name error />
             <div class="field">
                 <label for=kind_id.clone()>{T::FieldType.in_lang(lang)}</label>
                 <select id=kind_id aria-describedby=kind_error.clone() on:change=move |ev| draft.kind.set(event_target_value(&ev))>

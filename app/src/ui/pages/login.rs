@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::Login;
 use crate::i18n::T;
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{ErrorNotice, TextField};
 use crate::ui::t;
 
 #[component]
@@ -27,18 +27,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="auth-brand">{t(T::AppName)}</p>
                 <h1>{t(T::LogInTitle)}</h1>
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
-                    <div class="field">
-                        <label for="login">{t(T::LoginField)}</label>
-                        <input id="login" name="login" type="text" autocomplete="username" required autofocus
-                            aria-describedby="login-error" />
-                        <FieldMessage error field="login" />
-                    </div>
-                    <div class="field">
-                        <label for="password">{t(T::Password)}</label>
-                        <input id="password" name="password" type="password" autocomplete="current-password" required
-                            aria-describedby="password-error" />
-                        <FieldMessage error field="password" />
-                    </div>
+                    <TextField id="login" name="login" label=T::LoginField autocomplete="username" required=true autofocus=true error />
+                    <TextField id="password" name="password" kind="password" label=T::Password autocomplete="current-password" required=true error />
                     {general}
                     <button type="submit" class="button button-primary" disabled=move || login.pending().get()>
                         {t(T::LogIn)}

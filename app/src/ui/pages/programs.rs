@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::api::programs::{list_programs, CreateProgram, CreateSession};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::components::{successes, ErrorNotice, Loaded, TextField};
 use crate::ui::use_lang;
 use crate::wire::programs::{ProgramList, ProgramRow};
 
@@ -49,14 +49,8 @@ fn ProgramList(
         <section class="card" aria-labelledby="new-program-title">
             <h2 id="new-program-title">{T::NewProgram.in_lang(lang)}</h2>
             <ActionForm action=create_program attr:class="form">
-                <div class="field">
-                    <label for="program-name">{T::ProgramName.in_lang(lang)}</label>
-                    <div class="input-row">
-                        <input id="program-name" name="name" type="text" maxlength="120" autocomplete="off" aria-describedby="program-name-error" />
-                        <button type="submit" class="button button-primary" disabled=move || create_program.pending().get()>{T::CreateProgram.in_lang(lang)}</button>
-                    </div>
-                    <FieldMessage error=program_error field="name" id="program-name-error" />
-                </div>
+                <TextField id="program-name" name="name" field="name" label=T::ProgramName maxlength=120 error=program_error
+                    button=view! { <button type="submit" class="button button-primary" disabled=move || create_program.pending().get()>{T::CreateProgram.in_lang(lang)}</button> }.into_any() />
             </ActionForm>
         </section>
     });
@@ -101,11 +95,7 @@ fn ProgramCard(
                 <ActionForm action=create_session attr:class="form inline-form">
                     <h3>{T::NewSession.in_lang(lang)}</h3>
                     <input type="hidden" name="program" value=program_id />
-                    <div class="field">
-                        <label for=field("session-name")>{T::SessionName.in_lang(lang)}</label>
-                        <input id=field("session-name") name="name" type="text" maxlength="120" autocomplete="off" aria-describedby=field("session-name-error") />
-                        <FieldMessage error field="name" id=field("session-name-error") />
-                    </div>
+                    <TextField id=field("session-name") name="name" field="name" label=T::SessionName maxlength=120 error />
                     <div class="field">
                         <label for=field("session-group")>{T::SessionGroup.in_lang(lang)}</label>
                         <select id=field("session-group") name="group">
@@ -113,16 +103,8 @@ fn ProgramCard(
                         </select>
                     </div>
                     <div class="input-row">
-                        <div class="field">
-                            <label for=field("starts-on")>{T::StartsOn.in_lang(lang)}</label>
-                            <input id=field("starts-on") name="starts_on" type="date" />
-                            <FieldMessage error field="starts_on" />
-                        </div>
-                        <div class="field">
-                            <label for=field("ends-on")>{T::EndsOn.in_lang(lang)}</label>
-                            <input id=field("ends-on") name="ends_on" type="date" />
-                            <FieldMessage error field="ends_on" />
-                        </div>
+                        <TextField id=field("starts-on") name="starts_on" field="starts_on" kind="date" label=T::StartsOn error />
+                        <TextField id=field("ends-on") name="ends_on" field="ends_on" kind="date" label=T::EndsOn error />
                     </div>
                     {move || error.get().filter(|e: &AppError| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
                     <div>

@@ -10,7 +10,7 @@ use crate::api::invitations::{open_invitation, Register};
 use crate::domain::password;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage};
+use crate::ui::components::{ErrorNotice, TextField};
 use crate::ui::{t, use_lang};
 use crate::wire::invitations::InvitationForm;
 
@@ -59,22 +59,9 @@ fn RegisterForm(form: InvitationForm, token: String) -> impl IntoView {
         </Show>
         <ActionForm action=register attr:class="form" attr:novalidate=true>
             <input type="hidden" name="token" value=token />
-            <div class="field">
-                <label for="first_name">{T::FirstName.in_lang(lang)}</label>
-                <input id="first_name" name="first_name" type="text" autocomplete="given-name" maxlength="100" aria-describedby="first_name-error" />
-                <FieldMessage error field="first_name" />
-            </div>
-            <div class="field">
-                <label for="last_name">{T::LastName.in_lang(lang)}</label>
-                <input id="last_name" name="last_name" type="text" autocomplete="family-name" maxlength="100" aria-describedby="last_name-error" />
-                <FieldMessage error field="last_name" />
-            </div>
-            <div class="field">
-                <label for="password">{T::Password.in_lang(lang)}</label>
-                <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-rules password-error" />
-                <p class="field-help" id="password-rules">{password::rules().render(lang)}</p>
-                <FieldMessage error field="password" />
-            </div>
+            <TextField id="first_name" name="first_name" label=T::FirstName autocomplete="given-name" maxlength=100 error />
+            <TextField id="last_name" name="last_name" label=T::LastName autocomplete="family-name" maxlength=100 error />
+            <TextField id="password" name="password" kind="password" label=T::Password autocomplete="new-password" help=password::rules().render(lang) error />
             {general}
             <button type="submit" class="button button-primary" disabled=move || register.pending().get()>{T::CreateMyAccount.in_lang(lang)}</button>
         </ActionForm>

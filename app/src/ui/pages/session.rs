@@ -11,7 +11,7 @@ use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, Assign
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -60,14 +60,8 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
     let manage_instructors = session.may_manage.then(|| view! {
         <ActionForm action=add_instructor attr:class="form inline-form">
             <input type="hidden" name="session" value=id />
-            <div class="field">
-                <label for="instructor-login">{T::EmailOrUsername.in_lang(lang)}</label>
-                <div class="input-row">
-                    <input id="instructor-login" name="login" type="text" autocomplete="off" aria-describedby="instructor-login-error" />
-                    <button type="submit" class="button" disabled=move || add_instructor.pending().get()>{T::AddInstructor.in_lang(lang)}</button>
-                </div>
-                <FieldMessage error=instructor_error field="login" id="instructor-login-error" />
-            </div>
+            <TextField id="instructor-login" name="login" field="login" label=T::EmailOrUsername error=instructor_error
+                button=view! { <button type="submit" class="button" disabled=move || add_instructor.pending().get()>{T::AddInstructor.in_lang(lang)}</button> }.into_any() />
             {move || instructor_error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
         </ActionForm>
     });
@@ -180,14 +174,8 @@ fn PickLearner(session: i64, add_learner: ServerAction<AddSessionLearner>) -> im
             add_learner.dispatch(AddSessionLearner { session, login: login.get_untracked() });
         }>
             <h3>{T::PickExistingUser.in_lang(lang)}</h3>
-            <div class="field">
-                <label for="session-learner">{T::EmailOrUsername.in_lang(lang)}</label>
-                <div class="input-row">
-                    <input id="session-learner" autocomplete="off" aria-describedby="session-learner-error" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
-                    <button type="submit" class="button" disabled=move || add_learner.pending().get()>{T::AddToSession.in_lang(lang)}</button>
-                </div>
-                <FieldMessage error field="login" id="session-learner-error" />
-            </div>
+            <TextField id="session-learner" field="login" label=T::EmailOrUsername value=login error
+                button=view! { <button type="submit" class="button" disabled=move || add_learner.pending().get()>{T::AddToSession.in_lang(lang)}</button> }.into_any() />
             {move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> })}
             {move || matches!(add_learner.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::LearnerAdded.in_lang(lang)}</p> })}
         </form>

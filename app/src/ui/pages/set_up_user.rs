@@ -16,7 +16,7 @@ use crate::api::users::SetUpUser;
 use crate::domain::password;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice, TextField};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
@@ -117,7 +117,6 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
         set_up.value().set(None);
     };
     let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
-    let bind = |field: RwSignal<String>| move |ev| field.set(event_target_value(&ev));
     let pending_link = move || match error.get().and_then(|e| e.for_field("email").cloned()) {
         Some(Msg::PendingInvitation { email }) => Some(view! {
             <a href=format!("/invitations?search={}", encode_query_value(&email))>{T::SeeTheInvitation.in_lang(lang)}</a>
@@ -130,50 +129,21 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
             None => view! {
                 <form class="form form-narrow" on:submit=submit novalidate>
                     <div class="field-pair">
-                        <div class="field">
-                            <label for="first_name">{T::FirstName.in_lang(lang)}</label>
-                            <input id="first_name" autocomplete="off" aria-describedby="first_name-error" prop:value=first_name on:input=bind(first_name) />
-                            <FieldMessage error field="first_name" />
-                        </div>
-                        <div class="field">
-                            <label for="last_name">{T::LastName.in_lang(lang)}</label>
-                            <input id="last_name" autocomplete="off" aria-describedby="last_name-error" prop:value=last_name on:input=bind(last_name) />
-                            <FieldMessage error field="last_name" />
-                        </div>
+                        <TextField id="first_name" label=T::FirstName value=first_name error />
+                        <TextField id="last_name" label=T::LastName value=last_name error />
                     </div>
                     {move || if without_email.get() {
-                        view! {
-                            <div class="field">
-                                <label for="username">{T::Username.in_lang(lang)}</label>
-                                <input id="username" autocomplete="off" aria-describedby="username-help username-error" prop:value=username on:input=bind(username) />
-                                <p class="field-help" id="username-help">{T::UsernameHelp.in_lang(lang)}</p>
-                                <FieldMessage error field="username" />
-                            </div>
-                        }.into_any()
+                        view! { <TextField id="username" label=T::Username value=username help=T::UsernameHelp.in_lang(lang).to_string() error /> }.into_any()
                     } else {
-                        view! {
-                            <div class="field">
-                                <label for="email">{T::Email.in_lang(lang)}</label>
-                                <input id="email" type="email" autocomplete="off" aria-describedby="email-error" prop:value=email on:input=bind(email) />
-                                <FieldMessage error field="email" />
-                                {pending_link}
-                            </div>
-                        }.into_any()
+                        view! { <TextField id="email" kind="email" label=T::Email value=email error>{pending_link}</TextField> }.into_any()
                     }}
                     <label class="checkbox">
                         <input type="checkbox" prop:checked=without_email
                             on:change=move |ev| { let on = event_target_checked(&ev); without_email.set(on); if on { send_credentials.set(false); } } />
                         {T::NoEmailAddress.in_lang(lang)}
                     </label>
-                    <div class="field">
-                        <label for="password">{T::Password.in_lang(lang)}</label>
-                        <input id="password" type="password" autocomplete="new-password" aria-describedby="password-rules password-error"
-                            disabled=send_credentials prop:value=password on:input=bind(password) />
-                        <p class="field-help" id="password-rules">
-                            {move || if send_credentials.get() { T::PasswordWillBeSent.in_lang(lang).to_string() } else { password::rules().render(lang) }}
-                        </p>
-                        <FieldMessage error field="password" />
-                    </div>
+                    <TextField id="password" kind="password" label=T::Password autocomplete="new-password" value=password disabled=send_credentials error
+                        help=Signal::derive(move || if send_credentials.get() { T::PasswordWillBeSent.in_lang(lang).to_string() } else { password::rules().render(lang) }) />
                     <GroupChoice chosen=groups error />
                     {move || {
                         let offered = offered.get();
