@@ -1,7 +1,53 @@
-//! The words of the emails Roster sends, in the recipient's language (R44), as plain text and
-//! HTML. Everything that comes from people (names) is escaped in the HTML part.
+//! The emails Roster sends, in the recipient's language (R44), as plain text and HTML. Their
+//! words are in `locales/<language>/emails.ftl` (Fluent); this lays them out. Everything that
+//! comes from people (names) is escaped in the HTML part.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
 
 use crate::i18n::Lang;
+
+/// The emails' words in one language, read once.
+struct Words(FluentBundle<FluentResource>);
+
+impl Words {
+    fn load(lang: Lang, ftl: &'static str) -> Words {
+        let resource = FluentResource::try_new(ftl.to_string()).unwrap_or_else(|(_, errors)| panic!("emails.ftl ({lang:?}): {errors:?}"));
+        let mut bundle = FluentBundle::new_concurrent(vec![lang.code().parse().expect("a language tag")]);
+        // No Unicode isolation marks around the values: they would show in plain-text emails.
+        bundle.set_use_isolating(false);
+        bundle.add_resource(resource).unwrap_or_else(|errors| panic!("emails.ftl ({lang:?}): {errors:?}"));
+        Words(bundle)
+    }
+
+    /// The text `id` with these values. A missing text or value shows as its name (and fails
+    /// the tests, which render every email in every language).
+    fn say(&self, id: &str, values: &[(&str, &str)]) -> String {
+        let Some(pattern) = self.0.get_message(id).and_then(|m| m.value()) else {
+            debug_assert!(false, "no text {id} in emails.ftl");
+            return id.to_string();
+        };
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set(*name, *value);
+        }
+        let mut errors = Vec::new();
+        let text = self.0.format_pattern(pattern, Some(&args), &mut errors).into_owned();
+        debug_assert!(errors.is_empty(), "{id}: {errors:?}");
+        text
+    }
+}
+
+fn words(lang: Lang) -> &'static Words {
+    static EN: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::En, include_str!("../locales/en/emails.ftl")));
+    static FR: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Fr, include_str!("../locales/fr/emails.ftl")));
+    match lang {
+        Lang::En => &EN,
+        Lang::Fr => &FR,
+    }
+}
 
 pub struct Rendered {
     pub subject: String,
@@ -21,22 +67,10 @@ pub struct Invitation<'a> {
 impl Invitation<'_> {
     pub fn render(&self, lang: Lang) -> Rendered {
         let Invitation { platform, inviter, link, expires_on } = *self;
-        let (subject, intro, action, expiry, ignore) = match lang {
-            Lang::En => (
-                format!("{inviter} invites you to {platform}"),
-                format!("{inviter} invites you to join {platform}."),
-                "Complete your account".to_string(),
-                format!("This personal link works until {expires_on}."),
-                "If you did not expect this invitation, you can ignore this email.".to_string(),
-            ),
-            Lang::Fr => (
-                format!("{inviter} vous invite sur {platform}"),
-                format!("{inviter} vous invite à rejoindre {platform}."),
-                "Finaliser votre compte".to_string(),
-                format!("Ce lien personnel est valable jusqu'au {expires_on}."),
-                "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.".to_string(),
-            ),
-        };
+        let (words, values) = (words(lang), [("inviter", inviter), ("platform", platform), ("expires_on", expires_on)]);
+        let say = |id| words.say(id, &values);
+        let (subject, intro, action, expiry, ignore) =
+            (say("invitation-subject"), say("invitation-intro"), say("invitation-action"), say("invitation-expiry"), say("invitation-ignore"));
         let text = format!("{intro}\n\n{action}: {link}\n\n{expiry}\n{ignore}\n");
         let body = format!("<p>{}</p>{}<p style=\"color:#5b6478\">{}<br>{}</p>", escape(&intro), button(link, &action), escape(&expiry), escape(&ignore));
         Rendered { subject, text, html: page(lang, &body) }
@@ -56,13 +90,12 @@ pub struct SessionInvitation<'a> {
 impl SessionInvitation<'_> {
     pub fn render(&self, lang: Lang) -> Rendered {
         let SessionInvitation { platform, program, session, dates, link } = *self;
-        let (subject, intro, action) = match lang {
-            Lang::En => (format!("You are enrolled in {session} ({program})"), format!("On {platform}, you are enrolled in the session {session} of {program}."), "Open the session"),
-            Lang::Fr => (format!("Vous êtes inscrit à {session} ({program})"), format!("Sur {platform}, vous êtes inscrit à la session {session} de {program}."), "Ouvrir la session"),
-        };
+        let (words, values) = (words(lang), [("platform", platform), ("program", program), ("session", session)]);
+        let say = |id| words.say(id, &values);
+        let (subject, intro, action) = (say("session-subject"), say("session-intro"), say("session-action"));
         let dates_line = if dates.is_empty() { String::new() } else { format!("{dates}\n") };
         let text = format!("{intro}\n{dates_line}\n{action}: {link}\n");
-        let body = format!("<p>{}</p><p>{}</p>{}", escape(&intro), escape(dates), button(link, action));
+        let body = format!("<p>{}</p><p>{}</p>{}", escape(&intro), escape(dates), button(link, &action));
         Rendered { subject, text, html: page(lang, &body) }
     }
 }
@@ -81,31 +114,26 @@ pub struct Credentials<'a> {
 impl Credentials<'_> {
     pub fn render(&self, lang: Lang) -> Rendered {
         let Credentials { platform, inviter, login, password, link } = *self;
-        let (subject, intro, login_label, password_label, action, once) = match lang {
-            Lang::En => (
-                format!("Your account on {platform}"),
-                format!("{inviter} has created your account on {platform}."),
-                "Login",
-                "Password",
-                "Log in",
-                "This password works once: at your first login, you will choose your own.",
-            ),
-            Lang::Fr => (
-                format!("Votre compte sur {platform}"),
-                format!("{inviter} a créé votre compte sur {platform}."),
-                "Identifiant",
-                "Mot de passe",
-                "Se connecter",
-                "Ce mot de passe ne sert qu'une fois : à votre première connexion, vous choisirez le vôtre.",
-            ),
-        };
+        let (words, values) = (words(lang), [("inviter", inviter), ("platform", platform)]);
+        let say = |id| words.say(id, &values);
+        let (subject, intro, login_label, password_label, action, once) = (
+            say("credentials-subject"),
+            say("credentials-intro"),
+            say("credentials-login"),
+            say("credentials-password"),
+            say("credentials-action"),
+            say("credentials-once"),
+        );
         let text = format!("{intro}\n\n{login_label}: {login}\n{password_label}: {password}\n\n{action}: {link}\n\n{once}\n");
         let body = format!(
-            "<p>{}</p><p>{login_label}: <strong>{}</strong><br>{password_label}: <code style=\"font-size:1.1em\">{}</code></p>{}<p style=\"color:#5b6478\">{once}</p>",
+            "<p>{}</p><p>{}: <strong>{}</strong><br>{}: <code style=\"font-size:1.1em\">{}</code></p>{}<p style=\"color:#5b6478\">{}</p>",
             escape(&intro),
+            escape(&login_label),
             escape(login),
+            escape(&password_label),
             escape(password),
-            button(link, action),
+            button(link, &action),
+            escape(&once),
         );
         Rendered { subject, text, html: page(lang, &body) }
     }
@@ -124,24 +152,12 @@ pub struct DeletionWarning<'a> {
 impl DeletionWarning<'_> {
     pub fn render(&self, lang: Lang) -> Rendered {
         let DeletionWarning { platform, date, time_zone, link } = *self;
-        let (subject, intro, consequence, mistake, action) = match lang {
-            Lang::En => (
-                format!("Your account on {platform} will be deleted on {date}"),
-                format!("Your account on {platform} will be deleted on {date} at 00:00 ({time_zone})."),
-                "From then on you can no longer log in, and your name, email address and group memberships are erased.",
-                "If this is a mistake, contact your administrator before that date.",
-                "Log in",
-            ),
-            Lang::Fr => (
-                format!("Votre compte sur {platform} sera supprimé le {date}"),
-                format!("Votre compte sur {platform} sera supprimé le {date} à 00:00 ({time_zone})."),
-                "Vous ne pourrez alors plus vous connecter, et vos nom, adresse e-mail et appartenances aux groupes seront effacés.",
-                "S'il s'agit d'une erreur, contactez votre administrateur avant cette date.",
-                "Se connecter",
-            ),
-        };
+        let (words, values) = (words(lang), [("platform", platform), ("date", date), ("time_zone", time_zone)]);
+        let say = |id| words.say(id, &values);
+        let (subject, intro, consequence, mistake, action) =
+            (say("deletion-subject"), say("deletion-intro"), say("deletion-consequence"), say("deletion-mistake"), say("deletion-action"));
         let text = format!("{intro}\n{consequence}\n\n{mistake}\n\n{action}: {link}\n");
-        let body = format!("<p><strong>{}</strong><br>{consequence}</p><p>{mistake}</p>{}", escape(&intro), button(link, action));
+        let body = format!("<p><strong>{}</strong><br>{}</p><p>{}</p>{}", escape(&intro), escape(&consequence), escape(&mistake), button(link, &action));
         Rendered { subject, text, html: page(lang, &body) }
     }
 }
@@ -202,6 +218,25 @@ mod tests {
         assert!(en.text.contains("Login: Grace@Example.com\nPassword: p<w>d\n") && en.text.contains("https://x.example/login"));
         assert!(en.html.contains("p&lt;w&gt;d"));
         assert!(email.render(Lang::Fr).text.contains("Identifiant: Grace@Example.com\nMot de passe: p<w>d\n"));
+    }
+
+    /// Every email in every language: a text missing from a language, or a value a text names
+    /// and the email does not give, fails here (`Words::say` asserts in tests).
+    #[test]
+    fn r44_every_email_speaks_every_language_with_all_its_words() {
+        for lang in Lang::ALL {
+            let rendered = [
+                sample().render(lang),
+                SessionInvitation { platform: "P", program: "Onboarding", session: "Spring", dates: "2026-03-02 → 2026-04-24", link: "https://x/s/1" }.render(lang),
+                Credentials { platform: "P", inviter: "I", login: "l", password: "p", link: "https://x/login" }.render(lang),
+                DeletionWarning { platform: "P", date: "2026-12-31", time_zone: "Europe/Paris", link: "https://x/login" }.render(lang),
+            ];
+            for email in rendered {
+                assert!(!email.subject.is_empty() && !email.text.contains('{') && !email.text.contains('\u{2068}'), "{lang:?}: {}", email.text);
+            }
+        }
+        let ids = |ftl: &str| ftl.lines().filter_map(|l| l.split_once(" = ").map(|(id, _)| id.to_string())).filter(|id| !id.starts_with('#')).collect::<Vec<_>>();
+        assert_eq!(ids(include_str!("../locales/en/emails.ftl")), ids(include_str!("../locales/fr/emails.ftl")), "the same texts, in the same order");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! - `domain`: pure rules (no leptos, no sqlx), shared by browser and server; most tests live there.
 //! - `wire`: the types that cross the wire, below both the server functions and the screens.
-//! - `i18n`: every word the UI and the emails show, in English and French.
+//! - `i18n`: the words of the UI, in English and French (`locales/`); `emails` (ssr only): the
+//!   emails, their words in `locales/*/emails.ftl`.
 //! - `error`: the one error type of the server functions.
 //! - `api`: the `#[server]` functions only, thin: principal -> check -> service -> wire type.
 //! - `backend` (ssr only): state, database, authentication, services.
@@ -15,6 +16,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod domain;
+#[cfg(feature = "ssr")]
 pub mod emails;
 pub mod error;
 pub mod i18n;
