@@ -223,3 +223,26 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A table of rows (`children`: the `<tr>`s) under its column `headers`, scrolling sideways on
+/// small screens. Headers also in `unseen` are read by screen readers only (an actions column).
+#[component]
+pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate::i18n::T], #[prop(optional)] unseen: &'static [crate::i18n::T], children: Children) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="table-wrap">
+            <table class=format!("table {class}")>
+                <thead>
+                    <tr>
+                        {headers.iter().map(|header| if unseen.contains(header) {
+                            view! { <th scope="col"><span class="visually-hidden">{header.in_lang(lang)}</span></th> }.into_any()
+                        } else {
+                            view! { <th scope="col">{header.in_lang(lang)}</th> }.into_any()
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}

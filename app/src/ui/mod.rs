@@ -2,6 +2,8 @@
 
 mod components;
 mod group_picker;
+mod invite_results;
+mod navigation;
 mod user_details;
 pub mod layout;
 mod pages;

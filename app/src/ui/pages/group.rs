@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
+use crate::ui::components::{successes, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
 use crate::ui::layout::TreeChanged;
 use crate::ui::use_lang;
 use crate::wire::directory::GroupView;
@@ -165,56 +165,45 @@ fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
             return view! { <p class="muted">{T::NoMembers.in_lang(lang)}</p> }.into_any();
         }
         view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
+            <DataTable headers=&[T::Name, T::EmailOrUsername, T::Roles]>
+                {members.into_iter().map(|member| {
+                    let name = member.name.clone();
+                    view! {
                         <tr>
-                            <th scope="col">{T::Name.in_lang(lang)}</th>
-                            <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
-                            <th scope="col">{T::Roles.in_lang(lang)}</th>
+                            <td>{member.name.clone()}</td>
+                            <td class="cell-login">{member.login.clone()}</td>
+                            <td>
+                                <ul class="role-list">
+                                    {member.roles.into_iter().map(|held| {
+                                        let removable = removable_roles.contains(&held.role);
+                                        let remove_label = format!("{} {} — {}", T::Remove.in_lang(lang), held.role.label().in_lang(lang), name);
+                                        let user = member.user_id;
+                                        let role = held.role;
+                                        view! {
+                                            <li class="role-chip">
+                                                <span>{held.role.label().in_lang(lang)}</span>
+                                                " "
+                                                {match held.propagated_from {
+                                                    Some((from_id, from_name)) => view! {
+                                                        <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<A href=format!("/groups/{from_id}")>{from_name}</A></span>
+                                                    }.into_any(),
+                                                    None => view! { <span class="muted small">{T::Direct.in_lang(lang)}</span> }.into_any(),
+                                                }}
+                                                {removable.then(|| view! {
+                                                    <button type="button" class="chip-remove" aria-label=remove_label.clone() title=remove_label
+                                                        on:click=move |_| { actions.remove.dispatch(RemoveMembership { group: group_id, user, role }); }>
+                                                        <Icon name="close" />
+                                                    </button>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {members.into_iter().map(|member| {
-                            let name = member.name.clone();
-                            view! {
-                                <tr>
-                                    <td>{member.name.clone()}</td>
-                                    <td class="cell-login">{member.login.clone()}</td>
-                                    <td>
-                                        <ul class="role-list">
-                                            {member.roles.into_iter().map(|held| {
-                                                let removable = removable_roles.contains(&held.role);
-                                                let remove_label = format!("{} {} — {}", T::Remove.in_lang(lang), held.role.label().in_lang(lang), name);
-                                                let user = member.user_id;
-                                                let role = held.role;
-                                                view! {
-                                                    <li class="role-chip">
-                                                        <span>{held.role.label().in_lang(lang)}</span>
-                                                        " "
-                                                        {match held.propagated_from {
-                                                            Some((from_id, from_name)) => view! {
-                                                                <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<A href=format!("/groups/{from_id}")>{from_name}</A></span>
-                                                            }.into_any(),
-                                                            None => view! { <span class="muted small">{T::Direct.in_lang(lang)}</span> }.into_any(),
-                                                        }}
-                                                        {removable.then(|| view! {
-                                                            <button type="button" class="chip-remove" aria-label=remove_label.clone() title=remove_label
-                                                                on:click=move |_| { actions.remove.dispatch(RemoveMembership { group: group_id, user, role }); }>
-                                                                <Icon name="close" />
-                                                            </button>
-                                                        })}
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }).collect_view()}
+            </DataTable>
         }.into_any()
     });
     let remove_error = move || last_error(actions.remove).get().map(|error| view! { <ErrorNotice error /> });

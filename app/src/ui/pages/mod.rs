@@ -1,37 +1,17 @@
-//! One file per screen.
+//! One file per screen, grouped by area: signing in and one's account (`access/`), the people of
+//! the platform and adding them (`people/`), programs and their sessions (`programs/`), the
+//! platform's own settings (`platform/`); a group's page and "not found" stand alone.
 
-mod account;
-mod add_users;
-mod billing;
-mod change_password;
+mod access;
 mod group;
-mod invitations;
-mod labels;
-mod login;
-mod mailbox;
 mod not_found;
+mod people;
+mod platform;
 mod programs;
-mod register;
-mod session;
-mod set_up_user;
-mod settings;
-mod user;
-pub(crate) mod users;
 
-pub use account::AccountPage;
-pub use add_users::AddUsersPage;
-pub use billing::BillingPage;
-pub use change_password::ChangePasswordPage;
+pub use access::{AccountPage, ChangePasswordPage, LoginPage, RegisterPage};
 pub use group::{GroupPage, HomePage};
-pub use invitations::InvitationsPage;
-pub use labels::LabelsPage;
-pub use login::LoginPage;
-pub use mailbox::MailboxPage;
 pub use not_found::NotFoundPage;
-pub use programs::ProgramsPage;
-pub use register::RegisterPage;
-pub use session::SessionPage;
-pub use set_up_user::SetUpUserPage;
-pub use settings::SettingsPage;
-pub use user::UserPage;
-pub use users::UsersPage;
+pub use people::{AddUsersPage, InvitationsPage, SetUpUserPage, UserPage, UsersPage};
+pub use platform::{BillingPage, LabelsPage, MailboxPage, SettingsPage};
+pub use programs::{ProgramsPage, SessionPage};

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{Lang, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Loaded};
 use crate::ui::layout::TreeChanged;
-use crate::ui::pages::users::DashboardTabs;
+use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::settings::{EmailLimits, LIFETIME_DAYS, PlatformSettingsView};
 

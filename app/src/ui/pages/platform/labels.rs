@@ -11,7 +11,7 @@ use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
-use crate::ui::pages::users::DashboardTabs;
+use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::details::{FieldChoice, LabelChoice};
 

@@ -12,6 +12,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
 use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
+use crate::ui::invite_results::InviteResults;
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -155,7 +156,7 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
                 </div>
             </form>
             {move || invite.value().get().and_then(Result::ok).map(|outcomes| view! {
-                <super::add_users::InviteResults outcomes group_id=group roles=vec![Role::Learner] />
+                <InviteResults outcomes group_id=group roles=vec![Role::Learner] />
             })}
             <PickLearner session add_learner />
         </Show>

@@ -13,8 +13,9 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, Pagination};
+use crate::ui::components::{DataTable, ErrorNotice, Pagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
+use crate::ui::navigation::{encode_query_value, DashboardTabs};
 use crate::ui::{t, use_lang};
 use crate::wire::users::{UserFilter, UserList};
 
@@ -119,35 +120,6 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// USERS, LABELS (the labels and custom fields, R43) and, for the owner, BILLING (R45).
-#[component]
-pub fn DashboardTabs() -> impl IntoView {
-    let lang = use_lang();
-    let shell = use_context::<crate::ui::layout::Shell>();
-    // Read inside a Transition, as the layout reads it: the server and the browser then render the
-    // tab alike (a resource read outside one broke hydration when it resolved in between).
-    let owner_and_admin_tabs = move || {
-        Suspend::new(async move {
-            let data = match shell {
-                Some(shell) => shell.0.await.ok(),
-                None => None,
-            };
-            let (billing, settings) = data.map(|d| (d.may_see_billing, d.may_see_settings)).unwrap_or_default();
-            view! {
-                {billing.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })}
-                {settings.then(|| view! { <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A> })}
-            }
-        })
-    };
-    view! {
-        <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
-            <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
-            <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
-            <Transition fallback=|| ()>{owner_and_admin_tabs}</Transition>
-        </nav>
-    }
-}
-
 fn status_label(status: UserStatus) -> T {
     match status {
         UserStatus::Active => T::StatusActive,
@@ -163,43 +135,29 @@ fn UserTable(users: UserList, filter: UserFilter) -> impl IntoView {
     }
     view! {
         <p class="muted">{Msg::UsersCount { count: users.total }.render(lang)}</p>
-        <div class="table-wrap">
-            <table class="table table-users">
-                <thead>
-                    <tr>
-                        <th scope="col">{T::Name.in_lang(lang)}</th>
-                        <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
-                        <th scope="col">{T::GroupsAndRoles.in_lang(lang)}</th>
-                        <th scope="col">{T::Status.in_lang(lang)}</th>
-                        <th scope="col">{T::CreatedOn.in_lang(lang)}</th>
-                        <th scope="col">{T::ActivatedOn.in_lang(lang)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {users.rows.into_iter().map(|user| view! {
-                        <tr>
-                            <td>
-                                <A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A>
-                                {(!user.labels.is_empty()).then(|| view! {
-                                    <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
-                                })}
-                            </td>
-                            <td class="cell-login">{user.login}</td>
-                            <td class="cell-groups">
-                                {user.groups.into_iter().map(|g| view! {
-                                    <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>
-                                }).collect_view()}
-                            </td>
-                            <td>
-                                <span class="status" class:status-active=user.status == UserStatus::Active>{status_label(user.status).in_lang(lang)}</span>
-                            </td>
-                            <td><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
-                            <td>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn]>
+            {users.rows.into_iter().map(|user| view! {
+                <tr>
+                    <td>
+                        <A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A>
+                        {(!user.labels.is_empty()).then(|| view! {
+                            <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
+                        })}
+                    </td>
+                    <td class="cell-login">{user.login}</td>
+                    <td class="cell-groups">
+                        {user.groups.into_iter().map(|g| view! {
+                            <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>
+                        }).collect_view()}
+                    </td>
+                    <td>
+                        <span class="status" class:status-active=user.status == UserStatus::Active>{status_label(user.status).in_lang(lang)}</span>
+                    </td>
+                    <td><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
+                    <td>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
         <Pagination page=users.page pages=users.pages href=move |page| users_href(&filter, page) />
     }
     .into_any()
@@ -226,25 +184,9 @@ fn users_href(filter: &UserFilter, page: u32) -> String {
     href
 }
 
-/// Percent-encodes a value for a query string (everything but unreserved characters).
-pub(crate) fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(encode_query_value("a b&c=é"), "a%20b%26c%3D%C3%A9");
-    }
 
     #[test]
     fn the_filter_lives_in_the_url() {

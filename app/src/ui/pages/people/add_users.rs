@@ -8,18 +8,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::directory::get_group;
-use crate::api::groups::AddMember;
 use crate::api::invitations::InviteUsers;
-use crate::domain::invitation::InviteResult;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
+use crate::ui::invite_results::InviteResults;
+use crate::ui::navigation::PanelNav;
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
 use crate::wire::directory::GroupView;
-use crate::wire::invitations::InviteOutcome;
 
 #[component]
 pub fn AddUsersPage() -> impl IntoView {
@@ -49,26 +48,6 @@ pub fn AddUsersPage() -> impl IntoView {
                 }} />
             </div>
         </section>
-    }
-}
-
-/// The panel's left sidebar: Invite users, Add users > Set up a user, Invitations.
-#[component]
-pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
-    let lang = use_lang();
-    let suffix = group.map(|g| format!("?group={g}")).unwrap_or_default();
-    let current_if = move |name: &str| (current == name).then_some("page");
-    view! {
-        <nav class="panel-nav" aria-label=T::AddUsersSections.in_lang(lang)>
-            <ul>
-                <li><a href=format!("/add-users{suffix}") aria-current=current_if("invite")>{T::InviteUsers.in_lang(lang)}</a></li>
-                <li>
-                    <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
-                    <ul><li><a href=format!("/set-up-user{suffix}") aria-current=current_if("set-up")>{T::SetUpAUser.in_lang(lang)}</a></li></ul>
-                </li>
-                <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
-            </ul>
-        </nav>
     }
 }
 
@@ -125,59 +104,5 @@ fn InviteForm(group: GroupView) -> impl IntoView {
             </div>
         </form>
         {results}
-    }
-}
-
-#[component]
-pub(super) fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Role>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="card results" aria-labelledby="results-title">
-            <h2 id="results-title">{T::InviteResults.in_lang(lang)}</h2>
-            <ul class="result-list">
-                {outcomes.into_iter().map(|outcome| {
-                    let (class, text) = match &outcome.result {
-                        InviteResult::Invited => ("ok", T::OutcomeInvited),
-                        InviteResult::AlreadyInvited => ("ok", T::OutcomeAlreadyInvited),
-                        InviteResult::ActiveAccount { .. } => ("warn", T::OutcomeActiveAccount),
-                        InviteResult::Invalid => ("bad", T::OutcomeInvalid),
-                        InviteResult::Repeated => ("warn", T::OutcomeRepeated),
-                    };
-                    let offer = match outcome.result {
-                        InviteResult::ActiveAccount { may_add_here: true, .. } => Some(view! { <AddInstead login=outcome.address.clone() group_id roles=roles.clone() /> }),
-                        _ => None,
-                    };
-                    view! {
-                        <li class=format!("result result-{class}")>
-                            <span class="result-address">{outcome.address}</span>
-                            <span>{text.in_lang(lang)}</span>
-                            {offer}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-/// R21: for an address that already has an active account, add that user to the group instead.
-#[component]
-fn AddInstead(login: String, group_id: i64, roles: Vec<Role>) -> impl IntoView {
-    let lang = use_lang();
-    let add = ServerAction::<AddMember>::new();
-    view! {
-        {move || match add.value().get() {
-            Some(Ok(())) => view! { <span class="result-done">{T::AddedToGroup.in_lang(lang)}</span> }.into_any(),
-            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
-            None => {
-                let (login, roles) = (login.clone(), roles.clone());
-                view! {
-                    <button type="button" class="button" disabled=move || add.pending().get()
-                        on:click=move |_| { add.dispatch(AddMember { group: group_id, login: login.clone(), roles: roles.clone() }); }>
-                        {T::AddToThisGroupInstead.in_lang(lang)}
-                    </button>
-                }.into_any()
-            }
-        }}
     }
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, Loaded, NewPasswordField};
+use crate::ui::components::{successes, DataTable, ErrorNotice, Loaded, NewPasswordField};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -108,42 +108,32 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                 view! { <p class="muted">{if user.has_email { T::NoEmails } else { T::NeverEmailed }.in_lang(lang)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table table-wrapping">
-                            <thead><tr>
-                                <th scope="col">{T::Subject.in_lang(lang)}</th>
-                                <th scope="col">{T::Queued.in_lang(lang)}</th>
-                                <th scope="col">{T::Delivery.in_lang(lang)}</th>
-                                <th scope="col"><span class="visually-hidden">{T::Actions.in_lang(lang)}</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {user.emails.into_iter().map(|email| {
-                                    let id = email.id;
-                                    let is_failed = email.status == "failed";
-                                    let resendable = email.resendable;
-                                    view! {
-                                        <tr>
-                                            <td>{email.subject}</td>
-                                            <td>{email.queued_at}</td>
-                                            <td>
-                                                <span class="status" class:status-active=email.status == "sent" class:status-expired=is_failed>
-                                                    {Msg::Delivery { status: email.status.clone(), attempts: email.attempts }.render(lang)}
-                                                </span>
-                                                {email.sent_at.map(|at| view! { " " <span class="muted small">{at}</span> })}
-                                                {email.error.map(|e| view! { <p class="muted small">{e}</p> })}
-                                            </td>
-                                            <td>
-                                                {resendable.then(|| view! {
-                                                    <button type="button" class="button" disabled=move || resend.pending().get()
-                                                        on:click=move |_| { resend.dispatch(ResendEmail { id }); }>{T::ResendEmail.in_lang(lang)}</button>
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable class="table-wrapping" headers=&[T::Subject, T::Queued, T::Delivery, T::Actions] unseen=&[T::Actions]>
+                        {user.emails.into_iter().map(|email| {
+                            let id = email.id;
+                            let is_failed = email.status == "failed";
+                            let resendable = email.resendable;
+                            view! {
+                                <tr>
+                                    <td>{email.subject}</td>
+                                    <td>{email.queued_at}</td>
+                                    <td>
+                                        <span class="status" class:status-active=email.status == "sent" class:status-expired=is_failed>
+                                            {Msg::Delivery { status: email.status.clone(), attempts: email.attempts }.render(lang)}
+                                        </span>
+                                        {email.sent_at.map(|at| view! { " " <span class="muted small">{at}</span> })}
+                                        {email.error.map(|e| view! { <p class="muted small">{e}</p> })}
+                                    </td>
+                                    <td>
+                                        {resendable.then(|| view! {
+                                            <button type="button" class="button" disabled=move || resend.pending().get()
+                                                on:click=move |_| { resend.dispatch(ResendEmail { id }); }>{T::ResendEmail.in_lang(lang)}</button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
             {user.has_email.then(|| view! {

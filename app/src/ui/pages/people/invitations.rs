@@ -10,8 +10,8 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, Icon, Loaded};
-use crate::ui::pages::add_users::PanelNav;
+use crate::ui::components::{DataTable, ErrorNotice, Icon, Loaded};
+use crate::ui::navigation::PanelNav;
 use crate::ui::{t, use_lang};
 use crate::wire::invitations::{InvitationList, InvitationRow};
 
@@ -80,59 +80,44 @@ pub fn InvitationsPage() -> impl IntoView {
 fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <div class="table-wrap">
-            <table class="table table-wrapping table-invitations">
-                <thead>
+        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::InvitedBy, T::LastSent, T::Expiry, T::Delivery, T::Actions]>
+            {rows.into_iter().map(|row| {
+                let id = row.id;
+                let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
+                let grants = listed(&row.grants);
+                // R24, R72: what registration would drop, and a link left with nothing.
+                let lapsed = (!row.lapsed.is_empty()).then(|| {
+                    let text = if row.grants.is_empty() { Msg::NothingLeftToGrant { lapsed: listed(&row.lapsed) } } else { Msg::GrantsLapsed { lapsed: listed(&row.lapsed) } };
+                    view! { <p class="grant-lapsed small">{text.render(lang)}</p> }
+                });
+                let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
+                let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
+                view! {
                     <tr>
-                        <th scope="col">{T::Email.in_lang(lang)}</th>
-                        <th scope="col">{T::GroupsAndRoles.in_lang(lang)}</th>
-                        <th scope="col">{T::InvitedBy.in_lang(lang)}</th>
-                        <th scope="col">{T::LastSent.in_lang(lang)}</th>
-                        <th scope="col">{T::Expiry.in_lang(lang)}</th>
-                        <th scope="col">{T::Delivery.in_lang(lang)}</th>
-                        <th scope="col">{T::Actions.in_lang(lang)}</th>
+                        <td class="cell-email">{row.email.clone()}</td>
+                        <td>{grants}{lapsed}</td>
+                        <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
+                        <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
+                        <td><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
+                        <td title=row.delivery_error.clone().unwrap_or_default()>{Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
+                        <td><div class="row-actions">
+                            <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
+                                on:click=move |_| {
+                                    if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
+                                        cancel.dispatch(CancelInvitation { id });
+                                    }
+                                }>
+                                <Icon name="close" />
+                            </button>
+                            <button type="button" class="icon-button" aria-label=resend_label.clone() title=resend_label
+                                on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>
+                                <Icon name="resend" />
+                            </button>
+                        </div></td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|row| {
-                        let id = row.id;
-                        let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
-                        let grants = listed(&row.grants);
-                        // R24, R72: what registration would drop, and a link left with nothing.
-                        let lapsed = (!row.lapsed.is_empty()).then(|| {
-                            let text = if row.grants.is_empty() { Msg::NothingLeftToGrant { lapsed: listed(&row.lapsed) } } else { Msg::GrantsLapsed { lapsed: listed(&row.lapsed) } };
-                            view! { <p class="grant-lapsed small">{text.render(lang)}</p> }
-                        });
-                        let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
-                        let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
-                        view! {
-                            <tr>
-                                <td class="cell-email">{row.email.clone()}</td>
-                                <td>{grants}{lapsed}</td>
-                                <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
-                                <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
-                                <td><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
-                                <td title=row.delivery_error.clone().unwrap_or_default()>{Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
-                                <td><div class="row-actions">
-                                    <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
-                                        on:click=move |_| {
-                                            if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
-                                                cancel.dispatch(CancelInvitation { id });
-                                            }
-                                        }>
-                                        <Icon name="close" />
-                                    </button>
-                                    <button type="button" class="icon-button" aria-label=resend_label.clone() title=resend_label
-                                        on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>
-                                        <Icon name="resend" />
-                                    </button>
-                                </div></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }
 

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::add_users::PanelNav;
-use super::users::encode_query_value;
+use crate::ui::navigation::{encode_query_value, PanelNav};
 
 use crate::api::directory::get_group;
 use crate::api::users::SetUpUser;

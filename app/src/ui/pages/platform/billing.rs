@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::billing::get_billing;
 use crate::domain::billing::BillingReason;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{Loaded, Pagination};
-use crate::ui::pages::users::DashboardTabs;
+use crate::ui::components::{DataTable, Loaded, Pagination};
+use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::billing::BillingHistory;
 
@@ -42,34 +42,22 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
     .in_lang(lang);
     view! {
         <p class="billing-count">{Msg::BilledCount { active: billing.active, billed: billing.billed }.render(lang)}</p>
-        <div class="table-wrap">
-            <table class="table table-billing">
-                <thead>
-                    <tr>
-                        <th scope="col">{T::Name.in_lang(lang)}</th>
-                        <th scope="col">{T::EmailOrUsername.in_lang(lang)}</th>
-                        <th scope="col">{T::BillableSince.in_lang(lang)}</th>
-                        <th scope="col">{T::BilledBecause.in_lang(lang)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {billing.rows.into_iter().map(|row| view! {
-                        <tr>
-                            <td>{match (row.user_id, row.deleted_on) {
-                                (Some(id), _) => view! { <A href=format!("/users/{id}")>{row.name}</A> }.into_any(),
-                                (None, deleted) => view! {
-                                    <span class="muted">{T::DeletedAccount.in_lang(lang)}</span>
-                                    {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
-                                }.into_any(),
-                            }}</td>
-                            <td class="cell-login">{row.login}</td>
-                            <td>{row.billed_at}</td>
-                            <td>{reason(row.reason)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable class="table-billing" headers=&[T::Name, T::EmailOrUsername, T::BillableSince, T::BilledBecause]>
+            {billing.rows.into_iter().map(|row| view! {
+                <tr>
+                    <td>{match (row.user_id, row.deleted_on) {
+                        (Some(id), _) => view! { <A href=format!("/users/{id}")>{row.name}</A> }.into_any(),
+                        (None, deleted) => view! {
+                            <span class="muted">{T::DeletedAccount.in_lang(lang)}</span>
+                            {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
+                        }.into_any(),
+                    }}</td>
+                    <td class="cell-login">{row.login}</td>
+                    <td>{row.billed_at}</td>
+                    <td>{reason(row.reason)}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
         <Pagination page=billing.page pages=billing.pages href=|page| format!("/dashboard/billing?page={page}") />
     }
     .into_any()

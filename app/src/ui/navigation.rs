@@ -1,0 +1,78 @@
+//! The ways between screens that several pages share: the Dashboard's tabs, the add-users
+//! panel's sidebar, and query strings.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::T;
+use crate::ui::use_lang;
+
+/// USERS, LABELS (the labels and custom fields, R43) and, for the owner, BILLING (R45).
+#[component]
+pub fn DashboardTabs() -> impl IntoView {
+    let lang = use_lang();
+    let shell = use_context::<crate::ui::layout::Shell>();
+    // Read inside a Transition, as the layout reads it: the server and the browser then render the
+    // tab alike (a resource read outside one broke hydration when it resolved in between).
+    let owner_and_admin_tabs = move || {
+        Suspend::new(async move {
+            let data = match shell {
+                Some(shell) => shell.0.await.ok(),
+                None => None,
+            };
+            let (billing, settings) = data.map(|d| (d.may_see_billing, d.may_see_settings)).unwrap_or_default();
+            view! {
+                {billing.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })}
+                {settings.then(|| view! { <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A> })}
+            }
+        })
+    };
+    view! {
+        <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
+            <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
+            <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
+            <Transition fallback=|| ()>{owner_and_admin_tabs}</Transition>
+        </nav>
+    }
+}
+
+/// The panel's left sidebar: Invite users, Add users > Set up a user, Invitations.
+#[component]
+pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let suffix = group.map(|g| format!("?group={g}")).unwrap_or_default();
+    let current_if = move |name: &str| (current == name).then_some("page");
+    view! {
+        <nav class="panel-nav" aria-label=T::AddUsersSections.in_lang(lang)>
+            <ul>
+                <li><a href=format!("/add-users{suffix}") aria-current=current_if("invite")>{T::InviteUsers.in_lang(lang)}</a></li>
+                <li>
+                    <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
+                    <ul><li><a href=format!("/set-up-user{suffix}") aria-current=current_if("set-up")>{T::SetUpAUser.in_lang(lang)}</a></li></ul>
+                </li>
+                <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
+            </ul>
+        </nav>
+    }
+}
+
+/// Percent-encodes a value for a query string (everything but unreserved characters).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query_value("a b&c=é"), "a%20b%26c%3D%C3%A9");
+    }
+}

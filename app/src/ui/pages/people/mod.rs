@@ -1,0 +1,14 @@
+//! The people of the platform: Dashboard > USERS, a user's page, and adding people — + > User
+//! (invite), set up a user, the Invitations list.
+
+mod add_users;
+mod invitations;
+mod set_up_user;
+mod user;
+mod users;
+
+pub use add_users::AddUsersPage;
+pub use invitations::InvitationsPage;
+pub use set_up_user::SetUpUserPage;
+pub use user::UserPage;
+pub use users::UsersPage;
