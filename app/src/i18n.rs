@@ -146,172 +146,99 @@ pub enum Msg {
 
 impl Msg {
     pub fn render(&self, lang: Lang) -> String {
-        use Lang::{En, Fr};
-        match (self, lang) {
-            (Msg::Required, En) => "This field is required.".into(),
-            (Msg::Required, Fr) => "Ce champ est obligatoire.".into(),
-            (Msg::WrongCredentials, En) => "Wrong email, username or password.".into(),
-            (Msg::WrongCurrentPassword, En) => "This is not your current password.".into(),
-            (Msg::WrongCurrentPassword, Fr) => "Ce n'est pas votre mot de passe actuel.".into(),
-            (Msg::WrongCredentials, Fr) => "E-mail, nom d'utilisateur ou mot de passe incorrect.".into(),
-            (Msg::TooManyAttempts { retry_after_secs: s }, En) => format!("Too many attempts, try again in {s} s."),
-            (Msg::TooManyAttempts { retry_after_secs: s }, Fr) => format!("Trop de tentatives, réessayez dans {s} s."),
-            (Msg::NotSignedIn, En) => "Your session has ended: log in again.".into(),
-            (Msg::NotSignedIn, Fr) => "Votre session a pris fin : reconnectez-vous.".into(),
-            (Msg::NotAllowed, En) => "You are not allowed to do this.".into(),
-            (Msg::NotAllowed, Fr) => "Vous n'avez pas le droit de faire cela.".into(),
-            (Msg::NotFound, En) => "This no longer exists, or you may not see it.".into(),
-            (Msg::NotFound, Fr) => "Cet élément n'existe plus, ou vous ne pouvez pas le voir.".into(),
-            (Msg::BadRequest, En) => "This request is malformed.".into(),
-            (Msg::BadRequest, Fr) => "Cette requête est mal formée.".into(),
-            (Msg::Network, En) => "The server could not be reached: check your connection and try again.".into(),
-            (Msg::Network, Fr) => "Le serveur est injoignable : vérifiez votre connexion et réessayez.".into(),
-            (Msg::SomethingWentWrong { reference }, En) => format!("Something went wrong (reference {reference})."),
-            (Msg::SomethingWentWrong { reference }, Fr) => format!("Une erreur s'est produite (référence {reference})."),
-            (Msg::InvalidEmail, En) => "This is not a valid email address.".into(),
-            (Msg::InvalidEmail, Fr) => "Cette adresse e-mail n'est pas valide.".into(),
-            (Msg::InvalidUsername, En) => "A username has 3 to 64 letters, digits, dots, dashes or underscores.".into(),
-            (Msg::InvalidUsername, Fr) => "Un nom d'utilisateur compte 3 à 64 lettres, chiffres, points, tirets ou soulignés.".into(),
-            (Msg::PasswordTooShort { min }, En) => format!("The password needs at least {min} characters."),
-            (Msg::PasswordTooShort { min }, Fr) => format!("Le mot de passe doit compter au moins {min} caractères."),
-            (Msg::PasswordTooLong { max }, En) => format!("The password can have at most {max} characters."),
-            (Msg::PasswordTooLong { max }, Fr) => format!("Le mot de passe compte au plus {max} caractères."),
-            (Msg::PasswordLikeIdentity, En) => "The password must not contain your name, email or username.".into(),
-            (Msg::PasswordLikeIdentity, Fr) => "Le mot de passe ne doit contenir ni votre nom, ni votre e-mail, ni votre nom d'utilisateur.".into(),
-            (Msg::PasswordTooCommon, En) => "This password is too common: choose another.".into(),
-            (Msg::PasswordTooCommon, Fr) => "Ce mot de passe est trop courant : choisissez-en un autre.".into(),
-            (Msg::PasswordRules { min, max }, En) => format!("{min} to {max} characters; not your name, email or username; not a common password."),
-            (Msg::PasswordRules { min, max }, Fr) => format!("{min} à {max} caractères ; ni votre nom, ni votre e-mail, ni votre nom d'utilisateur ; pas un mot de passe courant."),
-            (Msg::NameTaken, En) => "This name is already used.".into(),
-            (Msg::NameTaken, Fr) => "Ce nom est déjà utilisé.".into(),
-            (Msg::GroupNameTaken, En) => "A group with this name already exists here.".into(),
-            (Msg::GroupNameTaken, Fr) => "Un groupe de ce nom existe déjà ici.".into(),
-            (Msg::PlatformGroupStaysPrivate, En) => "The platform group is always private.".into(),
-            (Msg::PlatformGroupStaysPrivate, Fr) => "Le groupe de la plateforme est toujours privé.".into(),
-            (Msg::PlatformGroupStaysRoot, En) => "The platform group is the root of the tree: it cannot move.".into(),
-            (Msg::PlatformGroupStaysRoot, Fr) => "Le groupe de la plateforme est la racine de l'arborescence : il ne peut pas être déplacé.".into(),
-            (Msg::MoveUnderItself, En) => "A group cannot move under itself or one of its subgroups.".into(),
-            (Msg::MoveUnderItself, Fr) => "Un groupe ne peut pas être déplacé sous lui-même ni sous un de ses sous-groupes.".into(),
-            (Msg::InvitedToJoin { platform }, En) => format!("You are invited to join {platform} with this address:"),
-            (Msg::InvitedToJoin { platform }, Fr) => format!("Vous êtes invité à rejoindre {platform} avec cette adresse :"),
-            (Msg::TooManyAddresses { max, count }, En) => format!("At most {max} addresses at a time ({count} given)."),
-            (Msg::TooManyAddresses { max, count }, Fr) => format!("Au plus {max} adresses à la fois ({count} saisies)."),
-            (Msg::TooLong { max }, En) => format!("At most {max} characters."),
-            (Msg::TooLong { max }, Fr) => format!("Au plus {max} caractères."),
-            (Msg::TooManyItems { max }, En) => format!("At most {max} at a time."),
-            (Msg::TooManyItems { max }, Fr) => format!("Au plus {max} à la fois."),
-            (Msg::InvalidCharacters, En) => "This text holds characters that cannot be typed (control characters).".into(),
-            (Msg::InvalidCharacters, Fr) => "Ce texte contient des caractères qui ne se tapent pas (caractères de contrôle).".into(),
-            (Msg::RequestTooLarge { max_kb }, En) => format!("This request is too large (at most {max_kb} KB)."),
-            (Msg::RequestTooLarge { max_kb }, Fr) => format!("Cette requête est trop volumineuse (au plus {max_kb} Ko)."),
-            (Msg::NumberBetween { min, max }, En) => format!("Enter a whole number from {min} to {max}."),
-            (Msg::NumberBetween { min, max }, Fr) => format!("Saisissez un nombre entier de {min} à {max}."),
-            (Msg::EmailLimitReached { max, per_day, minutes }, En) => format!(
-                "Limit reached: you may send {max} invitation emails {}. Try again in {minutes} min, or ask a platform administrator to raise the limit.",
-                if *per_day { "a day" } else { "an hour" }
-            ),
-            (Msg::EmailLimitReached { max, per_day, minutes }, Fr) => format!(
-                "Limite atteinte : vous pouvez envoyer {max} e-mails d'invitation {}. Réessayez dans {minutes} min, ou demandez à un administrateur de la plateforme de relever la limite.",
-                if *per_day { "par jour" } else { "par heure" }
-            ),
-            (Msg::PlatformEmailLimitReached { max, minutes }, En) => format!("Limit reached: the platform sends at most {max} invitation emails an hour. Try again in {minutes} min."),
-            (Msg::PlatformEmailLimitReached { max, minutes }, Fr) => format!("Limite atteinte : la plateforme envoie au plus {max} e-mails d'invitation par heure. Réessayez dans {minutes} min."),
-            (Msg::NameTooLong { max }, En) => format!("A name has at most {max} characters."),
-            (Msg::NameTooLong { max }, Fr) => format!("Un nom compte au plus {max} caractères."),
-            (Msg::InvalidDate, En) => "Enter a date as YYYY-MM-DD.".into(),
-            (Msg::InvalidDate, Fr) => "Saisissez une date au format AAAA-MM-JJ.".into(),
-            (Msg::UnknownTimeZone, En) => "Choose a time zone from the list, such as Europe/Paris or UTC.".into(),
-            (Msg::UnknownTimeZone, Fr) => "Choisissez un fuseau horaire de la liste, par exemple Europe/Paris ou UTC.".into(),
-            (Msg::EndsBeforeStart, En) => "The end date comes before the start date.".into(),
-            (Msg::EndsBeforeStart, Fr) => "La date de fin précède la date de début.".into(),
-            (Msg::NoSuchUser, En) => "No user has this email or username.".into(),
-            (Msg::NoSuchUser, Fr) => "Aucun utilisateur n'a cet e-mail ou ce nom d'utilisateur.".into(),
-            (Msg::ChooseARole, En) => "Choose at least one role.".into(),
-            (Msg::ChooseARole, Fr) => "Choisissez au moins un rôle.".into(),
-            (Msg::ChooseAGroup, En) => "Choose at least one group.".into(),
-            (Msg::ChooseAGroup, Fr) => "Choisissez au moins un groupe.".into(),
-            (Msg::MayNotAddIn { groups }, En) => format!("You may not add users with these roles in: {groups}."),
-            (Msg::MayNotAddIn { groups }, Fr) => format!("Vous ne pouvez pas ajouter d'utilisateurs avec ces rôles dans : {groups}."),
-            (Msg::ActiveAccountExists, En) => "The following user already has an active account.".into(),
-            (Msg::ActiveAccountExists, Fr) => "L'utilisateur suivant a déjà un compte actif.".into(),
-            (Msg::PendingInvitation { email }, En) => format!("{email} has a pending invitation."),
-            (Msg::PendingInvitation { email }, Fr) => format!("{email} a une invitation en attente."),
-            (Msg::UsernameTaken, En) => "This username is taken.".into(),
-            (Msg::UsernameTaken, Fr) => "Ce nom d'utilisateur est déjà pris.".into(),
-            (Msg::NoEmailForCredentials, En) => "A user without email cannot receive credentials: enter a password.".into(),
-            (Msg::NoEmailForCredentials, Fr) => "Un utilisateur sans e-mail ne peut pas recevoir d'identifiants : saisissez un mot de passe.".into(),
-            (Msg::DateNotInFuture, En) => "Choose a day after today.".into(),
-            (Msg::DateNotInFuture, Fr) => "Choisissez un jour postérieur à aujourd'hui.".into(),
-            (Msg::OwnerNeverDeleted, En) => "The platform's owner is never deleted.".into(),
-            (Msg::OwnerNeverDeleted, Fr) => "Le propriétaire de la plateforme n'est jamais supprimé.".into(),
-            (Msg::EmailNoLongerWorks, En) => "This email's link or password no longer works, so it is not sent again. Send new credentials or a new invitation instead.".into(),
-            (Msg::EmailNoLongerWorks, Fr) => "Le lien ou le mot de passe de cet e-mail ne fonctionne plus : il n'est pas renvoyé. Envoyez plutôt de nouveaux identifiants ou une nouvelle invitation.".into(),
-            (Msg::PageOf { page, pages }, En) => format!("Page {page} of {pages}"),
-            (Msg::PageOf { page, pages }, Fr) => format!("Page {page} sur {pages}"),
-            (Msg::UsersCount { count }, En) => plural(*count, "user", "users"),
-            (Msg::UsersCount { count }, Fr) => plural_fr(*count, "utilisateur", "utilisateurs"),
-            (Msg::BilledCount { active, billed }, En) => {
-                let active = if *active == 1 { "1 account billed and active".to_string() } else { format!("{active} accounts billed and active") };
-                format!("{active}; {billed} billed since the start, deleted accounts included.")
-            }
-            (Msg::BilledCount { active, billed }, Fr) => {
-                let active = if *active <= 1 { format!("{active} compte facturé et actif") } else { format!("{active} comptes facturés et actifs") };
-                format!("{active} ; {billed} facturés depuis le début, comptes supprimés compris.")
-            }
-            (Msg::FirstGroupsShown { shown }, En) => format!("Showing the first {shown} groups: type to narrow the list."),
-            (Msg::FirstGroupsShown { shown }, Fr) => format!("Affichage des {shown} premiers groupes : tapez pour affiner la liste."),
-            (Msg::GroupsTicked { count }, En) => plural(*count as u64, "group selected", "groups selected"),
-            (Msg::GroupsTicked { count }, Fr) => plural_fr(*count as u64, "groupe choisi", "groupes choisis"),
-            (Msg::HeldBy { count: 0 }, En) => "held by nobody".into(),
-            (Msg::HeldBy { count: 0 }, Fr) => "attribué à personne".into(),
-            (Msg::HeldBy { count }, En) => format!("held by {}", plural(*count as u64, "user or invitation", "users or invitations")),
-            (Msg::HeldBy { count }, Fr) => format!("attribué à {}", plural_fr(*count as u64, "utilisateur ou invitation", "utilisateurs ou invitations")),
-            (Msg::OneOf { options }, En) => format!("One of: {options}"),
-            (Msg::OneOf { options }, Fr) => format!("Au choix : {options}"),
-            (Msg::NotANumber, En) => "Enter a number, such as 42 or 3.5.".into(),
-            (Msg::NotANumber, Fr) => "Saisissez un nombre, par exemple 42 ou 3,5.".into(),
-            (Msg::NotAnOption { options }, En) => format!("Choose one of: {options}."),
-            (Msg::NotAnOption { options }, Fr) => format!("Choisissez parmi : {options}."),
-            (Msg::OptionTwice { option }, En) => format!("{option} is in the list twice."),
-            (Msg::OptionTwice { option }, Fr) => format!("{option} figure deux fois dans la liste."),
-            (Msg::ListNeedsOptions, En) => "Give the list its choices, one per line.".into(),
-            (Msg::ListNeedsOptions, Fr) => "Donnez les choix de la liste, un par ligne.".into(),
-            (Msg::TooManyOptions { max }, En) => format!("At most {max} choices."),
-            (Msg::TooManyOptions { max }, Fr) => format!("{max} choix au plus."),
-            (Msg::ValuesDoNotFit { count: 1 }, En) => "1 value held does not fit this type: change it on the user's page first, or keep the type.".into(),
-            (Msg::ValuesDoNotFit { count: 1 }, Fr) => "1 valeur enregistrée ne correspond pas à ce type : modifiez-la d'abord sur la page de l'utilisateur, ou gardez le type.".into(),
-            (Msg::ValuesDoNotFit { count }, En) => format!("{count} values held do not fit this type: change them on the users' pages first, or keep the type."),
-            (Msg::ValuesDoNotFit { count }, Fr) => format!("{count} valeurs enregistrées ne correspondent pas à ce type : modifiez-les d'abord sur les pages des utilisateurs, ou gardez le type."),
-            (Msg::ConfirmDeleteLabel { name, holders: 0 }, En) => format!("Delete {name}? Nobody holds it."),
-            (Msg::ConfirmDeleteLabel { name, holders: 0 }, Fr) => format!("Supprimer {name} ? Personne ne l'a."),
-            (Msg::ConfirmDeleteLabel { name, holders: 1 }, En) => format!("Delete {name}? 1 user or invitation holds it; it will be taken off. This cannot be undone."),
-            (Msg::ConfirmDeleteLabel { name, holders: 1 }, Fr) => format!("Supprimer {name} ? 1 utilisateur ou invitation l'a ; il lui sera retiré. Cette action est définitive."),
-            (Msg::ConfirmDeleteLabel { name, holders }, En) => format!("Delete {name}? {holders} users or invitations hold it; it will be taken off them. This cannot be undone."),
-            (Msg::ConfirmDeleteLabel { name, holders }, Fr) => format!("Supprimer {name} ? {holders} utilisateurs ou invitations l'ont ; il leur sera retiré. Cette action est définitive."),
-            (Msg::GrantsLapsed { lapsed }, En) => format!("Dropped at registration: {lapsed}. Whoever granted it may no longer."),
-            (Msg::GrantsLapsed { lapsed }, Fr) => format!("Retiré à l'inscription : {lapsed}. La personne qui l'a accordé ne le peut plus."),
-            (Msg::NothingLeftToGrant { lapsed }, En) => format!("Nothing left to grant ({lapsed}: whoever granted it may no longer): the link will not work. Cancel it, or invite again."),
-            (Msg::NothingLeftToGrant { lapsed }, Fr) => format!("Plus rien à accorder ({lapsed} : la personne qui l'a accordé ne le peut plus) : le lien ne fonctionnera pas. Annulez-la, ou invitez à nouveau."),
-            (Msg::ChooseWhereToAdd { group }, En) => format!("You may not add users to {group}. Choose the group to add them to:"),
-            (Msg::ChooseWhereToAdd { group }, Fr) => format!("Vous ne pouvez pas ajouter d'utilisateurs dans {group}. Choisissez le groupe où les ajouter :"),
-            (Msg::Delivery { status, attempts }, lang) => {
-                let fr = lang == Lang::Fr;
-                match (status.as_str(), attempts) {
-                    ("queued", 0) => if fr { "En file d'attente" } else { "Queued" }.into(),
-                    ("queued", n) => if fr { format!("Nouvel essai après {n} tentative(s)") } else { format!("Retrying after {n} attempt(s)") },
-                    ("sending", _) => if fr { "Envoi en cours" } else { "Sending" }.into(),
-                    ("sent", _) => if fr { "Envoyé" } else { "Sent" }.into(),
-                    ("failed", _) => if fr { "Échec" } else { "Failed" }.into(),
-                    (other, _) => other.to_string(),
-                }
-            }
-            (Msg::UserSetUp { name }, En) => format!("{name} is set up"),
-            (Msg::UserSetUp { name }, Fr) => format!("{name} est créé"),
-            (Msg::LogsInAs { login }, En) => format!("The account is active: log in as {login}."),
-            (Msg::LogsInAs { login }, Fr) => format!("Le compte est actif : connexion avec {login}."),
-            (Msg::MembersCount { count }, En) => plural(*count, "member", "members"),
-            (Msg::MembersCount { count }, Fr) => plural_fr(*count, "membre", "membres"),
+        let say = |words: W, values: &[(&str, &dyn std::fmt::Display)]| fill(words.in_lang(lang), values);
+        match self {
+            Msg::Required => say(W::Required, &[]),
+            Msg::WrongCredentials => say(W::WrongCredentials, &[]),
+            Msg::WrongCurrentPassword => say(W::WrongCurrentPassword, &[]),
+            Msg::TooManyAttempts { retry_after_secs } => say(W::TooManyAttempts, &[("retry_after_secs", retry_after_secs)]),
+            Msg::NotSignedIn => say(W::NotSignedIn, &[]),
+            Msg::NotAllowed => say(W::NotAllowed, &[]),
+            Msg::NotFound => say(W::NotFound, &[]),
+            Msg::BadRequest => say(W::BadRequest, &[]),
+            Msg::Network => say(W::Network, &[]),
+            Msg::SomethingWentWrong { reference } => say(W::SomethingWentWrong, &[("reference", reference)]),
+            Msg::InvalidEmail => say(W::InvalidEmail, &[]),
+            Msg::InvalidUsername => say(W::InvalidUsername, &[]),
+            Msg::PasswordTooShort { min } => say(W::PasswordTooShort, &[("min", min)]),
+            Msg::PasswordTooLong { max } => say(W::PasswordTooLong, &[("max", max)]),
+            Msg::PasswordLikeIdentity => say(W::PasswordLikeIdentity, &[]),
+            Msg::PasswordTooCommon => say(W::PasswordTooCommon, &[]),
+            Msg::PasswordRules { min, max } => say(W::PasswordRules, &[("min", min), ("max", max)]),
+            Msg::GroupNameTaken => say(W::GroupNameTaken, &[]),
+            Msg::NameTaken => say(W::NameTaken, &[]),
+            Msg::PlatformGroupStaysPrivate => say(W::PlatformGroupStaysPrivate, &[]),
+            Msg::PlatformGroupStaysRoot => say(W::PlatformGroupStaysRoot, &[]),
+            Msg::MoveUnderItself => say(W::MoveUnderItself, &[]),
+            Msg::NoSuchUser => say(W::NoSuchUser, &[]),
+            Msg::NameTooLong { max } => say(W::NameTooLong, &[("max", max)]),
+            Msg::TooLong { max } => say(W::TooLong, &[("max", max)]),
+            Msg::TooManyItems { max } => say(W::TooManyItems, &[("max", max)]),
+            Msg::InvalidCharacters => say(W::InvalidCharacters, &[]),
+            Msg::RequestTooLarge { max_kb } => say(W::RequestTooLarge, &[("max_kb", max_kb)]),
+            Msg::NumberBetween { min, max } => say(W::NumberBetween, &[("min", min), ("max", max)]),
+            Msg::EmailLimitReached { max, per_day, minutes } => say(if *per_day { W::EmailLimitReachedDay } else { W::EmailLimitReachedHour }, &[("max", max), ("minutes", minutes)]),
+            Msg::PlatformEmailLimitReached { max, minutes } => say(W::PlatformEmailLimitReached, &[("max", max), ("minutes", minutes)]),
+            Msg::TooManyAddresses { max, count } => say(W::TooManyAddresses, &[("max", max), ("count", count)]),
+            Msg::InvitedToJoin { platform } => say(W::InvitedToJoin, &[("platform", platform)]),
+            Msg::InvalidDate => say(W::InvalidDate, &[]),
+            Msg::UnknownTimeZone => say(W::UnknownTimeZone, &[]),
+            Msg::EndsBeforeStart => say(W::EndsBeforeStart, &[]),
+            Msg::ChooseARole => say(W::ChooseARole, &[]),
+            Msg::ChooseAGroup => say(W::ChooseAGroup, &[]),
+            Msg::MayNotAddIn { groups } => say(W::MayNotAddIn, &[("groups", groups)]),
+            Msg::ActiveAccountExists => say(W::ActiveAccountExists, &[]),
+            Msg::PendingInvitation { email } => say(W::PendingInvitation, &[("email", email)]),
+            Msg::UsernameTaken => say(W::UsernameTaken, &[]),
+            Msg::NoEmailForCredentials => say(W::NoEmailForCredentials, &[]),
+            Msg::DateNotInFuture => say(W::DateNotInFuture, &[]),
+            Msg::OwnerNeverDeleted => say(W::OwnerNeverDeleted, &[]),
+            Msg::EmailNoLongerWorks => say(W::EmailNoLongerWorks, &[]),
+            Msg::PageOf { page, pages } => say(W::PageOf, &[("page", page), ("pages", pages)]),
+            Msg::UsersCount { count } => say(if singular(lang, *count as i64) { W::UsersCountOne } else { W::UsersCountOther }, &[("count", count)]),
+            Msg::BilledCount { active, billed } => say(if singular(lang, *active) { W::BilledCountOne } else { W::BilledCountOther }, &[("active", active), ("billed", billed)]),
+            Msg::FirstGroupsShown { shown } => say(W::FirstGroupsShown, &[("shown", shown)]),
+            Msg::GroupsTicked { count } => say(if singular(lang, *count as i64) { W::GroupsTickedOne } else { W::GroupsTickedOther }, &[("count", count)]),
+            Msg::ChooseWhereToAdd { group } => say(W::ChooseWhereToAdd, &[("group", group)]),
+            Msg::GrantsLapsed { lapsed } => say(W::GrantsLapsed, &[("lapsed", lapsed)]),
+            Msg::NotANumber => say(W::NotANumber, &[]),
+            Msg::HeldBy { count } => say(match *count { 0 => W::HeldByNobody, n if singular(lang, n) => W::HeldByOne, _ => W::HeldByOther }, &[("count", count)]),
+            Msg::OneOf { options } => say(W::OneOf, &[("options", options)]),
+            Msg::NotAnOption { options } => say(W::NotAnOption, &[("options", options)]),
+            Msg::OptionTwice { option } => say(W::OptionTwice, &[("option", option)]),
+            Msg::ListNeedsOptions => say(W::ListNeedsOptions, &[]),
+            Msg::TooManyOptions { max } => say(W::TooManyOptions, &[("max", max)]),
+            Msg::ValuesDoNotFit { count } => say(if *count == 1 { W::ValuesDoNotFitOne } else { W::ValuesDoNotFitOther }, &[("count", count)]),
+            Msg::ConfirmDeleteLabel { name, holders } => say(match *holders { 0 => W::ConfirmDeleteLabelNobody, 1 => W::ConfirmDeleteLabelOne, _ => W::ConfirmDeleteLabelOther }, &[("name", name), ("holders", holders)]),
+            Msg::NothingLeftToGrant { lapsed } => say(W::NothingLeftToGrant, &[("lapsed", lapsed)]),
+            Msg::UserSetUp { name } => say(W::UserSetUp, &[("name", name)]),
+            Msg::Delivery { status, attempts } => match (status.as_str(), attempts) {
+                ("queued", 0) => say(W::DeliveryQueued, &[]),
+                ("queued", attempts) => say(W::DeliveryRetrying, &[("attempts", attempts)]),
+                ("sending", _) => say(W::DeliverySending, &[]),
+                ("sent", _) => say(W::DeliverySent, &[]),
+                ("failed", _) => say(W::DeliveryFailed, &[]),
+                (other, _) => other.to_string(),
+            },
+            Msg::LogsInAs { login } => say(W::LogsInAs, &[("login", login)]),
+            Msg::MembersCount { count } => say(if singular(lang, *count as i64) { W::MembersCountOne } else { W::MembersCountOther }, &[("count", count)]),
         }
+    }
+}
+
+// The words of the messages are in `locales/<language>/messages.ftl`; `build.rs` writes `W`.
+include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+
+/// `text` with each `{ $name }` replaced by its value.
+fn fill(text: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    values.iter().fold(text.to_string(), |text, (name, value)| text.replace(&format!("{{ ${name} }}"), &value.to_string()))
+}
+
+/// Whether a count takes the singular: in English 1; in French 0 and 1 ("0 groupe choisi").
+fn singular(lang: Lang, count: i64) -> bool {
+    match lang {
+        Lang::En => count == 1,
+        Lang::Fr => count == 0 || count == 1,
     }
 }
 
@@ -323,15 +250,6 @@ pub fn date_range(starts_on: Option<&str>, ends_on: Option<&str>) -> String {
         (None, Some(e)) => format!("→ {e}"),
         (None, None) => String::new(),
     }
-}
-
-/// "0 groupe choisi", "1 groupe choisi", "2 groupes choisis": French counts 0 as one.
-fn plural_fr(count: u64, one: &str, many: &str) -> String {
-    format!("{count} {}", if count <= 1 { one } else { many })
-}
-
-fn plural(count: u64, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -368,8 +286,95 @@ mod tests {
         assert_eq!(Msg::GroupsTicked { count: 0 }.render(Lang::Fr), "0 groupe choisi", "French counts 0 as one");
         assert_eq!(Msg::GroupsTicked { count: 0 }.render(Lang::En), "0 groups selected");
         assert_eq!(Msg::MembersCount { count: 2 }.render(Lang::Fr), "2 membres");
+        assert_eq!(Msg::HeldBy { count: 0 }.render(Lang::Fr), "attribué à personne");
+        assert_eq!(Msg::ConfirmDeleteLabel { name: "Partner".into(), holders: 1 }.render(Lang::En), "Delete Partner? 1 user or invitation holds it; it will be taken off. This cannot be undone.");
+        assert_eq!(Msg::Delivery { status: "queued".into(), attempts: 2 }.render(Lang::En), "Retrying after 2 attempt(s)");
         let msg = Msg::TooManyAttempts { retry_after_secs: 42 };
         assert_eq!(msg.render(Lang::En), "Too many attempts, try again in 42 s.");
         assert!(msg.render(Lang::Fr).contains("42 s"));
+    }
+
+    /// Every message renders in every language with all its values put in: a value the words
+    /// name and the code does not give (or misnames) would show as `{ $name }`.
+    #[test]
+    fn r44_every_message_renders_every_value_in_every_language() {
+        let samples = [
+            Msg::Required,
+            Msg::WrongCredentials,
+            Msg::WrongCurrentPassword,
+            Msg::TooManyAttempts { retry_after_secs: 2 },
+            Msg::NotSignedIn,
+            Msg::NotAllowed,
+            Msg::NotFound,
+            Msg::BadRequest,
+            Msg::Network,
+            Msg::SomethingWentWrong { reference: "x".into() },
+            Msg::InvalidEmail,
+            Msg::InvalidUsername,
+            Msg::PasswordTooShort { min: 2 },
+            Msg::PasswordTooLong { max: 2 },
+            Msg::PasswordLikeIdentity,
+            Msg::PasswordTooCommon,
+            Msg::PasswordRules { min: 2, max: 2 },
+            Msg::GroupNameTaken,
+            Msg::NameTaken,
+            Msg::PlatformGroupStaysPrivate,
+            Msg::PlatformGroupStaysRoot,
+            Msg::MoveUnderItself,
+            Msg::NoSuchUser,
+            Msg::NameTooLong { max: 2 },
+            Msg::TooLong { max: 2 },
+            Msg::TooManyItems { max: 2 },
+            Msg::InvalidCharacters,
+            Msg::RequestTooLarge { max_kb: 2 },
+            Msg::NumberBetween { min: 2, max: 2 },
+            Msg::EmailLimitReached { max: 2, per_day: true, minutes: 2 },
+            Msg::PlatformEmailLimitReached { max: 2, minutes: 2 },
+            Msg::TooManyAddresses { max: 2, count: 2 },
+            Msg::InvitedToJoin { platform: "x".into() },
+            Msg::InvalidDate,
+            Msg::UnknownTimeZone,
+            Msg::EndsBeforeStart,
+            Msg::ChooseARole,
+            Msg::ChooseAGroup,
+            Msg::MayNotAddIn { groups: "x".into() },
+            Msg::ActiveAccountExists,
+            Msg::PendingInvitation { email: "x".into() },
+            Msg::UsernameTaken,
+            Msg::NoEmailForCredentials,
+            Msg::DateNotInFuture,
+            Msg::OwnerNeverDeleted,
+            Msg::EmailNoLongerWorks,
+            Msg::PageOf { page: 2, pages: 2 },
+            Msg::UsersCount { count: 2 },
+            Msg::BilledCount { active: 2, billed: 2 },
+            Msg::FirstGroupsShown { shown: 2 },
+            Msg::GroupsTicked { count: 2 },
+            Msg::ChooseWhereToAdd { group: "x".into() },
+            Msg::GrantsLapsed { lapsed: "x".into() },
+            Msg::NotANumber,
+            Msg::HeldBy { count: 2 },
+            Msg::OneOf { options: "x".into() },
+            Msg::NotAnOption { options: "x".into() },
+            Msg::OptionTwice { option: "x".into() },
+            Msg::ListNeedsOptions,
+            Msg::TooManyOptions { max: 2 },
+            Msg::ValuesDoNotFit { count: 2 },
+            Msg::ConfirmDeleteLabel { name: "x".into(), holders: 2 },
+            Msg::NothingLeftToGrant { lapsed: "x".into() },
+            Msg::UserSetUp { name: "x".into() },
+            Msg::Delivery { status: "x".into(), attempts: 2 },
+            Msg::LogsInAs { login: "x".into() },
+            Msg::MembersCount { count: 2 },
+        ];
+        for lang in Lang::ALL {
+            for msg in &samples {
+                let text = msg.render(lang);
+                assert!(!text.is_empty() && !text.contains('{') && !text.contains('}'), "{msg:?} in {lang:?}: {text:?}");
+            }
+            for &words in W::ALL {
+                assert!(!words.in_lang(lang).trim().is_empty(), "{words:?} is empty in {lang:?}");
+            }
+        }
     }
 }
