@@ -246,3 +246,16 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
         </div>
     }
 }
+
+/// A titled part of a page: a `<section>` named by its `<h2>` (id `{id}-title`).
+#[component]
+pub fn Card(id: &'static str, #[prop(into)] title: String, #[prop(optional)] class: &'static str, children: Children) -> impl IntoView {
+    let (labelled_by, title_id) = (format!("{id}-title"), format!("{id}-title"));
+    let class = if class.is_empty() { "card".to_string() } else { format!("card {class}") };
+    view! {
+        <section class=class aria-labelledby=labelled_by>
+            <h2 id=title_id>{title}</h2>
+            {children()}
+        </section>
+    }
+}

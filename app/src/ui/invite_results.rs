@@ -7,7 +7,7 @@ use crate::api::groups::AddMember;
 use crate::domain::invitation::InviteResult;
 use crate::domain::role::Role;
 use crate::i18n::T;
-use crate::ui::components::ErrorNotice;
+use crate::ui::components::{Card, ErrorNotice};
 use crate::ui::use_lang;
 use crate::wire::invitations::InviteOutcome;
 
@@ -16,8 +16,7 @@ use crate::wire::invitations::InviteOutcome;
 pub fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Role>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <section class="card results" aria-labelledby="results-title">
-            <h2 id="results-title">{T::InviteResults.in_lang(lang)}</h2>
+        <Card id="results" title=T::InviteResults.in_lang(lang) class="results">
             <ul class="result-list">
                 {outcomes.into_iter().map(|outcome| {
                     let (class, text) = match &outcome.result {
@@ -40,7 +39,7 @@ pub fn InviteResults(outcomes: Vec<InviteOutcome>, group_id: i64, roles: Vec<Rol
                     }
                 }).collect_view()}
             </ul>
-        </section>
+        </Card>
     }
 }
 

@@ -7,7 +7,7 @@ use super::invite::{platform_facts, queue_invitation_email, SentInvitation};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::new_token;
-use crate::backend::db::{minute_of, now_ms, Db, Tx};
+use crate::backend::db::{like_pattern, minute_of, now_ms, Db, Tx};
 use crate::backend::principal::Principal;
 use crate::backend::{Permit, Settings};
 use crate::domain::group_tree::GroupId;
@@ -123,7 +123,7 @@ struct PendingRow {
 /// page (keyset pagination).
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
     let principal = permit.by();
-    let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = like_pattern(search);
     let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
     let now = now_ms();
     let mut rows = Vec::new();
@@ -136,7 +136,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
                     (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery,
                     (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery_error
              FROM invitations i JOIN users u ON u.id = i.invited_by
-             WHERE i.status = 'pending' AND i.email_key LIKE $1 ESCAPE '\\' AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3))
+             WHERE i.status = 'pending' AND ($1 = '' OR i.email_key LIKE $1 ESCAPE '\\') AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3))
              ORDER BY i.created_at DESC, i.id DESC LIMIT 100",
         )
         .bind(&pattern)

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
 use crate::ui::layout::TreeChanged;
 use crate::ui::use_lang;
 use crate::wire::directory::GroupView;
@@ -209,13 +209,12 @@ fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
     let remove_error = move || last_error(actions.remove).get().map(|error| view! { <ErrorNotice error /> });
     let add_form = (!group.grantable_roles.is_empty()).then(|| view! { <AddMemberForm group_id roles=group.grantable_roles.clone() actions /> });
     view! {
-        <section class="card" aria-labelledby="members-title">
-            <h2 id="members-title">{T::Members.in_lang(lang)}</h2>
+        <Card id="members" title=T::Members.in_lang(lang)>
             <p class="muted">{Msg::MembersCount { count: group.member_count }.render(lang)}</p>
             {rows}
             {remove_error}
             {add_form}
-        </section>
+        </Card>
     }
 }
 
@@ -290,11 +289,10 @@ fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
         </ActionForm>
     });
     view! {
-        <section class="card" aria-labelledby="subgroups-title">
-            <h2 id="subgroups-title">{T::Subgroups.in_lang(lang)}</h2>
+        <Card id="subgroups" title=T::Subgroups.in_lang(lang)>
             {list}
             {create_form}
-        </section>
+        </Card>
     }
 }
 
@@ -308,8 +306,7 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
     let make_public = !group.is_public;
     let general = |error: Signal<Option<AppError>>| move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
     view! {
-        <section class="card" aria-labelledby="settings-title">
-            <h2 id="settings-title">{T::GroupSettings.in_lang(lang)}</h2>
+        <Card id="settings" title=T::GroupSettings.in_lang(lang)>
             <ActionForm action=actions.rename attr:class="form inline-form">
                 <input type="hidden" name="group" value=group_id />
                 <div class="field">
@@ -350,6 +347,6 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
                     {general(move_error)}
                 </ActionForm>
             })}
-        </section>
+        </Card>
     }
 }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::ChangePassword;
 use crate::i18n::T;
-use crate::ui::components::{ErrorNotice, NewPasswordField, TextField};
+use crate::ui::components::{Card, ErrorNotice, NewPasswordField, TextField};
 use crate::ui::{t, use_lang};
 
 #[component]
@@ -26,8 +26,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text=t(T::YourAccount) />
         <header class="page-header"><h1>{T::YourAccount.in_lang(lang)}</h1></header>
-        <section class="card" aria-labelledby="password-title">
-            <h2 id="password-title">{T::SetPasswordTitle.in_lang(lang)}</h2>
+        <Card id="password" title=T::SetPasswordTitle.in_lang(lang)>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 change.dispatch(ChangePassword { current_password: current.get_untracked(), new_password: new.get_untracked() });
@@ -38,6 +37,6 @@ pub fn AccountPage() -> impl IntoView {
                 {move || matches!(change.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordChanged.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || change.pending().get()>{T::SavePassword.in_lang(lang)}</button></div>
             </form>
-        </section>
+        </Card>
     }
 }

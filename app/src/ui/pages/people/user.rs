@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, DataTable, ErrorNotice, Loaded, NewPasswordField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, Loaded, NewPasswordField};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -64,8 +64,7 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
             <dd>{if user.labels.is_empty() { "—".to_string() } else { user.labels.join(", ") }}</dd>
             {user.values.into_iter().map(|(field, value)| view! { <dt>{field}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
-        <section class="card" aria-labelledby="memberships-title">
-            <h2 id="memberships-title">{T::GroupsAndRoles.in_lang(lang)}</h2>
+        <Card id="memberships" title=T::GroupsAndRoles.in_lang(lang)>
             {if user.memberships.is_empty() {
                 view! { <p class="muted">{T::NoMemberships.in_lang(lang)}</p> }.into_any()
             } else {
@@ -85,9 +84,8 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                     </ul>
                 }.into_any()
             }}
-        </section>
-        <section class="card" aria-labelledby="enrollments-title">
-            <h2 id="enrollments-title">{T::Enrollments.in_lang(lang)}</h2>
+        </Card>
+        <Card id="enrollments" title=T::Enrollments.in_lang(lang)>
             {if user.enrollments.is_empty() {
                 view! { <p class="muted">{T::NoEnrollments.in_lang(lang)}</p> }.into_any()
             } else {
@@ -99,9 +97,8 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                     </ul>
                 }.into_any()
             }}
-        </section>
-        <section class="card" aria-labelledby="emails-title">
-            <h2 id="emails-title">{T::EmailsSent.in_lang(lang)}</h2>
+        </Card>
+        <Card id="emails" title=T::EmailsSent.in_lang(lang)>
             {move || resend.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             {(user.emails_held && user.has_email).then(|| view! { <p class="notice" role="note">{T::EmailsHeld.in_lang(lang)}</p> })}
             {if user.emails.is_empty() {
@@ -147,7 +144,7 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                     </ul>
                 </details>
             })}
-        </section>
+        </Card>
         {(!user.may_manage).then(|| view! { <p class="muted">{T::NotYoursToManage.in_lang(lang)}</p> })}
         {change_details}
         {password}
@@ -163,8 +160,7 @@ fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserD
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
     view! {
-        <section class="card" aria-labelledby="details-title">
-            <h2 id="details-title">{T::ChangeDetailsTitle.in_lang(lang)}</h2>
+        <Card id="details" title=T::ChangeDetailsTitle.in_lang(lang)>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(SetUserDetails { user: user_id, details: details.get_untracked() });
@@ -174,7 +170,7 @@ fn ChangeDetails(user_id: i64, details: UserDetails, save: ServerAction<SetUserD
                 {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::DetailsSaved.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || save.pending().get()>{T::SaveDetails.in_lang(lang)}</button></div>
             </form>
-        </section>
+        </Card>
     }
 }
 
@@ -187,8 +183,7 @@ fn SetPassword(user_id: i64) -> impl IntoView {
     let error = Signal::derive(move || set.value().get().and_then(Result::err));
     let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
     view! {
-        <section class="card" aria-labelledby="set-password-title">
-            <h2 id="set-password-title">{T::SetPasswordTitle.in_lang(lang)}</h2>
+        <Card id="set-password" title=T::SetPasswordTitle.in_lang(lang)>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 set.dispatch(SetUserPassword { user: user_id, password: password.get_untracked() });
@@ -198,7 +193,7 @@ fn SetPassword(user_id: i64) -> impl IntoView {
                 {move || matches!(set.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{T::PasswordSet.in_lang(lang)}</p> })}
                 <div><button type="submit" class="button button-primary" disabled=move || set.pending().get()>{T::SetPassword.in_lang(lang)}</button></div>
             </form>
-        </section>
+        </Card>
     }
 }
 
@@ -208,8 +203,7 @@ fn NewCredentials(user_id: i64) -> impl IntoView {
     let lang = use_lang();
     let send = ServerAction::<SendNewCredentials>::new();
     view! {
-        <section class="card" aria-labelledby="credentials-title">
-            <h2 id="credentials-title">{T::SetPasswordTitle.in_lang(lang)}</h2>
+        <Card id="credentials" title=T::SetPasswordTitle.in_lang(lang)>
             <p class="muted">{T::NewCredentialsExplained.in_lang(lang)}</p>
             {move || match send.value().get() {
                 Some(Ok(())) => Some(view! { <p class="notice" role="status">{T::NewCredentialsSent.in_lang(lang)}</p> }.into_any()),
@@ -219,6 +213,6 @@ fn NewCredentials(user_id: i64) -> impl IntoView {
             <button type="button" class="button" disabled=move || send.pending().get() on:click=move |_| { send.dispatch(SendNewCredentials { user: user_id }); }>
                 {T::SendNewCredentials.in_lang(lang)}
             </button>
-        </section>
+        </Card>
     }
 }

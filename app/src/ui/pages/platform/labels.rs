@@ -10,7 +10,7 @@ use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, Delete
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
+use crate::ui::components::{successes, Card, ErrorNotice, FieldMessage, Loaded, TextField};
 use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::details::{FieldChoice, LabelChoice};
@@ -112,8 +112,7 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="label-title">
-            <h2 id="label-title">{T::LabelsSection.in_lang(lang)}</h2>
+        <Card id="label" title=T::LabelsSection.in_lang(lang)>
             <ul class="detail-list">{rows}</ul>
             {may_define.then(|| view! {
                 <form class="inline-form" novalidate on:submit=move |ev| {
@@ -124,7 +123,7 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                         button=view! { <button type="submit" class="button">{T::Add.in_lang(lang)}</button> }.into_any() />
                 </form>
             })}
-        </section>
+        </Card>
     }
 }
 
@@ -170,8 +169,7 @@ fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> i
     let draft = Draft::of("", &FieldType::Text);
     let create_error = Signal::derive(move || actions.create_field.value().get().and_then(Result::err));
     view! {
-        <section class="card" aria-labelledby="field-title">
-            <h2 id="field-title">{T::CustomFields.in_lang(lang)}</h2>
+        <Card id="field" title=T::CustomFields.in_lang(lang)>
             <ul class="detail-list">{rows}</ul>
             {may_define.then(|| view! {
                 <form class="inline-form form" novalidate on:submit=move |ev| {
@@ -183,7 +181,7 @@ fn FieldsCard(fields: Vec<FieldChoice>, may_define: bool, actions: Actions) -> i
                     <div><button type="submit" class="button">{T::Add.in_lang(lang)}</button></div>
                 </form>
             })}
-        </section>
+        </Card>
     }
 }
 

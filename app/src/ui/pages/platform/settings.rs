@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Loaded};
+use crate::ui::components::{Card, ErrorNotice, FieldMessage, Loaded};
 use crate::ui::layout::TreeChanged;
 use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
@@ -53,8 +53,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
         view! { <option value=code.code() selected=move || settings.with(|s| s.default_language == code)>{label}</option> }
     };
     view! {
-        <section class="card" aria-labelledby="platform-title">
-            <h2 id="platform-title">{T::PlatformSettingsTitle.in_lang(lang)}</h2>
+        <Card id="platform" title=T::PlatformSettingsTitle.in_lang(lang)>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(SetPlatformSettings { settings: settings.get_untracked() });
@@ -98,7 +97,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 </div>
                 <SaveFooter error saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(())))) pending=save.pending() />
             </form>
-        </section>
+        </Card>
     }
 }
 
@@ -109,8 +108,7 @@ fn EmailLimitsForm(limits: EmailLimits) -> impl IntoView {
     let limits = RwSignal::new(limits);
     let error: Signal<Option<AppError>> = Signal::derive(move || save.value().get().and_then(Result::err));
     view! {
-        <section class="card" aria-labelledby="email-limits-title">
-            <h2 id="email-limits-title">{T::EmailLimitsTitle.in_lang(lang)}</h2>
+        <Card id="email-limits" title=T::EmailLimitsTitle.in_lang(lang)>
             <p class="muted">{T::EmailLimitsExplained.in_lang(lang)}</p>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
                 ev.prevent_default();
@@ -123,7 +121,7 @@ fn EmailLimitsForm(limits: EmailLimits) -> impl IntoView {
                 </div>
                 <SaveFooter error saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(())))) pending=save.pending() />
             </form>
-        </section>
+        </Card>
     }
 }
 

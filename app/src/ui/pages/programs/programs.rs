@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::api::programs::{list_programs, CreateProgram, CreateSession};
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, Loaded, TextField};
+use crate::ui::components::{successes, Card, ErrorNotice, Loaded, TextField};
 use crate::ui::use_lang;
 use crate::wire::programs::{ProgramList, ProgramRow};
 
@@ -46,13 +46,12 @@ fn ProgramList(
             .into_any()
     };
     let new_program = data.may_create.then(|| view! {
-        <section class="card" aria-labelledby="new-program-title">
-            <h2 id="new-program-title">{T::NewProgram.in_lang(lang)}</h2>
+        <Card id="new-program" title=T::NewProgram.in_lang(lang)>
             <ActionForm action=create_program attr:class="form">
                 <TextField id="program-name" name="name" field="name" label=T::ProgramName maxlength=120 error=program_error
                     button=view! { <button type="submit" class="button button-primary" disabled=move || create_program.pending().get()>{T::CreateProgram.in_lang(lang)}</button> }.into_any() />
             </ActionForm>
-        </section>
+        </Card>
     });
     view! { {programs} {new_program} }
 }

@@ -11,7 +11,7 @@ use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, Assign
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, ErrorNotice, FieldMessage, Loaded, TextField};
+use crate::ui::components::{successes, Card, ErrorNotice, FieldMessage, Loaded, TextField};
 use crate::ui::invite_results::InviteResults;
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
@@ -109,17 +109,15 @@ fn SessionDetails(session: SessionView, add_instructor: ServerAction<AddInstruct
             {learners}
             {session.may_invite.then(|| view! { <SessionInvite session=id group=session.group.0 add_learner open=learners_open /> })}
         </section>
-        <section class="card" aria-labelledby="instructors-title">
-            <h2 id="instructors-title">{T::Instructors.in_lang(lang)}</h2>
+        <Card id="instructors" title=T::Instructors.in_lang(lang)>
             {people(session.instructors.clone(), T::NoInstructors)}
             {manage_instructors}
-        </section>
-        <section class="card" aria-labelledby="assigned-title">
-            <h2 id="assigned-title">{T::AssignedGroups.in_lang(lang)}</h2>
+        </Card>
+        <Card id="assigned" title=T::AssignedGroups.in_lang(lang)>
             <p class="muted">{T::AssignedGroupsExplained.in_lang(lang)}</p>
             {assigned}
             {assign_form}
-        </section>
+        </Card>
     }
 }
 
