@@ -251,3 +251,5 @@ PasswordSet = Password set. Their other sessions have ended.
 NewCredentialsExplained = Lost password, or the first email never arrived: send a new one-time password with the login. The current password stops working.
 SendNewCredentials = Send new credentials
 NewCredentialsSent = New credentials are on their way; the user's sessions have ended.
+ColumnLanguage = Language
+ColumnSendCredentials = Send credentials

@@ -250,3 +250,5 @@ PasswordSet = Mot de passe défini. Ses autres sessions ont pris fin.
 NewCredentialsExplained = Mot de passe perdu, ou premier e-mail jamais reçu : envoyez un nouveau mot de passe à usage unique avec l'identifiant. Le mot de passe actuel cesse de fonctionner.
 SendNewCredentials = Envoyer de nouveaux identifiants
 NewCredentialsSent = Les nouveaux identifiants partent ; les sessions de l'utilisateur ont pris fin.
+ColumnLanguage = Langue
+ColumnSendCredentials = Envoyer les identifiants

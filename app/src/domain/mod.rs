@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod address_list;
+pub mod batch;
 pub mod billing;
 pub mod capability;
 pub mod custom_field;
