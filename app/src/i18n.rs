@@ -142,6 +142,13 @@ pub enum Msg {
     Delivery { status: String, attempts: i64 },
     LogsInAs { login: String },
     MembersCount { count: u64 },
+    /// R35: an uploaded file over the limit.
+    FileTooLarge { max_mb: usize },
+    /// R35: a file that is not UTF-8 (Excel's Windows-1252), from this line.
+    FileNotUtf8 { line: usize },
+    FileEmpty,
+    /// R35: a row the CSV reader cannot read, at this line.
+    FileUnreadable { line: u64 },
 }
 
 impl Msg {
@@ -222,6 +229,10 @@ impl Msg {
             },
             Msg::LogsInAs { login } => say(W::LogsInAs, &[("login", login)]),
             Msg::MembersCount { count } => say(if singular(lang, *count as i64) { W::MembersCountOne } else { W::MembersCountOther }, &[("count", count)]),
+            Msg::FileTooLarge { max_mb } => say(W::FileTooLarge, &[("max_mb", max_mb)]),
+            Msg::FileNotUtf8 { line } => say(W::FileNotUtf8, &[("line", line)]),
+            Msg::FileEmpty => say(W::FileEmpty, &[]),
+            Msg::FileUnreadable { line } => say(W::FileUnreadable, &[("line", line)]),
         }
     }
 }
@@ -366,6 +377,10 @@ mod tests {
             Msg::Delivery { status: "x".into(), attempts: 2 },
             Msg::LogsInAs { login: "x".into() },
             Msg::MembersCount { count: 2 },
+            Msg::FileTooLarge { max_mb: 2 },
+            Msg::FileNotUtf8 { line: 2 },
+            Msg::FileEmpty,
+            Msg::FileUnreadable { line: 2 },
         ];
         for lang in Lang::ALL {
             for msg in &samples {

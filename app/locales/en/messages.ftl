@@ -93,3 +93,7 @@ LogsInAs = The account is active: log in as { $login }.
 MembersCount =
     .one = { $count } member
     .other = { $count } members
+FileTooLarge = This file is too large: at most { $max_mb } MB.
+FileNotUtf8 = This file is not in UTF-8 (from line { $line }). In Excel, choose File > Save As > “CSV UTF-8 (Comma delimited)”; in LibreOffice, tick “Edit filter settings” and choose Unicode (UTF-8).
+FileEmpty = This file is empty.
+FileUnreadable = This file cannot be read from line { $line }.

@@ -92,3 +92,7 @@ LogsInAs = Le compte est actif : connexion avec { $login }.
 MembersCount =
     .one = { $count } membre
     .other = { $count } membres
+FileTooLarge = Ce fichier est trop volumineux : { $max_mb } Mo au plus.
+FileNotUtf8 = Ce fichier n'est pas en UTF-8 (à partir de la ligne { $line }). Dans Excel, choisissez Fichier > Enregistrer sous > « CSV UTF-8 (délimité par des virgules) » ; dans LibreOffice, cochez « Éditer les paramètres du filtre » et choisissez Unicode (UTF-8).
+FileEmpty = Ce fichier est vide.
+FileUnreadable = Ce fichier ne peut pas être lu à partir de la ligne { $line }.

@@ -3,6 +3,7 @@
 //! what they need as arguments (`api::context` reads the request).
 
 pub mod audit;
+pub mod batch;
 pub mod auth;
 pub mod billing;
 pub mod db;

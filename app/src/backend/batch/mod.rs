@@ -1,0 +1,4 @@
+//! Creating users in batch from a CSV file (R35–R37). What a column and a cell mean is
+//! `domain::batch`; reading the file as people really have them is `file`.
+
+pub mod file;
