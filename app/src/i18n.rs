@@ -149,6 +149,15 @@ pub enum Msg {
     FileEmpty,
     /// R35: a row the CSV reader cannot read, at this line.
     FileUnreadable { line: u64 },
+    /// R35: a group, role, label or language a row names that does not exist.
+    UnknownGroup { name: String },
+    /// R35: a bare group name several groups bear.
+    AmbiguousGroup { name: String },
+    UnknownRole { name: String },
+    UnknownLabel { name: String },
+    UnknownLanguage { name: String },
+    /// R35: Send credentials is yes or no.
+    NotYesNo,
 }
 
 impl Msg {
@@ -233,6 +242,12 @@ impl Msg {
             Msg::FileNotUtf8 { line } => say(W::FileNotUtf8, &[("line", line)]),
             Msg::FileEmpty => say(W::FileEmpty, &[]),
             Msg::FileUnreadable { line } => say(W::FileUnreadable, &[("line", line)]),
+            Msg::UnknownGroup { name } => say(W::UnknownGroup, &[("name", name)]),
+            Msg::AmbiguousGroup { name } => say(W::AmbiguousGroup, &[("name", name)]),
+            Msg::UnknownRole { name } => say(W::UnknownRole, &[("name", name)]),
+            Msg::UnknownLabel { name } => say(W::UnknownLabel, &[("name", name)]),
+            Msg::UnknownLanguage { name } => say(W::UnknownLanguage, &[("name", name)]),
+            Msg::NotYesNo => say(W::NotYesNo, &[]),
         }
     }
 }
@@ -381,6 +396,12 @@ mod tests {
             Msg::FileNotUtf8 { line: 2 },
             Msg::FileEmpty,
             Msg::FileUnreadable { line: 2 },
+            Msg::UnknownGroup { name: "x".into() },
+            Msg::AmbiguousGroup { name: "x".into() },
+            Msg::UnknownRole { name: "x".into() },
+            Msg::UnknownLabel { name: "x".into() },
+            Msg::UnknownLanguage { name: "x".into() },
+            Msg::NotYesNo,
         ];
         for lang in Lang::ALL {
             for msg in &samples {

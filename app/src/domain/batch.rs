@@ -5,9 +5,13 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
+use super::custom_field::FieldType;
 use super::group_tree::{GroupId, GroupTree};
+use super::identity::{Email, LoginId, Username};
 use super::role::Role;
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, Msg, T};
 
 /// What a column of an import file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -171,19 +175,15 @@ pub fn language_of(cell: &str) -> Option<Lang> {
     })
 }
 
-/// A date as `YYYY-MM-DD`: written so, or `DD/MM/YYYY` as French files write it. Only the
-/// form is checked here (the day's existence and "after today" are the server's, R42).
+/// A day as `YYYY-MM-DD`, written so or `DD/MM/YYYY` as French files write it (one-digit
+/// days and months too), that exists. Whether it is after today is the server's (R42).
 pub fn date_of(cell: &str) -> Option<String> {
     let cell = cell.trim();
-    let numbers = |parts: &[&str], widths: [usize; 3]| parts.len() == 3 && parts.iter().zip(widths).all(|(p, w)| p.len() == w && p.chars().all(|c| c.is_ascii_digit()));
-    let dashed: Vec<&str> = cell.split('-').collect();
-    if numbers(&dashed, [4, 2, 2]) {
-        return Some(cell.to_string());
+    let french: Vec<&str> = cell.split('/').collect();
+    match french.as_slice() {
+        [day, month, year] if year.len() == 4 => super::custom_field::date(&format!("{year}-{month}-{day}")),
+        _ => super::custom_field::date(cell),
     }
-    let slashed: Vec<&str> = cell.split('/').collect();
-    let padded: Vec<String> = slashed.iter().map(|p| if p.len() == 1 { format!("0{p}") } else { p.to_string() }).collect();
-    let padded: Vec<&str> = padded.iter().map(String::as_str).collect();
-    numbers(&padded, [2, 2, 4]).then(|| format!("{}-{}-{}", padded[2], padded[1], padded[0]))
 }
 
 /// Why a group cell names no group.
@@ -199,14 +199,18 @@ pub enum GroupProblem {
 pub struct GroupNames {
     by_path: HashMap<String, GroupId>,
     by_name: HashMap<String, Vec<GroupId>>,
+    /// Each group's path as people read it (`Sales/Sales EMEA`), for messages.
+    shown: HashMap<GroupId, String>,
 }
 
 impl GroupNames {
     pub fn new(tree: &GroupTree) -> GroupNames {
-        let mut names = GroupNames { by_path: HashMap::new(), by_name: HashMap::new() };
+        let mut names = GroupNames { by_path: HashMap::new(), by_name: HashMap::new(), shown: HashMap::new() };
         let Some(root) = tree.root() else { return names };
         for id in tree.subtree(root) {
-            let path: Vec<String> = tree.path_to(id).iter().filter_map(|g| tree.get(*g)).map(|n| key(&n.name)).collect();
+            let nodes: Vec<&str> = tree.path_to(id).iter().filter_map(|g| tree.get(*g)).map(|n| n.name.as_str()).collect();
+            names.shown.insert(id, nodes.get(1..).filter(|below| !below.is_empty()).unwrap_or(&nodes[..]).join("/"));
+            let path: Vec<String> = nodes.iter().map(|name| key(name)).collect();
             names.by_path.insert(path.join("/"), id);
             if path.len() > 1 {
                 names.by_path.insert(path[1..].join("/"), id);
@@ -216,6 +220,11 @@ impl GroupNames {
             }
         }
         names
+    }
+
+    /// A group's path as people read it.
+    pub fn shown(&self, id: GroupId) -> String {
+        self.shown.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
     }
 
     /// The group a cell names: a path from the platform group, or a bare name borne by one
@@ -231,6 +240,164 @@ impl GroupNames {
             _ => Err(GroupProblem::Unknown),
         }
     }
+}
+
+/// Invite (R20–R24) or set up (R25–R28) every row of a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    #[default]
+    Invite,
+    SetUp,
+}
+
+/// What the panel chose for the whole file: used where a row leaves its cell empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Defaults {
+    pub groups: Vec<GroupId>,
+    pub roles: Vec<Role>,
+    pub language: Option<Lang>,
+}
+
+/// What the rows of a file are checked against, read once per file.
+pub struct Checks<'a> {
+    pub mode: Mode,
+    pub header: &'a Header,
+    pub groups: &'a GroupNames,
+    /// The labels, by the `key` of their name.
+    pub labels: &'a HashMap<String, i64>,
+    /// The custom fields' types, by id.
+    pub fields: &'a HashMap<i64, FieldType>,
+    pub defaults: &'a Defaults,
+    /// Whether the person importing may grant this role in this group (R1–R6).
+    pub may_grant: &'a dyn Fn(GroupId, Role) -> bool,
+}
+
+/// What a row asks, and what is wrong with it: a row with a problem imports nothing (R36).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowRequest {
+    pub login: Option<LoginId>,
+    pub first_name: String,
+    pub last_name: String,
+    pub grants: Vec<(GroupId, Role)>,
+    pub language: Option<Lang>,
+    /// `YYYY-MM-DD`; after today is checked by the server (R42).
+    pub deletion_date: Option<String>,
+    pub labels: Vec<i64>,
+    /// (custom field, value in its stored form).
+    pub values: Vec<(i64, String)>,
+    /// Set-up mode: the password given, unless credentials are to be sent.
+    pub password: Option<String>,
+    pub send_credentials: bool,
+    pub problems: Vec<(Column, Msg)>,
+}
+
+/// Checks one row of cells as the panels check a form: the same rules, every problem at once.
+pub fn check_row(checks: &Checks, cells: &[String]) -> RowRequest {
+    let cell = |column: Column| checks.header.position(column).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("");
+    let mut row = RowRequest::default();
+    let mut problems = Vec::new();
+    let mut problem = |column: Column, msg: Msg| problems.push((column, msg));
+
+    let login = cell(Column::Login);
+    row.login = match (checks.mode, login) {
+        (_, "") => {
+            problem(Column::Login, Msg::Required);
+            None
+        }
+        (Mode::Invite, _) => Email::parse(login).map(LoginId::Email).map_err(|_| problem(Column::Login, Msg::InvalidEmail)).ok(),
+        (Mode::SetUp, _) if login.contains('@') => Email::parse(login).map(LoginId::Email).map_err(|_| problem(Column::Login, Msg::InvalidEmail)).ok(),
+        (Mode::SetUp, _) => Username::parse(login).map(LoginId::Username).map_err(|_| problem(Column::Login, Msg::InvalidUsername)).ok(),
+    };
+    if checks.mode == Mode::SetUp {
+        for (column, name) in [(Column::FirstName, &mut row.first_name), (Column::LastName, &mut row.last_name)] {
+            match super::names::tidy(cell(column), 100) {
+                Ok(tidy) => *name = tidy,
+                Err(msg) => problem(column, msg),
+            }
+        }
+    }
+
+    let mut groups = Vec::new();
+    for item in items(cell(Column::Groups)) {
+        match checks.groups.find(item) {
+            Ok(id) if !groups.contains(&id) => groups.push(id),
+            Ok(_) => {}
+            Err(GroupProblem::Unknown) => problem(Column::Groups, Msg::UnknownGroup { name: item.to_string() }),
+            Err(GroupProblem::Ambiguous) => problem(Column::Groups, Msg::AmbiguousGroup { name: item.to_string() }),
+        }
+    }
+    if cell(Column::Groups).is_empty() {
+        groups = checks.defaults.groups.clone();
+    }
+    let mut roles = Vec::new();
+    for item in items(cell(Column::Roles)) {
+        match role_of(item) {
+            Some(role) if !roles.contains(&role) => roles.push(role),
+            Some(_) => {}
+            None => problem(Column::Roles, Msg::UnknownRole { name: item.to_string() }),
+        }
+    }
+    if cell(Column::Roles).is_empty() {
+        roles = checks.defaults.roles.clone();
+    }
+    if groups.is_empty() && cell(Column::Groups).is_empty() {
+        problem(Column::Groups, Msg::ChooseAGroup);
+    }
+    if roles.is_empty() && cell(Column::Roles).is_empty() {
+        problem(Column::Roles, Msg::ChooseARole);
+    }
+    let refused: Vec<String> = groups.iter().filter(|&&g| !roles.iter().all(|&r| (checks.may_grant)(g, r))).map(|&g| checks.groups.shown(g)).collect();
+    if !refused.is_empty() {
+        problem(Column::Groups, Msg::MayNotAddIn { groups: refused.join(", ") });
+    }
+    row.grants = groups.iter().flat_map(|&g| roles.iter().map(move |&r| (g, r))).collect();
+
+    let language = cell(Column::Language);
+    row.language = if language.is_empty() { checks.defaults.language } else { language_of(language).or_else(|| { problem(Column::Language, Msg::UnknownLanguage { name: language.to_string() }); None }) };
+    let date = cell(Column::DeletionDate);
+    if !date.is_empty() {
+        row.deletion_date = date_of(date).or_else(|| { problem(Column::DeletionDate, Msg::InvalidDate); None });
+    }
+    for item in items(cell(Column::Labels)) {
+        match checks.labels.get(&key(item)) {
+            Some(&id) if !row.labels.contains(&id) => row.labels.push(id),
+            Some(_) => {}
+            None => problem(Column::Labels, Msg::UnknownLabel { name: item.to_string() }),
+        }
+    }
+    for (i, column) in checks.header.columns.iter().enumerate() {
+        let (Some(Column::Field(field)), Some(typed)) = (column, cells.get(i)) else { continue };
+        match checks.fields.get(field).map(|kind| kind.value(typed)) {
+            Some(Ok(Some(value))) => row.values.push((*field, value)),
+            Some(Ok(None)) | None => {}
+            Some(Err(msg)) => problem(Column::Field(*field), msg),
+        }
+    }
+
+    if checks.mode == Mode::SetUp {
+        row.send_credentials = match key(cell(Column::SendCredentials)).as_str() {
+            "yes" | "oui" | "true" | "vrai" | "1" | "x" => true,
+            "" | "no" | "non" | "false" | "faux" | "0" => false,
+            _ => {
+                problem(Column::SendCredentials, Msg::NotYesNo);
+                false
+            }
+        };
+        let password = cell(Column::Password);
+        if row.send_credentials && matches!(row.login, Some(LoginId::Username(_))) {
+            problem(Column::SendCredentials, Msg::NoEmailForCredentials);
+        } else if !row.send_credentials && password.is_empty() {
+            problem(Column::Password, Msg::Required);
+        } else if !row.send_credentials {
+            let identity = [row.first_name.as_str(), row.last_name.as_str(), login];
+            match super::password::check(password, &identity) {
+                Ok(()) => row.password = Some(password.to_string()),
+                Err(msg) => problem(Column::Password, msg),
+            }
+        }
+    }
+    row.problems = problems;
+    row
 }
 
 /// A cell as an export writes it: one a spreadsheet would run as a formula (starting with `=`,
@@ -282,6 +449,8 @@ mod tests {
         assert_eq!(date_of("31/01/2027").as_deref(), Some("2027-01-31"));
         assert_eq!(date_of("1/2/2027").as_deref(), Some("2027-02-01"));
         assert_eq!(date_of("01/31/27"), None);
+        assert_eq!(date_of("31/02/2027"), None, "a day that does not exist");
+        assert_eq!(date_of("12/31/2027"), None, "the American order is not a French date");
         assert_eq!(date_of("next week"), None);
         assert_eq!(items(" Contractor | |Partner").collect::<Vec<_>>(), ["Contractor", "Partner"]);
     }
@@ -314,5 +483,90 @@ mod tests {
         }
         assert_eq!(neutralised("Ada Lovelace"), "Ada Lovelace");
         assert_eq!(neutralised("ada@example.com"), "ada@example.com");
+    }
+
+    /// A platform with Sales › Sales EMEA › Paris and Support › Paris; a label, two fields; an
+    /// importer who may grant the learner role only, and only under Sales.
+    struct World {
+        header: Header,
+        groups: GroupNames,
+        labels: HashMap<String, i64>,
+        fields: HashMap<i64, FieldType>,
+        defaults: Defaults,
+    }
+
+    fn world(headers: &[&str]) -> World {
+        let node = |id, parent, name: &str| GroupNode { id, parent_id: parent, name: name.into(), is_public: true };
+        let tree = GroupTree::new([node(1, None, "Acme"), node(2, Some(1), "Sales"), node(3, Some(2), "Sales EMEA"), node(4, Some(3), "Paris"), node(5, Some(1), "Support"), node(6, Some(5), "Paris")]);
+        World {
+            header: Header::read(headers, &[(7, "Staff number"), (8, "Size")]),
+            groups: GroupNames::new(&tree),
+            labels: HashMap::from([(key("Contractor"), 11)]),
+            fields: HashMap::from([(7, FieldType::Number), (8, FieldType::List(vec!["Small".into(), "Large".into()]))]),
+            defaults: Defaults { groups: vec![3], roles: vec![Role::Learner], language: None },
+        }
+    }
+
+    fn check(world: &World, mode: Mode, cells: &[&str]) -> RowRequest {
+        let under_sales_learners_only = |group: GroupId, role: Role| role == Role::Learner && [2, 3, 4].contains(&group);
+        let checks = Checks { mode, header: &world.header, groups: &world.groups, labels: &world.labels, fields: &world.fields, defaults: &world.defaults, may_grant: &under_sales_learners_only };
+        check_row(&checks, &cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+    }
+
+    fn problems(row: &RowRequest) -> Vec<(Column, Msg)> {
+        row.problems.clone()
+    }
+
+    #[test]
+    fn r35_r36_an_invitation_row_takes_the_files_defaults_and_names_each_problem_at_its_column() {
+        let w = world(&["Email", "Groups", "Roles", "Language", "Deletion date", "Labels", "Staff number", "Size"]);
+        let fine = check(&w, Mode::Invite, &["Ada@Example.com", "", "", "fr", "31/12/2030", "contractor", "1 200", "large"]);
+        assert_eq!(problems(&fine), []);
+        assert_eq!(fine.grants, [(3, Role::Learner)], "the panel's group and role where the row has none");
+        assert_eq!((fine.language, fine.deletion_date.as_deref(), fine.labels.as_slice()), (Some(Lang::Fr), Some("2030-12-31"), &[11][..]));
+        assert_eq!(fine.values, [(7, "1200".to_string()), (8, "Large".to_string())]);
+
+        let bad = check(&w, Mode::Invite, &["not an address", "Marketing|Paris", "Boss", "Klingon", "30/02/2030", "VIP", "twelve", "XL"]);
+        assert_eq!(
+            problems(&bad),
+            [
+                (Column::Login, Msg::InvalidEmail),
+                (Column::Groups, Msg::UnknownGroup { name: "Marketing".into() }),
+                (Column::Groups, Msg::AmbiguousGroup { name: "Paris".into() }),
+                (Column::Roles, Msg::UnknownRole { name: "Boss".into() }),
+                (Column::Language, Msg::UnknownLanguage { name: "Klingon".into() }),
+                (Column::DeletionDate, Msg::InvalidDate),
+                (Column::Labels, Msg::UnknownLabel { name: "VIP".into() }),
+                (Column::Field(7), Msg::NotANumber),
+                (Column::Field(8), Msg::NotAnOption { options: "Small, Large".into() }),
+            ]
+        );
+    }
+
+    #[test]
+    fn r1_r3_r35_every_group_and_role_of_every_row_is_asked_of_the_policy() {
+        let w = world(&["Email", "Groups", "Roles"]);
+        let coach = check(&w, Mode::Invite, &["a@example.com", "Sales/Sales EMEA", "coach"]);
+        assert_eq!(problems(&coach), [(Column::Groups, Msg::MayNotAddIn { groups: "Sales/Sales EMEA".into() })]);
+        let support = check(&w, Mode::Invite, &["a@example.com", "Sales | Support/Paris", "apprenant"]);
+        assert_eq!(problems(&support), [(Column::Groups, Msg::MayNotAddIn { groups: "Support/Paris".into() })]);
+        assert_eq!(check(&w, Mode::Invite, &["", "Sales", "Learner"]).problems, [(Column::Login, Msg::Required)]);
+    }
+
+    #[test]
+    fn r28_r40_r35_a_set_up_row_needs_names_and_a_password_or_credentials_sent() {
+        let w = world(&["Email or username", "First name", "Last name", "Password", "Send credentials"]);
+        let sent = check(&w, Mode::SetUp, &["grace@example.com", "Grace", "Hopper", "", "oui"]);
+        assert_eq!((problems(&sent), sent.send_credentials, sent.password.clone()), (vec![], true, None));
+        let kiosk = check(&w, Mode::SetUp, &["kiosk.paris", "Kiosk", "Paris", "correct horse battery 1843", ""]);
+        assert_eq!(problems(&kiosk), []);
+        assert!(matches!(kiosk.login, Some(LoginId::Username(_))) && kiosk.password.is_some());
+        assert_eq!(check(&w, Mode::SetUp, &["kiosk.lyon", "Kiosk", "Lyon", "", "yes"]).problems, [(Column::SendCredentials, Msg::NoEmailForCredentials)]);
+        assert_eq!(check(&w, Mode::SetUp, &["ann@example.com", "", "Lee", "", "maybe"]).problems, [
+            (Column::FirstName, Msg::Required),
+            (Column::SendCredentials, Msg::NotYesNo),
+            (Column::Password, Msg::Required),
+        ]);
+        assert_eq!(check(&w, Mode::SetUp, &["ann@example.com", "Ann", "Lee", "short", "no"]).problems, [(Column::Password, Msg::PasswordTooShort { min: crate::domain::password::MIN_LEN })]);
     }
 }

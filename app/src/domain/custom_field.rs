@@ -112,7 +112,7 @@ impl FieldType {
 }
 
 /// A day written `YYYY-MM-DD` (month and day may have one digit), that exists.
-fn date(value: &str) -> Option<String> {
+pub(crate) fn date(value: &str) -> Option<String> {
     let mut parts = value.split('-');
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
     let number = |s: &str, len: std::ops::RangeInclusive<usize>| if len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit()) { s.parse::<u32>().ok() } else { None };
