@@ -158,6 +158,8 @@ pub enum Msg {
     UnknownLanguage { name: String },
     /// R35: Send credentials is yes or no.
     NotYesNo,
+    /// R35: a file without a column Roster needs.
+    MissingColumn { name: String },
 }
 
 impl Msg {
@@ -248,6 +250,7 @@ impl Msg {
             Msg::UnknownLabel { name } => say(W::UnknownLabel, &[("name", name)]),
             Msg::UnknownLanguage { name } => say(W::UnknownLanguage, &[("name", name)]),
             Msg::NotYesNo => say(W::NotYesNo, &[]),
+            Msg::MissingColumn { name } => say(W::MissingColumn, &[("name", name)]),
         }
     }
 }
@@ -402,6 +405,7 @@ mod tests {
             Msg::UnknownLabel { name: "x".into() },
             Msg::UnknownLanguage { name: "x".into() },
             Msg::NotYesNo,
+            Msg::MissingColumn { name: "x".into() },
         ];
         for lang in Lang::ALL {
             for msg in &samples {

@@ -103,3 +103,4 @@ UnknownRole = { $name } is not a role: Learner, Author, Coach, User admin or Adm
 UnknownLabel = There is no label { $name } (Dashboard > LABELS).
 UnknownLanguage = { $name } is not a language of the platform: English or French (en, fr).
 NotYesNo = Write yes or no.
+MissingColumn = The file has no column { $name }: its first row names the columns (download the template to see them).

@@ -102,3 +102,4 @@ UnknownRole = { $name } n'est pas un rôle : Apprenant, Auteur, Coach, Gestionna
 UnknownLabel = Il n'y a pas de libellé { $name } (Tableau de bord > LIBELLÉS).
 UnknownLanguage = { $name } n'est pas une langue de la plateforme : anglais ou français (en, fr).
 NotYesNo = Écrivez oui ou non.
+MissingColumn = Le fichier n'a pas de colonne { $name } : sa première ligne nomme les colonnes (téléchargez le modèle pour les voir).

@@ -85,6 +85,21 @@ impl Statement {
         self.push(")")
     }
 
+    /// Appends `column IN ($n, …)` for text values; for an empty list, a condition nothing meets.
+    pub fn push_in_text(&mut self, column: &str, values: &[&str]) -> &mut Statement {
+        if values.is_empty() {
+            return self.push("1 = 0");
+        }
+        self.push(column).push(" IN (");
+        for (i, &value) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value);
+        }
+        self.push(")")
+    }
+
     pub fn sql(&self) -> &str {
         &self.sql
     }

@@ -3,6 +3,7 @@
 //! (`backend`) build them without reaching up into `api`.
 
 pub mod auth;
+pub mod batch;
 pub mod billing;
 pub mod details;
 pub mod directory;

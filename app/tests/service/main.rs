@@ -3,6 +3,7 @@
 //! dependencies on disk.
 
 mod accounts;
+mod batch;
 mod billing;
 mod deletion;
 mod details;
