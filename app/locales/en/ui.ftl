@@ -253,3 +253,4 @@ SendNewCredentials = Send new credentials
 NewCredentialsSent = New credentials are on their way; the user's sessions have ended.
 ColumnLanguage = Language
 ColumnSendCredentials = Send credentials
+TemplateFileName = users-import-template

@@ -252,3 +252,4 @@ SendNewCredentials = Envoyer de nouveaux identifiants
 NewCredentialsSent = Les nouveaux identifiants partent ; les sessions de l'utilisateur ont pris fin.
 ColumnLanguage = Langue
 ColumnSendCredentials = Envoyer les identifiants
+TemplateFileName = modele-import-utilisateurs
