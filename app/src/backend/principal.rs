@@ -1,7 +1,6 @@
 //! The `Principal`: who is making this request, resolved once per request from the session
 //! cookie by the server's middleware; every server function reads it first (`api::context`).
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use sqlx::Row;
@@ -125,6 +124,11 @@ impl Principal {
         visibility::overseen_groups(&self.tree, &self.actor())
     }
 
+    /// Every group at or below one this person oversees, once each, in id order.
+    pub fn overseen_subtrees(&self) -> Vec<GroupId> {
+        visibility::overseen_subtrees(&self.tree, &self.actor())
+    }
+
     /// The users this person sees (R62): `None` for everyone.
     pub fn user_scope(&self) -> Option<Vec<GroupId>> {
         visibility::user_scope(&self.tree, &self.actor())
@@ -140,10 +144,7 @@ impl Principal {
     pub fn groups_where<'a>(&self, action: impl Fn(GroupId) -> Option<Action<'a>>) -> Vec<(GroupId, String)> {
         let tree = &self.tree;
         let mut groups: Vec<(GroupId, String)> = self
-            .overseen_groups()
-            .into_iter()
-            .flat_map(|g| tree.subtree(g))
-            .collect::<BTreeSet<_>>()
+            .overseen_subtrees()
             .into_iter()
             .filter(|&g| action(g).is_some_and(|a| self.may(&a)))
             .take(GROUP_CHOICES_SHOWN)

@@ -71,22 +71,7 @@ impl Statement {
     }
 
     /// Appends `column IN ($n, …)`; for an empty list, a condition nothing meets.
-    pub fn push_in(&mut self, column: &str, ids: &[i64]) -> &mut Statement {
-        if ids.is_empty() {
-            return self.push("1 = 0");
-        }
-        self.push(column).push(" IN (");
-        for (i, &id) in ids.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.bind(id);
-        }
-        self.push(")")
-    }
-
-    /// Appends `column IN ($n, …)` for text values; for an empty list, a condition nothing meets.
-    pub fn push_in_text(&mut self, column: &str, values: &[&str]) -> &mut Statement {
+    pub fn push_in<V: Into<Value> + Copy>(&mut self, column: &str, values: &[V]) -> &mut Statement {
         if values.is_empty() {
             return self.push("1 = 0");
         }
@@ -131,6 +116,6 @@ mod tests {
         s.push(&format!(" AND (u.first_name LIKE {pattern} OR u.last_name LIKE {pattern}) AND ")).push_in("u.id", &[7, 9]).push(" LIMIT ").bind(25);
         assert_eq!(s.sql(), "SELECT id FROM users u WHERE u.deleted_at IS NULL AND (u.first_name LIKE $1 OR u.last_name LIKE $1) AND u.id IN ($2, $3) LIMIT $4");
         assert!(!s.sql().contains("brien"));
-        assert_eq!(Statement::new("x ").push_in("id", &[]).sql(), "x 1 = 0", "an empty list matches nothing");
+        assert_eq!(Statement::new("x ").push_in::<i64>("id", &[]).sql(), "x 1 = 0", "an empty list matches nothing");
     }
 }

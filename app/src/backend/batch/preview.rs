@@ -114,7 +114,7 @@ async fn existing(db: &Db, candidates: &[(usize, String, bool)]) -> Result<(Hash
     for (select, column, keys, pending) in lookups {
         for chunk in keys.chunks(LOOKUP_CHUNK) {
             let mut statement = Statement::new(select);
-            statement.push_in_text(column, chunk);
+            statement.push_in(column, chunk);
             let found = statement.query_scalar::<String>().fetch_all(&db.pool).await?;
             if pending { invited.extend(found) } else { active.extend(found) }
         }
