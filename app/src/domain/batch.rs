@@ -1,7 +1,8 @@
-//! Creating users in batch (R35–R37), the part without I/O: which column a header names (in
-//! English or French, in any order, case- and accent-insensitively), what a cell says (groups by
-//! path, roles and languages by name in either language, dates), and the cells an export must
-//! neutralise. The file itself is read on the server.
+//! Creating users in batch (R35–R37; what a file may say: R80), the part without I/O: which
+//! column a header names (in English or French, in any order, case- and accent-insensitively),
+//! what a cell says (groups by path, roles and languages by name in either language, dates), what
+//! a row asks and what is wrong with it, and the cells an export must neutralise. The file itself
+//! is read on the server.
 
 use std::collections::HashMap;
 
@@ -412,7 +413,7 @@ mod tests {
     use crate::domain::group_tree::GroupNode;
 
     #[test]
-    fn r35_headers_are_read_in_either_language_in_any_order_whatever_the_case_and_accents() {
+    fn r35_r80_headers_are_read_in_either_language_in_any_order_whatever_the_case_and_accents() {
         let fields = [(7, "Employee ID"), (8, "Centre de coût")];
         let header = Header::read(&["PRÉNOM", "e-mail", "Groupes", "rôle(s)", "Centre de cout", "Shoe size", "Nom", "Email"], &fields);
         assert_eq!(
@@ -436,7 +437,7 @@ mod tests {
     }
 
     #[test]
-    fn r35_roles_languages_and_dates_are_read_as_people_write_them() {
+    fn r35_r80_roles_languages_and_dates_are_read_as_people_write_them() {
         assert_eq!(role_of("Apprenant"), Some(Role::Learner));
         assert_eq!(role_of(" user admin "), Some(Role::UserAdmin));
         assert_eq!(role_of("gestionnaire d’utilisateurs"), Some(Role::UserAdmin), "a typographic apostrophe");
@@ -456,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn r35_groups_are_found_by_path_or_by_a_name_only_one_group_bears() {
+    fn r35_r80_groups_are_found_by_path_or_by_a_name_only_one_group_bears() {
         let node = |id, parent, name: &str| GroupNode { id, parent_id: parent, name: name.into(), is_public: false };
         let tree = GroupTree::new([
             node(1, None, "Northwind Academy"),

@@ -93,7 +93,7 @@ mod tests {
     }
 
     #[test]
-    fn r35_a_french_excel_export_is_read_as_it_means() {
+    fn r35_r80_a_french_excel_export_is_read_as_it_means() {
         // BOM, semicolons, CRLF, accents, apostrophes, a quoted `;`, a quoted line break, a
         // doubled quote, spaces around values, empty trailing rows.
         let file = "\u{feff}E-mail;Prénom;Nom;Groupes\r\n zoé@exemple.fr ; Zoé ; O'Brien ;\"Ventes; Paris\"\r\nleo@exemple.fr;\"Léo \"\"Le Grand\"\"\";\"Dupont\r\nJunior\";Ventes\r\n;;;\r\n\r\n";
