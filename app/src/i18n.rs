@@ -160,6 +160,8 @@ pub enum Msg {
     NotYesNo,
     /// R35: a file without a column Roster needs.
     MissingColumn { name: String },
+    /// R36: the address or username is on an earlier line of the file.
+    RepeatedRow { line: u64 },
 }
 
 impl Msg {
@@ -251,6 +253,7 @@ impl Msg {
             Msg::UnknownLanguage { name } => say(W::UnknownLanguage, &[("name", name)]),
             Msg::NotYesNo => say(W::NotYesNo, &[]),
             Msg::MissingColumn { name } => say(W::MissingColumn, &[("name", name)]),
+            Msg::RepeatedRow { line } => say(W::RepeatedRow, &[("line", line)]),
         }
     }
 }
@@ -406,6 +409,7 @@ mod tests {
             Msg::UnknownLanguage { name: "x".into() },
             Msg::NotYesNo,
             Msg::MissingColumn { name: "x".into() },
+            Msg::RepeatedRow { line: 2 },
         ];
         for lang in Lang::ALL {
             for msg in &samples {

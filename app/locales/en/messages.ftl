@@ -104,3 +104,4 @@ UnknownLabel = There is no label { $name } (Dashboard > LABELS).
 UnknownLanguage = { $name } is not a language of the platform: English or French (en, fr).
 NotYesNo = Write yes or no.
 MissingColumn = The file has no column { $name }: its first row names the columns (download the template to see them).
+RepeatedRow = Already on line { $line } of the file.

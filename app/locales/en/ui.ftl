@@ -254,3 +254,4 @@ NewCredentialsSent = New credentials are on their way; the user's sessions have 
 ColumnLanguage = Language
 ColumnSendCredentials = Send credentials
 TemplateFileName = users-import-template
+RejectReason = Reason

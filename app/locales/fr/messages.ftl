@@ -103,3 +103,4 @@ UnknownLabel = Il n'y a pas de libellé { $name } (Tableau de bord > LIBELLÉS).
 UnknownLanguage = { $name } n'est pas une langue de la plateforme : anglais ou français (en, fr).
 NotYesNo = Écrivez oui ou non.
 MissingColumn = Le fichier n'a pas de colonne { $name } : sa première ligne nomme les colonnes (téléchargez le modèle pour les voir).
+RepeatedRow = Déjà à la ligne { $line } du fichier.

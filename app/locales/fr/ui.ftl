@@ -253,3 +253,4 @@ NewCredentialsSent = Les nouveaux identifiants partent ; les sessions de l'utili
 ColumnLanguage = Langue
 ColumnSendCredentials = Envoyer les identifiants
 TemplateFileName = modele-import-utilisateurs
+RejectReason = Motif

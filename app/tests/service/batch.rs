@@ -1,5 +1,5 @@
 //! Creating users in batch (R35–R37), on SQLite and PostgreSQL: the preview of a file as a
-//! French Excel export writes it.
+//! French Excel export writes it, and its rejected rows.
 
 use app::backend::batch::preview::{self, Request};
 use app::backend::details::{self, Kind};
@@ -61,6 +61,7 @@ async fn r35_r36_a_french_excel_export_is_previewed_row_by_row_and_nothing_is_wr
     assert_eq!(
         problems,
         [
+            (4, "E-mail", &Msg::RepeatedRow { line: 2 }),
             (5, "E-mail", &Msg::InvalidEmail),
             (6, "Groupes", &Msg::UnknownGroup { name: "Marketing".into() }),
             (6, "Rôles", &Msg::UnknownRole { name: "Chef".into() }),
@@ -69,6 +70,16 @@ async fn r35_r36_a_french_excel_export_is_previewed_row_by_row_and_nothing_is_wr
         "each problem at its line and its column as the file names it"
     );
     assert_eq!(preview.unknown_columns, [(8, "Taille".to_string())]);
+
+    // The rejected rows, as the file has them, with why; the formula cell neutralised.
+    let request = Request { file: FRENCH_EXPORT.as_bytes(), mode: Mode::Invite, defaults: &Defaults::default() };
+    let rejected = preview::rejected_rows(&db, &importing, request).await.unwrap();
+    let lines: Vec<&str> = rejected.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 5, "the header and the four rejected rows: {rejected}");
+    assert_eq!(lines[0], "E-mail;Prénom;Nom;Groupes;Rôles;Date de suppression;Libellés;Taille;Motif");
+    assert_eq!(lines[1], "ZOE.MARTIN@exemple.fr;Zoé;Martin;Sales/EMEA;Apprenant;;;;E-mail: Déjà à la ligne 2 du fichier.");
+    assert!(lines[2].starts_with("\"'=HYPERLINK(\"\"http://x\"\")\";Evil;Cell;"), "a formula is neutralised: {}", lines[2]);
+    assert!(lines[3].ends_with("Groupes: Aucun groupe ne s'appelle Marketing : écrivez son chemin depuis le groupe de la plateforme, par exemple Ventes/Ventes Europe.; Rôles: Chef n'est pas un rôle : Apprenant, Auteur, Coach, Gestionnaire d'utilisateurs ou Administrateur.\""), "{}", lines[3]);
     assert_eq!(table_sizes(&db).await, before, "a preview writes nothing");
 }
 

@@ -4,18 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::file::CsvFile;
+use super::file::{CsvFile, Row};
 
 use crate::backend::db::Db;
 use crate::backend::statement::Statement;
-use crate::backend::Permit;
+use crate::backend::{Permit, Principal};
 use crate::domain::batch::{self, Checks, Column, Defaults, GroupNames, Header, Mode};
 use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::custom_field::FieldType;
 use crate::domain::identity::LoginId;
 use crate::domain::policy::Action;
 use crate::error::AppError;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, T};
 use crate::wire::batch::{ImportPreview, RowOutcome, RowProblem, PROBLEMS_SHOWN};
 
 /// A file and what the panel chose for all of it.
@@ -28,17 +28,29 @@ pub struct Request<'a> {
 /// How many logins one lookup statement names.
 const LOOKUP_CHUNK: usize = 500;
 
-pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: Request<'_>) -> Result<ImportPreview, AppError> {
-    let principal = permit.by();
+/// What a pass over a file found beyond each row's own report.
+struct FileCheck {
+    unknown_columns: Vec<(usize, String)>,
+    /// Each row's outcome, in the order of the file, once existing accounts are looked up.
+    outcomes: Vec<RowOutcome>,
+    /// The header row as the file writes it, and the file's separator.
+    headers: Vec<String>,
+    delimiter: u8,
+}
+
+/// Checks every row of the file; `visit` gets each row with its first-pass outcome (new,
+/// repeated or invalid) and its problems, as the file names the columns.
+async fn check_file(db: &Db, principal: &Principal, request: Request<'_>, mut visit: impl FnMut(&Row, RowOutcome, Vec<RowProblem>)) -> Result<FileCheck, AppError> {
     let file = CsvFile::open(request.file)?;
     let mut rows = file.rows();
     let headers = rows.next().transpose()?.ok_or_else(|| AppError::field("file", Msg::FileEmpty))?.cells;
     let fields: Vec<(i64, String, String, Option<String>)> = sqlx::query_as("SELECT id, name, kind, options FROM custom_fields").fetch_all(&db.pool).await?;
     let field_names: Vec<(i64, &str)> = fields.iter().map(|(id, name, _, _)| (*id, name.as_str())).collect();
     let header = Header::read(&headers.iter().map(String::as_str).collect::<Vec<_>>(), &field_names);
-    let column_name = |column: Column| match header.position(column) {
-        Some(i) => headers[i].clone(),
-        None => column.header().map(|t| t.in_lang(principal.lang).to_string()).unwrap_or_default(),
+    let column_name = |column: Column| match (column, header.position(column)) {
+        (_, Some(i)) => headers[i].clone(),
+        (Column::Field(id), None) => field_names.iter().find(|(f, _)| *f == id).map(|(_, name)| name.to_string()).unwrap_or_default(),
+        (fixed, None) => fixed.header().map(|t| t.in_lang(principal.lang).to_string()).unwrap_or_default(),
     };
     if header.position(Column::Login).is_none() {
         return Err(AppError::field("file", Msg::MissingColumn { name: column_name(Column::Login) }));
@@ -51,11 +63,11 @@ pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: R
     let checks = Checks { mode: request.mode, header: &header, groups: &groups, labels: &labels, fields: &types, defaults: request.defaults, may_grant: &may_grant };
     let today = crate::backend::deletion::today(&db.pool).await?.format("%Y-%m-%d").to_string();
 
-    let mut preview = ImportPreview { unknown_columns: header.unknown.clone(), ..ImportPreview::default() };
     let mut outcomes: Vec<RowOutcome> = Vec::new();
-    // The rows still to look up, by login key: (row index, is an email).
+    // The rows to look up, by login key: (row index, key, is an email).
     let mut candidates: Vec<(usize, String, bool)> = Vec::new();
-    let mut seen = HashSet::new();
+    // Each login's first line, to name it on the rows that repeat it.
+    let mut seen: HashMap<String, u64> = HashMap::new();
     for row in rows {
         let row = row?;
         let mut request = batch::check_row(&checks, &row.cells);
@@ -64,22 +76,21 @@ pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: R
         }
         let outcome = match &request.login {
             _ if !request.problems.is_empty() => RowOutcome::Invalid,
-            Some(login) if !seen.insert(login.key().to_string()) => RowOutcome::Repeated,
-            Some(login) => {
-                candidates.push((outcomes.len(), login.key().to_string(), matches!(login, LoginId::Email(_))));
-                RowOutcome::New
-            }
+            Some(login) => match seen.get(login.key()) {
+                Some(&first) => {
+                    request.problems.push((Column::Login, Msg::RepeatedRow { line: first }));
+                    RowOutcome::Repeated
+                }
+                None => {
+                    seen.insert(login.key().to_string(), row.line);
+                    candidates.push((outcomes.len(), login.key().to_string(), matches!(login, LoginId::Email(_))));
+                    RowOutcome::New
+                }
+            },
             None => RowOutcome::Invalid,
         };
-        for (column, msg) in request.problems {
-            if preview.problems.len() < PROBLEMS_SHOWN {
-                let column = match column {
-                    Column::Field(id) => field_names.iter().find(|(f, _)| *f == id).map(|(_, name)| name.to_string()).unwrap_or_default(),
-                    fixed => column_name(fixed),
-                };
-                preview.problems.push(RowProblem { line: row.line, column, msg });
-            }
-        }
+        let problems = request.problems.into_iter().map(|(column, msg)| RowProblem { line: row.line, column: column_name(column), msg }).collect();
+        visit(&row, outcome, problems);
         outcomes.push(outcome);
     }
 
@@ -91,14 +102,47 @@ pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: R
             outcomes[*index] = RowOutcome::AlreadyInvited;
         }
     }
-    preview.rows = outcomes.len() as u64;
+    Ok(FileCheck { unknown_columns: header.unknown.clone(), outcomes, headers, delimiter: file.delimiter })
+}
+
+/// The preview (R36): counts per outcome and the first problems; nothing written.
+pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: Request<'_>) -> Result<ImportPreview, AppError> {
+    let mut problems = Vec::new();
+    let checked = check_file(db, permit.by(), request, |_, _, row_problems| {
+        problems.extend(row_problems.into_iter().take(PROBLEMS_SHOWN.saturating_sub(problems.len())));
+    })
+    .await?;
     let mut counts: HashMap<RowOutcome, u64> = HashMap::new();
-    for outcome in outcomes {
-        *counts.entry(outcome).or_default() += 1;
+    for outcome in &checked.outcomes {
+        *counts.entry(*outcome).or_default() += 1;
     }
-    preview.counts = counts.into_iter().collect();
-    preview.counts.sort();
-    Ok(preview)
+    let mut counts: Vec<(RowOutcome, u64)> = counts.into_iter().collect();
+    counts.sort();
+    Ok(ImportPreview { rows: checked.outcomes.len() as u64, counts, problems, unknown_columns: checked.unknown_columns })
+}
+
+/// The rejected rows (R36): the invalid and repeated rows as the file has them, each with a
+/// last column saying why, every cell a spreadsheet would run neutralised; in the file's
+/// separator, with a byte-order mark.
+pub async fn rejected_rows(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: Request<'_>) -> Result<String, AppError> {
+    let lang = permit.by().lang;
+    let mut rejected: Vec<Vec<String>> = Vec::new();
+    let checked = check_file(db, permit.by(), request, |row, outcome, problems| {
+        if matches!(outcome, RowOutcome::Invalid | RowOutcome::Repeated) {
+            let reason = problems.iter().map(|p| format!("{}: {}", p.column, p.msg.render(lang))).collect::<Vec<_>>().join("; ");
+            rejected.push(row.cells.iter().cloned().chain([reason]).collect());
+        }
+    })
+    .await?;
+    let mut writer = csv::WriterBuilder::new().delimiter(checked.delimiter).terminator(csv::Terminator::CRLF).flexible(true).from_writer(Vec::new());
+    let header = checked.headers.iter().cloned().chain([T::RejectReason.in_lang(lang).to_string()]);
+    let failed = |e: csv::Error| AppError::internal(format!("rejected rows: {e}"));
+    writer.write_record(header.map(|cell| batch::neutralised(&cell))).map_err(failed)?;
+    for row in rejected {
+        writer.write_record(row.iter().map(|cell| batch::neutralised(cell))).map_err(failed)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| AppError::internal(format!("rejected rows: {e}")))?;
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
 /// Of these logins, those of active accounts, and the addresses with a pending invitation.
