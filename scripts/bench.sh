@@ -7,6 +7,8 @@
 #   - the policy check and the climb on 100,000 groups (app/benches/tree.rs)
 #   - the outbox worker sending to MailDev, emails/s (app/benches/outbox.rs)
 #   - one INVITE of 100 addresses, server side, p50/p99 over 50 runs (app/benches/invite.rs)
+#   - the preview of an import file of 10,000 and 100,000 rows, SQLite and PostgreSQL, and the
+#     peak memory (app/benches/import.rs)
 #   - the group-selection modal with 10,000 groups in Chromium (end2end/bench/group-modal.bench.ts)
 # Needs a release build (scripts/run.sh or scripts/test.sh make one).
 set -euo pipefail
@@ -62,6 +64,8 @@ echo
 cargo bench -q -p app --features test-support --bench invite 2>/dev/null
 echo
 eval "$(bash scripts/services.sh)"
+cargo bench -q -p app --features test-support --bench import 2>/dev/null
+echo
 cargo bench -q -p app --features test-support --bench outbox 2>/dev/null
 curl -s -X DELETE "$ROSTER_TEST_MAILDEV_API/email/all" >/dev/null
 echo

@@ -1,0 +1,63 @@
+//! Benchmark (prints figures; checks nothing by wall-clock): the preview of an import file
+//! (R36: read + check every row + look up existing accounts and invitations; nothing written) on
+//! SQLite and PostgreSQL, for 10,000 and 100,000 rows, and the process's peak memory. Issue 12's
+//! targets for parse + validate + write: 10,000 rows ≤ 3 s, 100,000 ≤ 30 s with RSS ≤ 200 MB.
+//!
+//!   eval "$(scripts/services.sh)"; cargo bench -p app --features test-support --bench import
+
+use std::time::Instant;
+
+use app::backend::batch::preview::{self, Request};
+use app::backend::db::Backend;
+use app::backend::{groups, testing};
+use app::backend::audit::Who;
+use app::domain::batch::{Defaults, Mode};
+use app::domain::capability::{AddUsersSomewhere, ManageGroup};
+use app::i18n::Lang;
+
+fn file(rows: usize) -> String {
+    let mut text = String::from("Email,First name,Last name,Groups,Roles,Language\n");
+    for i in 0..rows {
+        text.push_str(&format!("person{i}@example.com,Person,Number {i},Region/Country/City,learner,en\n"));
+    }
+    text
+}
+
+/// Peak resident memory of this process, in MB (Linux).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    kb / 1024.0
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    println!("preview of an invite file (read, check, look up; nothing written)");
+    println!("{:<10} {:>8} {:>10} {:>10} {:>12}", "database", "rows", "median s", "rows/s", "peak RSS MB");
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = testing::fresh(backend).await;
+        let acme = testing::acme(&db, Lang::En).await;
+        let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
+        let who = Who { actor: Some(acme.owner), ip: None };
+        let mut parent = acme.root;
+        for name in ["Region", "Country", "City"] {
+            parent = groups::create_subgroup(&db, &owner.require(ManageGroup(parent)).unwrap(), &who, name, true).await.unwrap();
+        }
+        let owner = testing::as_of_now(&db, &owner).await;
+        let importing = owner.require(AddUsersSomewhere).unwrap();
+        for (rows, runs) in [(10_000, 5), (100_000, 1)] {
+            let text = file(rows);
+            let mut seconds = Vec::new();
+            for _ in 0..runs {
+                let started = Instant::now();
+                let preview = preview::preview(&db, &importing, Request { file: text.as_bytes(), mode: Mode::Invite, defaults: &Defaults::default() }).await.unwrap();
+                seconds.push(started.elapsed().as_secs_f64());
+                assert_eq!(preview.rows, rows as u64);
+                assert!(preview.problems.is_empty(), "{:?}", preview.problems.first());
+            }
+            seconds.sort_by(f64::total_cmp);
+            let median = seconds[seconds.len() / 2];
+            println!("{:<10} {:>8} {:>10.2} {:>10.0} {:>12.0}", format!("{backend:?}"), rows, median, rows as f64 / median, peak_rss_mb());
+        }
+    }
+}
