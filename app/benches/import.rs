@@ -1,7 +1,9 @@
 //! Benchmark (prints figures; checks nothing by wall-clock): the preview of an import file
 //! (R36: read + check every row + look up existing accounts and invitations; nothing written) on
 //! SQLite and PostgreSQL, for 10,000 and 100,000 rows, and the process's peak memory. Issue 12's
-//! targets for parse + validate + write: 10,000 rows ≤ 3 s, 100,000 ≤ 30 s with RSS ≤ 200 MB.
+//! targets for parse + validate + write: 10,000 rows ≤ 3 s, 100,000 ≤ 30 s with RSS ≤ 200 MB,
+//! and no more than 3× the plainest insert of the same rows, which this measures too (one
+//! INSERT per row into `invitations`, in one transaction): the reference for the import's writes.
 //!
 //!   eval "$(scripts/services.sh)"; cargo bench -p app --features test-support --bench import
 
@@ -59,5 +61,29 @@ async fn main() {
             let median = seconds[seconds.len() / 2];
             println!("{:<10} {:>8} {:>10.2} {:>10.0} {:>12.0}", format!("{backend:?}"), rows, median, rows as f64 / median, peak_rss_mb());
         }
+        let started = Instant::now();
+        plain_insert(&db, acme.owner, parent, 10_000, "plain").await;
+        let plain = started.elapsed().as_secs_f64();
+        println!("{:<10} {:>8} {:>10.2} {:>10.0}   (the plainest insert: one INSERT per row into invitations, one transaction)", format!("{backend:?}"), 10_000, plain, 10_000.0 / plain);
     }
+}
+
+/// The plainest insert of `rows` invitations: one statement per row, in one transaction.
+async fn plain_insert(db: &app::backend::Db, inviter: i64, group: i64, rows: usize, tag: &str) {
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..rows {
+        let email = format!("{tag}{i}@example.com");
+        sqlx::query(
+            "INSERT INTO invitations (email, email_key, token_hash, status, invited_by, origin_group_id, created_at, expires_at, last_sent_at, send_count)
+             VALUES ($1, $1, $2, 'pending', $3, $4, 0, 1, 0, 1)",
+        )
+        .bind(&email)
+        .bind(format!("hash-{tag}-{i}"))
+        .bind(inviter)
+        .bind(group)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
 }
