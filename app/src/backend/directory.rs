@@ -29,6 +29,7 @@ pub const SIDEBAR_FULL_UP_TO: usize = 300;
 pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>) -> Result<ShellData, AppError> {
     let tree = &principal.tree;
     let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
+    let may_add_users = principal.may(&Action::AddUsersSomewhere);
     Ok(ShellData {
         platform_name: platform_name(db).await?,
         platform_group_id: principal.platform_group_id(),
@@ -39,8 +40,8 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
             .into_iter()
             .map(|(depth, node, has_more)| TreeItem { id: node.id, name: node.name.clone(), depth, is_public: node.is_public, has_more })
             .collect(),
-        may_add_users: principal.may(&Action::AddUsersSomewhere),
-        may_see_dashboard: principal.may(&Action::AddUsersSomewhere),
+        may_add_users,
+        may_see_dashboard: may_add_users,
         development_mail: false,
         may_see_mailbox: false,
         may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),

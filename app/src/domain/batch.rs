@@ -164,8 +164,18 @@ pub fn items(cell: &str) -> impl Iterator<Item = &str> {
 
 /// A role by its name in either language, or as stored (`user_admin`).
 pub fn role_of(cell: &str) -> Option<Role> {
-    let wanted = key(cell);
-    Role::ALL.into_iter().find(|role| key(role.as_str()) == wanted || Lang::ALL.iter().any(|&lang| key(role.label().in_lang(lang)) == wanted))
+    // Asked for every role cell of a file: the names are keyed once.
+    static NAMES: std::sync::LazyLock<HashMap<String, Role>> = std::sync::LazyLock::new(|| {
+        let mut names = HashMap::new();
+        for role in Role::ALL {
+            names.insert(key(role.as_str()), role);
+            for lang in Lang::ALL {
+                names.insert(key(role.label().in_lang(lang)), role);
+            }
+        }
+        names
+    });
+    NAMES.get(&key(cell)).copied()
 }
 
 /// A language by its code (`fr`, `fr-CA`) or its name in either language.
