@@ -162,6 +162,15 @@ pub enum Msg {
     MissingColumn { name: String },
     /// R36: the address or username is on an earlier line of the file.
     RepeatedRow { line: u64 },
+    /// R36: the columns of a file Roster does not read.
+    UnknownColumns { names: String },
+    /// R36: the preview's heading.
+    RowsInFile { rows: u64 },
+    /// R37: the progress bar's words.
+    RowsDone { done: u64, total: u64 },
+    ImportPace { per_second: u64, seconds: u64 },
+    /// R21, R36: existing accounts added to their rows' groups.
+    AccountsAdded { count: u64 },
 }
 
 impl Msg {
@@ -254,6 +263,11 @@ impl Msg {
             Msg::NotYesNo => say(W::NotYesNo, &[]),
             Msg::MissingColumn { name } => say(W::MissingColumn, &[("name", name)]),
             Msg::RepeatedRow { line } => say(W::RepeatedRow, &[("line", line)]),
+            Msg::UnknownColumns { names } => say(W::UnknownColumns, &[("names", names)]),
+            Msg::RowsInFile { rows } => say(if singular(lang, *rows as i64) { W::RowsInFileOne } else { W::RowsInFileOther }, &[("rows", rows)]),
+            Msg::RowsDone { done, total } => say(W::RowsDone, &[("done", done), ("total", total)]),
+            Msg::ImportPace { per_second, seconds } => say(W::ImportPace, &[("per_second", per_second), ("seconds", seconds)]),
+            Msg::AccountsAdded { count } => say(if singular(lang, *count as i64) { W::AccountsAddedOne } else { W::AccountsAddedOther }, &[("count", count)]),
         }
     }
 }
@@ -410,6 +424,11 @@ mod tests {
             Msg::NotYesNo,
             Msg::MissingColumn { name: "x".into() },
             Msg::RepeatedRow { line: 2 },
+            Msg::UnknownColumns { names: "x".into() },
+            Msg::RowsInFile { rows: 2 },
+            Msg::RowsDone { done: 1, total: 2 },
+            Msg::ImportPace { per_second: 100, seconds: 3 },
+            Msg::AccountsAdded { count: 2 },
         ];
         for lang in Lang::ALL {
             for msg in &samples {

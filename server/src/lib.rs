@@ -3,5 +3,6 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod downloads;
 pub mod middleware;
 pub mod router;

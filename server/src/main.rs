@@ -111,7 +111,9 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     let settings = Arc::new(settings);
     let job_settings = settings.clone();
     let mail = settings.mail;
-    let state = AppState { leptos_options, db, settings, hasher, trees: Default::default() };
+    let trees = app::backend::tree::TreeCache::default();
+    let importer = app::backend::batch::job::ImportWorker::new(db.clone(), settings.clone(), hasher.clone(), trees.clone());
+    let state = AppState { leptos_options, db, settings, hasher, trees };
     let router = server::router::app(state);
 
     let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
@@ -148,6 +150,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
         tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
     }
     tokio::spawn(housekeeping(state_db.clone()));
+    tokio::spawn(importer.run());
     tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

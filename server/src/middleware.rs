@@ -38,15 +38,27 @@ fn is_server_fn(path: &str) -> bool {
 /// thousand groups ticked is ~25 KB.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// The server function that takes an import file.
+pub const UPLOAD_PATH: &str = "/api/import/upload";
+
+/// An import file's limit, and room for the multipart form around it.
+const UPLOAD_LIMIT: usize = app::backend::batch::file::MAX_BYTES + 64 * 1024;
+
 /// Reads a request's body once, up to the limit, and refuses what no form of ours sends: a body
 /// over the limit (413), or one that is not UTF-8 or holds a NUL byte, typed or escaped (400) —
 /// nobody types one, and PostgreSQL refuses it in text.
 pub async fn input_guard(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return app_error_response(&AppError::TooLarge { max_kb: BODY_LIMIT / 1024 });
+    // The one exception: an import file (R35), up to its own limit, as the file has it — the
+    // import reads it and says what is wrong with it (not UTF-8, and where).
+    let is_upload = parts.uri.path() == UPLOAD_PATH;
+    let limit = if is_upload { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        let max_mb = app::backend::batch::file::MAX_BYTES / (1024 * 1024);
+        let error = if is_upload { AppError::field("file", app::i18n::Msg::FileTooLarge { max_mb }) } else { AppError::TooLarge { max_kb: limit / 1024 } };
+        return app_error_response(&error);
     };
-    if !is_clean_text(&bytes) {
+    if !is_upload && !is_clean_text(&bytes) {
         tracing::info!(path = %parts.uri.path(), "refused a body that is not clean UTF-8 text");
         return app_error_response(&AppError::BadRequest);
     }

@@ -11,7 +11,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::middleware;
+use crate::{downloads, middleware};
 
 /// Pages, server functions and files, behind the security layers. Tests call this directly.
 pub fn app(state: AppState) -> Router {
@@ -27,6 +27,8 @@ pub fn app(state: AppState) -> Router {
     let leptos_options = options.clone();
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route(app::wire::batch::TEMPLATE_PATH, axum::routing::get(downloads::import_template))
+        .route("/import/{id}/rejected.csv", axum::routing::get(downloads::rejected_rows))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -3,6 +3,7 @@
 //! type (`crate::wire`). Nothing else lives here.
 
 pub mod auth;
+pub mod batch;
 pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod context;

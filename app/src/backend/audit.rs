@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::db::{now_ms, Db, Tx};
+use super::statement::{Statement, Value};
 
 use crate::error::AppError;
 
@@ -26,6 +27,20 @@ pub async fn record(tx: &mut Tx, who: &Who, action: &str, target_type: &str, tar
         .bind(who.ip.as_deref())
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Many entries by one person at once (an import's), in the caller's transaction: (action,
+/// target type, target id, details) each.
+pub async fn record_many(tx: &mut Tx, who: &Who, entries: &[(&str, &str, i64, serde_json::Value)]) -> Result<(), AppError> {
+    let at = now_ms();
+    for chunk in entries.chunks(1000) {
+        let mut statement = Statement::new("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, details, ip) VALUES ");
+        for (i, (action, target_type, target_id, details)) in chunk.iter().enumerate() {
+            statement.push_row(i == 0, [Value::from(at), who.actor.into(), (*action).into(), (*target_type).into(), (*target_id).into(), details.to_string().into(), who.ip.as_deref().into()]);
+        }
+        statement.query().execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

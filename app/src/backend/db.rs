@@ -119,6 +119,25 @@ pub async fn serialize_on_address(tx: &mut Tx, backend: Backend, address: &str) 
     Ok(())
 }
 
+/// `serialize_on_address` for many addresses in one statement (an import's), taken in the order
+/// of the addresses, so that two lists sharing addresses cannot deadlock.
+pub async fn serialize_on_addresses(tx: &mut Tx, backend: Backend, addresses: &[&str]) -> Result<(), sqlx::Error> {
+    if backend != Backend::Postgres || addresses.is_empty() {
+        return Ok(());
+    }
+    let mut sorted = addresses.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // PostgreSQL evaluates a volatile target list after ORDER BY: the locks are taken in order.
+    let mut statement = super::statement::Statement::new("SELECT pg_advisory_xact_lock(hashtextextended(a.address, 0)) FROM (VALUES ");
+    for (i, address) in sorted.iter().enumerate() {
+        statement.push_row(i == 0, [super::statement::Value::from(*address)]);
+    }
+    statement.push(") AS a (address) ORDER BY a.address");
+    statement.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
 fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();

@@ -36,7 +36,7 @@ pub struct Principal {
     pub instructs: Vec<SessionId>,
     /// The group tree as of this request (shared, kept current by the `TreeCache`).
     pub tree: Arc<GroupTree>,
-    /// SHA-256 of this request's session token.
+    /// SHA-256 of this request's session token (empty for a background job's principal).
     pub session: String,
 }
 
@@ -44,17 +44,24 @@ impl Principal {
     /// Loads the principal of a live session, or `None` for an unknown or expired token.
     pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
+        let user: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM auth_sessions WHERE token_hash = $1 AND expires_at > $2").bind(&session).bind(now_ms()).fetch_optional(&db.pool).await?;
+        let Some(user) = user else { return Ok(None) };
+        Ok(Principal::of_user(db, trees, user).await?.map(|principal| Principal { session, ..principal }))
+    }
+
+    /// The principal of an active account as it is now, outside any request (a background job
+    /// acting for the person who started it); `None` if the account is no longer active.
+    pub async fn of_user(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
         let row = sqlx::query(
             "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
                     COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
                     CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner, p.tree_version
-             FROM auth_sessions s
-             JOIN users u ON u.id = s.user_id
+             FROM users u
              CROSS JOIN platform p
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active' AND u.deleted_at IS NULL",
+             WHERE u.id = $1 AND u.status = 'active' AND u.deleted_at IS NULL",
         )
-        .bind(&session)
-        .bind(now_ms())
+        .bind(user)
         .fetch_optional(&db.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -82,7 +89,7 @@ impl Principal {
             memberships,
             instructs,
             tree,
-            session,
+            session: String::new(),
         }))
     }
 

@@ -9,25 +9,39 @@ use sqlx::query::{Query, QueryAs, QueryScalar};
 /// A value a statement binds.
 #[derive(Clone, Debug)]
 pub enum Value {
-    Int(i64),
-    Text(String),
+    /// An integer, or NULL in an integer column (PostgreSQL wants a NULL's type).
+    Int(Option<i64>),
+    /// A text, or NULL in a text column.
+    Text(Option<String>),
 }
 
 impl From<i64> for Value {
     fn from(value: i64) -> Value {
+        Value::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Value {
+    fn from(value: Option<i64>) -> Value {
         Value::Int(value)
     }
 }
 
 impl From<&str> for Value {
     fn from(value: &str) -> Value {
-        Value::Text(value.to_string())
+        Value::Text(Some(value.to_string()))
     }
 }
 
 impl From<String> for Value {
     fn from(value: String) -> Value {
-        Value::Text(value)
+        Value::Text(Some(value))
+    }
+}
+
+impl From<Option<&str>> for Value {
+    fn from(value: Option<&str>) -> Value {
+        Value::Text(value.map(str::to_string))
     }
 }
 
@@ -36,7 +50,7 @@ macro_rules! bound {
     ($query:expr, $values:expr) => {
         $values.iter().fold($query, |query, value| match value {
             Value::Int(v) => query.bind(*v),
-            Value::Text(v) => query.bind(v.as_str()),
+            Value::Text(v) => query.bind(v.as_deref()),
         })
     };
 }
@@ -85,6 +99,18 @@ impl Statement {
         self.push(")")
     }
 
+    /// Appends one row of a multi-row `VALUES`: `($n, …)`, after a comma unless it is the first.
+    pub fn push_row(&mut self, first: bool, values: impl IntoIterator<Item = Value>) -> &mut Statement {
+        self.push(if first { "(" } else { ", (" });
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value);
+        }
+        self.push(")")
+    }
+
     pub fn sql(&self) -> &str {
         &self.sql
     }
@@ -117,5 +143,8 @@ mod tests {
         assert_eq!(s.sql(), "SELECT id FROM users u WHERE u.deleted_at IS NULL AND (u.first_name LIKE $1 OR u.last_name LIKE $1) AND u.id IN ($2, $3) LIMIT $4");
         assert!(!s.sql().contains("brien"));
         assert_eq!(Statement::new("x ").push_in::<i64>("id", &[]).sql(), "x 1 = 0", "an empty list matches nothing");
+        let mut rows = Statement::new("INSERT INTO t (a, b) VALUES ");
+        rows.push_row(true, [Value::from(1), Value::from(None::<&str>)]).push_row(false, [Value::from(2), Value::from("x")]);
+        assert_eq!(rows.sql(), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
     }
 }

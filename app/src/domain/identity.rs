@@ -115,6 +115,14 @@ impl LoginId {
             LoginId::Username(u) => u.key(),
         }
     }
+
+    /// As typed (trimmed).
+    pub fn as_str(&self) -> &str {
+        match self {
+            LoginId::Email(e) => e.as_str(),
+            LoginId::Username(u) => u.as_str(),
+        }
+    }
 }
 
 #[cfg(test)]

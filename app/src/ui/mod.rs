@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/settings") view={Lazy::<lazy::SettingsPage>::new()} />
                     <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
                     <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
+                    <Route path=path!("/import-users") view={Lazy::<lazy::ImportUsersPage>::new()} />
                     <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
                     <Route path=path!("/programs") view={Lazy::<lazy::ProgramsPage>::new()} />
                     <Route path=path!("/mailbox") view={Lazy::<lazy::MailboxPage>::new()} />
@@ -128,5 +129,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, ImportUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
 }

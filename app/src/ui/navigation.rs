@@ -48,7 +48,10 @@ pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
                 <li><a href=format!("/add-users{suffix}") aria-current=current_if("invite")>{T::InviteUsers.in_lang(lang)}</a></li>
                 <li>
                     <span class="panel-nav-section">{T::AddUsers.in_lang(lang)}</span>
-                    <ul><li><a href=format!("/set-up-user{suffix}") aria-current=current_if("set-up")>{T::SetUpAUser.in_lang(lang)}</a></li></ul>
+                    <ul>
+                        <li><a href=format!("/set-up-user{suffix}") aria-current=current_if("set-up")>{T::SetUpAUser.in_lang(lang)}</a></li>
+                        <li><a href=format!("/import-users{suffix}") aria-current=current_if("import")>{T::CreateUsersInBatch.in_lang(lang)}</a></li>
+                    </ul>
                 </li>
                 <li><a href=format!("/invitations{suffix}") aria-current=current_if("invitations")>{T::Invitations.in_lang(lang)}</a></li>
             </ul>

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::batch::Mode;
 use crate::i18n::Msg;
 
 /// What importing a row would do (R21, R28), or why it would not.
@@ -44,3 +45,54 @@ pub struct ImportPreview {
 
 /// How many problems a preview lists; the rejected-rows file holds them all.
 pub const PROBLEMS_SHOWN: usize = 1000;
+
+/// Where an import stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportState {
+    /// The file is kept for its preview; nothing imported yet.
+    Uploaded,
+    /// IMPORT was confirmed; the job waits for a worker.
+    Queued,
+    Running,
+    Done,
+    /// Stopped before its end (`failure` says why); the rows written before stay.
+    Failed,
+}
+
+/// An import's progress and outcome (R37): the progress bar and the results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStatus {
+    pub job: i64,
+    pub file_name: String,
+    pub mode: Mode,
+    pub state: ImportState,
+    /// The rows below the header.
+    pub total: u64,
+    /// The rows written (or rejected) so far.
+    pub done: u64,
+    /// How many rows had each outcome so far, in the order of `RowOutcome` (zeros left out).
+    pub counts: Vec<(RowOutcome, u64)>,
+    /// Existing accounts added to their rows' groups.
+    pub accounts_added: u64,
+    /// Rows a second since the job started.
+    pub per_second: u64,
+    /// While running: at this rate, how long the rest takes.
+    pub seconds_left: Option<u64>,
+    pub failure: Option<String>,
+}
+
+/// A file kept for its preview and import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub job: i64,
+    pub file_name: String,
+    pub bytes: u64,
+}
+
+/// Where the import template downloads from.
+pub const TEMPLATE_PATH: &str = "/import/template.csv";
+
+/// Where an import's rejected rows download from.
+pub fn rejected_rows_path(job: i64) -> String {
+    format!("/import/{job}/rejected.csv")
+}

@@ -23,7 +23,7 @@ app::on_both_databases!(
 /// A French Excel export: byte-order mark, semicolons, CRLF, accents and apostrophes, a quoted
 /// `;`, an address repeated in other case, a formula cell, an unknown group and role, a date that
 /// is not one, an address already invited, an active account, a column Roster does not know.
-const FRENCH_EXPORT: &str = "\u{feff}E-mail;Prénom;Nom;Groupes;Rôles;Date de suppression;Libellés;Taille\r\n\
+pub const FRENCH_EXPORT: &str = "\u{feff}E-mail;Prénom;Nom;Groupes;Rôles;Date de suppression;Libellés;Taille\r\n\
     zoe.martin@exemple.fr;Zoé;Martin;Sales/EMEA;Apprenant;31/12/2030;Prestataire;M\r\n\
     sean.obrien@exemple.fr;Seán;\"O'Brien; Jr\";Sales / EMEA;apprenant;;;\r\n\
     ZOE.MARTIN@exemple.fr;Zoé;Martin;Sales/EMEA;Apprenant;;;\r\n\

@@ -385,7 +385,7 @@ async fn invite_resend_cancel_and_accept_are_audited_with_who_did_them(db: TestD
         ]
     );
     let created: serde_json::Value = serde_json::from_str(&rows[0].3).unwrap();
-    assert_eq!(created, serde_json::json!({ "group": s.emea, "roles": ["learner"] }));
+    assert_eq!(created, serde_json::json!({ "groups": [s.emea], "roles": ["learner"] }));
     assert_eq!(rows[5].4.as_deref(), Some("192.0.2.9"), "the registration's address is kept");
 }
 

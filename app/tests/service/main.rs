@@ -8,6 +8,7 @@ mod billing;
 mod deletion;
 mod details;
 mod groups;
+mod import;
 mod invitations;
 mod mail;
 mod programs;

@@ -21,6 +21,7 @@ use server::middleware::PUBLIC_SERVER_FNS;
 mod bad_input;
 mod climb;
 mod email_limits;
+mod import;
 mod limits;
 mod matrix;
 mod platform_settings;
@@ -105,6 +106,21 @@ fn post(path: &str, body: &str) -> Request<Body> {
         .header("sec-fetch-site", "same-origin")
         .header(header::ORIGIN, PUBLIC_URL)
         .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A same-origin upload of `file` as the import panel sends it (multipart, field `file`).
+fn multipart(path: &str, file_name: &str, file: &[u8]) -> Request<Body> {
+    const BOUNDARY: &str = "roster-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, PUBLIC_URL)
+        .body(Body::from(body))
         .unwrap()
 }
 

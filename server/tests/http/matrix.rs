@@ -269,6 +269,12 @@ impl World {
 
     /// A failed email of this person's, just now.
     /// A new label or custom field (`table`), for one call to rename or delete.
+    /// A file the owner uploaded for an import (of a row of a group of their own).
+    async fn upload(&self) -> i64 {
+        let permit = self.owner.require(app::domain::capability::AddUsersSomewhere).unwrap();
+        app::backend::batch::job::upload(&self.h.db, &permit, "owner.csv", b"email,groups,roles\nowners.pick@outside.example,Sales EMEA,learner\n").await.unwrap()
+    }
+
     async fn detail(&self, table: &str) -> i64 {
         let name = format!("Matrix {}", app::backend::auth::random_hex(4));
         sqlx::query_scalar(&format!("INSERT INTO {table} (name, name_key) VALUES ($1, $2) RETURNING id")).bind(&name).bind(name.to_lowercase()).fetch_one(&self.h.db.pool).await.unwrap()
@@ -316,6 +322,7 @@ async fn snapshot(h: &Harness) -> Vec<String> {
         ("user_labels", "user_id, label_id"),
         ("user_custom_values", "user_id, field_id, value"),
         ("billing_events", "user_id, reason"),
+        ("import_jobs", "id, status, rows_done"),
     ];
     let mut rows = Vec::new();
     for (table, columns) in TABLES {
@@ -583,11 +590,27 @@ fn rows() -> Vec<Row> {
                 }),
             ],
         },
+        // Creating users in batch (R35–R37): anyone who may add users uploads, previews and
+        // starts their own imports, and nobody else's (an upload of someone else's is not there).
+        Row { path: "/api/import/upload", cells: vec![cell("a CSV file", |_, a| format!("email\nup.{a:?}@outside.example\n"), only(ADDERS, Ok))] },
+        Row { path: "/api/import/preview", cells: vec![cell_after("the owner's upload", |w, _| Box::pin(async move { format!("job={}&mode=Invite", w.upload().await) }), own_import)] },
+        Row { path: "/api/import/start", cells: vec![cell_after("the owner's upload", |w, _| Box::pin(async move { format!("job={}&mode=Invite", w.upload().await) }), own_import)] },
+        Row { path: "/api/import/progress", cells: vec![cell_after("the owner's import", |w, _| Box::pin(async move { format!("job={}", w.upload().await) }), own_import)] },
+        Row { path: "/api/import/latest", cells: vec![cell("one's own latest import", |_, _| String::new(), only(ADDERS, Ok))] },
         Row {
             path: "/api/invitations/from_session",
             cells: vec![cell("Spring cohort", |w, a| format!("session={}&emails=s.{a:?}%40outside.example&details[language]=fr", w.spring), only(&[CoachInstructor, PlatformAdmin, Owner], Ok))],
         },
     ]
+}
+
+/// An import (an upload) is its uploader's only: the owner's is not there for the other adders.
+fn own_import(actor: Actor) -> Expect {
+    match actor {
+        Owner => Ok,
+        a if ADDERS.contains(&a) => Hidden,
+        _ => Refused,
+    }
 }
 
 fn set_up_body(group: i64, role: &str, actor: Actor) -> String {
@@ -621,9 +644,10 @@ async fn every_server_function_answers_every_kind_of_actor_as_the_rules_say(db: 
                 let expect = if actor == Anonymous && !public { Unauthorized } else { (cell.expect)(actor) };
                 let body = (cell.body)(&world, actor).await;
                 let before = if matches!(expect, Ok | Allowed) { None } else { Some(snapshot(&world.h).await) };
+                let request = if row.path == server::middleware::UPLOAD_PATH { super::multipart(row.path, "import.csv", body.as_bytes()) } else { post(row.path, &body) };
                 let request = match world.cookie(actor).await {
-                    Some(cookie) => with_cookie(post(row.path, &body), &cookie),
-                    None => post(row.path, &body),
+                    Some(cookie) => with_cookie(request, &cookie),
+                    None => request,
                 };
                 let status = world.h.send(request).await.status();
                 checked += 1;

@@ -4,18 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::file::{CsvFile, Row};
+use super::file::Row;
+use super::rows;
 
 use crate::backend::db::Db;
 use crate::backend::statement::Statement;
 use crate::backend::{Permit, Principal};
-use crate::domain::batch::{self, Checks, Column, Defaults, GroupNames, Header, Mode};
+use crate::domain::batch::{self, Defaults, Mode};
 use crate::domain::capability::AddUsersSomewhere;
-use crate::domain::custom_field::FieldType;
 use crate::domain::identity::LoginId;
-use crate::domain::policy::Action;
 use crate::error::AppError;
-use crate::i18n::{Msg, T};
+use crate::i18n::{Lang, T};
 use crate::wire::batch::{ImportPreview, RowOutcome, RowProblem, PROBLEMS_SHOWN};
 
 /// A file and what the panel chose for all of it.
@@ -41,59 +40,19 @@ struct FileCheck {
 /// Checks every row of the file; `visit` gets each row with its first-pass outcome (new,
 /// repeated or invalid) and its problems, as the file names the columns.
 async fn check_file(db: &Db, principal: &Principal, request: Request<'_>, mut visit: impl FnMut(&Row, RowOutcome, Vec<RowProblem>)) -> Result<FileCheck, AppError> {
-    let file = CsvFile::open(request.file)?;
-    let mut rows = file.rows();
-    let headers = rows.next().transpose()?.ok_or_else(|| AppError::field("file", Msg::FileEmpty))?.cells;
-    let fields: Vec<(i64, String, String, Option<String>)> = sqlx::query_as("SELECT id, name, kind, options FROM custom_fields").fetch_all(&db.pool).await?;
-    let field_names: Vec<(i64, &str)> = fields.iter().map(|(id, name, _, _)| (*id, name.as_str())).collect();
-    let header = Header::read(&headers.iter().map(String::as_str).collect::<Vec<_>>(), &field_names);
-    let column_name = |column: Column| match (column, header.position(column)) {
-        (_, Some(i)) => headers[i].clone(),
-        (Column::Field(id), None) => field_names.iter().find(|(f, _)| *f == id).map(|(_, name)| name.to_string()).unwrap_or_default(),
-        (fixed, None) => fixed.header().map(|t| t.in_lang(principal.lang).to_string()).unwrap_or_default(),
-    };
-    if header.position(Column::Login).is_none() {
-        return Err(AppError::field("file", Msg::MissingColumn { name: column_name(Column::Login) }));
-    }
-    let labels: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM labels").fetch_all(&db.pool).await?;
-    let labels: HashMap<String, i64> = labels.into_iter().map(|(id, name)| (batch::key(&name), id)).collect();
-    let types: HashMap<i64, FieldType> = fields.iter().map(|(id, _, kind, options)| (*id, FieldType::from_stored(kind, options.as_deref()))).collect();
-    let groups = GroupNames::new(&principal.tree);
-    let may_grant = |group, role| principal.may(&Action::AddUsers(&[(group, role)]));
-    let checks = Checks { mode: request.mode, header: &header, groups: &groups, labels: &labels, fields: &types, defaults: request.defaults, may_grant: &may_grant };
-    let today = crate::backend::deletion::today(&db.pool).await?.format("%Y-%m-%d").to_string();
-
+    let (file, mut checker) = rows::open(db, principal, request.file, request.mode, request.defaults).await?;
     let mut outcomes: Vec<RowOutcome> = Vec::new();
     // The rows to look up, by login key: (row index, key, is an email).
     let mut candidates: Vec<(usize, String, bool)> = Vec::new();
-    // Each login's first line, to name it on the rows that repeat it.
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for row in rows {
+    for row in rows::data_rows(&file) {
         let row = row?;
-        let mut request = batch::check_row(&checks, &row.cells);
-        if request.deletion_date.as_deref().is_some_and(|date| *date <= *today) {
-            request.problems.push((Column::DeletionDate, Msg::DateNotInFuture));
+        let checked = checker.check(&row);
+        if let (RowOutcome::New, Some(login)) = (checked.outcome, &checked.request.login) {
+            candidates.push((outcomes.len(), login.key().to_string(), matches!(login, LoginId::Email(_))));
         }
-        let outcome = match &request.login {
-            _ if !request.problems.is_empty() => RowOutcome::Invalid,
-            Some(login) => match seen.get(login.key()) {
-                Some(&first) => {
-                    request.problems.push((Column::Login, Msg::RepeatedRow { line: first }));
-                    RowOutcome::Repeated
-                }
-                None => {
-                    seen.insert(login.key().to_string(), row.line);
-                    candidates.push((outcomes.len(), login.key().to_string(), matches!(login, LoginId::Email(_))));
-                    RowOutcome::New
-                }
-            },
-            None => RowOutcome::Invalid,
-        };
-        let problems = request.problems.into_iter().map(|(column, msg)| RowProblem { line: row.line, column: column_name(column), msg }).collect();
-        visit(&row, outcome, problems);
-        outcomes.push(outcome);
+        visit(&row, checked.outcome, checked.problems);
+        outcomes.push(checked.outcome);
     }
-
     let (active, invited) = existing(db, &candidates).await?;
     for (index, key, _) in &candidates {
         if active.contains(key) {
@@ -102,7 +61,7 @@ async fn check_file(db: &Db, principal: &Principal, request: Request<'_>, mut vi
             outcomes[*index] = RowOutcome::AlreadyInvited;
         }
     }
-    Ok(FileCheck { unknown_columns: header.unknown.clone(), outcomes, headers, delimiter: file.delimiter })
+    Ok(FileCheck { unknown_columns: checker.unknown_columns().to_vec(), outcomes, headers: checker.headers.clone(), delimiter: file.delimiter })
 }
 
 /// The preview (R36): counts per outcome and the first problems; nothing written.
@@ -134,11 +93,18 @@ pub async fn rejected_rows(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, requ
         }
     })
     .await?;
-    let mut writer = csv::WriterBuilder::new().delimiter(checked.delimiter).terminator(csv::Terminator::CRLF).flexible(true).from_writer(Vec::new());
-    let header = checked.headers.iter().cloned().chain([T::RejectReason.in_lang(lang).to_string()]);
+    rejected_file(lang, checked.delimiter, &checked.headers, rejected.into_iter())
+}
+
+/// A rejected-rows file: the header as the file has it plus the reason column, then the rows;
+/// every cell a spreadsheet would run neutralised (R36); in the file's separator, CRLF, with a
+/// byte-order mark (Excel then reads it as UTF-8).
+pub fn rejected_file(lang: Lang, delimiter: u8, headers: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<String, AppError> {
+    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(csv::Terminator::CRLF).flexible(true).from_writer(Vec::new());
+    let header = headers.iter().cloned().chain([T::RejectReason.in_lang(lang).to_string()]);
     let failed = |e: csv::Error| AppError::internal(format!("rejected rows: {e}"));
     writer.write_record(header.map(|cell| batch::neutralised(&cell))).map_err(failed)?;
-    for row in rejected {
+    for row in rows {
         writer.write_record(row.iter().map(|cell| batch::neutralised(cell))).map_err(failed)?;
     }
     let bytes = writer.into_inner().map_err(|e| AppError::internal(format!("rejected rows: {e}")))?;

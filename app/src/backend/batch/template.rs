@@ -3,7 +3,9 @@
 //! semicolon-separated in French (as each language's spreadsheets open them), with a byte-order
 //! mark so that Excel reads it as UTF-8.
 
-use crate::domain::batch::Column;
+use crate::backend::{Db, Permit};
+use crate::domain::batch::{Column, GroupNames};
+use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
@@ -24,6 +26,19 @@ pub fn template(lang: Lang, fields: &[&str], example_group: &str) -> Result<Stri
     written.map_err(|e| AppError::internal(format!("template: {e}")))?;
     let bytes = writer.into_inner().map_err(|e| AppError::internal(format!("template: {e}")))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+}
+
+/// The template for this person (R35): in their language, with the platform's custom fields,
+/// and for the example row a group where they may add learners (below the platform group if
+/// they may).
+pub async fn for_person(db: &Db, permit: &Permit<'_, AddUsersSomewhere>) -> Result<String, AppError> {
+    let fields: Vec<String> = sqlx::query_scalar("SELECT name FROM custom_fields ORDER BY id").fetch_all(&db.pool).await?;
+    let principal = permit.by();
+    let choices = crate::backend::users::addable_groups(permit);
+    let learners = |g: &&crate::wire::users::AddableGroup| choices.role_sets.get(g.role_set).is_some_and(|roles| roles.contains(&Role::Learner));
+    let example = choices.groups.iter().filter(learners).find(|g| g.parent.is_some()).or_else(|| choices.groups.iter().find(learners));
+    let example = example.map(|g| GroupNames::new(&principal.tree).shown(g.id)).unwrap_or_default();
+    template(principal.lang, &fields.iter().map(String::as_str).collect::<Vec<_>>(), &example)
 }
 
 /// The template's file name, in the language.

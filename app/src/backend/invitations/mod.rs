@@ -9,4 +9,5 @@ mod manage;
 
 pub use accept::{accept, language_of_link, pending_address, Registered, Registration};
 pub use invite::{invite, Inviting};
+pub(crate) use invite::{invite_many, Batch, Invitee};
 pub use manage::{cancel, list, resend, RESEND_INTERVAL_MS};

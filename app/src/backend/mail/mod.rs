@@ -5,6 +5,6 @@ mod outbox;
 mod sender;
 mod worker;
 
-pub use outbox::{enqueue, language_of, reveal, OutgoingEmail, CREDENTIALS_KIND, DELIVERED_TEXT, SECRET, SECRET_REMOVED};
+pub use outbox::{enqueue, enqueue_many, language_of, reveal, OutgoingEmail, CREDENTIALS_KIND, DELIVERED_TEXT, SECRET, SECRET_REMOVED};
 pub use sender::{SendFailure, SmtpSender, MAX_IDLE};
 pub use worker::{Delivery, RoundReport, Worker};

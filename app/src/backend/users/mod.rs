@@ -10,3 +10,4 @@ pub use list::list;
 pub use profile::{detail, resend_email, send_new_credentials, set_details, set_password};
 pub use scope::find_seen;
 pub use set_up::{addable_groups, set_up};
+pub(crate) use set_up::{create_account, Account};

@@ -6,34 +6,22 @@
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::billing;
-use crate::backend::db::{now_ms, Db, Tx};
+use crate::backend::db::{now_ms, Backend, Db, Tx};
 use crate::backend::mail::{self, OutgoingEmail};
 use crate::backend::Permit;
 use crate::domain::capability::AddUsersSomewhere;
 use crate::backend::Settings;
 use crate::domain::billing::BillingReason;
-use crate::domain::identity::{Email, Username};
+use crate::domain::group_tree::{GroupId, GroupTree};
+use crate::domain::identity::{Email, LoginId, Username};
+use crate::backend::Principal;
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::emails;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
+use crate::wire::details::UserDetails;
 use crate::wire::users::{AddableGroup, GroupChoices, NewUser, SetUpDone};
-
-/// How the new user signs in: by email, or by username for users without email (R40).
-enum Login {
-    Email(Email),
-    Username(Username),
-}
-
-impl Login {
-    fn as_str(&self) -> &str {
-        match self {
-            Login::Email(e) => e.as_str(),
-            Login::Username(u) => u.as_str(),
-        }
-    }
-}
 
 /// The groups where this person may set up or invite users, with the roles they may grant in
 /// each (R1–R3, R6), for the group-selection modal. Parents come before their children.
@@ -63,18 +51,18 @@ pub fn addable_groups(permit: &Permit<'_, AddUsersSomewhere>) -> GroupChoices {
 }
 
 /// Checks the form field by field; every message is returned at once, nothing is written.
-fn validate(form: &NewUser) -> Result<(String, String, Login, Option<String>), AppError> {
+fn validate(form: &NewUser) -> Result<(String, String, LoginId, Option<String>), AppError> {
     let mut errors = Vec::new();
     let mut fail = |field: &str, msg: Msg| errors.push(FieldError { field: field.to_string(), msg });
     let first = crate::domain::names::tidy(&form.first_name, 100).map_err(|m| fail("first_name", m)).ok();
     let last = crate::domain::names::tidy(&form.last_name, 100).map_err(|m| fail("last_name", m)).ok();
     let login = if form.without_email {
-        Username::parse(&form.username).map(Login::Username).map_err(|_| fail("username", Msg::InvalidUsername)).ok()
+        Username::parse(&form.username).map(LoginId::Username).map_err(|_| fail("username", Msg::InvalidUsername)).ok()
     } else if form.email.trim().is_empty() {
         fail("email", Msg::Required);
         None
     } else {
-        Email::parse(&form.email).map(Login::Email).map_err(|_| fail("email", Msg::InvalidEmail)).ok()
+        Email::parse(&form.email).map(LoginId::Email).map_err(|_| fail("email", Msg::InvalidEmail)).ok()
     };
     let password = if form.send_credentials && form.without_email {
         fail("send_credentials", Msg::NoEmailForCredentials);
@@ -85,7 +73,7 @@ fn validate(form: &NewUser) -> Result<(String, String, Login, Option<String>), A
         fail("password", Msg::Required);
         None
     } else {
-        let identity = [form.first_name.as_str(), form.last_name.as_str(), login.as_ref().map(Login::as_str).unwrap_or("")];
+        let identity = [form.first_name.as_str(), form.last_name.as_str(), login.as_ref().map(LoginId::as_str).unwrap_or("")];
         crate::domain::password::check(&form.password, &identity).map_err(|m| fail("password", m)).ok();
         Some(form.password.clone())
     };
@@ -137,87 +125,106 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permi
     let created = async {
         let password = password.unwrap_or_else(random_password);
         let password_hash = hasher.hash(&password).await?;
-
-        let now = now_ms();
         let mut tx = db.begin().await?;
-        let (column, key) = match &login {
-            Login::Email(e) => ("email", e.key()),
-            Login::Username(u) => ("username", u.key()),
-        };
-        crate::backend::db::serialize_on_address(&mut tx, db.backend, key).await?;
-        if let Login::Email(email) = &login {
-            let pending: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
-            if pending.is_some() {
-                return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
-            }
-        }
-        let (email, email_key, username, username_key) = match &login {
-            Login::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
-            Login::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
-        };
-        // The unique index decides between two submissions of the same form: the second one finds
-        // the account the first created.
-        let user: Option<i64> = sqlx::query_scalar(&format!(
-            "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
-                                must_change_password, password_expires_at, deletion_date, created_at, activated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
-             ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
-        ))
-        .bind(email)
-        .bind(email_key)
-        .bind(username)
-        .bind(username_key)
-        .bind(&first)
-        .bind(&last)
-        .bind(details.language.map(Lang::code))
-        .bind(password_hash)
-        .bind(i64::from(send_credentials))
-        .bind(details.deletion_date.as_deref())
-        .bind(now)
-        .bind(send_credentials.then_some(now + crate::backend::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(user) = user else {
-            let msg = match login {
-                Login::Email(_) => ("email", Msg::ActiveAccountExists),
-                Login::Username(_) => ("username", Msg::UsernameTaken),
-            };
-            return Err(AppError::field(msg.0, msg.1));
-        };
-
         let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
-        let mut enrolled = Vec::new();
-        for &group in &form.groups {
-            if tree.get(group).is_none() {
-                return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{group}") }));
-            }
-            enrolled.extend(crate::backend::groups::insert_memberships(&mut tx, &tree, user, group, &form.roles).await?);
-        }
-        crate::backend::details::apply_to_user(&mut tx, user, &details).await?;
-        let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
-        let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
-        match &login {
-            Login::Email(email) => {
-                if send_credentials {
-                    // Billed when this email is sent (R26): see the outbox worker.
-                    let sent = Credentials { user, to: email.as_str(), password: &password, language, cause: "set_up" };
-                    queue_credentials(&mut tx, settings, &platform.0, &principal.display_name(), sent).await?;
-                } else {
-                    billing::bill(&mut tx, user, BillingReason::SetUp, now).await?;
-                }
-            }
-            // R40: no email, ever; billed at creation.
-            Login::Username(_) => billing::bill(&mut tx, user, BillingReason::SetUp, now).await?,
-        }
-        // R31: set-up users get their session emails at once.
-        crate::backend::enrollment::email_enrollments(&mut tx, settings, user, &enrolled).await?;
-        let summary = serde_json::json!({ "groups": form.groups, "roles": form.roles, "credentials_sent": send_credentials });
-        audit::record(&mut tx, who, "user_set_up", "user", user, &summary).await?;
+        let account = Account { first: &first, last: &last, login: &login, password: &password, password_hash, send_credentials, groups: &form.groups, roles: &form.roles, details: &details };
+        let user = create_account(&mut tx, db.backend, settings, &tree, principal, who, &account).await?;
         tx.commit().await?;
         Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
     };
     crate::backend::settings::sending_invitation_emails(db, principal, i64::from(send_credentials), "send_credentials", created).await
+}
+
+/// An account to create, checked: by whom is the caller's business (R1–R6 for each group and
+/// role); the password is hashed before the transaction (hashing is slow on purpose).
+pub(crate) struct Account<'a> {
+    pub(crate) first: &'a str,
+    pub(crate) last: &'a str,
+    pub(crate) login: &'a LoginId,
+    /// The password as given, or generated to be sent (R27).
+    pub(crate) password: &'a str,
+    pub(crate) password_hash: String,
+    pub(crate) send_credentials: bool,
+    pub(crate) groups: &'a [GroupId],
+    /// Granted in every group.
+    pub(crate) roles: &'a [Role],
+    pub(crate) details: &'a UserDetails,
+}
+
+/// Creates one active account in the caller's transaction (R25–R28): the user, the memberships
+/// (learners climb, R10), the details, the credentials email or, without one, the billing (R26),
+/// the session emails (R31), the audit entry. Refused, writing nothing: an address with a pending
+/// invitation (R28), a login already taken, a group that no longer exists.
+pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Settings, tree: &GroupTree, principal: &Principal, who: &Who, account: &Account<'_>) -> Result<i64, AppError> {
+    let now = now_ms();
+    let login = account.login;
+    crate::backend::db::serialize_on_address(tx, backend, login.key()).await?;
+    if let LoginId::Email(email) = login {
+        let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut **tx).await?;
+        if pending.is_some() {
+            return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
+        }
+    }
+    if let Some(&missing) = account.groups.iter().find(|&&group| tree.get(group).is_none()) {
+        return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{missing}") }));
+    }
+    let (column, email, email_key, username, username_key) = match login {
+        LoginId::Email(e) => ("email", Some(e.as_str()), Some(e.key()), None, None),
+        LoginId::Username(u) => ("username", None, None, Some(u.as_str()), Some(u.key())),
+    };
+    let details = account.details;
+    // The unique index decides between two submissions of the same form: the second one finds
+    // the account the first created.
+    let user: Option<i64> = sqlx::query_scalar(&format!(
+        "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
+                            must_change_password, password_expires_at, deletion_date, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
+         ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
+    ))
+    .bind(email)
+    .bind(email_key)
+    .bind(username)
+    .bind(username_key)
+    .bind(account.first)
+    .bind(account.last)
+    .bind(details.language.map(Lang::code))
+    .bind(&account.password_hash)
+    .bind(i64::from(account.send_credentials))
+    .bind(details.deletion_date.as_deref())
+    .bind(now)
+    .bind(account.send_credentials.then_some(now + crate::backend::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(user) = user else {
+        let msg = match login {
+            LoginId::Email(_) => ("email", Msg::ActiveAccountExists),
+            LoginId::Username(_) => ("username", Msg::UsernameTaken),
+        };
+        return Err(AppError::field(msg.0, msg.1));
+    };
+
+    let mut enrolled = Vec::new();
+    for &group in account.groups {
+        enrolled.extend(crate::backend::groups::insert_memberships(tx, tree, user, group, account.roles).await?);
+    }
+    crate::backend::details::apply_to_user(tx, user, details).await?;
+    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
+    let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+    match login {
+        LoginId::Email(email) if account.send_credentials => {
+            // Billed when this email is sent (R26): see the outbox worker.
+            let sent = Credentials { user, to: email.as_str(), password: account.password, language, cause: "set_up" };
+            queue_credentials(tx, settings, &platform.0, &principal.display_name(), sent).await?;
+        }
+        LoginId::Email(_) => billing::bill(tx, user, BillingReason::SetUp, now).await?,
+        // R40: no email, ever; billed at creation.
+        LoginId::Username(_) => billing::bill(tx, user, BillingReason::SetUp, now).await?,
+    }
+    // R31: set-up users get their session emails at once.
+    crate::backend::enrollment::email_enrollments(tx, settings, user, &enrolled).await?;
+    let summary = serde_json::json!({ "groups": account.groups, "roles": account.roles, "credentials_sent": account.send_credentials });
+    audit::record(tx, who, "user_set_up", "user", user, &summary).await?;
+    Ok(user)
 }
 
 /// A credentials email to queue: `cause` tells it from other sendings to the same user.
@@ -264,7 +271,7 @@ mod tests {
         }
     }
 
-    fn fields(result: Result<(String, String, Login, Option<String>), AppError>) -> Vec<(String, Msg)> {
+    fn fields(result: Result<(String, String, LoginId, Option<String>), AppError>) -> Vec<(String, Msg)> {
         match result {
             Err(AppError::Invalid(errors)) => errors.into_iter().map(|e| (e.field, e.msg)).collect(),
             Err(other) => panic!("unexpected {other:?}"),

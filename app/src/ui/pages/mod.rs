@@ -12,6 +12,6 @@ mod programs;
 pub use access::{AccountPage, ChangePasswordPage, LoginPage, RegisterPage};
 pub use group::{GroupPage, HomePage};
 pub use not_found::NotFoundPage;
-pub use people::{AddUsersPage, InvitationsPage, SetUpUserPage, UserPage, UsersPage};
+pub use people::{AddUsersPage, ImportUsersPage, InvitationsPage, SetUpUserPage, UserPage, UsersPage};
 pub use platform::{BillingPage, LabelsPage, MailboxPage, SettingsPage};
 pub use programs::{ProgramsPage, SessionPage};
