@@ -339,7 +339,13 @@ impl ImportWorker {
         let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
         let (mut valid, mut rejected) = (Vec::new(), Vec::new());
         for (index, (row, checked)) in part.iter().enumerate() {
+            // A group deleted since the job started.
+            let gone: Vec<String> = checked.request.grants.iter().filter(|(group, _)| tree.get(*group).is_none()).map(|(group, _)| format!("#{group}")).collect();
             match checked.outcome {
+                RowOutcome::New if !gone.is_empty() => {
+                    tally.add(RowOutcome::Invalid);
+                    rejected.push((row, Msg::MayNotAddIn { groups: gone.join(", ") }.render(run.principal.lang)));
+                }
                 RowOutcome::New => valid.push(index),
                 outcome => {
                     tally.add(outcome);

@@ -149,7 +149,7 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
         <p class="muted">{T::ImportLimits.in_lang(lang)}</p>
         <p><a class="button" href=TEMPLATE_PATH download="">{T::DownloadTemplate.in_lang(lang)}</a></p>
         <form class="form" novalidate on:submit=|ev| ev.prevent_default()>
-            <fieldset class="field">
+            <fieldset class="field mode-choice">
                 <legend>{T::ImportMode.in_lang(lang)}</legend>
                 <label class="checkbox">
                     <input type="radio" name="mode" value="invite" prop:checked=move || mode.get() == Mode::Invite on:change=move |_| mode.set(Mode::Invite) />
@@ -238,7 +238,7 @@ fn PreviewReport(checked: ImportPreview, mode: Mode, add_existing: RwSignal<bool
     let more = (checked.problems.len() >= PROBLEMS_SHOWN).then(|| view! { <p class="muted">{T::MoreProblems.in_lang(lang)}</p> });
     let problems = (!checked.problems.is_empty()).then(|| view! {
         <h3>{T::ProblemsTitle.in_lang(lang)}</h3>
-        <DataTable class="problems" headers=&[T::Line, T::Column, T::Problem]>
+        <DataTable class="table-wrapping problems" headers=&[T::Line, T::Column, T::Problem]>
             {checked.problems.iter().map(|p| view! { <tr><td>{p.line}</td><td>{p.column.clone()}</td><td>{p.msg.render(lang)}</td></tr> }).collect_view()}
         </DataTable>
         {more}
