@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { demoOwner, emailTo, logIn, snap, watchConsole } from './helpers';
 
-test('a platform administrator creates users in batch from the template', async ({ page }) => {
+test('a platform administrator creates users in batch from the template (R12, R35, R36, R37)', async ({ page }) => {
   const errors = watchConsole(page);
   const { password } = demoOwner();
   await logIn(page, 'admin@northwind.example', password);

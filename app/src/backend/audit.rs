@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::db::{now_ms, Db, Tx};
-use super::statement::{Statement, Value};
+use super::statement::{Statement, Value, ROWS_PER_INSERT};
 
 use crate::error::AppError;
 
@@ -34,7 +34,7 @@ pub async fn record(tx: &mut Tx, who: &Who, action: &str, target_type: &str, tar
 /// target type, target id, details) each.
 pub async fn record_many(tx: &mut Tx, who: &Who, entries: &[(&str, &str, i64, serde_json::Value)]) -> Result<(), AppError> {
     let at = now_ms();
-    for chunk in entries.chunks(1000) {
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
         let mut statement = Statement::new("INSERT INTO audit_log (at, actor_id, action, target_type, target_id, details, ip) VALUES ");
         for (i, (action, target_type, target_id, details)) in chunk.iter().enumerate() {
             statement.push_row(i == 0, [Value::from(at), who.actor.into(), (*action).into(), (*target_type).into(), (*target_id).into(), details.to_string().into(), who.ip.as_deref().into()]);

@@ -25,10 +25,10 @@ app::on_both_databases!(
     r36_r37_an_import_invites_the_valid_rows_reports_the_others_and_is_audited,
     r36_reimporting_the_same_file_adds_no_one_and_sends_nothing_twice,
     r37_a_part_that_never_committed_is_written_again_and_only_once,
-    r71_an_import_that_would_go_over_the_email_limits_is_refused_whole,
-    r37_an_import_is_seen_and_started_only_by_the_person_who_uploaded_it,
-    r28_r36_set_up_mode_creates_active_accounts_and_bills_them,
-    r21_r36_existing_accounts_are_added_to_their_rows_groups_when_chosen,
+    r71_r81_an_import_that_would_go_over_the_email_limits_is_refused_whole,
+    r37_r81_an_import_is_seen_and_started_only_by_the_person_who_uploaded_it,
+    r12_r28_r36_set_up_mode_creates_active_accounts_who_climb_and_are_billed,
+    r12_r21_r81_existing_accounts_are_added_to_their_rows_groups_when_chosen,
 );
 
 fn worker(db: &TestDb, s: &Acme) -> ImportWorker {
@@ -155,7 +155,7 @@ async fn r37_a_part_that_never_committed_is_written_again_and_only_once(db: Test
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'invitation_created'").await, 1000);
 }
 
-async fn r71_an_import_that_would_go_over_the_email_limits_is_refused_whole(db: TestDb) {
+async fn r71_r81_an_import_that_would_go_over_the_email_limits_is_refused_whole(db: TestDb) {
     let s = acme(&db, Lang::En).await;
     let admin = permit(&db, &s.owner, AdministerPlatform).await;
     settings::set_email_limits(&db, &admin, &s.who, EmailLimits { per_person_per_hour: 200, per_person_per_day: 1000, platform_per_hour: 3 }).await.unwrap();
@@ -188,7 +188,7 @@ dan@example.com,EMEA,learner
 ", Mode::Invite, &Defaults::default(), false).await.is_err());
 }
 
-async fn r37_an_import_is_seen_and_started_only_by_the_person_who_uploaded_it(db: TestDb) {
+async fn r37_r81_an_import_is_seen_and_started_only_by_the_person_who_uploaded_it(db: TestDb) {
     let s = acme(&db, Lang::En).await;
     let hash = testing::hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
@@ -205,7 +205,7 @@ async fn r37_an_import_is_seen_and_started_only_by_the_person_who_uploaded_it(db
     assert_eq!(job::latest(&db, &user_admin).await.unwrap(), None);
 }
 
-async fn r28_r36_set_up_mode_creates_active_accounts_and_bills_them(db: TestDb) {
+async fn r12_r28_r36_set_up_mode_creates_active_accounts_who_climb_and_are_billed(db: TestDb) {
     let s = acme(&db, Lang::En).await;
     let inviting = permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::Learner])).await;
     invitations::invite(&db, &s.settings, Inviting::ToGroup(&inviting), &s.who, "pending@example.com", &Default::default()).await.unwrap();
@@ -229,7 +229,7 @@ async fn r28_r36_set_up_mode_creates_active_accounts_and_bills_them(db: TestDb) 
     assert!(rejected.contains("pending@example.com") && rejected.contains("pending invitation"), "R28: {rejected}");
 }
 
-async fn r21_r36_existing_accounts_are_added_to_their_rows_groups_when_chosen(db: TestDb) {
+async fn r12_r21_r81_existing_accounts_are_added_to_their_rows_groups_when_chosen(db: TestDb) {
     let s = acme(&db, Lang::En).await;
     let member = testing::insert_user(&db, "member@acme.example", None).await;
     let file = "email,groups,roles\nmember@acme.example,Sales/EMEA,learner\n";

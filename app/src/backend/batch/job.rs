@@ -1,4 +1,4 @@
-//! The import itself (R36, R37): a file uploaded and kept, previewed as often as the panel asks,
+//! The import itself (R36, R37, R81): a file uploaded and kept, previewed as often as the panel asks,
 //! then imported by a background job that survives the server. The job writes the file a part at
 //! a time, each part in one transaction that also moves the job's resume point and counts, so a
 //! `kill -9` loses nothing and repeats nothing: on restart (on this instance or another) the job
@@ -18,7 +18,7 @@ use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::invitations::{invite_many, Batch, Invitee};
-use crate::backend::statement::{Statement, Value};
+use crate::backend::statement::{Statement, Value, ROWS_PER_INSERT};
 use crate::backend::tree::TreeCache;
 use crate::backend::users::{create_account, Account};
 use crate::backend::{Permit, Principal, Settings};
@@ -58,7 +58,7 @@ pub async fn upload(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, file_name: 
     CsvFile::open(bytes)?;
     let now = now_ms();
     let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
-    // One person's uploads that were never imported are not kept past a day.
+    // Uploads that were never imported are not kept past a day.
     sqlx::query("DELETE FROM import_jobs WHERE status = 'uploaded' AND created_at < $1").bind(now - UPLOAD_KEPT_MS).execute(&db.pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_jobs (created_by, file_name, file, file_size, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'uploaded', $5, $5) RETURNING id",
@@ -427,7 +427,7 @@ impl ImportWorker {
             .iter()
             .map(|(row, reason)| [Value::from(run.job), (row.line as i64).into(), serde_json::to_string(&row.cells).unwrap_or_default().into(), reason.as_str().into()])
             .collect();
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
             let mut statement = Statement::new("INSERT INTO import_rejections (job_id, line, cells, reason) VALUES ");
             for (i, row) in chunk.iter().enumerate() {
                 statement.push_row(i == 0, row.iter().cloned());

@@ -8,7 +8,7 @@ use super::file::Row;
 use super::rows;
 
 use crate::backend::db::Db;
-use crate::backend::statement::Statement;
+use crate::backend::statement::{Statement, IN_LIST_MAX};
 use crate::backend::{Permit, Principal};
 use crate::domain::batch::{self, Defaults, Mode};
 use crate::domain::capability::AddUsersSomewhere;
@@ -23,9 +23,6 @@ pub struct Request<'a> {
     pub mode: Mode,
     pub defaults: &'a Defaults,
 }
-
-/// How many logins one lookup statement names.
-const LOOKUP_CHUNK: usize = 500;
 
 /// What a pass over a file found beyond each row's own report.
 struct FileCheck {
@@ -122,7 +119,7 @@ async fn existing(db: &Db, candidates: &[(usize, String, bool)]) -> Result<(Hash
         ("SELECT email_key FROM invitations WHERE status = 'pending' AND ", "email_key", &emails, true),
     ];
     for (select, column, keys, pending) in lookups {
-        for chunk in keys.chunks(LOOKUP_CHUNK) {
+        for chunk in keys.chunks(IN_LIST_MAX) {
             let mut statement = Statement::new(select);
             statement.push_in(column, chunk);
             let found = statement.query_scalar::<String>().fetch_all(&db.pool).await?;

@@ -7,7 +7,7 @@ use crate::backend::auth::new_token;
 use std::collections::HashMap;
 
 use crate::backend::db::{now_ms, Db, Tx};
-use crate::backend::statement::{Statement, Value};
+use crate::backend::statement::{Statement, Value, IN_LIST_MAX, ROWS_PER_INSERT};
 use crate::backend::mail::{self, OutgoingEmail};
 use crate::backend::principal::Principal;
 use crate::backend::{Permit, Settings};
@@ -137,10 +137,6 @@ pub(crate) struct Invitee<'a> {
     pub(crate) details: &'a UserDetails,
 }
 
-/// Rows a multi-row statement writes at most (values per row × rows stays far below either
-/// database's limit on a statement's parameters).
-const ROWS_PER_STATEMENT: usize = 500;
-
 /// Invites each of `invitees` (distinct addresses) in the caller's transaction, with a handful of
 /// statements for the whole list rather than a handful per address; returns each one's result,
 /// in order. An address with an account is `ActiveAccount` (`may_add_here` left to the caller);
@@ -157,7 +153,7 @@ pub(crate) async fn invite_many(tx: &mut Tx, batch: &Batch<'_>, invitees: &[Invi
     let inviter = batch.inviter;
 
     let mut accounts: HashMap<String, i64> = HashMap::new();
-    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+    for chunk in keys.chunks(IN_LIST_MAX) {
         let mut statement = Statement::new("SELECT email_key, id FROM users WHERE ");
         statement.push_in("email_key", chunk);
         accounts.extend(statement.query_as::<(String, i64)>().fetch_all(&mut **tx).await?);
@@ -174,7 +170,7 @@ pub(crate) async fn invite_many(tx: &mut Tx, batch: &Batch<'_>, invitees: &[Invi
         })
         .collect();
     let mut created: HashMap<String, i64> = HashMap::new();
-    for chunk in newcomers.chunks(ROWS_PER_STATEMENT) {
+    for chunk in newcomers.chunks(ROWS_PER_INSERT) {
         let mut statement = Statement::new(
             "INSERT INTO invitations (email, email_key, token_hash, status, language, deletion_date, invited_by, origin_group_id, origin_session_id,
                                       created_at, expires_at, last_sent_at, send_count) VALUES ",
@@ -204,7 +200,7 @@ pub(crate) async fn invite_many(tx: &mut Tx, batch: &Batch<'_>, invitees: &[Invi
     // if new — a new link (the old one dies), a new expiry, the email sent again (R73).
     let others: Vec<&str> = newcomers.iter().map(|(index, _, _)| invitees[*index].email.key()).filter(|key| !created.contains_key(*key)).collect();
     let mut pending: HashMap<String, (i64, i64, i64)> = HashMap::new();
-    for chunk in others.chunks(ROWS_PER_STATEMENT) {
+    for chunk in others.chunks(IN_LIST_MAX) {
         let mut statement = Statement::new("SELECT email_key, id, expires_at, send_count FROM invitations WHERE status = 'pending' AND ");
         statement.push_in("email_key", chunk);
         let found = statement.query_as::<(String, i64, i64, i64)>().fetch_all(&mut **tx).await?;
@@ -303,9 +299,9 @@ pub(crate) async fn invite_many(tx: &mut Tx, batch: &Batch<'_>, invitees: &[Invi
     Ok(results)
 }
 
-/// Inserts `rows` with `head` and `tail` around their `VALUES`, a few hundred a statement.
+/// Inserts `rows` with `head` and `tail` around their `VALUES`, `ROWS_PER_INSERT` a statement.
 async fn insert_rows<const N: usize>(tx: &mut Tx, head: &str, rows: &[[Value; N]], tail: &str) -> Result<(), AppError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut statement = Statement::new(head);
         for (i, row) in chunk.iter().enumerate() {
             statement.push_row(i == 0, row.iter().cloned());

@@ -4,7 +4,7 @@
 //! put in only as the email leaves.
 
 use crate::backend::db::{now_ms, Tx};
-use crate::backend::statement::{Statement, Value};
+use crate::backend::statement::{Statement, Value, ROWS_PER_INSERT};
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -87,12 +87,12 @@ pub async fn enqueue(tx: &mut Tx, email: &OutgoingEmail) -> Result<bool, AppErro
     Ok(inserted == 1)
 }
 
-/// Queues many emails in the caller's transaction, a few hundred a statement (an import's);
+/// Queues many emails in the caller's transaction, `ROWS_PER_INSERT` a statement (an import's);
 /// each as `enqueue` would. Returns how many were new.
 pub async fn enqueue_many(tx: &mut Tx, emails: &[OutgoingEmail]) -> Result<u64, AppError> {
     let now = now_ms();
     let mut inserted = 0;
-    for chunk in emails.chunks(ROWS_PER_STATEMENT) {
+    for chunk in emails.chunks(ROWS_PER_INSERT) {
         let mut statement = Statement::new(
             "INSERT INTO outbox_emails (dedupe_key, kind, to_address, user_id, invitation_id, language, subject, body_text, body_html,
                                         status, attempts, next_attempt_at, created_at, secret) VALUES ",
@@ -120,10 +120,6 @@ pub async fn enqueue_many(tx: &mut Tx, emails: &[OutgoingEmail]) -> Result<u64, 
     }
     Ok(inserted)
 }
-
-/// Rows a multi-row insert writes at most: 14 values a row stays far below either database's
-/// limit on a statement's parameters (SQLite 32,766; PostgreSQL 65,535).
-const ROWS_PER_STATEMENT: usize = 500;
 
 /// An email the worker claimed, as it will leave.
 pub(super) struct Claimed {
