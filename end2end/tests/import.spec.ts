@@ -83,3 +83,37 @@ test('a platform administrator creates users in batch from the template (R12, R3
   await emailTo(bob);
   expect(errors).toEqual([]);
 });
+
+test('an import goes on when its page is left, and is shown again on coming back (R37)', async ({ page }) => {
+  const errors = watchConsole(page);
+  const { password } = demoOwner();
+  await logIn(page, 'admin@northwind.example', password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  const sidebar = page.getByRole('navigation', { name: 'Ways to add users' });
+  await sidebar.getByRole('link', { name: 'Create users in batch' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create users in batch' })).toBeVisible();
+
+  const stamp = Date.now();
+  const rows = Array.from({ length: 5000 }, (_, i) => `many.${stamp}.${i}@example.com`);
+  const file = ['Email;Groupes;Rôles', ...rows.map((email) => `${email};Sales/Sales EMEA;Apprenant`)].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  await expect(page.getByRole('region', { name: '5000 rows in the file' })).toBeVisible();
+  await page.getByRole('button', { name: 'IMPORT' }).click();
+  await expect(page.getByRole('region', { name: /Import about to start|Importing|Import finished/ })).toContainText('many.csv');
+
+  // Leave for the Invitations list, and come back: the import is there, running or ended.
+  await sidebar.getByRole('link', { name: 'Invitations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
+  await sidebar.getByRole('link', { name: 'Create users in batch' }).click();
+  const shown = page.getByRole('region', { name: /Import about to start|Importing|Import finished|Your last import/ });
+  await expect(shown).toContainText('many.csv');
+  await expect(page.getByRole('region', { name: /Import finished|Your last import/ })).toContainText('5000 of 5000 rows', { timeout: 30_000 });
+
+  // On a phone, the form and its counts fit the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+  await snap(page, '52-import-phone');
+  expect(errors).toEqual([]);
+});

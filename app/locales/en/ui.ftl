@@ -290,3 +290,4 @@ DownloadRejected = Download the rejected rows
 SeeInvitations = See the invitations
 SeeUsers = See the users
 ImportAnother = Import another file
+LastImport = Your last import

@@ -289,3 +289,4 @@ DownloadRejected = Télécharger les lignes rejetées
 SeeInvitations = Voir les invitations
 SeeUsers = Voir les utilisateurs
 ImportAnother = Importer un autre fichier
+LastImport = Votre dernier import

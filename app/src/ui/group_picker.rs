@@ -146,9 +146,14 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
         is_open.set(true);
         if index.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
+                // The page may be gone by the answer: `try_set` then does nothing.
                 match addable_groups().await {
-                    Ok(groups) => index.set(Some(Arc::new(Index::new(groups)))),
-                    Err(error) => load_error.set(Some(error)),
+                    Ok(groups) => {
+                        index.try_set(Some(Arc::new(Index::new(groups))));
+                    }
+                    Err(error) => {
+                        load_error.try_set(Some(error));
+                    }
                 }
             });
         }

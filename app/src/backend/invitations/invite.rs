@@ -2,10 +2,10 @@
 //! also queues the invitation emails. The token travels only in the email; the database keeps its
 //! SHA-256. An expired invitation is renewed (R73).
 
-use crate::backend::audit::{self, Who};
-use crate::backend::auth::new_token;
 use std::collections::HashMap;
 
+use crate::backend::audit::{self, Who};
+use crate::backend::auth::new_token;
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::statement::{Statement, Value, IN_LIST_MAX, ROWS_PER_INSERT};
 use crate::backend::mail::{self, OutgoingEmail};

@@ -33,12 +33,17 @@ pub fn ImportUsersPage() -> impl IntoView {
     };
     // The import under way (or just ended): shown instead of the form, and polled.
     let status = RwSignal::new(None::<ImportStatus>);
-    // Coming back to the page: the import still running is shown again (browser only).
+    // Coming back to the page (browser only): an import still running is shown again; one that
+    // has ended is summed up above the form.
+    let last = RwSignal::new(None::<ImportStatus>);
     Effect::new(move || {
         leptos::task::spawn_local(async move {
+            // After an await the page may be gone: `try_set` then does nothing.
             if let Ok(Some(latest)) = latest_import().await {
                 if matches!(latest.state, ImportState::Queued | ImportState::Running) {
-                    status.set(Some(latest));
+                    status.try_set(Some(latest));
+                } else {
+                    last.try_set(Some(latest));
                 }
             }
         });
@@ -54,7 +59,10 @@ pub fn ImportUsersPage() -> impl IntoView {
                 </header>
                 {move || match status.get() {
                     Some(current) => view! { <ImportProgress current status /> }.into_any(),
-                    None => view! { <ImportForm status /> }.into_any(),
+                    None => view! {
+                        {move || last.get().map(|ended| view! { <LastImport ended /> })}
+                        <ImportForm status />
+                    }.into_any(),
                 }}
             </div>
         </section>
@@ -92,15 +100,15 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match preview_import(file.job, mode, defaults).await {
                 Ok(checked) => {
-                    error.set(None);
-                    preview.set(Some(checked));
+                    error.try_set(None);
+                    preview.try_set(Some(checked));
                 }
                 Err(failed) => {
-                    preview.set(None);
-                    error.set(Some(failed));
+                    preview.try_set(None);
+                    error.try_set(Some(failed));
                 }
             }
-            checking.set(false);
+            checking.try_set(false);
         });
     });
     let upload = move |_| {
@@ -114,15 +122,15 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match upload_import_file(form.into()).await {
                 Ok(done) => {
-                    error.set(None);
-                    uploaded.set(Some(done));
+                    error.try_set(None);
+                    uploaded.try_set(Some(done));
                 }
                 Err(failed) => {
-                    uploaded.set(None);
-                    error.set(Some(failed));
+                    uploaded.try_set(None);
+                    error.try_set(Some(failed));
                 }
             }
-            uploading.set(false);
+            uploading.try_set(false);
         });
     };
     let import = move |_| {
@@ -135,10 +143,14 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
                 Err(failed) => Err(failed),
             };
             match started {
-                Ok(current) => status.set(Some(current)),
-                Err(failed) => error.set(Some(failed)),
+                Ok(current) => {
+                    status.try_set(Some(current));
+                }
+                Err(failed) => {
+                    error.try_set(Some(failed));
+                }
             }
-            starting.set(false);
+            starting.try_set(false);
         });
     };
     let error_signal = Signal::derive(move || error.get());
@@ -259,6 +271,26 @@ fn PreviewReport(checked: ImportPreview, mode: Mode, add_existing: RwSignal<bool
     }
 }
 
+/// The rows an ended import did not import, if any (the rejected-rows file holds them).
+fn rejected_count(status: &ImportStatus) -> u64 {
+    status.counts.iter().filter(|(o, _)| matches!(o, RowOutcome::Repeated | RowOutcome::Invalid) || (status.mode == Mode::SetUp && *o == RowOutcome::AlreadyInvited)).map(|(_, n)| n).sum()
+}
+
+/// The person's last import, ended, summed up above the form when they come back.
+#[component]
+fn LastImport(ended: ImportStatus) -> impl IntoView {
+    let lang = use_lang();
+    let heading = if ended.state == ImportState::Failed { T::ImportFailed } else { T::LastImport };
+    view! {
+        <section class="card last-import" aria-labelledby="last-import-title">
+            <h2 id="last-import-title">{heading.in_lang(lang)}</h2>
+            <p class="muted">{ended.file_name.clone()}" · "{Msg::RowsDone { done: ended.done, total: ended.total }.render(lang)}</p>
+            <Counts counts=ended.counts.clone() mode=ended.mode done=true />
+            {(rejected_count(&ended) > 0).then(|| view! { <a class="button" href=rejected_rows_path(ended.job) download="">{T::DownloadRejected.in_lang(lang)}</a> })}
+        </section>
+    }
+}
+
 /// The progress bar while the import runs (polled), then its results.
 #[component]
 fn ImportProgress(current: ImportStatus, status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
@@ -270,9 +302,9 @@ fn ImportProgress(current: ImportStatus, status: RwSignal<Option<ImportStatus>>)
             move || {
                 leptos::task::spawn_local(async move {
                     if let Ok(next) = import_progress(job).await {
-                        // Only while this import is still the one shown.
-                        if status.with_untracked(|s| s.as_ref().is_some_and(|s| s.job == job)) {
-                            status.set(Some(next));
+                        // Only while this import is still the one shown (and the page is).
+                        if status.try_with_untracked(|s| s.as_ref().is_some_and(|s| s.job == job)) == Some(true) {
+                            status.try_set(Some(next));
                         }
                     }
                 });
@@ -280,7 +312,7 @@ fn ImportProgress(current: ImportStatus, status: RwSignal<Option<ImportStatus>>)
             std::time::Duration::from_millis(POLL_MS),
         );
     }
-    let rejected: u64 = current.counts.iter().filter(|(o, _)| matches!(o, RowOutcome::Repeated | RowOutcome::Invalid) || (current.mode == Mode::SetUp && *o == RowOutcome::AlreadyInvited)).map(|(_, n)| n).sum();
+    let rejected = rejected_count(&current);
     let heading = match current.state {
         ImportState::Uploaded | ImportState::Queued => T::ImportQueued,
         ImportState::Running => T::ImportRunning,
