@@ -1,10 +1,13 @@
 //! The ways between screens that several pages share: the Dashboard's tabs, the add-users
-//! panel's sidebar, and query strings.
+//! panel (its sidebar, title and close button), and query strings.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::i18n::T;
+use crate::ui::components::Icon;
 use crate::ui::use_lang;
 
 /// USERS, LABELS (the labels and custom fields, R43) and, for the owner, BILLING (R45).
@@ -36,9 +39,36 @@ pub fn DashboardTabs() -> impl IntoView {
     }
 }
 
-/// The panel's left sidebar: Invite users, Add users > Set up a user, Invitations.
+/// The add-users panel (+ > User) around one of its screens: the sidebar, the screen's title,
+/// and the close button back to the group page it was opened from (`?group=`), or the homepage.
 #[component]
-pub fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
+pub fn AddUsersPanel(current: &'static str, title: T, children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    // Followed: the invite screen may move to another group without leaving the route (R77).
+    let back = move || match query.with(|q| q.get("group").and_then(|g| g.parse::<i64>().ok())) {
+        Some(id) => format!("/groups/{id}"),
+        None => "/".to_string(),
+    };
+    view! {
+        <Title text=title.in_lang(lang) />
+        <section class="panel" aria-labelledby="panel-title">
+            <PanelNav current group=query.with_untracked(|q| q.get("group")) />
+            <div class="panel-body">
+                <header class="page-header">
+                    <h1 id="panel-title">{title.in_lang(lang)}</h1>
+                    <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
+                </header>
+                {children()}
+            </div>
+        </section>
+    }
+}
+
+/// The panel's left sidebar: Invite users, Add users > Set up a user / Create users in batch,
+/// Invitations.
+#[component]
+fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let suffix = group.map(|g| format!("?group={g}")).unwrap_or_default();
     let current_if = move |name: &str| (current == name).then_some("page");

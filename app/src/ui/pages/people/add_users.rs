@@ -4,17 +4,16 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::directory::get_group;
 use crate::api::invitations::InviteUsers;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice};
+use crate::ui::components::{ErrorNotice, FieldMessage, Loaded, RoleChoice};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::invite_results::InviteResults;
-use crate::ui::navigation::PanelNav;
+use crate::ui::navigation::AddUsersPanel;
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -22,32 +21,19 @@ use crate::wire::directory::GroupView;
 
 #[component]
 pub fn AddUsersPage() -> impl IntoView {
-    let lang = use_lang();
     let query = use_query_map();
     let group_id = move || query.with(|q| q.get("group").and_then(|g| g.parse::<i64>().ok()));
     let group = Resource::new(group_id, get_group);
-    let back = move || match group_id() {
-        Some(id) => format!("/groups/{id}"),
-        None => "/".to_string(),
-    };
     view! {
-        <Title text=T::InviteUsers.in_lang(lang) />
-        <section class="panel" aria-labelledby="panel-title">
-            <PanelNav current="invite" group=query.with_untracked(|q| q.get("group")) />
-            <div class="panel-body">
-                <header class="page-header">
-                    <h1 id="panel-title">{T::InviteUsers.in_lang(lang)}</h1>
-                    <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
-                </header>
-                // R2, R77: opened where one may not add users (a group admin on the homepage), the
-                // panel asks where to add them.
-                <Loaded resource=group ready={move |group: GroupView| if group.grantable_roles.is_empty() {
-                    view! { <ChooseWhere group /> }.into_any()
-                } else {
-                    view! { <InviteForm group /> }.into_any()
-                }} />
-            </div>
-        </section>
+        <AddUsersPanel current="invite" title=T::InviteUsers>
+            // R2, R77: opened where one may not add users (a group admin on the homepage), the
+            // panel asks where to add them.
+            <Loaded resource=group ready={move |group: GroupView| if group.grantable_roles.is_empty() {
+                view! { <ChooseWhere group /> }.into_any()
+            } else {
+                view! { <InviteForm group /> }.into_any()
+            }} />
+        </AddUsersPanel>
     }
 }
 

@@ -5,17 +5,15 @@
 //! rejected rows to download.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::batch::{import_progress, latest_import, preview_import, start_import, upload_import_file, FILE_FIELD};
 use crate::domain::batch::{Defaults, Mode};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, FieldMessage, Icon, RoleChoice};
+use crate::ui::components::{DataTable, ErrorNotice, FieldMessage, RoleChoice};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
-use crate::ui::navigation::PanelNav;
+use crate::ui::navigation::AddUsersPanel;
 use crate::ui::use_lang;
 use crate::wire::batch::{rejected_rows_path, ImportPreview, ImportState, ImportStatus, RowOutcome, Uploaded, PROBLEMS_SHOWN, TEMPLATE_PATH};
 
@@ -24,13 +22,6 @@ const POLL_MS: u64 = 1000;
 
 #[component]
 pub fn ImportUsersPage() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    let group_param = query.with_untracked(|q| q.get("group"));
-    let back = match group_param.as_deref().and_then(|g| g.parse::<i64>().ok()) {
-        Some(id) => format!("/groups/{id}"),
-        None => "/".to_string(),
-    };
     // The import under way (or just ended): shown instead of the form, and polled.
     let status = RwSignal::new(None::<ImportStatus>);
     // Coming back to the page (browser only): an import still running is shown again; one that
@@ -49,23 +40,15 @@ pub fn ImportUsersPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text=T::CreateUsersInBatch.in_lang(lang) />
-        <section class="panel" aria-labelledby="panel-title">
-            <PanelNav current="import" group=group_param />
-            <div class="panel-body">
-                <header class="page-header">
-                    <h1 id="panel-title">{T::CreateUsersInBatch.in_lang(lang)}</h1>
-                    <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
-                </header>
-                {move || match status.get() {
-                    Some(current) => view! { <ImportProgress current status /> }.into_any(),
-                    None => view! {
-                        {move || last.get().map(|ended| view! { <LastImport ended /> })}
-                        <ImportForm status />
-                    }.into_any(),
-                }}
-            </div>
-        </section>
+        <AddUsersPanel current="import" title=T::CreateUsersInBatch>
+            {move || match status.get() {
+                Some(current) => view! { <ImportProgress current status /> }.into_any(),
+                None => view! {
+                    {move || last.get().map(|ended| view! { <LastImport ended /> })}
+                    <ImportForm status />
+                }.into_any(),
+            }}
+        </AddUsersPanel>
     }
 }
 
@@ -93,12 +76,20 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
     let checking = RwSignal::new(false);
     let starting = RwSignal::new(false);
 
-    // The preview follows the file and every choice: nothing is written until IMPORT.
+    // The preview follows the file and every choice: nothing is written until IMPORT. Only the
+    // answer to the latest choice is shown, whatever order the answers come back in.
+    let asked = StoredValue::new(0u64);
     Effect::new(move || {
         let (Some(file), mode, defaults) = (uploaded.get(), mode.get(), defaults()) else { return };
         checking.set(true);
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
         leptos::task::spawn_local(async move {
-            match preview_import(file.job, mode, defaults).await {
+            let answer = preview_import(file.job, mode, defaults).await;
+            if asked.try_get_value() != Some(this) {
+                return;
+            }
+            match answer {
                 Ok(checked) => {
                     error.try_set(None);
                     preview.try_set(Some(checked));

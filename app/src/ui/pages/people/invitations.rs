@@ -3,7 +3,6 @@
 //! confirmed) and Resend invitation (circling arrow); search by email; keyset pages.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitation};
@@ -11,7 +10,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{DataTable, ErrorNotice, Icon, Loaded};
-use crate::ui::navigation::PanelNav;
+use crate::ui::navigation::AddUsersPanel;
 use crate::ui::{t, use_lang};
 use crate::wire::invitations::{InvitationList, InvitationRow};
 
@@ -28,7 +27,6 @@ pub fn InvitationsPage() -> impl IntoView {
         move || (search.get(), after.get(), cancel.version().get(), resend.version().get()),
         |(search, after, _, _)| list_invitations(search, after),
     );
-    let group = move || query.with(|q| q.get("group"));
     // The outcome of the latest cancel or resend.
     let outcome = RwSignal::new(None::<Result<T, AppError>>);
     Effect::new(move || {
@@ -48,31 +46,26 @@ pub fn InvitationsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=T::Invitations.in_lang(lang) />
-        <section class="panel" aria-labelledby="panel-title">
-            <PanelNav current="invitations" group=group() />
-            <div class="panel-body">
-                <header class="page-header"><h1 id="panel-title">{T::Invitations.in_lang(lang)}</h1></header>
-                <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
-                    <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
-                    <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
-                        on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
-                </form>
-                {notice}
-                <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {
-                    view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any()
-                } else {
-                    view! {
-                        <InvitationTable rows=page.rows cancel resend />
-                        {page.next.map(|next| view! {
-                            <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
-                                <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
-                            </nav>
-                        })}
-                    }.into_any()
-                }} />
-            </div>
-        </section>
+        <AddUsersPanel current="invitations" title=T::Invitations>
+            <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
+                <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
+                <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
+                    on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
+            </form>
+            {notice}
+            <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {
+                view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any()
+            } else {
+                view! {
+                    <InvitationTable rows=page.rows cancel resend />
+                    {page.next.map(|next| view! {
+                        <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
+                            <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
+                        </nav>
+                    })}
+                }.into_any()
+            }} />
+        </AddUsersPanel>
     }
 }
 

@@ -5,17 +5,16 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::ui::navigation::{encode_query_value, PanelNav};
+use crate::ui::navigation::{encode_query_value, AddUsersPanel};
 
 use crate::api::directory::get_group;
 use crate::api::users::SetUpUser;
 use crate::domain::password;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Icon, RoleChoice, TextField};
+use crate::ui::components::{ErrorNotice, FieldMessage, RoleChoice, TextField};
 use crate::ui::group_picker::{common_roles, ChosenGroup, GroupChoice};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
@@ -24,14 +23,9 @@ use crate::wire::users::{NewUser, SetUpDone};
 
 #[component]
 pub fn SetUpUserPage() -> impl IntoView {
-    let lang = use_lang();
     let query = use_query_map();
     let group_param = query.with_untracked(|q| q.get("group"));
     let group_id = group_param.as_deref().and_then(|g| g.parse::<i64>().ok());
-    let back = match group_id {
-        Some(id) => format!("/groups/{id}"),
-        None => "/".to_string(),
-    };
     // Opened from a group page: that group is in the Group(s) section already.
     let preset = Resource::new(move || group_id, |id| async move {
         match id {
@@ -40,32 +34,24 @@ pub fn SetUpUserPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=T::SetUpAUser.in_lang(lang) />
-        <section class="panel" aria-labelledby="panel-title">
-            <PanelNav current="set-up" group=group_param />
-            <div class="panel-body">
-                <header class="page-header">
-                    <h1 id="panel-title">{T::SetUpAUser.in_lang(lang)}</h1>
-                    <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
-                </header>
-                <Transition fallback=|| view! { <p class="muted">{T::Loading.in_lang(use_lang())}</p> }>
-                    {move || Suspend::new(async move {
-                        match preset.await {
-                            Ok(group) => {
-                                let chosen = group.filter(|g| !g.grantable_roles.is_empty()).map(|g| ChosenGroup {
-                                    id: g.id,
-                                    path: g.ancestors.iter().map(|(_, n)| n.as_str()).chain([g.name.as_str()]).collect::<Vec<_>>().join(" › "),
-                                    name: g.name,
-                                    roles: g.grantable_roles,
-                                });
-                                view! { <SetUpForm preset=chosen /> }.into_any()
-                            }
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        <AddUsersPanel current="set-up" title=T::SetUpAUser>
+            <Transition fallback=|| view! { <p class="muted">{T::Loading.in_lang(use_lang())}</p> }>
+                {move || Suspend::new(async move {
+                    match preset.await {
+                        Ok(group) => {
+                            let chosen = group.filter(|g| !g.grantable_roles.is_empty()).map(|g| ChosenGroup {
+                                id: g.id,
+                                path: g.ancestors.iter().map(|(_, n)| n.as_str()).chain([g.name.as_str()]).collect::<Vec<_>>().join(" › "),
+                                name: g.name,
+                                roles: g.grantable_roles,
+                            });
+                            view! { <SetUpForm preset=chosen /> }.into_any()
                         }
-                    })}
-                </Transition>
-            </div>
-        </section>
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </AddUsersPanel>
     }
 }
 
