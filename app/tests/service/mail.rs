@@ -247,3 +247,82 @@ async fn after_a_quiet_spell(sender: SmtpSender, how: &str) -> i64 {
     assert_eq!(delivered, 2, "{how}: both emails reached the SMTP server, once each");
     sqlx::query_scalar("SELECT sent_at - created_at FROM outbox_emails WHERE dedupe_key = 'quiet:2'").fetch_one(&db.pool).await.unwrap()
 }
+
+/// R82: each email's outcome is recorded as soon as the SMTP server answers, not when the whole
+/// round is done — a worker that dies mid-round leaves only the email in flight to be sent again.
+/// An SMTP server that accepts the first email and then never answers the second (scripted here:
+/// MailDev cannot be told to hang) holds the round; meanwhile the first is already `sent`. The
+/// round is then stopped as a killed worker would be: the first stays sent, the second waits in
+/// `sending` for its lease to end (30 s, renewed while in flight).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r82_each_email_is_recorded_as_the_server_answers_not_at_the_end_of_the_round() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        socket.write_all(b"220 scripted ESMTP\r\n").await.unwrap();
+        let (mut pending, mut messages) = (Vec::new(), 0);
+        let mut in_data = false;
+        let mut buffer = [0u8; 4096];
+        loop {
+            let read = socket.read(&mut buffer).await.unwrap_or(0);
+            if read == 0 {
+                return;
+            }
+            pending.extend_from_slice(&buffer[..read]);
+            loop {
+                if in_data {
+                    let Some(end) = pending.windows(5).position(|w| w == b"\r\n.\r\n") else { break };
+                    pending.drain(..end + 5);
+                    in_data = false;
+                    messages += 1;
+                    if messages == 1 {
+                        socket.write_all(b"250 2.0.0 queued\r\n").await.unwrap();
+                    } else {
+                        // The second email: never answered.
+                        std::future::pending::<()>().await;
+                    }
+                    continue;
+                }
+                let Some(end) = pending.windows(2).position(|w| w == b"\r\n") else { break };
+                let line: Vec<u8> = pending.drain(..end + 2).collect();
+                let command = String::from_utf8_lossy(&line).to_ascii_uppercase();
+                let reply: &[u8] = if command.starts_with("DATA") {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                } else if command.starts_with("QUIT") {
+                    b"221 bye\r\n"
+                } else {
+                    b"250 ok\r\n"
+                };
+                socket.write_all(reply).await.unwrap();
+            }
+        }
+    });
+
+    let db = app::backend::testing::sqlite().await;
+    let mut tx = db.begin().await.unwrap();
+    mail::enqueue(&mut tx, &email("stall:1", "answered")).await.unwrap();
+    mail::enqueue(&mut tx, &email("stall:2", "never answered")).await.unwrap();
+    tx.commit().await.unwrap();
+    let sender = SmtpSender::new(&format!("smtp://127.0.0.1:{port}"), None, "Roster <no-reply@roster.test>", 1).unwrap();
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::Smtp(Arc::new(sender)), batch: 64 };
+    let round = tokio::spawn(async move { worker.round().await });
+    let started = std::time::Instant::now();
+    loop {
+        let status: String = sqlx::query_scalar("SELECT status FROM outbox_emails WHERE dedupe_key = 'stall:1'").fetch_one(&db.pool).await.unwrap();
+        if status == "sent" {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 20, "the first email was not recorded while the round went on");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(!round.is_finished(), "the round is still waiting for the second answer");
+    round.abort();
+    let _ = round.await;
+    let statuses = statuses(&db).await;
+    assert_eq!(statuses.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(), ["sent", "sending"]);
+    let lease: i64 = sqlx::query_scalar("SELECT next_attempt_at FROM outbox_emails WHERE dedupe_key = 'stall:2'").fetch_one(&db.pool).await.unwrap();
+    let left = lease - now_ms();
+    assert!(left > 0 && left <= 30_000, "taken over by another worker within 30 s, not minutes: {left} ms left");
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use tokio::sync::Mutex;
+use tokio::sync::{mpsc, Mutex};
 
 use super::outbox::Claimed;
 
@@ -101,35 +101,32 @@ impl SmtpSender {
         }
     }
 
-    /// Sends every claimed email; returns (id, attempts, outcome) for each.
-    pub(super) async fn send_all(self: &Arc<Self>, claimed: Vec<Claimed>) -> Vec<(i64, i64, Result<String, SendFailure>)> {
+    /// Sends every claimed email over up to `max_connections` lanes; each outcome (id, attempts,
+    /// outcome) is handed over the returned channel as soon as the SMTP server has answered, so
+    /// that it is recorded at once: a worker killed mid-round leaves only the emails in flight
+    /// unrecorded, not the whole round. The channel closes when every lane is done.
+    pub(super) fn send_all(self: &Arc<Self>, claimed: Vec<Claimed>) -> mpsc::UnboundedReceiver<(i64, i64, Result<String, SendFailure>)> {
+        let (done, outcomes) = mpsc::unbounded_channel();
+        let lanes = self.max_connections.min(claimed.len());
         let queue = Arc::new(Mutex::new(claimed.into_iter().collect::<VecDeque<_>>()));
-        let lanes = self.max_connections.min(queue.lock().await.len());
-        let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..lanes {
-            let (sender, queue) = (self.clone(), queue.clone());
-            tasks.spawn(async move {
+            let (sender, queue, done) = (self.clone(), queue.clone(), done.clone());
+            // A lane that panics drops its sender: its emails stay 'sending' and are claimed
+            // again when their lease ends.
+            tokio::spawn(async move {
                 let mut connection = sender.from_pool().await;
-                let mut outcomes = Vec::new();
                 while let Some(email) = queue.lock().await.pop_front() {
                     let outcome = sender.send_one(&mut connection, &email).await;
-                    outcomes.push((email.id, email.attempts, outcome));
+                    if done.send((email.id, email.attempts, outcome)).is_err() {
+                        break;
+                    }
                 }
                 if let Some(connection) = connection {
                     sender.idle.lock().await.push(Pooled { connection, since: Instant::now() });
                 }
-                outcomes
             });
         }
-        let mut all = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            match done {
-                Ok(outcomes) => all.extend(outcomes),
-                // Its emails stay 'sending' and are claimed again when their lease ends.
-                Err(error) => tracing::error!(%error, "an SMTP sending lane failed"),
-            }
-        }
-        all
+        outcomes
     }
 
     /// One email over `connection`, connecting if there is none. A connection that has been

@@ -1,7 +1,8 @@
 //! The outbox worker: claims due emails (several instances never take the same one), delivers
-//! them, and records each delivery status (R41): sent with the server's reply, retried with backoff
-//! and jitter on a temporary failure, failed on a permanent one or after the last attempt. Without
-//! SMTP, emails go to the development mailbox: marked sent there, readable in the outbox.
+//! them, and records each delivery status as soon as it is known (R41, R82): sent with the
+//! server's reply, retried with backoff and jitter on a temporary failure, failed on a permanent
+//! one or after the last attempt. Without SMTP, emails go to the development mailbox: marked
+//! sent there, readable in the outbox.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use super::outbox::{reveal, Claimed, CREDENTIALS_KIND, SECRET};
 use super::sender::{SendFailure, SmtpSender};
 
 use crate::backend::db::{now_ms, Backend, Db};
+use crate::backend::statement::{Statement, IN_LIST_MAX};
 use crate::domain::retry;
 use crate::error::AppError;
 
@@ -24,9 +26,10 @@ pub enum Delivery {
     Smtp(Arc<SmtpSender>),
 }
 
-/// How long a claimed email is reserved for the worker that claimed it; if that worker dies,
-/// another takes it over after this.
-const LEASE_MS: i64 = 5 * 60 * 1000;
+/// How long a claimed email is reserved for the worker that claimed it (R82), renewed every
+/// third of it while the email is in flight (an SMTP answer may take a minute); if that worker
+/// dies, another takes its emails over after this.
+const LEASE_MS: i64 = 30 * 1000;
 
 pub struct Worker {
     pub db: Db,
@@ -41,6 +44,29 @@ pub struct RoundReport {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
+}
+
+/// Stops a task when dropped: the lease renewal ends with its round, however the round ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Keeps the lease of the emails of a round while they are in flight (until aborted).
+async fn renew_lease(db: Db, ids: Vec<i64>) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(LEASE_MS as u64 / 3)).await;
+        for chunk in ids.chunks(IN_LIST_MAX) {
+            let mut statement = Statement::new("UPDATE outbox_emails SET next_attempt_at = ");
+            statement.bind(now_ms() + LEASE_MS).push(" WHERE status = 'sending' AND ").push_in("id", chunk);
+            if let Err(error) = statement.query().execute(&db.pool).await {
+                tracing::warn!(%error, "could not renew the lease of emails in flight");
+            }
+        }
+    }
 }
 
 impl Worker {
@@ -70,41 +96,58 @@ impl Worker {
             return Ok(RoundReport::default());
         }
         let (withdrawn, claimed): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(|c| c.withdrawn);
+        let in_flight: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+        let _renewing = AbortOnDrop(tokio::spawn(renew_lease(self.db.clone(), in_flight)));
         let mut outcomes = match &self.delivery {
-            Delivery::DevelopmentMailbox => claimed.iter().map(|c| (c.id, c.attempts, Ok("kept in the development mailbox".to_string()))).collect(),
-            Delivery::Smtp(sender) => sender.send_all(claimed).await,
+            Delivery::Smtp(sender) => sender.send_all(claimed),
+            Delivery::DevelopmentMailbox => {
+                let (done, outcomes) = tokio::sync::mpsc::unbounded_channel();
+                for c in &claimed {
+                    let _ = done.send((c.id, c.attempts, Ok("kept in the development mailbox".to_string())));
+                }
+                outcomes
+            }
         };
         let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
-        outcomes.extend(withdrawn.iter().map(|c| (c.id, c.attempts, Err(reason()))));
         let mut report = RoundReport::default();
-        for (id, attempts, outcome) in outcomes {
-            match outcome {
-                Ok(reply) => {
-                    self.record_sent(id).await?;
-                    tracing::debug!(id, %reply, "email sent");
-                    report.sent += 1;
-                }
-                Err(failure) if !failure.permanent && retry::should_retry(attempts as u32) => {
-                    let wait = retry::backoff(attempts as u32, rand::thread_rng().r#gen::<f64>());
-                    sqlx::query("UPDATE outbox_emails SET status = 'queued', last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'")
-                        .bind(&failure.reason)
-                        .bind(now_ms() + wait.as_millis() as i64)
-                        .bind(id)
-                        .execute(&self.db.pool)
-                        .await?;
-                    report.retried += 1;
-                }
-                Err(failure) => {
-                    sqlx::query("UPDATE outbox_emails SET status = 'failed', last_error = $1 WHERE id = $2 AND status = 'sending'")
-                        .bind(&failure.reason)
-                        .bind(id)
-                        .execute(&self.db.pool)
-                        .await?;
-                    report.failed += 1;
-                }
-            }
+        for c in &withdrawn {
+            self.record(&mut report, c.id, c.attempts, Err(reason())).await?;
+        }
+        // Each outcome is recorded as soon as it is known (see `SmtpSender::send_all`).
+        while let Some((id, attempts, outcome)) = outcomes.recv().await {
+            self.record(&mut report, id, attempts, outcome).await?;
         }
         Ok(report)
+    }
+
+    /// Records what became of one email (R41).
+    async fn record(&self, report: &mut RoundReport, id: i64, attempts: i64, outcome: Result<String, SendFailure>) -> Result<(), AppError> {
+        match outcome {
+            Ok(reply) => {
+                self.record_sent(id).await?;
+                tracing::debug!(id, %reply, "email sent");
+                report.sent += 1;
+            }
+            Err(failure) if !failure.permanent && retry::should_retry(attempts as u32) => {
+                let wait = retry::backoff(attempts as u32, rand::thread_rng().r#gen::<f64>());
+                sqlx::query("UPDATE outbox_emails SET status = 'queued', last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'")
+                    .bind(&failure.reason)
+                    .bind(now_ms() + wait.as_millis() as i64)
+                    .bind(id)
+                    .execute(&self.db.pool)
+                    .await?;
+                report.retried += 1;
+            }
+            Err(failure) => {
+                sqlx::query("UPDATE outbox_emails SET status = 'failed', last_error = $1 WHERE id = $2 AND status = 'sending'")
+                    .bind(&failure.reason)
+                    .bind(id)
+                    .execute(&self.db.pool)
+                    .await?;
+                report.failed += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Marks an email sent. A credentials email bills its user (R26), in the same transaction.
