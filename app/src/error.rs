@@ -40,6 +40,10 @@ pub enum AppError {
     /// The browser could not reach the server or read its answer.
     #[error("network: {0}")]
     Network(String),
+    /// The database cannot be reached (restarting, failing over, every connection busy): the
+    /// request changed nothing it could not finish, and may be tried again shortly.
+    #[error("database unavailable")]
+    Unavailable,
     /// Logged on the server under `reference`; nothing else is said.
     #[error("internal error {reference}")]
     Internal { reference: String },
@@ -76,6 +80,7 @@ impl AppError {
             AppError::BadRequest => Msg::BadRequest,
             AppError::TooLarge { max_kb } => Msg::RequestTooLarge { max_kb: *max_kb },
             AppError::Network(_) => Msg::Network,
+            AppError::Unavailable => Msg::Unavailable,
             AppError::Internal { reference } => Msg::SomethingWentWrong { reference: reference.clone() },
         })
     }
@@ -87,7 +92,8 @@ impl AppError {
         }
     }
 
-    /// The HTTP status the server answers with; `Retry-After` accompanies `TooManyAttempts`.
+    /// The HTTP status the server answers with; `Retry-After` accompanies `TooManyAttempts` and
+    /// `Unavailable`.
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) | AppError::BadRequest => 400,
@@ -97,7 +103,19 @@ impl AppError {
             AppError::TooLarge { .. } => 413,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Network(_) => 502,
+            AppError::Unavailable => 503,
             AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+impl AppError {
+    /// The `Retry-After` seconds that go with this error, if any.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(UNAVAILABLE_RETRY_SECS),
+            _ => None,
         }
     }
 }
@@ -145,9 +163,30 @@ fn reference_id() -> String {
     "browser".to_string()
 }
 
+/// Seconds a client is asked to wait when the database is unavailable.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        AppError::internal(error)
+        if is_unavailable(&error) {
+            tracing::warn!(%error, "the database is unavailable");
+            AppError::Unavailable
+        } else {
+            AppError::internal(error)
+        }
+    }
+}
+
+/// R83: whether an error says the database cannot be reached now (a restart, a failover, no free
+/// connection in time) rather than that a statement failed: the connection itself failed, or
+/// PostgreSQL answered with a connection exception (class 08) or is shutting down or starting
+/// (57P01–57P03).
+#[cfg(feature = "ssr")]
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }

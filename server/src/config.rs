@@ -3,7 +3,14 @@
 use std::net::SocketAddr;
 
 use app::backend::MailSetup;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// SMTP connections the outbox worker keeps open at most. Measured into MailDev on 2 cores
+/// (app/benches/outbox.rs): 652 emails/s on 1, 803 on 4, 759 on 8, 502 on 16.
+pub const SMTP_CONNECTIONS: usize = 4;
+
+/// How many emails one round of the outbox worker claims.
+pub const OUTBOX_ROUND: i64 = 256;
 
 #[derive(Debug, Parser)]
 #[command(name = "server", version, about = "Roster: invite and set up the people of a learning platform")]
@@ -97,6 +104,28 @@ pub struct ServeArgs {
     /// client is the entry that many places from the right; what the client wrote is ignored).
     #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 1)]
     pub trusted_proxies: usize,
+    /// What this instance runs: the pages and server functions (web), the background jobs —
+    /// the outbox, CSV imports, the deletion round, housekeeping — (worker), or both (all).
+    /// Every role answers GET /healthz. Any number of each may share one PostgreSQL (R83).
+    #[arg(long, env = "ROSTER_ROLE", value_enum, default_value_t = Role::All)]
+    pub role: Role,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    Web,
+    Worker,
+    All,
+}
+
+impl Role {
+    pub fn serves_pages(self) -> bool {
+        self != Role::Worker
+    }
+
+    pub fn runs_jobs(self) -> bool {
+        self != Role::Web
+    }
 }
 
 impl ServeArgs {

@@ -17,9 +17,7 @@ use leptos::config::{Env, LeptosOptions};
 use server::config::{Cli, Command, InitArgs, ResetPasswordArgs, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
-/// SMTP connections the outbox worker keeps open at most. Measured into MailDev on 2 cores
-/// (app/benches/outbox.rs): 652 emails/s on 1, 803 on 4, 759 on 8, 502 on 16.
-const SMTP_CONNECTIONS: usize = 4;
+use server::config::{OUTBOX_ROUND, SMTP_CONNECTIONS};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))).init();
@@ -114,7 +112,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     let trees = app::backend::tree::TreeCache::default();
     let importer = app::backend::batch::job::ImportWorker::new(db.clone(), settings.clone(), hasher.clone(), trees.clone());
     let state = AppState { leptos_options, db, settings, hasher, trees };
-    let router = server::router::app(state);
+    let router = if args.role.serves_pages() { server::router::app(state) } else { server::router::health_only(state) };
 
     let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     // axum::serve leaves Nagle on: large responses (the .wasm) would stall ~40 ms on delayed ACKs.
@@ -123,11 +121,27 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
-    tracing::info!(bind = %args.bind, public_url = %public_url, "Roster is listening");
+    tracing::info!(bind = %args.bind, public_url = %public_url, role = ?args.role, "Roster is listening");
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let delivery = match (args.smtp_url(), mail) {
+    if args.role.runs_jobs() {
+        if let Some(delivery) = delivery(&args, mail)? {
+            tokio::spawn(Worker { db: state_db.clone(), delivery, batch: OUTBOX_ROUND }.run());
+        }
+        tokio::spawn(housekeeping(state_db.clone()));
+        tokio::spawn(importer.run());
+        tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
+    }
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Where the outbox worker sends emails, if anywhere.
+fn delivery(args: &ServeArgs, mail: MailSetup) -> Result<Option<Delivery>, String> {
+    Ok(match (args.smtp_url(), mail) {
         (Some(url), _) => {
             let extra_ca = match &args.smtp_tls_ca {
                 Some(path) => Some(std::fs::read(path).map_err(|e| format!("SMTP_TLS_CA {}: {e}", path.display()))?),
@@ -145,17 +159,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
             tracing::warn!("no SMTP_URL: emails are not sent; they wait in the outbox until the server starts with SMTP_URL");
             None
         }
-    };
-    if let Some(delivery) = delivery {
-        tokio::spawn(Worker { db: state_db.clone(), delivery, batch: 256 }.run());
-    }
-    tokio::spawn(housekeeping(state_db.clone()));
-    tokio::spawn(importer.run());
-    tokio::spawn(DeletionJob { db: state_db, settings: job_settings }.run());
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    })
 }
 
 /// Seeds the demo platform into an empty database and keeps its owner's credentials beside the

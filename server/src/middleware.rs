@@ -77,6 +77,8 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     if is_static_path(request.uri().path()) {
         return next.run(request).await;
     }
+    let is_api = request.uri().path().starts_with("/api/");
+    let error_page = |error: AppError| if is_api { app_error_response(&error) } else { error_page(&error) };
     let token = cookie_value(&request, auth::cookie_name(&state.settings));
     let principal = match &token {
         Some(token) => match Principal::load(&state.db, &state.trees, token).await {
@@ -210,8 +212,8 @@ pub async fn error_status(State(state): State<AppState>, request: Request, next:
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts { retry_after_secs } = error {
-            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        if let Some(secs) = error.retry_after_secs() {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if let (AppError::NotAllowed, Some(who)) = (&error, &who) {
             if let Err(failure) = audit::record_refusal(&state.db, who, &path).await {
@@ -226,11 +228,27 @@ pub async fn error_status(State(state): State<AppState>, request: Request, next:
 pub fn app_error_response(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(error).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("serverfnerror"), "refused")], body).into_response()
+    let mut response = (status, [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("serverfnerror"), "refused")], body).into_response();
+    if let Some(secs) = error.retry_after_secs() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
-fn error_page(error: AppError) -> Response {
-    (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.render(Default::default())).into_response()
+/// A page that could not be rendered (the database unavailable, say): its message, in the
+/// default language (the platform's is in the database), with `Retry-After` where it applies.
+fn error_page(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = error.render(Default::default()).replace('&', "&amp;").replace('<', "&lt;");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Roster</title></head><body><h1>Roster</h1><p>{message}</p></body></html>"
+    );
+    let mut response = (status, axum::response::Html(html)).into_response();
+    if let Some(secs) = error.retry_after_secs() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 /// Security headers on every response; pages get a Content-Security-Policy whose nonce admits

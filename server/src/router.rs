@@ -26,7 +26,7 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::VARY, HeaderValue::from_static("accept-encoding")));
     let leptos_options = options.clone();
     Router::new()
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/healthz", axum::routing::get(healthz))
         .route(app::wire::batch::TEMPLATE_PATH, axum::routing::get(downloads::import_template))
         .route("/import/{id}/rejected.csv", axum::routing::get(downloads::rejected_rows))
         .leptos_routes(&state, routes, {
@@ -43,6 +43,20 @@ pub fn app(state: AppState) -> Router {
         .layer(json_compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .with_state(state)
+}
+
+/// The router of an instance that only runs the background jobs (`--role worker`).
+pub fn health_only(state: AppState) -> Router {
+    Router::new().route("/healthz", axum::routing::get(healthz)).with_state(state)
+}
+
+/// `GET /healthz` (R83): 200 `ok` when the database answers within 2 s, else 503 — what a load balancer
+/// asks before sending an instance requests.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (http::StatusCode, &'static str) {
+    match tokio::time::timeout(Duration::from_secs(2), sqlx::query("SELECT 1").execute(&state.db.pool)).await {
+        Ok(Ok(_)) => (http::StatusCode::OK, "ok"),
+        _ => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
 }
 
 /// Compresses the server functions' JSON answers (brotli or gzip, as the browser accepts): the

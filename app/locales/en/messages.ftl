@@ -12,6 +12,7 @@ NotAllowed = You are not allowed to do this.
 NotFound = This no longer exists, or you may not see it.
 BadRequest = This request is malformed.
 Network = The server could not be reached: check your connection and try again.
+Unavailable = Roster cannot reach its database right now: try again in a moment.
 SomethingWentWrong = Something went wrong (reference { $reference }).
 InvalidEmail = This is not a valid email address.
 InvalidUsername = A username has 3 to 64 letters, digits, dots, dashes or underscores.

@@ -11,6 +11,7 @@ NotAllowed = Vous n'avez pas le droit de faire cela.
 NotFound = Cet élément n'existe plus, ou vous ne pouvez pas le voir.
 BadRequest = Cette requête est mal formée.
 Network = Le serveur est injoignable : vérifiez votre connexion et réessayez.
+Unavailable = Roster ne peut pas joindre sa base de données pour l'instant : réessayez dans un moment.
 SomethingWentWrong = Une erreur s'est produite (référence { $reference }).
 InvalidEmail = Cette adresse e-mail n'est pas valide.
 InvalidUsername = Un nom d'utilisateur compte 3 à 64 lettres, chiffres, points, tirets ou soulignés.

@@ -86,12 +86,22 @@ impl Db {
         Ok(Db { pool, backend, shown_url: shown })
     }
 
-    /// Applies the migrations of this backend that are not applied yet.
+    /// Applies the migrations of this backend that are not applied yet. Only then does it take
+    /// the migrator's lock (a session advisory lock on PostgreSQL, which a pooler in
+    /// transaction mode cannot hold): instances starting on a migrated database just start (R83).
     pub async fn migrate(&self) -> Result<(), ConnectError> {
         let migrator = match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        // No table yet (an empty database) reads as nothing applied. An applied migration whose
+        // file changed since is left to the migrator, which refuses it.
+        let applied: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await.unwrap_or_default();
+        let done = |m: &sqlx::migrate::Migration| applied.iter().any(|(version, checksum)| *version == m.version && checksum[..] == m.checksum[..]);
+        if migrator.iter().filter(|m| m.migration_type.is_up_migration()).all(done) {
+            return Ok(());
+        }
         migrator.run(&self.pool).await.map_err(|e| ConnectError::Migration {
             url: self.shown_url.clone(),
             reason: one_line(&e),

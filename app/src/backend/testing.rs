@@ -11,6 +11,8 @@ use super::db::{Backend, Db};
 
 pub struct TestDb {
     pub db: Db,
+    /// The database's URL, password included: for the server processes a test starts on it.
+    pub url: String,
     // Keeps the SQLite folder until the test ends.
     _dir: Option<tempfile::TempDir>,
 }
@@ -34,10 +36,17 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite:{}", dir.path().join("roster.db").display());
     let db = Db::connect(&url).await.expect("open SQLite");
     db.migrate().await.expect("migrate SQLite");
-    TestDb { db, _dir: Some(dir) }
+    TestDb { db, url, _dir: Some(dir) }
 }
 
 pub async fn postgres() -> TestDb {
+    let db = postgres_unmigrated().await;
+    db.migrate().await.expect("migrate PostgreSQL");
+    db
+}
+
+/// A new, empty PostgreSQL database.
+pub async fn postgres_unmigrated() -> TestDb {
     let admin_url = std::env::var("ROSTER_TEST_POSTGRES_URL").expect(
         "ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, or point it at a PostgreSQL \
          server where this role may create databases (postgres://user:password@127.0.0.1:5432/postgres)",
@@ -48,9 +57,9 @@ pub async fn postgres() -> TestDb {
     admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
     admin.close().await;
     let (base, _) = admin_url.rsplit_once('/').expect("a PostgreSQL URL ends with /DATABASE");
-    let db = Db::connect(&format!("{base}/{name}")).await.expect("open the test database");
-    db.migrate().await.expect("migrate PostgreSQL");
-    TestDb { db, _dir: None }
+    let url = format!("{base}/{name}");
+    let db = Db::connect(&url).await.expect("open the test database");
+    TestDb { db, url, _dir: None }
 }
 
 /// An active user with this (lower-case) email, named "F L", with this password hash if any.

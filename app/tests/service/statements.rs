@@ -10,7 +10,16 @@ use std::path::Path;
 use app::backend::testing::TestDb;
 use sqlx::Executor;
 
-app::on_both_databases!(every_literal_sql_statement_prepares,);
+app::on_both_databases!(every_literal_sql_statement_prepares, a_migrated_database_starts_at_once_and_an_edited_migration_is_still_refused,);
+
+/// `Db::migrate` on an up-to-date database only reads the applied list (no migrator lock, R83),
+/// yet a migration file edited after it was applied is refused as the migrator would.
+async fn a_migrated_database_starts_at_once_and_an_edited_migration_is_still_refused(db: TestDb) {
+    db.migrate().await.expect("nothing to do");
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 1").bind(vec![0u8; 48]).execute(&db.pool).await.unwrap();
+    let refused = db.migrate().await.expect_err("an edited migration");
+    assert!(refused.to_string().contains("cannot migrate the database"), "{refused}");
+}
 
 /// The string literal that opens `text` (after spaces): its content, unescaped.
 fn literal(text: &str) -> Option<String> {

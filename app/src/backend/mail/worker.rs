@@ -29,7 +29,7 @@ pub enum Delivery {
 /// How long a claimed email is reserved for the worker that claimed it (R82), renewed every
 /// third of it while the email is in flight (an SMTP answer may take a minute); if that worker
 /// dies, another takes its emails over after this.
-const LEASE_MS: i64 = 30 * 1000;
+const LEASE_MS: i64 = 15 * 1000;
 
 pub struct Worker {
     pub db: Db,
@@ -111,13 +111,30 @@ impl Worker {
         let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
         let mut report = RoundReport::default();
         for c in &withdrawn {
-            self.record(&mut report, c.id, c.attempts, Err(reason())).await?;
+            self.record_surely(&mut report, c.id, c.attempts, Err(reason())).await?;
         }
         // Each outcome is recorded as soon as it is known (see `SmtpSender::send_all`).
         while let Some((id, attempts, outcome)) = outcomes.recv().await {
-            self.record(&mut report, id, attempts, outcome).await?;
+            self.record_surely(&mut report, id, attempts, outcome).await?;
         }
         Ok(report)
+    }
+
+    /// Records an outcome, waiting out a database outage (a restart, a failover): the email went
+    /// or failed whatever the database says, and an outcome given up would send the email again
+    /// once its lease lapsed. The lease is renewed meanwhile, as long as the database answers.
+    async fn record_surely(&self, report: &mut RoundReport, id: i64, attempts: i64, outcome: Result<String, SendFailure>) -> Result<(), AppError> {
+        let mut wait = Duration::from_millis(250);
+        loop {
+            match self.record(report, id, attempts, outcome.clone()).await {
+                Err(AppError::Unavailable) => {
+                    tracing::warn!(id, "the database is unavailable: the email's outcome will be recorded when it is back");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(2));
+                }
+                done => return done,
+            }
+        }
     }
 
     /// Records what became of one email (R41).

@@ -2,10 +2,7 @@
 
 use std::process::Command;
 
-fn server(args: &[&str], database_url: &str) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_server")).args(args).env("DATABASE_URL", database_url).env("RUST_LOG", "off").output().unwrap();
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into(), String::from_utf8_lossy(&output.stderr).into())
-}
+use super::server;
 
 #[test]
 fn an_unreachable_database_is_named_in_one_line_with_its_password_masked() {
