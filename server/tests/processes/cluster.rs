@@ -215,3 +215,28 @@ async fn r83_an_import_left_by_a_dead_instance_is_finished_by_another() {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox_emails").await, ROWS, "one email per row");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'import_done'").await, 1);
 }
+
+/// R83: `--role web` serves and runs no job; `--role worker` runs the jobs and serves only its
+/// health check. An invitation made on the web instance is sent by the worker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r83_web_instances_serve_and_worker_instances_send() {
+    let db = testing::postgres().await;
+    let password = demo(&db).await;
+    let smtp = smtp_url();
+    let web = Instance::start(&db.url, &[("ROSTER_ROLE", "web"), ("SMTP_URL", smtp.as_str())]).await;
+    let owner = web.log_in("owner@northwind.example", &password).await;
+    let prefix = fresh_prefix("roles");
+    let body = format!("group={}&emails={}&roles[0]=learner", group(&db, "Paris office").await, super::encode(&format!("{prefix}0@example.com")));
+    let answer = web.call(Some(&owner), "/api/invitations/invite", &body).await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox_emails WHERE status = 'queued'").await, 1, "the web instance sends nothing");
+
+    let worker = Instance::start(&db.url, &[("ROSTER_ROLE", "worker"), ("SMTP_URL", smtp.as_str())]).await;
+    until(Duration::from_secs(30), "the worker sends the invitation", || async { count(&db, "SELECT COUNT(*) FROM outbox_emails WHERE status = 'sent'").await == 1 }).await;
+    assert_eq!(maildev_received(&prefix).await.len(), 1);
+    let address = format!("127.0.0.1:{}", worker.port);
+    assert_eq!(super::get(&address, "/healthz").await.unwrap().status, 200);
+    assert_eq!(super::get(&address, "/login").await.unwrap().status, 404, "a worker serves no page");
+    assert!(!web.log().contains("outbox round") && worker.log().contains("outbox round"));
+}
