@@ -13,6 +13,9 @@
 #     against the plainest insert of the same rows, and the peak memory (app/benches/import.rs)
 #   - 10,000 learners from the upload of their file to the last of their emails in MailDev
 #     (app/benches/onboarding.rs)
+#   - the lists at 100,000 users and 1,000,000 invitations, server side, SQLite and PostgreSQL
+#     (app/benches/lists.rs), then the same SQLite database served: USERS and Invitations (SSR)
+#     under 50 clients (wrk) against /login, and the server's memory
 #   - the group-selection modal with 10,000 groups in Chromium (end2end/bench/group-modal.bench.ts)
 # Needs a release build (scripts/run.sh or scripts/test.sh make one).
 set -euo pipefail
@@ -98,5 +101,27 @@ cargo bench -q -p app --features test-support --bench onboarding 2>/dev/null
 echo
 cargo bench -q -p app --features test-support --bench outbox 2>/dev/null
 curl -s -X DELETE "$ROSTER_TEST_MAILDEV_API/email/all" >/dev/null
+echo
+# Issue 13: the lists at 100,000 users and 1,000,000 invitations (made once, kept in target/bigdata).
+cargo bench -q -p app --features test-support --bench lists 2>/dev/null
+echo
+# The same SQLite database served: USERS and Invitations under 50 clients, and the memory after.
+big_port=3201
+DATABASE_URL="sqlite:target/bigdata/roster.db" RUST_LOG=warn target/release/server serve --bind 127.0.0.1:$big_port >"$data/big.log" 2>&1 &
+big_pid=$!
+trap 'kill $server_pid $big_pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$big_port/healthz" >/dev/null && break; sleep 0.1; done
+big="http://127.0.0.1:$big_port"
+curl -s -c "$data/big-cookies" -o /dev/null "${same_site[@]}" -X POST "$big/api/login" \
+  --data-urlencode "login=$(sed -n 1p target/bigdata/credentials.txt)" --data-urlencode "password=$(sed -n 2p target/bigdata/credentials.txt)"
+big_cookie="Cookie: $(awk '$6 ~ /session/ {print $6 "=" $7}' "$data/big-cookies")"
+echo "pages (SSR) of the platform of 100,000 users and 1,000,000 invitations (SQLite), 50 clients, 10 s (wrk):"
+for page in /login /dashboard/users /invitations; do
+  wrk -t2 -c50 -d10s --latency -H "$big_cookie" "$big$page" >"$data/big-wrk.txt"
+  awk -v page="$page" '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
+    END {printf "  %-18s p50 %8s  p99 %8s  %8.0f requests/s%s\n", page, p50, p99, rps, (bad ? "  (" bad " not 2xx)" : "")}' "$data/big-wrk.txt"
+done
+echo "  (/login is the floor: a page that reads nothing; target for the others: 2,000 requests/s, p99 30 ms)"
+echo "  server memory after: $(awk '/VmHWM/ {printf "%.0f MB peak", $2/1024} /VmRSS/ {printf ", %.0f MB now", $2/1024}' /proc/$big_pid/status) (target 150 MB)"
 echo
 (cd end2end && npx playwright test --config bench.config.ts 2>&1 | grep -vE '^\[WebServer\]|^\s*$|^Running|passed|✓')

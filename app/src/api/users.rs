@@ -10,7 +10,7 @@ use crate::api::context;
 use crate::domain::capability::AddUsersSomewhere;
 use crate::error::AppError;
 use crate::wire::details::UserDetails;
-use crate::wire::users::{GroupChoices, NewUser, SetUpDone, UserFilter, UserList, UserProfile};
+use crate::wire::users::{GroupChoices, NewUser, SetUpDone, UserFilter, UserList, UserProfile, UsersAt};
 
 #[server(endpoint = "users/set_up")]
 pub async fn set_up_user(form: NewUser) -> Result<SetUpDone, AppError> {
@@ -33,7 +33,7 @@ pub async fn addable_groups() -> Result<GroupChoices, AppError> {
 /// Dashboard > USERS: platform administrators see everyone; group administrators and user
 /// admins the users of their groups and below (R2, R3).
 #[server(endpoint = "users/list")]
-pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Result<UserList, AppError> {
+pub async fn list_users(#[server(default)] filter: UserFilter, #[server(default)] at: UsersAt) -> Result<UserList, AppError> {
     use crate::backend::users;
     let principal = context::principal()?;
     let permit = principal.require(AddUsersSomewhere)?;
@@ -42,7 +42,7 @@ pub async fn list_users(#[server(default)] filter: UserFilter, page: u32) -> Res
         return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::wire::invitations::SEARCH_MAX }));
     }
     let state = context::state()?;
-    users::list(&state.db, &permit, &filter, page).await
+    users::list(&state.db, &permit, &filter, at).await
 }
 
 #[server(endpoint = "users/get")]

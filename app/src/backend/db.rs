@@ -73,6 +73,12 @@ impl Db {
                         // instead of an immediate SQLITE_BUSY, and the usual WAL durability level.
                         conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
                             .await?;
+                    } else {
+                        // Roster's statements read a page, or rows by index: parallel workers
+                        // cost more to start (5–20 ms each time on 2 cores, measured by
+                        // app/benches/lists.rs) than they save. Analytical work on the same
+                        // database keeps the server's own setting on its own connections.
+                        conn.execute("SET max_parallel_workers_per_gather = 0").await?;
                     }
                     Ok(())
                 })

@@ -82,6 +82,24 @@ impl Statement {
         self
     }
 
+    /// Appends another statement, its placeholders renumbered after this one's (its text holds
+    /// no `$` but in placeholders).
+    pub fn append(&mut self, other: &Statement) -> &mut Statement {
+        let offset = self.values.len();
+        let mut rest = other.sql.as_str();
+        while let Some(at) = rest.find('$') {
+            self.sql.push_str(&rest[..=at]);
+            let digits = rest[at + 1..].chars().take_while(char::is_ascii_digit).count();
+            let n: usize = rest[at + 1..at + 1 + digits].parse().expect("a placeholder after $");
+            self.sql.push_str(&(n + offset).to_string());
+            rest = &rest[at + 1 + digits..];
+        }
+        self.sql.push_str(rest);
+        self.values.extend(other.values.iter().cloned());
+        self.has_list |= other.has_list;
+        self
+    }
+
     /// Adds a value and returns its placeholder, for text that names it more than once.
     pub fn param(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
@@ -162,5 +180,16 @@ mod tests {
         let mut rows = Statement::new("INSERT INTO t (a, b) VALUES ");
         rows.push_row(true, [Value::from(1), Value::from(None::<&str>)]).push_row(false, [Value::from(2), Value::from("x")]);
         assert_eq!(rows.sql(), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+    }
+
+    #[test]
+    fn an_appended_statement_numbers_its_values_after_the_first_ones() {
+        let mut set = Statement::new(" FROM memberships WHERE ");
+        set.push_in("group_id", &[4, 5]).push(" AND role = ").bind("coach");
+        let mut s = Statement::new("SELECT 1 FROM users u WHERE u.id > ");
+        s.bind(10).push(" AND u.id IN (SELECT user_id").append(&set).push(") LIMIT ").bind(26);
+        assert_eq!(s.sql(), "SELECT 1 FROM users u WHERE u.id > $1 AND u.id IN (SELECT user_id FROM memberships WHERE group_id IN ($2, $3) AND role = $4) LIMIT $5");
+        assert_eq!(s.values.len(), 5);
+        assert!(s.has_list);
     }
 }

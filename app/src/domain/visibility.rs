@@ -27,6 +27,25 @@ pub fn user_scope(tree: &GroupTree, actor: &Actor) -> Option<Vec<GroupId>> {
     })
 }
 
+/// The invitations one may manage (R38, R84), as the groups of their grants: `None` for a
+/// platform administrator (all of them); else the groups where one may grant any role, and
+/// those where only the learner role. An invitation is one's to manage when each of its grants
+/// is in the first, or is a learner grant in the second.
+pub fn invitation_scope(tree: &GroupTree, actor: &Actor) -> Option<(Vec<GroupId>, Vec<GroupId>)> {
+    (!is_platform_admin(tree, actor)).then(|| {
+        let grants = |g: GroupId, role: Role| decide(tree, actor, &Action::AddUsers(&[(g, role)])).allowed;
+        let (mut any_role, mut learners) = (Vec::new(), Vec::new());
+        for g in overseen_subtrees(tree, actor) {
+            if grants(g, Role::Admin) {
+                any_role.push(g);
+            } else if grants(g, Role::Learner) {
+                learners.push(g);
+            }
+        }
+        (any_role, learners)
+    })
+}
+
 /// The users one may pick as instructors or learners of a session: `None` for a platform
 /// administrator (everyone); else the members of the groups where one is admin, user admin or
 /// coach, and below.
@@ -85,6 +104,30 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The scope says of each single grant what the policy says of managing it, for every
+    /// actor of the table and one with roles in two branches.
+    #[test]
+    fn r84_the_invitation_scope_is_the_policy_on_each_grant() {
+        let tree = tree();
+        let mut actors: Vec<(bool, Vec<(GroupId, Role)>)> = vec![(true, vec![]), (false, vec![(P, Role::Admin)])];
+        actors.extend(Role::ALL.into_iter().map(|r| (false, vec![(A, r)])));
+        actors.push((false, vec![(A, Role::UserAdmin), (B, Role::Admin), (U, Role::Coach)]));
+        for (is_owner, memberships) in &actors {
+            let actor = Actor { is_owner: *is_owner, memberships, instructs: &[] };
+            let scope = invitation_scope(&tree, &actor);
+            for g in [P, T, A, B, U] {
+                for role in Role::ALL {
+                    let in_scope = match &scope {
+                        None => true,
+                        Some((any_role, learners)) => any_role.contains(&g) || (role == Role::Learner && learners.contains(&g)),
+                    };
+                    let allowed = decide(&tree, &actor, &Action::ManageInvitation(&[(g, role)])).allowed;
+                    assert_eq!(in_scope, allowed, "{memberships:?} managing ({g}, {role:?})");
+                }
+            }
+        }
     }
 
     #[test]

@@ -80,20 +80,23 @@ pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Opt
     view! { <TextField id=field kind="password" label=crate::i18n::T::NewPassword autocomplete="new-password" value help=crate::domain::password::rules().render(lang) error /> }
 }
 
-/// Previous / Page N of M / Next, as links to `href(page)`.
+/// Previous / Page N [of M] / Next, as links; a missing one is shown disabled.
 #[component]
-pub fn Pagination(page: u32, pages: u32, href: impl Fn(u32) -> String) -> impl IntoView {
+pub fn Pagination(page: u32, pages: Option<u32>, previous: Option<String>, next: Option<String>) -> impl IntoView {
     use leptos_router::components::A;
     let lang = use_lang();
-    let (prev, next) = ((page > 1).then(|| href(page - 1)), (page < pages).then(|| href(page + 1)));
     let label = move |t: crate::i18n::T| t.in_lang(lang);
+    let position = match pages {
+        Some(pages) => crate::i18n::Msg::PageOf { page, pages },
+        None => crate::i18n::Msg::PageNumber { page },
+    };
     view! {
         <nav class="pagination" aria-label=label(crate::i18n::T::Pagination)>
-            {match prev {
+            {match previous {
                 Some(href) => view! { <A href=href attr:class="button" attr:rel="prev">{label(crate::i18n::T::Previous)}</A> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Previous)}</span> }.into_any(),
             }}
-            <span>{crate::i18n::Msg::PageOf { page, pages }.render(lang)}</span>
+            <span>{position.render(lang)}</span>
             {match next {
                 Some(href) => view! { <A href=href attr:class="button" attr:rel="next">{label(crate::i18n::T::Next)}</A> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Next)}</span> }.into_any(),

@@ -96,13 +96,25 @@ pub struct UserRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserList {
     pub rows: Vec<UserRow>,
-    pub total: u64,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
+    /// How many users the filter keeps, counted up to `USERS_COUNTED` (`None`: more than that).
+    pub total: Option<u64>,
+    /// Where the previous and the next pages start, if there are such pages.
+    pub previous: Option<UsersAt>,
+    pub next: Option<UsersAt>,
     /// The names of the filter's groups, for its chips.
     pub filter_groups: Vec<(GroupId, String)>,
 }
+
+/// Where a page of USERS starts, in name order (R84): right after a user, right before one, or
+/// at the beginning.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersAt {
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+}
+
+/// Users are counted up to this many; past it the list says "more than".
+pub const USERS_COUNTED: u64 = 1_000;
 
 pub const USERS_PER_PAGE: u32 = 25;
 

@@ -24,7 +24,8 @@ app::on_both_databases!(
     a_new_login_replaces_the_browsers_previous_session,
     r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions,
     r10_demo_learners_are_propagated_up_to_the_first_private_group,
-    users_are_listed_by_name_searched_and_paginated,
+    r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset,
+    r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more,
     groups_outside_ones_sight_are_not_found,
     the_schema_holds_the_invariants,
 );
@@ -306,36 +307,89 @@ async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: Test
     assert_eq!(beyond, 0, "the climb stops at Sales, the first private group");
 }
 
-async fn users_are_listed_by_name_searched_and_paginated(db: TestDb) {
-    use app::wire::users::UserFilter;
+async fn r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset(db: TestDb) {
     use app::backend::users;
+    use app::wire::users::{UserFilter, UsersAt};
     let demo = seed::demo(&db, &hasher()).await.unwrap();
     let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;
-    let list = |search: &str, page: u32| {
+    let list = |search: &str, at: UsersAt| {
         let filter = UserFilter { search: search.to_string(), ..UserFilter::default() };
         let (db, owner) = (&db, &owner);
-        async move { users::list(db, &permit(db, owner, AddUsersSomewhere).await, &filter, page).await.unwrap() }
+        async move { users::list(db, &permit(db, owner, AddUsersSomewhere).await, &filter, at).await.unwrap() }
     };
-    let first = list("", 1).await;
-    assert_eq!((first.total, first.pages, first.rows.len()), (37, 2, 25));
+    let ids = |rows: &[app::wire::users::UserRow]| rows.iter().map(|u| u.id).collect::<Vec<_>>();
+    let first = list("", UsersAt::default()).await;
+    assert_eq!((first.total, first.rows.len(), first.previous), (Some(37), 25, None));
     let names: Vec<String> = first.rows.iter().map(|u| u.last_name.to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by last name");
-    let second = list("", 2).await;
-    assert_eq!(second.rows.len(), 12);
+    let second = list("", first.next.expect("a next page")).await;
+    assert_eq!((second.rows.len(), second.next), (12, None));
     assert!(second.rows.iter().all(|u| !first.rows.iter().any(|f| f.id == u.id)), "no row on two pages");
-    let beyond = list("", 99).await;
-    assert_eq!(beyond.page, 2, "a page past the end shows the last one");
+    let back = list("", second.previous.expect("a previous page")).await;
+    assert_eq!(ids(&back.rows), ids(&first.rows), "back to the first page's rows");
+    assert_eq!(back.previous, None);
 
-    let by_name = list("DUBOIS", 1).await;
+    let by_name = list("DUBOIS", UsersAt::default()).await;
     assert_eq!(by_name.rows.iter().map(|u| u.first_name.as_str()).collect::<Vec<_>>(), vec!["Chloé"]);
-    let full_name = list("noah schm", 1).await;
-    assert_eq!(full_name.total, 1);
-    let by_email = list("owner@northwind", 1).await;
-    assert_eq!(by_email.rows[0].login, "owner@northwind.example");
-    let wildcard = list("%", 1).await;
-    assert_eq!(wildcard.total, 0, "% is searched for, not a wildcard");
+    assert_eq!(list("chloé dub", UsersAt::default()).await.total, Some(1), "first name then last name, accents kept");
+    assert_eq!(list("noah schm", UsersAt::default()).await.total, Some(1));
+    assert_eq!(list("owner@northwind", UsersAt::default()).await.rows[0].login, "owner@northwind.example");
+    assert_eq!(list("ubois", UsersAt::default()).await.total, Some(0), "the start of a name, not any part of it");
+    assert_eq!(list("%", UsersAt::default()).await.total, Some(0), "% is searched for, not a wildcard");
+}
+
+/// R84: large sets (a group of 2,100, a search finding them all) are walked in name order and
+/// small ones started from; both give the same pages, and past 1,000 the count says "more".
+async fn r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more(db: TestDb) {
+    use app::backend::users;
+    use app::wire::users::{UserFilter, UsersAt, USERS_PER_PAGE};
+    let demo = seed::demo(&db, &hasher()).await.unwrap();
+    let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;
+    let group = |name: &'static str| {
+        let db = &db;
+        async move { sqlx::query_scalar::<_, i64>("SELECT id FROM groups WHERE name = $1").bind(name).fetch_one(&db.pool).await.unwrap() }
+    };
+    let (engineering, americas) = (group("Engineering").await, group("Sales Americas").await);
+    sqlx::query(
+        "INSERT INTO users (email, email_key, first_name, last_name, status, created_at)
+         WITH RECURSIVE s(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM s WHERE i < 2100)
+         SELECT 'bulk' || i || '@example.com', 'bulk' || i || '@example.com', 'Bea', 'Zed' || (i % 97), 'active', 0 FROM s",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let placed = format!("INSERT INTO memberships (user_id, group_id, role, created_at) SELECT id, CASE WHEN id % 70 = 0 THEN {americas} ELSE {engineering} END, 'learner', 0 FROM users WHERE email_key LIKE 'bulk%'");
+    sqlx::query(&placed).execute(&db.pool).await.unwrap();
+    let all: Vec<(i64, i64)> = sqlx::query_as("SELECT u.id, m.group_id FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email_key LIKE 'bulk%' ORDER BY lower(u.last_name), lower(u.first_name), u.id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    let expected = |group: Option<i64>| all.iter().filter(|(_, g)| group.is_none_or(|x| *g == x)).map(|(id, _)| *id).collect::<Vec<_>>();
+    let walk = |filter: UserFilter| {
+        let (db, owner) = (&db, &owner);
+        async move {
+            let permit = permit(db, owner, AddUsersSomewhere).await;
+            let (mut at, mut seen, mut total) = (UsersAt::default(), Vec::new(), None);
+            loop {
+                let page = users::list(db, &permit, &filter, at).await.unwrap();
+                assert!(page.rows.len() <= USERS_PER_PAGE as usize);
+                total = total.or(Some(page.total));
+                seen.extend(page.rows.iter().map(|r| r.id));
+                match page.next {
+                    Some(next) => at = next,
+                    None => return (seen, total.unwrap()),
+                }
+            }
+        }
+    };
+    let (large, total) = walk(UserFilter { groups: vec![engineering], search: "zed".into(), ..UserFilter::default() }).await;
+    assert_eq!((large, total), (expected(Some(engineering)), None), "a large group: every page in name order, counted as more than 1,000");
+    let (small, total) = walk(UserFilter { groups: vec![americas], search: "ZED".into(), ..UserFilter::default() }).await;
+    assert_eq!((small.clone(), total), (expected(Some(americas)), Some(30)), "a small group");
+    let (searched, total) = walk(UserFilter { search: "bea zed".into(), ..UserFilter::default() }).await;
+    assert_eq!((searched, total), (expected(None), None), "a search finding 2,100 users");
 }
 
 async fn groups_outside_ones_sight_are_not_found(db: TestDb) {

@@ -137,7 +137,7 @@ async fn r42_warned_a_week_and_a_day_before_then_erased_on_the_day(db: TestDb) {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'user_deleted' AND target_id = $1", grace).await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM invitations WHERE invited_by = $1 AND status = 'pending'", grace).await, 0, "her invitations would grant nothing (R24)");
     assert!(matches!(users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, grace).await, Err(AppError::NotFound)), "gone from the user page");
-    let listed = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { search: "temp".into(), ..Default::default() }, 1).await.unwrap();
+    let listed = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { search: "temp".into(), ..Default::default() }, Default::default()).await.unwrap();
     assert!(listed.rows.is_empty(), "gone from Dashboard > USERS");
     // The address is free again.
     let again = user_form("Grace", "grace@acme.example", s.sales, vec![Role::Learner], &day(30));

@@ -315,7 +315,7 @@ async fn r5_r7_a_learner_calling_the_group_and_user_functions_directly_is_refuse
             format!("form[first_name]=Eve&form[last_name]=Mallory&form[email]=eve%40example.com&form[password]=a+long+enough+secret&form[groups][0]={paris}&form[roles][0]=learner"),
         ),
         ("/api/users/addable_groups", String::new()),
-        ("/api/users/list", "page=1".to_string()),
+        ("/api/users/list", String::new()),
         ("/api/users/get", format!("id={learner}")),
         ("/api/users/set_details", format!("user={learner}&details[deletion_date]=2099-01-01")),
         ("/api/users/set_password", format!("user={learner}&password=a+long+enough+secret")),

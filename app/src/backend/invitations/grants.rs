@@ -2,8 +2,11 @@
 //! made it, as they are now, under the right it was made under.
 
 use crate::backend::audit::{self, Who};
+use std::collections::HashMap;
+
 use crate::backend::db::Tx;
-use crate::domain::group_tree::GroupId;
+use crate::backend::statement::Statement;
+use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -22,30 +25,51 @@ pub(super) struct Standing {
 /// the right it was made under — adding users (R1–R3), or inviting from a program session (R4)
 /// — not against the first inviter (`inviter` made the grants that do not say who made them).
 pub(super) async fn grant_standings(tx: &mut Tx, invitation: i64, inviter: i64) -> Result<Vec<Standing>, AppError> {
-    let rows: Vec<(GroupId, String, Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT group_id, role, granted_by, via_session FROM invitation_grants WHERE invitation_id = $1").bind(invitation).fetch_all(&mut **tx).await?;
     let tree = crate::backend::tree::group_tree_in(tx).await?;
-    let mut granters: Vec<(i64, Granter)> = Vec::new();
-    let mut standings = Vec::new();
-    for (group, role, granted_by, via_session) in rows {
+    Ok(grant_standings_of(tx, &tree, &[(invitation, inviter)]).await?.remove(&invitation).unwrap_or_default())
+}
+
+/// `grant_standings` of several invitations (id, inviter) at once, in a handful of statements
+/// whatever their number (the Invitations list, R38): by invitation id.
+pub(super) async fn grant_standings_of(tx: &mut Tx, tree: &GroupTree, invitations: &[(i64, i64)]) -> Result<HashMap<i64, Vec<Standing>>, AppError> {
+    let mut standings: HashMap<i64, Vec<Standing>> = HashMap::new();
+    if invitations.is_empty() {
+        return Ok(standings);
+    }
+    let ids: Vec<i64> = invitations.iter().map(|&(id, _)| id).collect();
+    let mut grants = Statement::new("SELECT invitation_id, group_id, role, granted_by, via_session FROM invitation_grants WHERE ");
+    grants.push_in("invitation_id", &ids).push(" ORDER BY invitation_id, group_id, role");
+    let rows: Vec<(i64, GroupId, String, Option<i64>, Option<i64>)> = grants.query_as().fetch_all(&mut **tx).await?;
+    let mut sessions: Vec<i64> = rows.iter().filter_map(|r| r.4).collect();
+    sessions.sort_unstable();
+    sessions.dedup();
+    let session_groups: HashMap<i64, GroupId> = if sessions.is_empty() {
+        HashMap::new()
+    } else {
+        let mut statement = Statement::new("SELECT id, group_id FROM program_sessions WHERE ");
+        statement.push_in("id", &sessions);
+        statement.query_as::<(i64, GroupId)>().fetch_all(&mut **tx).await?.into_iter().collect()
+    };
+    let mut granters: HashMap<i64, Granter> = HashMap::new();
+    for (invitation, group, role, granted_by, via_session) in rows {
         let Some(role) = Role::parse(&role) else { continue };
+        let inviter = invitations.iter().find(|&&(id, _)| id == invitation).map(|&(_, inviter)| inviter).unwrap_or_default();
         let granter = granted_by.unwrap_or(inviter);
-        if !granters.iter().any(|(id, _)| *id == granter) {
-            granters.push((granter, Granter::load(tx, granter).await?));
+        if !granters.contains_key(&granter) {
+            granters.insert(granter, Granter::load(tx, granter).await?);
         }
-        let facts = &granters.iter().find(|(id, _)| *id == granter).expect("loaded above").1;
+        let facts = &granters[&granter];
         let actor = crate::domain::policy::Actor { is_owner: facts.is_owner, memberships: &facts.memberships, instructs: &facts.instructs };
         let stands = match via_session {
             // From a session: the learner role on the session's group, by R4's right.
             Some(session) => {
-                let session_group: Option<GroupId> = sqlx::query_scalar("SELECT group_id FROM program_sessions WHERE id = $1").bind(session).fetch_optional(&mut **tx).await?;
-                session_group == Some(group)
+                session_groups.get(&session) == Some(&group)
                     && role == Role::Learner
-                    && crate::domain::policy::decide(&tree, &actor, &Action::InviteFromSession(crate::domain::policy::SessionRef { id: session, group })).allowed
+                    && crate::domain::policy::decide(tree, &actor, &Action::InviteFromSession(crate::domain::policy::SessionRef { id: session, group })).allowed
             }
-            None => crate::domain::policy::decide(&tree, &actor, &Action::AddUsers(&[(group, role)])).allowed,
+            None => crate::domain::policy::decide(tree, &actor, &Action::AddUsers(&[(group, role)])).allowed,
         };
-        standings.push(Standing { group, role, granter, via_session, stands });
+        standings.entry(invitation).or_default().push(Standing { group, role, granter, via_session, stands });
     }
     Ok(standings)
 }

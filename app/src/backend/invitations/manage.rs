@@ -2,17 +2,21 @@
 //! invitation's own grants, asked inside the change's transaction by the holder of the permit to
 //! add users somewhere.
 
-use super::grants::grant_standings;
+use std::collections::HashMap;
+
+use super::grants::grant_standings_of;
 use super::invite::{platform_facts, queue_invitation_email, SentInvitation};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::new_token;
-use crate::backend::db::{like_pattern, minute_of, now_ms, Db, Tx};
+use crate::backend::db::{minute_of, now_ms, Backend, Db, Tx};
+use crate::backend::statement::Statement;
 use crate::backend::principal::Principal;
 use crate::backend::{Permit, Settings};
 use crate::domain::group_tree::GroupId;
 use crate::domain::capability::{AddUsersSomewhere, ManageInvitation};
 use crate::domain::policy::Action;
+use crate::domain::visibility;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -104,7 +108,7 @@ async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &
     Ok(())
 }
 
-/// A pending invitation as the list reads it, with its latest email's delivery.
+/// A pending invitation as the list reads it.
 #[derive(sqlx::FromRow)]
 struct PendingRow {
     id: i64,
@@ -114,67 +118,81 @@ struct PendingRow {
     expires_at: i64,
     invited_by: i64,
     inviter_name: String,
-    delivery: Option<String>,
-    delivery_error: Option<String>,
 }
 
-/// One page of the Invitations list (R38): pending and expired invitations the principal may
-/// manage, newest first, optionally searched by email; `after` is the last row of the previous
-/// page (keyset pagination).
+/// One page of the Invitations list (R38, R84): pending and expired invitations the principal
+/// may manage, newest first, optionally searched by the start of their address; `after` is the
+/// last row of the previous page (keyset pagination). Which invitations one may manage is asked
+/// of the database (`visibility::invitation_scope`), then of the policy for each row shown.
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
     let principal = permit.by();
-    let pattern = like_pattern(search);
-    let (mut cursor_at, mut cursor_id) = after.unwrap_or((i64::MAX, i64::MAX));
     let now = now_ms();
-    let mut rows = Vec::new();
+    // The page's ids first, from indexes alone (the rows of a search are sorted by date before
+    // the page is cut: only their ids, not the rows, are read for that); then the page's rows.
+    let mut ids = Statement::new("SELECT p.id FROM invitations p WHERE p.status = 'pending'");
+    let term = search.trim().to_lowercase();
+    if !term.is_empty() {
+        // A prefix is a range in byte order, which the pending addresses' index serves.
+        let collate = if db.backend == Backend::Postgres { " COLLATE \"C\"" } else { "" };
+        let (from, to) = (ids.param(term.clone()), ids.param(format!("{term}{}", char::MAX)));
+        ids.push(&format!(" AND p.email_key{collate} >= {from} AND p.email_key{collate} < {to}"));
+    }
+    if let Some((at, id)) = after {
+        // A row value, which both databases compare on the listing index.
+        ids.push(" AND (p.created_at, p.id) < (").bind(at).push(", ").bind(id).push(")");
+    }
+    if let Some((any_role, learners)) = visibility::invitation_scope(&principal.tree, &principal.actor()) {
+        // Each grant in a group where one grants any role, or a learner grant where one grants
+        // that; and at least one grant.
+        ids.push(" AND EXISTS (SELECT 1 FROM invitation_grants g WHERE g.invitation_id = p.id)");
+        ids.push(" AND NOT EXISTS (SELECT 1 FROM invitation_grants g WHERE g.invitation_id = p.id AND NOT (");
+        ids.push_in("g.group_id", &any_role).push(" OR (g.role = 'learner' AND ").push_in("g.group_id", &learners).push(")))");
+    }
+    ids.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ").bind(page as i64 + 1);
+    let mut s = Statement::new(
+        "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name AS inviter_name
+         FROM invitations i JOIN users u ON u.id = i.invited_by
+         WHERE i.id IN (",
+    );
+    s.append(&ids).push(") ORDER BY i.created_at DESC, i.id DESC");
     // One snapshot for the rows and their grants' standing.
     let mut tx = db.begin().await?;
-    // Rows the principal may not manage are skipped, so a page may take several batches.
-    for _ in 0..50 {
-        let batch: Vec<PendingRow> = sqlx::query_as(
-            "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name AS inviter_name,
-                    (SELECT status FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery,
-                    (SELECT last_error FROM outbox_emails o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) AS delivery_error
-             FROM invitations i JOIN users u ON u.id = i.invited_by
-             WHERE i.status = 'pending' AND ($1 = '' OR i.email_key LIKE $1 ESCAPE '\\') AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3))
-             ORDER BY i.created_at DESC, i.id DESC LIMIT 100",
-        )
-        .bind(&pattern)
-        .bind(cursor_at)
-        .bind(cursor_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let exhausted = batch.len() < 100;
-        for PendingRow { id, email, created_at, last_sent_at, expires_at, invited_by, inviter_name, delivery, delivery_error } in batch {
-            (cursor_at, cursor_id) = (created_at, id);
-            let standings = grant_standings(&mut tx, id, invited_by).await?;
-            let grants: Vec<(GroupId, Role)> = standings.iter().map(|s| (s.group, s.role)).collect();
-            if !principal.may(&Action::ManageInvitation(&grants)) {
-                continue;
-            }
-            let named = |keep: bool| -> Vec<(String, Role)> {
-                standings.iter().filter(|s| s.stands == keep).map(|s| (principal.tree.get(s.group).map(|n| n.name.clone()).unwrap_or_default(), s.role)).collect()
-            };
-            rows.push(InvitationRow {
-                id,
-                email,
-                grants: named(true),
-                lapsed: named(false),
-                invited_by: inviter_name,
-                invited_at: minute_of(created_at),
-                last_sent_at: last_sent_at.map(minute_of),
-                expires_at: minute_of(expires_at),
-                is_expired: expires_at <= now,
-                delivery: delivery.unwrap_or_default(),
-                delivery_error,
-            });
-            if rows.len() == page {
-                return Ok(InvitationList { next: Some(format!("{created_at}.{id}")), rows });
-            }
+    let mut found: Vec<PendingRow> = s.query_as().fetch_all(&mut *tx).await?;
+    let more = found.len() > page;
+    found.truncate(page);
+    let inviters: Vec<(i64, i64)> = found.iter().map(|r| (r.id, r.invited_by)).collect();
+    let mut standings = grant_standings_of(&mut tx, &principal.tree, &inviters).await?;
+    // The delivery of each one's latest email, read for the page's rows only.
+    let ids: Vec<i64> = inviters.iter().map(|&(id, _)| id).collect();
+    let mut latest = Statement::new("SELECT invitation_id, status, last_error FROM outbox_emails WHERE id IN (SELECT MAX(id) FROM outbox_emails WHERE ");
+    latest.push_in("invitation_id", &ids).push(" GROUP BY invitation_id)");
+    let mut deliveries: HashMap<i64, (String, Option<String>)> =
+        latest.query_as::<(i64, String, Option<String>)>().fetch_all(&mut *tx).await?.into_iter().map(|(id, status, error)| (id, (status, error))).collect();
+    let next = found.last().filter(|_| more).map(|r| format!("{}.{}", r.created_at, r.id));
+    let mut rows = Vec::new();
+    for PendingRow { id, email, created_at, last_sent_at, expires_at, invited_by: _, inviter_name } in found {
+        let (delivery, delivery_error) = deliveries.remove(&id).unwrap_or_default();
+        let standings = standings.remove(&id).unwrap_or_default();
+        let grants: Vec<(GroupId, Role)> = standings.iter().map(|s| (s.group, s.role)).collect();
+        if !principal.may(&Action::ManageInvitation(&grants)) {
+            continue;
         }
-        if exhausted {
-            break;
-        }
+        let named = |keep: bool| -> Vec<(String, Role)> {
+            standings.iter().filter(|s| s.stands == keep).map(|s| (principal.tree.get(s.group).map(|n| n.name.clone()).unwrap_or_default(), s.role)).collect()
+        };
+        rows.push(InvitationRow {
+            id,
+            email,
+            grants: named(true),
+            lapsed: named(false),
+            invited_by: inviter_name,
+            invited_at: minute_of(created_at),
+            last_sent_at: last_sent_at.map(minute_of),
+            expires_at: minute_of(expires_at),
+            is_expired: expires_at <= now,
+            delivery,
+            delivery_error,
+        });
     }
-    Ok(InvitationList { rows, next: None })
+    Ok(InvitationList { rows, next })
 }

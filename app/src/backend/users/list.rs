@@ -1,6 +1,6 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
-use crate::backend::db::{date_of, like_pattern, Db};
+use crate::backend::db::{date_of, Backend, Db};
 use crate::backend::statement::Statement;
 use crate::backend::Permit;
 use crate::domain::capability::AddUsersSomewhere;
@@ -8,23 +8,44 @@ use crate::domain::account::UserStatus;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::wire::users::{USERS_PER_PAGE, UserFilter, UserGroupRoles, UserList, UserRow};
+use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt, USERS_COUNTED, USERS_PER_PAGE};
 
-/// One page of Dashboard > USERS (R39): the users this person sees, in name order, searched by
-/// name, email or username, filtered by groups (any of them), role and status.
-pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, page: u32) -> Result<UserList, AppError> {
+/// One page of Dashboard > USERS (R39, R84): the users this person sees, in name order,
+/// searched by the start of their name, email or username, filtered by groups (any of them),
+/// role, label and status; the page starts after or before a user (keyset), or at the
+/// beginning.
+pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, at: UsersAt) -> Result<UserList, AppError> {
     let principal = permit.by();
-    let scope = principal.user_scope();
-    let total: i64 = users_where("SELECT COUNT(*)", filter, scope.as_deref()).query_scalar().fetch_one(&db.pool).await?;
-    let pages = ((total as u64).div_ceil(USERS_PER_PAGE as u64)).max(1) as u32;
-    let page = page.clamp(1, pages);
+    let sets = Sets::of(db, principal.user_scope(), filter).await?;
+    let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
+    counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
+    let total: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+    let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
+
+    const ORDER: &str = "lower(u.last_name), lower(u.first_name), u.id";
+    let backwards = at.after.is_none() && at.before.is_some();
     let mut rows = users_where(
         "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.created_at, u.activated_at",
         filter,
-        scope.as_deref(),
+        &sets,
     );
-    rows.push(" ORDER BY lower(u.last_name), lower(u.first_name), u.id LIMIT ").bind(i64::from(USERS_PER_PAGE)).push(" OFFSET ").bind(i64::from((page - 1) * USERS_PER_PAGE));
-    let rows: Vec<ListedUser> = rows.query_as().fetch_all(&db.pool).await?;
+    if let Some(cursor) = at.after.or(at.before) {
+        let compare = if backwards { "<" } else { ">" };
+        rows.push(&format!(" AND ({ORDER}) {compare} (SELECT lower(c.last_name), lower(c.first_name), c.id FROM users c WHERE c.id = ")).bind(cursor).push(")");
+    }
+    rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
+        .bind(i64::from(USERS_PER_PAGE) + 1);
+    let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&db.pool).await?;
+    let more = rows.len() > USERS_PER_PAGE as usize;
+    rows.truncate(USERS_PER_PAGE as usize);
+    if backwards {
+        rows.reverse();
+    }
+    // Going forwards, there is a page before whenever the page starts after someone; going
+    // backwards, when more rows were there; and the other way round for the page after.
+    let (has_previous, has_next) = if backwards { (more, true) } else { (at.after.is_some(), more) };
+    let previous = rows.first().filter(|_| has_previous).map(|r| UsersAt { after: None, before: Some(r.id) });
+    let next = rows.last().filter(|_| has_next).map(|r| UsersAt { after: Some(r.id), before: None });
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut memberships = Statement::new("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND ");
     memberships.push_in("user_id", &ids).push(" ORDER BY group_id");
@@ -61,7 +82,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
         })
         .collect();
     let filter_groups = filter.groups.iter().filter_map(|&g| tree.get(g).map(|n| (g, n.name.clone()))).collect();
-    Ok(UserList { rows, total: total as u64, page, pages, filter_groups })
+    Ok(UserList { rows, total, previous, next, filter_groups })
 }
 
 /// A row of the list as read.
@@ -76,35 +97,125 @@ struct ListedUser {
     activated_at: Option<i64>,
 }
 
-/// `select` from the users this person sees (`scope`, R62; `None`: everyone) that the filter
-/// keeps: searched by name, email or username; in any of the groups, with the role; with the
-/// label; with the status.
-fn users_where(select: &str, filter: &UserFilter, scope: Option<&[GroupId]>) -> Statement {
+/// A set of users the list keeps (those one sees, a search, the filter's groups and role, its
+/// label), in two forms: the ids it holds, or a condition on each user.
+struct UserSet {
+    /// `SELECT <user id> …`: the database starts from these ids, then sorts them by name.
+    ids: Statement,
+    /// A condition on `u`, checked while the list is walked in name order.
+    condition: Statement,
+    /// Small enough to start from: a page of a large set is found at once by walking.
+    small: bool,
+}
+
+/// Up to this many ids, a set is small (R84).
+const SMALL_SET: i64 = 2_000;
+
+impl UserSet {
+    /// The set, and whether it is small: its ids are counted up to `SMALL_SET`, on indexes.
+    async fn of(db: &Db, ids: Statement, condition: Statement) -> Result<UserSet, AppError> {
+        let mut counted = Statement::new("SELECT COUNT(*) FROM (");
+        counted.append(&ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
+        let found: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+        Ok(UserSet { ids, condition, small: found <= SMALL_SET })
+    }
+
+    /// Those with a membership (`memberships` rows meeting `where`).
+    async fn of_memberships(db: &Db, condition: Statement) -> Result<UserSet, AppError> {
+        let mut ids = Statement::new("SELECT user_id FROM memberships WHERE ");
+        ids.append(&condition);
+        let mut exists = Statement::new("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND ");
+        exists.append(&condition).push(")");
+        UserSet::of(db, ids, exists).await
+    }
+
+    fn push_into(&self, s: &mut Statement) {
+        if self.small {
+            s.push(" AND u.id IN (").append(&self.ids).push(")");
+        } else {
+            s.push(" AND ").append(&self.condition);
+        }
+    }
+}
+
+/// The sets of users the list keeps: those one sees (R62; none for everyone), those the search
+/// finds, those of the filter's groups and role, those with its label.
+struct Sets(Vec<UserSet>);
+
+impl Sets {
+    async fn of(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter) -> Result<Sets, AppError> {
+        let mut sets = Vec::new();
+        if let Some(groups) = scope {
+            let mut condition = Statement::new("");
+            condition.push_in("group_id", &groups);
+            sets.push(UserSet::of_memberships(db, condition).await?);
+        }
+        if let Some((ids, condition)) = search(db.backend, &filter.search) {
+            sets.push(UserSet::of(db, ids, condition).await?);
+        }
+        if !filter.groups.is_empty() || filter.role.is_some() {
+            let mut condition = Statement::new("1 = 1");
+            if !filter.groups.is_empty() {
+                condition.push(" AND ").push_in("group_id", &filter.groups);
+            }
+            if let Some(role) = filter.role {
+                condition.push(" AND role = ").bind(role.as_str());
+            }
+            sets.push(UserSet::of_memberships(db, condition).await?);
+        }
+        if let Some(label) = filter.label {
+            let mut ids = Statement::new("SELECT user_id FROM user_labels WHERE label_id = ");
+            ids.bind(label);
+            let mut exists = Statement::new("EXISTS (SELECT 1 FROM user_labels l WHERE l.user_id = u.id AND l.label_id = ");
+            exists.bind(label).push(")");
+            sets.push(UserSet::of(db, ids, exists).await?);
+        }
+        Ok(Sets(sets))
+    }
+}
+
+/// A search (R84), as ids and as a condition: the users whose "first last", "last first", email
+/// or username starts with the term, case aside.
+fn search(backend: Backend, term: &str) -> Option<(Statement, Statement)> {
+    let term = term.trim();
+    if term.is_empty() {
+        return None;
+    }
+    // A prefix is a range in byte order (PostgreSQL is told so, whatever its collation), which
+    // each expression's index serves; as ids, the four ranges are read apart and joined (an OR
+    // of them cannot use the indexes). Names are lowered as the database lowers them (SQLite's
+    // lower() knows ASCII only); emails and usernames are stored lowered.
+    let (name_term, key_term) = match backend {
+        Backend::Sqlite => (term.to_ascii_lowercase(), term.to_lowercase()),
+        Backend::Postgres => (term.to_lowercase(), term.to_lowercase()),
+    };
+    let collate = if backend == Backend::Postgres { " COLLATE \"C\"" } else { "" };
+    let ranges = |s: &mut Statement, table: &str| {
+        let (name_from, name_to) = (s.param(name_term.clone()), s.param(format!("{name_term}{}", char::MAX)));
+        let (key_from, key_to) = (s.param(key_term.clone()), s.param(format!("{key_term}{}", char::MAX)));
+        let range = |expression: &str, from: &str, to: &str| format!("({expression}){collate} >= {from} AND ({expression}){collate} < {to}");
+        [
+            range(&format!("lower({table}first_name || ' ' || {table}last_name)"), &name_from, &name_to),
+            range(&format!("lower({table}last_name || ' ' || {table}first_name)"), &name_from, &name_to),
+            range(&format!("{table}email_key"), &key_from, &key_to),
+            range(&format!("{table}username_key"), &key_from, &key_to),
+        ]
+    };
+    let mut ids = Statement::new("");
+    let parts = ranges(&mut ids, "");
+    ids.push(&parts.map(|range| format!("SELECT id FROM users WHERE deleted_at IS NULL AND {range}")).join(" UNION ALL "));
+    let mut condition = Statement::new("");
+    let parts = ranges(&mut condition, "u.");
+    condition.push(&format!("(({}))", parts.join(") OR (")));
+    Some((ids, condition))
+}
+
+/// `select` from the users that every set keeps (R62, R84), with the filter's status.
+fn users_where(select: &str, filter: &UserFilter, sets: &Sets) -> Statement {
     let mut s = Statement::new(select);
     s.push(" FROM users u WHERE u.deleted_at IS NULL");
-    let pattern = like_pattern(&filter.search);
-    if !pattern.is_empty() {
-        let p = s.param(pattern);
-        s.push(&format!(
-            " AND (lower(u.first_name || ' ' || u.last_name) LIKE {p} ESCAPE '\\' OR lower(u.last_name || ' ' || u.first_name) LIKE {p} ESCAPE '\\'
-                   OR u.email_key LIKE {p} ESCAPE '\\' OR u.username_key LIKE {p} ESCAPE '\\')"
-        ));
-    }
-    if let Some(scope) = scope {
-        s.push(" AND EXISTS (SELECT 1 FROM memberships s WHERE s.user_id = u.id AND ").push_in("s.group_id", scope).push(")");
-    }
-    if !filter.groups.is_empty() || filter.role.is_some() {
-        s.push(" AND EXISTS (SELECT 1 FROM memberships f WHERE f.user_id = u.id");
-        if !filter.groups.is_empty() {
-            s.push(" AND ").push_in("f.group_id", &filter.groups);
-        }
-        if let Some(role) = filter.role {
-            s.push(" AND f.role = ").bind(role.as_str());
-        }
-        s.push(")");
-    }
-    if let Some(label) = filter.label {
-        s.push(" AND EXISTS (SELECT 1 FROM user_labels l WHERE l.user_id = u.id AND l.label_id = ").bind(label).push(")");
+    for set in &sets.0 {
+        set.push_into(&mut s);
     }
     match filter.status {
         Some(UserStatus::Active) => s.push(" AND u.must_change_password = 0"),

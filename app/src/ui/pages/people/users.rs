@@ -1,7 +1,8 @@
 //! Dashboard > USERS (R39): the users one sees (everyone for platform administrators, their
 //! groups and below for group administrators and user admins), with their groups and roles,
-//! status and dates; searched by name or email, filtered by groups, role and status, a page at
-//! a time. The filter and the page live in the URL, so they survive a reload and a link.
+//! status and dates; searched by the start of a name or email, filtered by groups, role and
+//! status, a page at a time (R84). The filter and the page live in the URL, so they survive a
+//! reload and a link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ use crate::ui::components::{DataTable, ErrorNotice, Pagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, DashboardTabs};
 use crate::ui::{t, use_lang};
-use crate::wire::users::{UserFilter, UserList};
+use crate::wire::users::{UserFilter, UserList, UsersAt, USERS_COUNTED, USERS_PER_PAGE};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -32,8 +33,15 @@ pub fn UsersPage() -> impl IntoView {
             label: q.get("label").and_then(|l| l.parse().ok()),
         })
     });
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
-    let users = Resource::new(move || (filter.get(), page()), |(filter, page)| list_users(filter, page));
+    // The page's number is for show; where it starts is the user it comes after or before (R84).
+    let at = Memo::new(move |_| {
+        query.with(|q| {
+            let page = q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1);
+            let cursor = |key: &str| q.get(key).and_then(|id| id.parse::<i64>().ok());
+            (page, UsersAt { after: cursor("after"), before: cursor("before") })
+        })
+    });
+    let users = Resource::new(move || (filter.get(), at.get().1), |(filter, at)| list_users(filter, at));
 
     // Search reads the form's fields as they are (even changed before the page finished
     // loading) and navigates to the new URL; without JavaScript the form is a plain GET.
@@ -53,7 +61,7 @@ pub fn UsersPage() -> impl IntoView {
             status: UserStatus::parse(&select(status_select)),
             label: select(label_select).parse().ok(),
         };
-        navigate(&users_href(&filter, 1), Default::default());
+        navigate(&users_href(&filter, 1, UsersAt::default()), Default::default());
     };
     view! {
         <Title text=format!("{} · {}", T::UsersTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
@@ -111,7 +119,7 @@ pub fn UsersPage() -> impl IntoView {
                         if groups.with_untracked(Vec::is_empty) && !users.filter_groups.is_empty() {
                             groups.set(users.filter_groups.iter().map(|(id, name)| ChosenGroup { id: *id, name: name.clone(), path: name.clone(), roles: vec![] }).collect());
                         }
-                        view! { <UserTable users filter=filter.get_untracked() /> }.into_any()
+                        view! { <UserTable users filter=filter.get_untracked() page=at.get_untracked().0 /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -128,13 +136,18 @@ fn status_label(status: UserStatus) -> T {
 }
 
 #[component]
-fn UserTable(users: UserList, filter: UserFilter) -> impl IntoView {
+fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
     let lang = use_lang();
     if users.rows.is_empty() {
         return view! { <p class="notice">{T::NoUsersMatch.in_lang(lang)}</p> }.into_any();
     }
     view! {
-        <p class="muted">{Msg::UsersCount { count: users.total }.render(lang)}</p>
+        <p class="muted">
+            {match users.total {
+                Some(count) => Msg::UsersCount { count },
+                None => Msg::UsersCountMore { count: USERS_COUNTED },
+            }.render(lang)}
+        </p>
         <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn]>
             {users.rows.into_iter().map(|user| view! {
                 <tr>
@@ -158,30 +171,45 @@ fn UserTable(users: UserList, filter: UserFilter) -> impl IntoView {
                 </tr>
             }).collect_view()}
         </DataTable>
-        <Pagination page=users.page pages=users.pages href=move |page| users_href(&filter, page) />
+        <Pagination
+            page
+            pages=users.total.map(|total| total.div_ceil(u64::from(USERS_PER_PAGE)).max(1) as u32)
+            // Back to the first page, its plain address (what was added since shows there too).
+            previous=users.previous.map(|at| if page <= 2 { users_href(&filter, 1, UsersAt::default()) } else { users_href(&filter, page - 1, at) })
+            next=users.next.map(|at| users_href(&filter, page + 1, at))
+        />
     }
     .into_any()
 }
 
-/// The URL of a page of USERS with this filter.
-fn users_href(filter: &UserFilter, page: u32) -> String {
-    let mut href = format!("/dashboard/users?page={page}");
+/// The URL of a page of USERS with this filter: its number (for show) and where it starts.
+fn users_href(filter: &UserFilter, page: u32, at: UsersAt) -> String {
+    let mut query = Vec::new();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    if let Some(after) = at.after {
+        query.push(format!("after={after}"));
+    }
+    if let Some(before) = at.before {
+        query.push(format!("before={before}"));
+    }
     if !filter.search.is_empty() {
-        href.push_str(&format!("&q={}", encode_query_value(&filter.search)));
+        query.push(format!("q={}", encode_query_value(&filter.search)));
     }
     if !filter.groups.is_empty() {
-        href.push_str(&format!("&groups={}", filter.groups.iter().map(i64::to_string).collect::<Vec<_>>().join(",")));
+        query.push(format!("groups={}", filter.groups.iter().map(i64::to_string).collect::<Vec<_>>().join(",")));
     }
     if let Some(role) = filter.role {
-        href.push_str(&format!("&role={}", role.as_str()));
+        query.push(format!("role={}", role.as_str()));
     }
     if let Some(status) = filter.status {
-        href.push_str(&format!("&status={}", status.code()));
+        query.push(format!("status={}", status.code()));
     }
     if let Some(label) = filter.label {
-        href.push_str(&format!("&label={label}"));
+        query.push(format!("label={label}"));
     }
-    href
+    if query.is_empty() { "/dashboard/users".to_string() } else { format!("/dashboard/users?{}", query.join("&")) }
 }
 
 #[cfg(test)]
@@ -191,7 +219,8 @@ mod tests {
     #[test]
     fn the_filter_lives_in_the_url() {
         let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending), label: Some(7) };
-        assert_eq!(users_href(&filter, 2), "/dashboard/users?page=2&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7");
-        assert_eq!(users_href(&UserFilter::default(), 1), "/dashboard/users?page=1");
+        let at = UsersAt { after: Some(12), before: None };
+        assert_eq!(users_href(&filter, 2, at), "/dashboard/users?page=2&after=12&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7");
+        assert_eq!(users_href(&UserFilter::default(), 1, UsersAt::default()), "/dashboard/users");
     }
 }

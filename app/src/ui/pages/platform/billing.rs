@@ -58,7 +58,12 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
                 </tr>
             }).collect_view()}
         </DataTable>
-        <Pagination page=billing.page pages=billing.pages href=|page| format!("/dashboard/billing?page={page}") />
+        <Pagination
+            page=billing.page
+            pages=Some(billing.pages)
+            previous=(billing.page > 1).then(|| format!("/dashboard/billing?page={}", billing.page - 1))
+            next=(billing.page < billing.pages).then(|| format!("/dashboard/billing?page={}", billing.page + 1))
+        />
     }
     .into_any()
 }
