@@ -16,3 +16,8 @@ CREATE INDEX outbox_invitation ON outbox_emails (invitation_id, id);
 CREATE INDEX memberships_role ON memberships (role, user_id);
 CREATE INDEX user_labels_label ON user_labels (label_id, user_id);
 CREATE INDEX users_first_login ON users (id) WHERE must_change_password = 1 AND deleted_at IS NULL;
+-- How many hold each label and field (LABELS, the forms of platform administrators): from the
+-- holders, not by walking every user and invitation.
+CREATE INDEX user_custom_values_field ON user_custom_values (field_id, user_id);
+CREATE INDEX invitation_labels_label ON invitation_labels (label_id, invitation_id);
+CREATE INDEX invitation_custom_values_field ON invitation_custom_values (field_id, invitation_id);

@@ -14,3 +14,8 @@ CREATE INDEX users_first_login ON users (id) WHERE must_change_password = 1 AND 
 -- The Invitations list's search by address prefix among pending invitations, sorted by date
 -- from the index alone (the unique index on the address holds no date).
 CREATE INDEX invitations_pending_prefix ON invitations (email_key, created_at) WHERE status = 'pending';
+-- How many hold each label and field (LABELS, the forms of platform administrators): from the
+-- holders, not by walking every user and invitation.
+CREATE INDEX user_custom_values_field ON user_custom_values (field_id, user_id);
+CREATE INDEX invitation_labels_label ON invitation_labels (label_id, invitation_id);
+CREATE INDEX invitation_custom_values_field ON invitation_custom_values (field_id, invitation_id);

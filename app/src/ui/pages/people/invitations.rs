@@ -50,7 +50,9 @@ pub fn InvitationsPage() -> impl IntoView {
             <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
                 <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
                 <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
+                    aria-describedby="invitation-search-help"
                     on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
+                <p class="field-help" id="invitation-search-help">{T::SearchInvitationsHelp.in_lang(lang)}</p>
             </form>
             {notice}
             <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {

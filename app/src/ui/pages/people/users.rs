@@ -72,7 +72,8 @@ pub fn UsersPage() -> impl IntoView {
         <form method="get" action="/dashboard/users" class="filters" role="search" on:submit=apply>
             <div class="field">
                 <label for="user-search">{T::SearchUsers.in_lang(lang)}</label>
-                <input id="user-search" type="search" name="q" value=start.search node_ref=search_input />
+                <input id="user-search" type="search" name="q" value=start.search node_ref=search_input aria-describedby="user-search-help" />
+                <p class="field-help" id="user-search-help">{T::SearchUsersHelp.in_lang(lang)}</p>
             </div>
             <div class="field">
                 <label for="user-role">{T::Role.in_lang(lang)}</label>
