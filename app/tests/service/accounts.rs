@@ -338,6 +338,18 @@ async fn r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset(db:
     assert_eq!(list("owner@northwind", UsersAt::default()).await.rows[0].login, "owner@northwind.example");
     assert_eq!(list("ubois", UsersAt::default()).await.total, Some(0), "the start of a name, not any part of it");
     assert_eq!(list("%", UsersAt::default()).await.total, Some(0), "% is searched for, not a wildcard");
+
+    // R62: a page cannot start at someone one does not see — where their name falls in the
+    // order is not for a user admin of Sales EMEA to learn.
+    let ulysse = app::backend::testing::principal_of(&db, "emea.useradmin@northwind.example", &demo.owner.password).await;
+    let permit = permit(&db, &ulysse, AddUsersSomewhere).await;
+    let seen = users::list(&db, &permit, &UserFilter::default(), UsersAt::default()).await.unwrap();
+    assert!(!seen.rows.is_empty() && !seen.rows.iter().any(|u| u.id == owner.user_id));
+    for at in [UsersAt { after: Some(owner.user_id), before: None }, UsersAt { after: None, before: Some(owner.user_id) }] {
+        assert!(users::list(&db, &permit, &UserFilter::default(), at).await.unwrap().rows.is_empty(), "{at:?}");
+    }
+    let inside = UsersAt { after: Some(seen.rows[0].id), before: None };
+    assert_eq!(users::list(&db, &permit, &UserFilter::default(), inside).await.unwrap().rows.first().map(|u| u.id), seen.rows.get(1).map(|u| u.id));
 }
 
 /// R84: large sets (a group of 2,100, a search finding them all) are walked in name order and

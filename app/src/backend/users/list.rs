@@ -30,8 +30,14 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
         &sets,
     );
     if let Some(cursor) = at.after.or(at.before) {
+        // Only a user one sees marks where a page starts: the place of anyone else's name in the
+        // order is not for this person to learn (R62); such a cursor finds nothing.
         let compare = if backwards { "<" } else { ">" };
-        rows.push(&format!(" AND ({ORDER}) {compare} (SELECT lower(c.last_name), lower(c.first_name), c.id FROM users c WHERE c.id = ")).bind(cursor).push(")");
+        rows.push(&format!(" AND ({ORDER}) {compare} (SELECT lower(c.last_name), lower(c.first_name), c.id FROM users c WHERE c.id = ")).bind(cursor);
+        if let Some(scope) = &sets.scope {
+            rows.push(" AND c.id IN (").append(&scope.ids).push(")");
+        }
+        rows.push(")");
     }
     rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
         .bind(i64::from(USERS_PER_PAGE) + 1);
@@ -138,18 +144,24 @@ impl UserSet {
     }
 }
 
-/// The sets of users the list keeps: those one sees (R62; none for everyone), those the search
-/// finds, those of the filter's groups and role, those with its label.
-struct Sets(Vec<UserSet>);
+/// The sets of users the list keeps: those one sees (R62; none for everyone), and those the
+/// search finds, those of the filter's groups and role, those with its label.
+struct Sets {
+    scope: Option<UserSet>,
+    filters: Vec<UserSet>,
+}
 
 impl Sets {
     async fn of(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter) -> Result<Sets, AppError> {
+        let scope = match scope {
+            Some(groups) => {
+                let mut condition = Statement::new("");
+                condition.push_in("group_id", &groups);
+                Some(UserSet::of_memberships(db, condition).await?)
+            }
+            None => None,
+        };
         let mut sets = Vec::new();
-        if let Some(groups) = scope {
-            let mut condition = Statement::new("");
-            condition.push_in("group_id", &groups);
-            sets.push(UserSet::of_memberships(db, condition).await?);
-        }
         if let Some((ids, condition)) = search(db.backend, &filter.search) {
             sets.push(UserSet::of(db, ids, condition).await?);
         }
@@ -170,7 +182,7 @@ impl Sets {
             exists.bind(label).push(")");
             sets.push(UserSet::of(db, ids, exists).await?);
         }
-        Ok(Sets(sets))
+        Ok(Sets { scope, filters: sets })
     }
 }
 
@@ -214,7 +226,7 @@ fn search(backend: Backend, term: &str) -> Option<(Statement, Statement)> {
 fn users_where(select: &str, filter: &UserFilter, sets: &Sets) -> Statement {
     let mut s = Statement::new(select);
     s.push(" FROM users u WHERE u.deleted_at IS NULL");
-    for set in &sets.0 {
+    for set in sets.scope.iter().chain(&sets.filters) {
         set.push_into(&mut s);
     }
     match filter.status {
