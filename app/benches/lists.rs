@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use app::backend::db::{Backend, Db};
 use app::backend::principal::Principal;
 use app::backend::tree::TreeCache;
-use app::backend::{auth::PasswordHasher, invitations, seed, users};
+use app::backend::{auth::PasswordHasher, directory, invitations, seed, users};
 use app::domain::capability::AddUsersSomewhere;
 use app::wire::invitations::INVITATIONS_PER_PAGE;
 use app::wire::users::{UserFilter, UsersAt};
@@ -189,11 +189,17 @@ async fn main() {
                 async move { users::list(&db, permit, &filter, at).await.unwrap().rows.len() }
             };
             let start = UsersAt::default();
-            // A page from the middle of the list, in name order.
-            let middle_user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE deleted_at IS NULL ORDER BY lower(last_name), lower(first_name), id LIMIT 1 OFFSET 50000")
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
+            // A page from the middle of the list they see, in name order (the owner sees
+            // 100,000 users; the admin of Sales the 50,000 members of Sales).
+            let middle = if who == "owner" {
+                "SELECT id FROM users WHERE deleted_at IS NULL ORDER BY lower(last_name), lower(first_name), id LIMIT 1 OFFSET 50000".to_string()
+            } else {
+                format!(
+                    "SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.group_id = {}) ORDER BY lower(u.last_name), lower(u.first_name), u.id LIMIT 1 OFFSET 25000",
+                    group(&db, "Sales").await
+                )
+            };
+            let middle_user: i64 = sqlx::query_scalar(&middle).fetch_one(&db.pool).await.unwrap();
             let middle = UsersAt { after: Some(middle_user), before: None };
             row(name, who, "USERS first page", time(|| users_page(UserFilter::default(), start)).await);
             row(name, who, "USERS a page in the middle", time(|| users_page(UserFilter::default(), middle)).await);
@@ -209,6 +215,16 @@ async fn main() {
             row(name, who, "USERS in Sales Americas", time(|| users_page(americas.clone(), start)).await);
             let coaches = UserFilter { role: Some(app::domain::role::Role::Coach), ..Default::default() };
             row(name, who, "USERS coaches (a rare role)", time(|| users_page(coaches.clone(), start)).await);
+        }
+        for (who, principal) in [("owner", as_user("owner@northwind.example").await), ("admin of Sales", as_user("sales.admin@northwind.example").await)] {
+            let sales = group(&db, "Sales").await;
+            let members = |at: UsersAt| {
+                let (db, principal) = (db.clone(), &principal);
+                async move { directory::group_view(&db, principal, sales, at).await.unwrap().members.unwrap_or_default().len() }
+            };
+            row(name, who, "group page of Sales (50,000)", time(|| members(UsersAt::default())).await);
+            let second = directory::group_view(&db, &principal, sales, UsersAt::default()).await.unwrap().members_next;
+            row(name, who, "its second page of members", time(|| members(second.unwrap())).await);
         }
         for (who, principal) in [
             ("owner", as_user("owner@northwind.example").await),

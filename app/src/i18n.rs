@@ -147,6 +147,8 @@ pub enum Msg {
     Delivery { status: String, attempts: i64 },
     LogsInAs { login: String },
     MembersCount { count: u64 },
+    /// More members than are counted (R84).
+    MembersCountMore { count: u64 },
     /// R35: an uploaded file over the limit.
     FileTooLarge { max_mb: usize },
     /// R35: a file that is not UTF-8 (Excel's Windows-1252), from this line.
@@ -232,6 +234,7 @@ impl Msg {
             Msg::PageOf { page, pages } => say(W::PageOf, &[("page", page), ("pages", pages)]),
             Msg::PageNumber { page } => say(W::PageNumber, &[("page", page)]),
             Msg::UsersCountMore { count } => say(W::UsersCountMore, &[("count", count)]),
+            Msg::MembersCountMore { count } => say(W::MembersCountMore, &[("count", count)]),
             Msg::UsersCount { count } => say(if singular(lang, *count as i64) { W::UsersCountOne } else { W::UsersCountOther }, &[("count", count)]),
             Msg::BilledCount { active, billed } => say(if singular(lang, *active) { W::BilledCountOne } else { W::BilledCountOther }, &[("active", active), ("billed", billed)]),
             Msg::FirstGroupsShown { shown } => say(W::FirstGroupsShown, &[("shown", shown)]),
@@ -403,6 +406,7 @@ mod tests {
             Msg::PageOf { page: 2, pages: 2 },
             Msg::PageNumber { page: 2 },
             Msg::UsersCountMore { count: 1_000 },
+            Msg::MembersCountMore { count: 1_000 },
             Msg::UsersCount { count: 2 },
             Msg::BilledCount { active: 2, billed: 2 },
             Msg::FirstGroupsShown { shown: 2 },

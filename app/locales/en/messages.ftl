@@ -55,6 +55,7 @@ EmailNoLongerWorks = This email's link or password no longer works, so it is not
 PageOf = Page { $page } of { $pages }
 PageNumber = Page { $page }
 UsersCountMore = More than { $count } users
+MembersCountMore = More than { $count } members
 UsersCount =
     .one = { $count } user
     .other = { $count } users

@@ -54,6 +54,7 @@ EmailNoLongerWorks = Le lien ou le mot de passe de cet e-mail ne fonctionne plus
 PageOf = Page { $page } sur { $pages }
 PageNumber = Page { $page }
 UsersCountMore = Plus de { $count } utilisateurs
+MembersCountMore = Plus de { $count } membres
 UsersCount =
     .one = { $count } utilisateur
     .other = { $count } utilisateurs

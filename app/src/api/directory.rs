@@ -32,9 +32,9 @@ pub async fn get_mailbox() -> Result<Vec<MailboxEmail>, AppError> {
 
 /// A group's page; `None` is the platform group (the homepage).
 #[server(endpoint = "group")]
-pub async fn get_group(id: Option<GroupId>) -> Result<GroupView, AppError> {
+pub async fn get_group(id: Option<GroupId>, #[server(default)] members_at: crate::wire::users::UsersAt) -> Result<GroupView, AppError> {
     let principal = crate::api::context::principal()?;
     let state = crate::api::context::state()?;
     let id = id.unwrap_or(principal.platform_group_id());
-    crate::backend::directory::group_view(&state.db, &principal, id).await
+    crate::backend::directory::group_view(&state.db, &principal, id, members_at).await
 }

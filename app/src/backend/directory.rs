@@ -11,6 +11,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::wire::directory::{GroupView, ShellData, TreeItem};
+use crate::wire::users::{UsersAt, USERS_COUNTED};
 
 pub async fn platform_name(db: &Db) -> Result<String, AppError> {
     Ok(sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&db.pool).await?)
@@ -50,22 +51,29 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
 }
 
 /// A group's page, for someone who sees that group in their sidebar.
-pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<GroupView, AppError> {
+pub async fn group_view(db: &Db, principal: &Principal, id: GroupId, members_at: UsersAt) -> Result<GroupView, AppError> {
     let tree = &principal.tree;
     let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
     let Some(node) = tree.get(id).filter(|_| visible.contains(&id)) else {
         return Err(AppError::NotFound);
     };
     let path = tree.path_to(id);
-    let member_count: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT user_id) FROM memberships WHERE group_id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?;
     let may_manage = principal.may(&Action::ManageGroup(id));
     let grantable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::AddUsers(&[(id, role)]))).collect();
     let removable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::RemoveRole(id, role))).collect();
     let sees_members = may_manage || !grantable_roles.is_empty() || principal.may(&Action::ManageSessions(id));
-    let members = if sees_members { Some(super::groups::members(db, id, MEMBERS_SHOWN).await?) } else { None };
+    let (members, member_count, members_previous, members_next) = if sees_members {
+        let (members, page) = super::groups::members(db, id, members_at).await?;
+        (Some(members), page.total, page.previous, page.next)
+    } else {
+        // The count alone, as the list counts (R84).
+        let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT DISTINCT user_id FROM memberships WHERE group_id = $1 LIMIT $2) counted")
+            .bind(id)
+            .bind(USERS_COUNTED as i64 + 1)
+            .fetch_one(&db.pool)
+            .await?;
+        (None, (counted as u64 <= USERS_COUNTED).then_some(counted as u64), None, None)
+    };
     let move_targets = if may_manage && node.parent_id.is_some() { move_targets(principal, id) } else { Vec::new() };
     Ok(GroupView {
         id,
@@ -80,17 +88,16 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId) -> Result<G
             .filter_map(|c| tree.get(*c))
             .map(|c| (c.id, c.name.clone(), c.is_public))
             .collect(),
-        member_count: member_count as u64,
+        member_count,
         may_manage,
         grantable_roles,
         removable_roles,
         members,
+        members_previous,
+        members_next,
         move_targets,
     })
 }
-
-/// How many members a group page lists.
-pub const MEMBERS_SHOWN: i64 = 200;
 
 /// The groups `group` may move under: managed by the person, outside its subtree, not its
 /// current parent.

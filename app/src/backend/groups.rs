@@ -2,7 +2,6 @@
 //! propagation rule (R10–R13) and writes the audit log (R46). Each takes the permit of its check
 //! (R52, R1–R3), whose target it acts on; these check the input and the tree's own invariants.
 
-use sqlx::Row;
 
 use super::audit::{self, Who};
 use super::db::{now_ms, Db, Tx};
@@ -17,7 +16,10 @@ use crate::domain::names;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::wire::groups::{MemberRow, RoleHeld};
+use crate::wire::groups::{MemberRow, RoleHeld, MEMBERS_PER_PAGE};
+use crate::wire::users::{UserFilter, UsersAt};
+use super::statement::Statement;
+use super::users::Page;
 
 pub const NAME_MAX: usize = 100;
 
@@ -197,43 +199,35 @@ pub async fn remove_membership(db: &Db, removing: &Permit<'_, RemoveRole>, who: 
     Ok(())
 }
 
-/// The members of a group with their roles there, each direct or propagated (and from where).
-pub async fn members(db: &Db, group: GroupId, limit: i64) -> Result<Vec<MemberRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, m.role, m.propagated_from, src.name AS source
-         FROM memberships m
-         JOIN users u ON u.id = m.user_id
-         LEFT JOIN groups src ON src.id = m.propagated_from
-         WHERE m.group_id = $1 AND u.deleted_at IS NULL AND u.id IN (
-             SELECT user_id FROM memberships WHERE group_id = $1 GROUP BY user_id ORDER BY user_id LIMIT $2)
-         ORDER BY lower(u.last_name), lower(u.first_name), u.id, m.role",
-    )
-    .bind(group)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut members: Vec<MemberRow> = Vec::new();
-    for row in rows {
-        let user_id: i64 = row.try_get("id")?;
-        let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { continue };
-        let held = RoleHeld {
-            role,
-            propagated_from: match row.try_get::<Option<i64>, _>("propagated_from")? {
-                Some(id) => Some((id, row.try_get::<Option<String>, _>("source")?.unwrap_or_default())),
-                None => None,
-            },
-        };
-        match members.last_mut() {
-            Some(last) if last.user_id == user_id => last.roles.push(held),
-            _ => members.push(MemberRow {
-                user_id,
-                name: format!("{} {}", row.try_get::<String, _>("first_name")?, row.try_get::<String, _>("last_name")?),
-                login: row.try_get("login")?,
-                roles: vec![held],
-            }),
-        }
-    }
-    Ok(members)
+/// A page of a group's members in name order (R84), each with their roles there (direct or
+/// propagated, and from where); how many members there are, counted up to `USERS_COUNTED`; and
+/// where the pages around start.
+pub(crate) async fn members(db: &Db, group: GroupId, at: UsersAt) -> Result<(Vec<MemberRow>, Page), AppError> {
+    let filter = UserFilter { groups: vec![group], ..UserFilter::default() };
+    let page = crate::backend::users::page(db, None, &filter, at, MEMBERS_PER_PAGE).await?;
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    let mut roles = Statement::new(
+        "SELECT m.user_id, m.role, m.propagated_from, src.name FROM memberships m LEFT JOIN groups src ON src.id = m.propagated_from WHERE m.group_id = ",
+    );
+    roles.bind(group).push(" AND ").push_in("m.user_id", &ids).push(" ORDER BY m.role");
+    let roles: Vec<(i64, String, Option<i64>, Option<String>)> = roles.query_as().fetch_all(&db.pool).await?;
+    let members = page
+        .rows
+        .iter()
+        .map(|user| MemberRow {
+            user_id: user.id,
+            name: format!("{} {}", user.first_name, user.last_name),
+            login: user.login.clone(),
+            roles: roles
+                .iter()
+                .filter(|(id, ..)| *id == user.id)
+                .filter_map(|(_, role, from, source)| {
+                    Some(RoleHeld { role: Role::parse(role)?, propagated_from: from.map(|id| (id, source.clone().unwrap_or_default())) })
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((members, page))
 }
 
 async fn parent_in(tx: &mut Tx, group: GroupId) -> Result<Option<GroupId>, AppError> {

@@ -89,6 +89,29 @@ fn PanelNav(current: &'static str, group: Option<String>) -> impl IntoView {
     }
 }
 
+/// A page of a list in name order, as its URL says (R84): its number (for show) and where it
+/// starts (`after` or `before` a user).
+pub fn page_in_url(query: &leptos_router::params::ParamsMap) -> (u32, crate::wire::users::UsersAt) {
+    let page = query.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1);
+    let cursor = |key: &str| query.get(key).and_then(|id| id.parse::<i64>().ok());
+    (page, crate::wire::users::UsersAt { after: cursor("after"), before: cursor("before") })
+}
+
+/// The query string of such a page (empty for the first): `page=…&after=…` or `before=…`.
+pub fn page_query(page: u32, at: crate::wire::users::UsersAt) -> Vec<String> {
+    let mut query = Vec::new();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    if let Some(after) = at.after {
+        query.push(format!("after={after}"));
+    }
+    if let Some(before) = at.before {
+        query.push(format!("before={before}"));
+    }
+    query
+}
+
 /// Percent-encodes a value for a query string (everything but unreserved characters).
 pub fn encode_query_value(value: &str) -> String {
     value

@@ -50,15 +50,20 @@ pub struct GroupView {
     /// From the platform group down to this group's parent.
     pub ancestors: Vec<(GroupId, String)>,
     pub subgroups: Vec<(GroupId, String, bool)>,
-    pub member_count: u64,
+    /// Counted up to `USERS_COUNTED` (`None`: more than that).
+    pub member_count: Option<u64>,
     /// Rename, make public/private, move, create subgroups (R52).
     pub may_manage: bool,
     /// The roles this person may grant here (R1–R3, R6); empty if none.
     pub grantable_roles: Vec<Role>,
     /// The roles this person may take away here (R52: an admin role only from strictly above).
     pub removable_roles: Vec<Role>,
-    /// The first members, for those who manage the group or its people; `None` for others.
+    /// A page of members in name order (R84), for those who manage the group or its people;
+    /// `None` for others.
     pub members: Option<Vec<MemberRow>>,
+    /// Where the previous and the next pages of members start, if there are such pages.
+    pub members_previous: Option<crate::wire::users::UsersAt>,
+    pub members_next: Option<crate::wire::users::UsersAt>,
     /// Where this group may move: groups the person manages, outside its subtree (path names).
     pub move_targets: Vec<(GroupId, String)>,
 }

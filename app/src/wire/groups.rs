@@ -21,3 +21,6 @@ pub struct RoleHeld {
     /// For a learner propagated from a group below (R11): that group's id and name.
     pub propagated_from: Option<(GroupId, String)>,
 }
+
+/// How many members a group page lists at a time (R84).
+pub const MEMBERS_PER_PAGE: u32 = 50;

@@ -26,6 +26,7 @@ app::on_both_databases!(
     r10_demo_learners_are_propagated_up_to_the_first_private_group,
     r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset,
     r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more,
+    r84_a_group_page_lists_all_its_members_a_page_at_a_time_in_name_order,
     groups_outside_ones_sight_are_not_found,
     the_schema_holds_the_invariants,
 );
@@ -423,10 +424,10 @@ async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
         tree: std::sync::Arc::new(tree.clone()),
         session: String::new(),
     };
-    let view = directory::group_view(&db, &learner, engineering).await.unwrap();
+    let view = directory::group_view(&db, &learner, engineering, Default::default()).await.unwrap();
     assert_eq!(view.name, "Engineering");
-    assert!(matches!(directory::group_view(&db, &learner, sales).await, Err(AppError::NotFound)));
-    assert!(matches!(directory::group_view(&db, &learner, 999_999).await, Err(AppError::NotFound)));
+    assert!(matches!(directory::group_view(&db, &learner, sales, Default::default()).await, Err(AppError::NotFound)));
+    assert!(matches!(directory::group_view(&db, &learner, 999_999, Default::default()).await, Err(AppError::NotFound)));
     let shell = directory::shell_data(&db, &learner, None).await.unwrap();
     assert_eq!(shell.tree.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["Northwind Academy", "Engineering"]);
     assert!(!shell.may_add_users && !shell.may_see_dashboard);
@@ -477,4 +478,45 @@ async fn the_schema_holds_the_invariants(db: TestDb) {
     let bill = format!("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ({owner}, 'activation', {now})");
     sqlx::query(&bill).execute(&db.pool).await.unwrap();
     refused(bill, UniqueViolation).await;
+}
+
+/// R84: a group of 130 members is shown 50 at a time, in name order, each member once, with
+/// their roles there.
+async fn r84_a_group_page_lists_all_its_members_a_page_at_a_time_in_name_order(db: TestDb) {
+    use app::wire::users::UsersAt;
+    let demo = seed::demo(&db, &hasher()).await.unwrap();
+    let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;
+    let engineering: i64 = sqlx::query_scalar("SELECT id FROM groups WHERE name = 'Engineering'").fetch_one(&db.pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (email, email_key, first_name, last_name, status, created_at)
+         WITH RECURSIVE s(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM s WHERE i < 120)
+         SELECT 'eng' || i || '@example.com', 'eng' || i || '@example.com', 'Eve', 'Eng' || (i % 13), 'active', 0 FROM s",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let placed = format!("INSERT INTO memberships (user_id, group_id, role, created_at) SELECT id, {engineering}, 'learner', 0 FROM users WHERE email_key LIKE 'eng%@example.com'");
+    sqlx::query(&placed).execute(&db.pool).await.unwrap();
+    let expected: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.group_id = $1) ORDER BY lower(u.last_name), lower(u.first_name), u.id",
+    )
+    .bind(engineering)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(expected.len() > 120);
+    let (mut at, mut seen, mut pages) = (UsersAt::default(), Vec::new(), 0);
+    loop {
+        let view = directory::group_view(&db, &owner, engineering, at).await.unwrap();
+        assert_eq!(view.member_count, Some(expected.len() as u64));
+        let members = view.members.expect("the owner sees the members");
+        assert!(members.len() <= 50 && members.iter().all(|m| !m.roles.is_empty()));
+        seen.extend(members.iter().map(|m| m.user_id));
+        pages += 1;
+        match view.members_next {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    assert_eq!((seen, pages), (expected.clone(), expected.len().div_ceil(50)));
 }

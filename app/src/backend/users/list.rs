@@ -16,42 +16,7 @@ use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt,
 /// beginning.
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, at: UsersAt) -> Result<UserList, AppError> {
     let principal = permit.by();
-    let sets = Sets::of(db, principal.user_scope(), filter).await?;
-    let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
-    counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
-    let total: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
-    let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
-
-    const ORDER: &str = "lower(u.last_name), lower(u.first_name), u.id";
-    let backwards = at.after.is_none() && at.before.is_some();
-    let mut rows = users_where(
-        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.created_at, u.activated_at",
-        filter,
-        &sets,
-    );
-    if let Some(cursor) = at.after.or(at.before) {
-        // Only a user one sees marks where a page starts: the place of anyone else's name in the
-        // order is not for this person to learn (R62); such a cursor finds nothing.
-        let compare = if backwards { "<" } else { ">" };
-        rows.push(&format!(" AND ({ORDER}) {compare} (SELECT lower(c.last_name), lower(c.first_name), c.id FROM users c WHERE c.id = ")).bind(cursor);
-        if let Some(scope) = &sets.scope {
-            rows.push(" AND c.id IN (").append(&scope.ids).push(")");
-        }
-        rows.push(")");
-    }
-    rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
-        .bind(i64::from(USERS_PER_PAGE) + 1);
-    let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&db.pool).await?;
-    let more = rows.len() > USERS_PER_PAGE as usize;
-    rows.truncate(USERS_PER_PAGE as usize);
-    if backwards {
-        rows.reverse();
-    }
-    // Going forwards, there is a page before whenever the page starts after someone; going
-    // backwards, when more rows were there; and the other way round for the page after.
-    let (has_previous, has_next) = if backwards { (more, true) } else { (at.after.is_some(), more) };
-    let previous = rows.first().filter(|_| has_previous).map(|r| UsersAt { after: None, before: Some(r.id) });
-    let next = rows.last().filter(|_| has_next).map(|r| UsersAt { after: Some(r.id), before: None });
+    let Page { rows, total, previous, next } = page(db, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut memberships = Statement::new("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND ");
     memberships.push_in("user_id", &ids).push(" ORDER BY group_id");
@@ -91,13 +56,69 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     Ok(UserList { rows, total, previous, next, filter_groups })
 }
 
+/// A page of users in name order: those in `scope` (`None`: everyone) that the filter keeps,
+/// starting after or before a user (who must be in `scope`), or at the beginning.
+pub(crate) struct Page {
+    pub(crate) rows: Vec<ListedUser>,
+    /// Counted up to `USERS_COUNTED`; `None`: more.
+    pub(crate) total: Option<u64>,
+    pub(crate) previous: Option<UsersAt>,
+    pub(crate) next: Option<UsersAt>,
+}
+
+pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter, at: UsersAt, per_page: u32) -> Result<Page, AppError> {
+    let sets = Sets::of(db, scope, filter).await?;
+    let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
+    counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
+    let total: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+    let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
+
+    const ORDER: &str = "lower(u.last_name), lower(u.first_name), u.id";
+    let backwards = at.after.is_none() && at.before.is_some();
+    let mut rows = users_where(
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.created_at, u.activated_at",
+        filter,
+        &sets,
+    );
+    if let Some(cursor) = at.after.or(at.before) {
+        // Where the page starts, read first so that the order's index is entered right there.
+        // Only a user one sees marks it: the place of anyone else's name in the order is not for
+        // this person to learn (R62); such a cursor finds no one. (The cursor's row is named `u`
+        // too, so that the scope's condition applies to it.)
+        let mut key = Statement::new(&format!("SELECT {ORDER} FROM users u WHERE u.deleted_at IS NULL AND u.id = "));
+        key.bind(cursor);
+        if let Some(scope) = &sets.scope {
+            key.push(" AND ").append(&scope.condition);
+        }
+        let Some((last, first, id)) = key.query_as::<(String, String, i64)>().fetch_optional(&db.pool).await? else {
+            return Ok(Page { rows: Vec::new(), total, previous: None, next: None });
+        };
+        let compare = if backwards { "<" } else { ">" };
+        rows.push(&format!(" AND ({ORDER}) {compare} (")).bind(last).push(", ").bind(first).push(", ").bind(id).push(")");
+    }
+    rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
+        .bind(i64::from(per_page) + 1);
+    let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&db.pool).await?;
+    let more = rows.len() > per_page as usize;
+    rows.truncate(per_page as usize);
+    if backwards {
+        rows.reverse();
+    }
+    // Going forwards, there is a page before whenever the page starts after someone; going
+    // backwards, when more rows were there; and the other way round for the page after.
+    let (has_previous, has_next) = if backwards { (more, true) } else { (at.after.is_some(), more) };
+    let previous = rows.first().filter(|_| has_previous).map(|r| UsersAt { after: None, before: Some(r.id) });
+    let next = rows.last().filter(|_| has_next).map(|r| UsersAt { after: Some(r.id), before: None });
+    Ok(Page { rows, total, previous, next })
+}
+
 /// A row of the list as read.
 #[derive(sqlx::FromRow)]
-struct ListedUser {
-    id: i64,
-    first_name: String,
-    last_name: String,
-    login: String,
+pub(crate) struct ListedUser {
+    pub(crate) id: i64,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) login: String,
     must_change_password: i64,
     created_at: i64,
     activated_at: Option<i64>,

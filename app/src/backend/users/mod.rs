@@ -7,6 +7,7 @@ mod scope;
 mod set_up;
 
 pub use list::list;
+pub(crate) use list::{page, Page};
 pub use profile::{detail, resend_email, send_new_credentials, set_details, set_password};
 pub use scope::find_seen;
 pub use set_up::{addable_groups, set_up};

@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::directory::get_group;
 use crate::api::groups::{AddMember, CreateSubgroup, MoveGroup, RemoveMembership, RenameGroup, SetGroupVisibility};
@@ -14,7 +14,10 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, RoleChoice, TextField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, Pagination, RoleChoice, TextField};
+use crate::ui::navigation::{page_in_url, page_query};
+use crate::wire::groups::MEMBERS_PER_PAGE;
+use crate::wire::users::{UsersAt, USERS_COUNTED};
 use crate::ui::layout::TreeChanged;
 use crate::ui::use_lang;
 use crate::wire::directory::GroupView;
@@ -80,8 +83,10 @@ impl GroupActions {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let actions = GroupActions::new();
-    let group = Resource::new(move || actions.version(), |_| get_group(None));
-    view! { <GroupContent group actions /> }
+    let query = use_query_map();
+    let page = Memo::new(move |_| query.with(page_in_url));
+    let group = Resource::new(move || (actions.version(), page.get().1), |(_, at)| get_group(None, at));
+    view! { <GroupContent group actions page /> }
 }
 
 #[component]
@@ -89,9 +94,11 @@ pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let actions = GroupActions::new();
-    let group = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
+    let query = use_query_map();
+    let page = Memo::new(move |_| query.with(page_in_url));
+    let group = Resource::new(move || (id(), actions.version(), page.get().1), |(id, _, at)| async move {
         match id {
-            Some(id) => get_group(Some(id)).await,
+            Some(id) => get_group(Some(id), at).await,
             None => Err(AppError::NotFound),
         }
     });
@@ -104,13 +111,16 @@ pub fn GroupPage() -> impl IntoView {
         }
         current
     });
-    view! { <GroupContent group actions /> }
+    view! { <GroupContent group actions page /> }
 }
 
+/// The number of the page of members shown, and where it starts (R84).
+type MembersPage = Memo<(u32, UsersAt)>;
+
 #[component]
-fn GroupContent(group: Resource<Result<GroupView, AppError>>, actions: GroupActions) -> impl IntoView {
+fn GroupContent(group: Resource<Result<GroupView, AppError>>, actions: GroupActions, page: MembersPage) -> impl IntoView {
     view! {
-        <Loaded resource=group ready=move |group| view! { <GroupDetails group actions /> } />
+        <Loaded resource=group ready=move |group| view! { <GroupDetails group actions page=page.get_untracked().0 /> } />
     }
 }
 
@@ -124,7 +134,7 @@ where
 }
 
 #[component]
-fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
+fn GroupDetails(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView {
     let lang = use_lang();
     let (badge, icon) = if group.is_public { (T::PublicGroup, "globe") } else { (T::PrivateGroup, "lock") };
     let settings = (group.may_manage && !group.is_platform_group).then(|| view! { <GroupSettings group=group.clone() actions /> });
@@ -148,7 +158,7 @@ fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
             {group.is_platform_group.then(|| view! {
                 <p class="muted">{T::PlatformGroup.in_lang(lang)}" — "{T::PlatformGroupAlwaysPrivate.in_lang(lang)}</p>
             })}
-            {view! { <Members group=group.clone() actions /> }.into_any()}
+            {view! { <Members group=group.clone() actions page /> }.into_any()}
             {view! { <Subgroups group=group.clone() actions /> }.into_any()}
             {settings.map(IntoAny::into_any)}
         </article>
@@ -156,7 +166,7 @@ fn GroupDetails(group: GroupView, actions: GroupActions) -> impl IntoView {
 }
 
 #[component]
-fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
+fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView {
     let lang = use_lang();
     let group_id = group.id;
     let removable_roles = group.removable_roles.clone();
@@ -206,12 +216,35 @@ fn Members(group: GroupView, actions: GroupActions) -> impl IntoView {
             </DataTable>
         }.into_any()
     });
+    // Pages of members (R84), at this group's own address.
+    let base = if group.is_platform_group { "/".to_string() } else { format!("/groups/{}", group.id) };
+    let href = move |page: u32, at: UsersAt| {
+        let query = page_query(page, at);
+        if query.is_empty() { base.clone() } else { format!("{base}?{}", query.join("&")) }
+    };
+    let pagination = (group.members_previous.is_some() || group.members_next.is_some()).then(|| {
+        let pages = group.member_count.map(|total| total.div_ceil(u64::from(MEMBERS_PER_PAGE)).max(1) as u32);
+        view! {
+            <Pagination
+                page
+                pages
+                previous=group.members_previous.map(|at| if page <= 2 { href(1, UsersAt::default()) } else { href(page - 1, at) })
+                next=group.members_next.map(|at| href(page + 1, at))
+            />
+        }
+    });
     let remove_error = move || last_error(actions.remove).get().map(|error| view! { <ErrorNotice error /> });
     let add_form = (!group.grantable_roles.is_empty()).then(|| view! { <AddMemberForm group_id roles=group.grantable_roles.clone() actions /> });
     view! {
         <Card id="members" title=T::Members.in_lang(lang)>
-            <p class="muted">{Msg::MembersCount { count: group.member_count }.render(lang)}</p>
+            <p class="muted">
+                {match group.member_count {
+                    Some(count) => Msg::MembersCount { count },
+                    None => Msg::MembersCountMore { count: USERS_COUNTED },
+                }.render(lang)}
+            </p>
             {rows}
+            {pagination}
             {remove_error}
             {add_form}
         </Card>

@@ -23,7 +23,7 @@ use crate::wire::directory::GroupView;
 pub fn AddUsersPage() -> impl IntoView {
     let query = use_query_map();
     let group_id = move || query.with(|q| q.get("group").and_then(|g| g.parse::<i64>().ok()));
-    let group = Resource::new(group_id, get_group);
+    let group = Resource::new(group_id, |id| get_group(id, Default::default()));
     view! {
         <AddUsersPanel current="invite" title=T::InviteUsers>
             // R2, R77: opened where one may not add users (a group admin on the homepage), the

@@ -29,7 +29,7 @@ pub fn SetUpUserPage() -> impl IntoView {
     // Opened from a group page: that group is in the Group(s) section already.
     let preset = Resource::new(move || group_id, |id| async move {
         match id {
-            Some(id) => get_group(Some(id)).await.map(Some),
+            Some(id) => get_group(Some(id), Default::default()).await.map(Some),
             None => Ok(None),
         }
     });

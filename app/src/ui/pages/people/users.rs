@@ -16,7 +16,7 @@ use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{DataTable, ErrorNotice, Pagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
-use crate::ui::navigation::{encode_query_value, DashboardTabs};
+use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
 use crate::wire::users::{UserFilter, UserList, UsersAt, USERS_COUNTED, USERS_PER_PAGE};
 
@@ -34,13 +34,7 @@ pub fn UsersPage() -> impl IntoView {
         })
     });
     // The page's number is for show; where it starts is the user it comes after or before (R84).
-    let at = Memo::new(move |_| {
-        query.with(|q| {
-            let page = q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1);
-            let cursor = |key: &str| q.get(key).and_then(|id| id.parse::<i64>().ok());
-            (page, UsersAt { after: cursor("after"), before: cursor("before") })
-        })
-    });
+    let at = Memo::new(move |_| query.with(page_in_url));
     let users = Resource::new(move || (filter.get(), at.get().1), |(filter, at)| list_users(filter, at));
 
     // Search reads the form's fields as they are (even changed before the page finished
@@ -185,16 +179,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
 
 /// The URL of a page of USERS with this filter: its number (for show) and where it starts.
 fn users_href(filter: &UserFilter, page: u32, at: UsersAt) -> String {
-    let mut query = Vec::new();
-    if page > 1 {
-        query.push(format!("page={page}"));
-    }
-    if let Some(after) = at.after {
-        query.push(format!("after={after}"));
-    }
-    if let Some(before) = at.before {
-        query.push(format!("before={before}"));
-    }
+    let mut query = page_query(page, at);
     if !filter.search.is_empty() {
         query.push(format!("q={}", encode_query_value(&filter.search)));
     }
