@@ -11,7 +11,10 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::wire::directory::{GroupView, ShellData, TreeItem};
-use crate::wire::users::{UsersAt, USERS_COUNTED};
+use crate::wire::groups::{MemberRow, RoleHeld, MEMBERS_PER_PAGE};
+use crate::wire::users::{UserFilter, UsersAt, USERS_COUNTED};
+use super::statement::Statement;
+use super::users::Page;
 
 pub async fn platform_name(db: &Db) -> Result<String, AppError> {
     Ok(sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&db.pool).await?)
@@ -63,7 +66,7 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId, members_at:
     let removable_roles: Vec<Role> = Role::ALL.into_iter().filter(|&role| principal.may(&Action::RemoveRole(id, role))).collect();
     let sees_members = may_manage || !grantable_roles.is_empty() || principal.may(&Action::ManageSessions(id));
     let (members, member_count, members_previous, members_next) = if sees_members {
-        let (members, page) = super::groups::members(db, id, members_at).await?;
+        let (members, page) = members(db, id, members_at).await?;
         (Some(members), page.total, page.previous, page.next)
     } else {
         // The count alone, as the list counts (R84).
@@ -97,6 +100,37 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId, members_at:
         members_next,
         move_targets,
     })
+}
+
+/// A page of a group's members in name order (R84), each with their roles there (direct or
+/// propagated, and from where); how many members there are, counted up to `USERS_COUNTED`; and
+/// where the pages around start.
+async fn members(db: &Db, group: GroupId, at: UsersAt) -> Result<(Vec<MemberRow>, Page), AppError> {
+    let filter = UserFilter { groups: vec![group], ..UserFilter::default() };
+    let page = crate::backend::users::page(db, None, &filter, at, MEMBERS_PER_PAGE).await?;
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    let mut roles = Statement::new(
+        "SELECT m.user_id, m.role, m.propagated_from, src.name FROM memberships m LEFT JOIN groups src ON src.id = m.propagated_from WHERE m.group_id = ",
+    );
+    roles.bind(group).push(" AND ").push_in("m.user_id", &ids).push(" ORDER BY m.role");
+    let roles: Vec<(i64, String, Option<i64>, Option<String>)> = roles.query_as().fetch_all(&db.pool).await?;
+    let members = page
+        .rows
+        .iter()
+        .map(|user| MemberRow {
+            user_id: user.id,
+            name: format!("{} {}", user.first_name, user.last_name),
+            login: user.login.clone(),
+            roles: roles
+                .iter()
+                .filter(|(id, ..)| *id == user.id)
+                .filter_map(|(_, role, from, source)| {
+                    Some(RoleHeld { role: Role::parse(role)?, propagated_from: from.map(|id| (id, source.clone().unwrap_or_default())) })
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((members, page))
 }
 
 /// The groups `group` may move under: managed by the person, outside its subtree, not its

@@ -16,10 +16,6 @@ use crate::domain::names;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::wire::groups::{MemberRow, RoleHeld, MEMBERS_PER_PAGE};
-use crate::wire::users::{UserFilter, UsersAt};
-use super::statement::Statement;
-use super::users::Page;
 
 pub const NAME_MAX: usize = 100;
 
@@ -197,37 +193,6 @@ pub async fn remove_membership(db: &Db, removing: &Permit<'_, RemoveRole>, who: 
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// A page of a group's members in name order (R84), each with their roles there (direct or
-/// propagated, and from where); how many members there are, counted up to `USERS_COUNTED`; and
-/// where the pages around start.
-pub(crate) async fn members(db: &Db, group: GroupId, at: UsersAt) -> Result<(Vec<MemberRow>, Page), AppError> {
-    let filter = UserFilter { groups: vec![group], ..UserFilter::default() };
-    let page = crate::backend::users::page(db, None, &filter, at, MEMBERS_PER_PAGE).await?;
-    let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
-    let mut roles = Statement::new(
-        "SELECT m.user_id, m.role, m.propagated_from, src.name FROM memberships m LEFT JOIN groups src ON src.id = m.propagated_from WHERE m.group_id = ",
-    );
-    roles.bind(group).push(" AND ").push_in("m.user_id", &ids).push(" ORDER BY m.role");
-    let roles: Vec<(i64, String, Option<i64>, Option<String>)> = roles.query_as().fetch_all(&db.pool).await?;
-    let members = page
-        .rows
-        .iter()
-        .map(|user| MemberRow {
-            user_id: user.id,
-            name: format!("{} {}", user.first_name, user.last_name),
-            login: user.login.clone(),
-            roles: roles
-                .iter()
-                .filter(|(id, ..)| *id == user.id)
-                .filter_map(|(_, role, from, source)| {
-                    Some(RoleHeld { role: Role::parse(role)?, propagated_from: from.map(|id| (id, source.clone().unwrap_or_default())) })
-                })
-                .collect(),
-        })
-        .collect();
-    Ok((members, page))
 }
 
 async fn parent_in(tx: &mut Tx, group: GroupId) -> Result<Option<GroupId>, AppError> {
