@@ -519,4 +519,8 @@ async fn r84_a_group_page_lists_all_its_members_a_page_at_a_time_in_name_order(d
         }
     }
     assert_eq!((seen, pages), (expected.clone(), expected.len().div_ceil(50)));
+    // A page cannot start at someone who is not a member (R62): no one is shown.
+    let outsider: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'sales.admin@northwind.example'").fetch_one(&db.pool).await.unwrap();
+    let view = directory::group_view(&db, &owner, engineering, UsersAt { after: Some(outsider), before: None }).await.unwrap();
+    assert_eq!(view.members.map(|m| m.len()), Some(0));
 }

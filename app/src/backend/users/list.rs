@@ -82,13 +82,13 @@ pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilt
     );
     if let Some(cursor) = at.after.or(at.before) {
         // Where the page starts, read first so that the order's index is entered right there.
-        // Only a user one sees marks it: the place of anyone else's name in the order is not for
-        // this person to learn (R62); such a cursor finds no one. (The cursor's row is named `u`
-        // too, so that the scope's condition applies to it.)
-        let mut key = Statement::new(&format!("SELECT {ORDER} FROM users u WHERE u.deleted_at IS NULL AND u.id = "));
-        key.bind(cursor);
-        if let Some(scope) = &sets.scope {
-            key.push(" AND ").append(&scope.condition);
+        // Only a user of the list itself marks it: the place of anyone else's name in the order
+        // is not for this person to learn (R62); such a cursor finds no one. (The cursor's row
+        // is named `u` too, so that the sets' conditions apply to it.)
+        let mut key = users_where(&format!("SELECT {ORDER}"), filter, &Sets { scope: None, filters: Vec::new() });
+        key.push(" AND u.id = ").bind(cursor);
+        for set in sets.scope.iter().chain(&sets.filters) {
+            key.push(" AND ").append(&set.condition);
         }
         let Some((last, first, id)) = key.query_as::<(String, String, i64)>().fetch_optional(&db.pool).await? else {
             return Ok(Page { rows: Vec::new(), total, previous: None, next: None });
