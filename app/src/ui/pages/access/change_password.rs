@@ -1,6 +1,7 @@
 //! Choosing one's own password, required at first login after a given password (R27).
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 
 use crate::api::auth::ChangePassword;
@@ -28,7 +29,15 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <p class="muted">{t(T::ChangePasswordWhy)}</p>
                 <form class="form" novalidate on:submit=move |ev| {
                     ev.prevent_default();
-                    change.dispatch(ChangePassword { current_password: String::new(), new_password: new.get_untracked() });
+                    // The field as it is: this page is opened by a full load right after login,
+                    // and what is typed before the page hydrates never reaches the signal.
+                    let typed = document()
+                        .get_element_by_id("new_password")
+                        .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .map(|input| input.value())
+                        .unwrap_or_else(|| new.get_untracked());
+                    new.set(typed.clone());
+                    change.dispatch(ChangePassword { current_password: String::new(), new_password: typed });
                 }>
                     <NewPasswordField value=new error field="new_password" />
                     {general}
