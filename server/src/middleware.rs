@@ -121,6 +121,8 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
         match &principal {
             None if is_page => return Redirect::to("/login").into_response(),
             Some(p) if p.must_change_password && path != "/change-password" => return Redirect::to("/change-password").into_response(),
+            // Done (a form posted without JavaScript comes back here): on to the homepage.
+            Some(p) if !p.must_change_password && path == "/change-password" => return Redirect::to("/").into_response(),
             Some(_) if path == "/login" => return Redirect::to("/").into_response(),
             _ => {}
         }

@@ -77,7 +77,7 @@ pub fn successes<O, E>(value: impl With<Value = Option<Result<O, E>>> + 'static)
 #[component]
 pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     let lang = use_lang();
-    view! { <TextField id=field kind="password" label=crate::i18n::T::NewPassword autocomplete="new-password" value help=crate::domain::password::rules().render(lang) error /> }
+    view! { <TextField id=field name=field kind="password" label=crate::i18n::T::NewPassword autocomplete="new-password" value help=crate::domain::password::rules().render(lang) error /> }
 }
 
 /// Previous / Page N [of M] / Next, as links; a missing one is shown disabled.

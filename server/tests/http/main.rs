@@ -267,6 +267,16 @@ async fn r44_pages_speak_the_platforms_language_before_login_and_the_users_after
     assert_eq!(app_error(shell).await, AppError::MustChangePassword);
     let page = body_text(h.send(with_cookie(Request::get("/change-password").body(Body::empty()).unwrap(), &cookie)).await).await;
     assert!(page.contains("Choisissez un nouveau mot de passe"), "the user's language (the platform's, having none)");
+
+    // Before the page hydrates, its form posts itself (no JavaScript); once the password is
+    // changed, the page sends the person on to the homepage.
+    let mut native = with_cookie(post("/api/change_password", "new_password=un+secret+bien+long+42"), &cookie);
+    native.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
+    native.headers_mut().insert(header::REFERER, format!("{PUBLIC_URL}/change-password").parse().unwrap());
+    let changed = h.send(native).await;
+    assert!(changed.status().is_redirection(), "{:?}", changed.status());
+    let again = h.send(with_cookie(Request::get("/change-password").body(Body::empty()).unwrap(), &cookie)).await;
+    assert_eq!((again.status(), again.headers().get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/"));
 }
 
 async fn body_text(response: Response<Body>) -> String {

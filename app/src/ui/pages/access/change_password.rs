@@ -1,7 +1,6 @@
 //! Choosing one's own password, required at first login after a given password (R27).
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 
 use crate::api::auth::ChangePassword;
@@ -27,24 +26,16 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <p class="auth-brand">{t(T::AppName)}</p>
                 <h1>{t(T::ChangePasswordTitle)}</h1>
                 <p class="muted">{t(T::ChangePasswordWhy)}</p>
-                <form class="form" novalidate on:submit=move |ev| {
-                    ev.prevent_default();
-                    // The field as it is: this page is opened by a full load right after login,
-                    // and what is typed before the page hydrates never reaches the signal.
-                    let typed = document()
-                        .get_element_by_id("new_password")
-                        .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
-                        .map(|input| input.value())
-                        .unwrap_or_else(|| new.get_untracked());
-                    new.set(typed.clone());
-                    change.dispatch(ChangePassword { current_password: String::new(), new_password: typed });
-                }>
+                // A form that works before the page hydrates too (it opens by a full load right
+                // after login): the browser posts the field itself, and the server sends the
+                // person on once the password is changed.
+                <ActionForm action=change attr:class="form" attr:novalidate=true>
                     <NewPasswordField value=new error field="new_password" />
                     {general}
                     <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
                         {t(T::SavePassword)}
                     </button>
-                </form>
+                </ActionForm>
             </div>
         </main>
     }
