@@ -105,6 +105,23 @@ pub fn Pagination(page: u32, pages: Option<u32>, previous: Option<String>, next:
     }
 }
 
+/// `Pagination` of a list paged by keyset (R84): "Page N of M" while counted; Previous from page
+/// 2 leads to the plain first page (what was added since shows there too).
+#[component]
+pub fn KeysetPagination(
+    page: u32,
+    total: Option<u64>,
+    per_page: u32,
+    previous: Option<crate::wire::users::UsersAt>,
+    next: Option<crate::wire::users::UsersAt>,
+    href: impl Fn(u32, crate::wire::users::UsersAt) -> String,
+) -> impl IntoView {
+    let pages = total.map(|total| total.div_ceil(u64::from(per_page)).max(1) as u32);
+    let previous = previous.map(|at| if page <= 2 { href(1, Default::default()) } else { href(page - 1, at) });
+    let next = next.map(|at| href(page + 1, at));
+    view! { <Pagination page pages previous next /> }
+}
+
 /// The Role(s) section of a form: a checkbox per role that may be granted, into `chosen`.
 #[component]
 pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<crate::domain::role::Role>>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, Loaded, Pagination, RoleChoice, TextField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, RoleChoice, TextField};
 use crate::ui::navigation::{page_in_url, page_query};
 use crate::wire::groups::MEMBERS_PER_PAGE;
 use crate::wire::users::{UsersAt, USERS_COUNTED};
@@ -223,15 +223,7 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
         if query.is_empty() { base.clone() } else { format!("{base}?{}", query.join("&")) }
     };
     let pagination = (group.members_previous.is_some() || group.members_next.is_some()).then(|| {
-        let pages = group.member_count.map(|total| total.div_ceil(u64::from(MEMBERS_PER_PAGE)).max(1) as u32);
-        view! {
-            <Pagination
-                page
-                pages
-                previous=group.members_previous.map(|at| if page <= 2 { href(1, UsersAt::default()) } else { href(page - 1, at) })
-                next=group.members_next.map(|at| href(page + 1, at))
-            />
-        }
+        view! { <KeysetPagination page total=group.member_count per_page=MEMBERS_PER_PAGE previous=group.members_previous next=group.members_next href /> }
     });
     let remove_error = move || last_error(actions.remove).get().map(|error| view! { <ErrorNotice error /> });
     let add_form = (!group.grantable_roles.is_empty()).then(|| view! { <AddMemberForm group_id roles=group.grantable_roles.clone() actions /> });

@@ -14,7 +14,7 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, Pagination};
+use crate::ui::components::{DataTable, ErrorNotice, KeysetPagination};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
@@ -166,13 +166,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
                 </tr>
             }).collect_view()}
         </DataTable>
-        <Pagination
-            page
-            pages=users.total.map(|total| total.div_ceil(u64::from(USERS_PER_PAGE)).max(1) as u32)
-            // Back to the first page, its plain address (what was added since shows there too).
-            previous=users.previous.map(|at| if page <= 2 { users_href(&filter, 1, UsersAt::default()) } else { users_href(&filter, page - 1, at) })
-            next=users.next.map(|at| users_href(&filter, page + 1, at))
-        />
+        <KeysetPagination page total=users.total per_page=USERS_PER_PAGE previous=users.previous next=users.next href=move |page, at| users_href(&filter, page, at) />
     }
     .into_any()
 }
