@@ -19,6 +19,12 @@ use tracing_subscriber::EnvFilter;
 
 use server::config::{OUTBOX_ROUND, SMTP_CONNECTIONS};
 
+/// A page is rendered from many small strings and rows freed soon after, across the runtime's
+/// threads: glibc's allocator spent a fifth of the CPU of a server-rendered list in malloc and
+/// free (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))).init();
     let cli = Cli::parse();

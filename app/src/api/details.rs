@@ -15,8 +15,10 @@ use crate::domain::custom_field::FieldType;
 
 /// For the forms of those who add users, and for the platform administrators' list; with
 /// `session`, for those who may invite from that session (R4: the session's Learners + panel).
+/// With `holders`, how many hold each one, for the platform administrators' list (LABELS): a
+/// count over every holder, which the forms and filters do not ask for.
 #[server(endpoint = "details/choices")]
-pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<LabelsAndFields, AppError> {
+pub async fn detail_choices(#[server(default)] session: Option<i64>, #[server(default)] holders: bool) -> Result<LabelsAndFields, AppError> {
     use crate::backend::{details, programs};
     use crate::domain::capability::InviteFromSession;
     use crate::domain::policy::Action;
@@ -30,7 +32,7 @@ pub async fn detail_choices(#[server(default)] session: Option<i64>) -> Result<L
         return Err(AppError::NotAllowed);
     }
     let may_define = principal.is_platform_admin();
-    let choices = details::choices(&state.db, may_define).await?;
+    let choices = details::choices(&state.db, holders && may_define).await?;
     Ok(LabelsAndFields { may_define, ..choices })
 }
 

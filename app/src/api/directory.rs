@@ -12,7 +12,7 @@ use crate::wire::directory::{GroupView, MailboxEmail, ShellData};
 pub async fn get_shell(current: Option<GroupId>) -> Result<ShellData, AppError> {
     let principal = crate::api::context::principal()?;
     let state = crate::api::context::state()?;
-    let mut shell = crate::backend::directory::shell_data(&state.db, &principal, current).await?;
+    let mut shell = crate::backend::directory::shell_data(&principal, current);
     shell.development_mail = state.settings.mail == crate::backend::MailSetup::DevelopmentMailbox;
     shell.may_see_mailbox = shell.development_mail && principal.is_owner;
     Ok(shell)

@@ -66,6 +66,11 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file handle in this process: nothing can break it between
+            // two uses, and the check before each use was a round trip to its thread per
+            // statement. A PostgreSQL connection can die with the server (a restart, a
+            // failover), so it is still checked before it is handed out.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -120,6 +125,17 @@ impl Db {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// A transaction that only reads, from one snapshot of the database: several statements
+    /// that must agree (a page's rows and what is shown beside them). It takes no write lock,
+    /// so such reads never wait for each other or for writers (on SQLite, `begin`'s write lock
+    /// made the Invitations list of every viewer queue, sleeping in SQLite's busy wait).
+    pub async fn snapshot(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN DEFERRED").await,
+            Backend::Postgres => self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await,
         }
     }
 }

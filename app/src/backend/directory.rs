@@ -30,12 +30,12 @@ pub async fn platform_language(db: &Db) -> Result<Lang, AppError> {
 pub const SIDEBAR_FULL_UP_TO: usize = 300;
 
 /// The top bar and the sidebar, for a page showing `current` (a group page) or none.
-pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>) -> Result<ShellData, AppError> {
+pub fn shell_data(principal: &Principal, current: Option<GroupId>) -> ShellData {
     let tree = &principal.tree;
     let visible = tree.visible_from(&principal.groups(), &principal.overseen_groups());
     let may_add_users = principal.may(&Action::AddUsersSomewhere);
-    Ok(ShellData {
-        platform_name: platform_name(db).await?,
+    ShellData {
+        platform_name: principal.platform_name.clone(),
         platform_group_id: principal.platform_group_id(),
         viewer_name: principal.display_name(),
         viewer_login: principal.login.clone(),
@@ -50,7 +50,7 @@ pub async fn shell_data(db: &Db, principal: &Principal, current: Option<GroupId>
         may_see_mailbox: false,
         may_see_billing: principal.may(&crate::domain::policy::Action::SeeBilling),
         may_see_settings: principal.is_platform_admin(),
-    })
+    }
 }
 
 /// A group's page, for someone who sees that group in their sidebar.

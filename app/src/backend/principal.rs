@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::auth::token_hash;
@@ -36,49 +37,80 @@ pub struct Principal {
     pub instructs: Vec<SessionId>,
     /// The group tree as of this request (shared, kept current by the `TreeCache`).
     pub tree: Arc<GroupTree>,
+    /// The platform's name as of this request (read with the person, for the top bar).
+    pub platform_name: String,
     /// SHA-256 of this request's session token (empty for a background job's principal).
     pub session: String,
+}
+
+/// A person and the platform, read together: every signed-in request reads this once.
+const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
+        COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
+        CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner, p.tree_version, p.name AS platform_name
+    FROM users u CROSS JOIN platform p";
+const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL";
+
+/// What the policy needs to know of a person besides the tree: whether they own the platform,
+/// their memberships (direct or propagated) and the program sessions they instruct. One
+/// statement: a page reads it for its viewer, and the Invitations list for each granter.
+pub(crate) struct Rights {
+    pub is_owner: bool,
+    pub memberships: Vec<(GroupId, Role)>,
+    pub instructs: Vec<SessionId>,
+}
+
+impl Rights {
+    pub(crate) async fn load<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(executor: E, user: i64) -> Result<Rights, AppError> {
+        let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT 'member', group_id, role FROM memberships WHERE user_id = $1
+             UNION ALL SELECT 'instructor', session_id, NULL FROM session_instructors WHERE user_id = $1
+             UNION ALL SELECT 'owner', id, NULL FROM platform WHERE owner_id = $1",
+        )
+        .bind(user)
+        .fetch_all(executor)
+        .await?;
+        let mut rights = Rights { is_owner: false, memberships: Vec::new(), instructs: Vec::new() };
+        for (kind, id, role) in rows {
+            match kind.as_str() {
+                "member" => rights.memberships.extend(role.as_deref().and_then(Role::parse).map(|role| (id, role))),
+                "instructor" => rights.instructs.push(id),
+                _ => rights.is_owner = true,
+            }
+        }
+        Ok(rights)
+    }
+
+    pub(crate) fn actor(&self) -> Actor<'_> {
+        Actor { is_owner: self.is_owner, memberships: &self.memberships, instructs: &self.instructs }
+    }
 }
 
 impl Principal {
     /// Loads the principal of a live session, or `None` for an unknown or expired token.
     pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
-        let user: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM auth_sessions WHERE token_hash = $1 AND expires_at > $2").bind(&session).bind(now_ms()).fetch_optional(&db.pool).await?;
-        let Some(user) = user else { return Ok(None) };
-        Ok(Principal::of_user(db, trees, user).await?.map(|principal| Principal { session, ..principal }))
+        let row = sqlx::query(&format!("{PERSON} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
+            .bind(&session)
+            .bind(now_ms())
+            .fetch_optional(&db.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Principal { session, ..Principal::of_row(db, trees, row).await? }))
     }
 
     /// The principal of an active account as it is now, outside any request (a background job
     /// acting for the person who started it); `None` if the account is no longer active.
     pub async fn of_user(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
-        let row = sqlx::query(
-            "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
-                    COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
-                    CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner, p.tree_version
-             FROM users u
-             CROSS JOIN platform p
-             WHERE u.id = $1 AND u.status = 'active' AND u.deleted_at IS NULL",
-        )
-        .bind(user)
-        .fetch_optional(&db.pool)
-        .await?;
+        let row = sqlx::query(&format!("{PERSON} WHERE u.id = $1 AND {ACTIVE}")).bind(user).fetch_optional(&db.pool).await?;
         let Some(row) = row else { return Ok(None) };
+        Ok(Some(Principal::of_row(db, trees, row).await?))
+    }
+
+    async fn of_row(db: &Db, trees: &TreeCache, row: AnyRow) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
-        let memberships = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?
-            .into_iter()
-            .filter_map(|(group, role)| Role::parse(&role).map(|role| (group, role)))
-            .collect();
-        let instructs = sqlx::query_scalar("SELECT session_id FROM session_instructors WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?;
+        let Rights { memberships, instructs, .. } = Rights::load(&db.pool, user_id).await?;
         let tree = trees.get(db, row.try_get("tree_version")?).await?;
-        Ok(Some(Principal {
+        Ok(Principal {
             user_id,
             first_name: row.try_get("first_name")?,
             last_name: row.try_get("last_name")?,
@@ -89,8 +121,9 @@ impl Principal {
             memberships,
             instructs,
             tree,
+            platform_name: row.try_get("platform_name")?,
             session: String::new(),
-        }))
+        })
     }
 
     pub fn actor(&self) -> Actor<'_> {

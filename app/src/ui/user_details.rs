@@ -23,7 +23,7 @@ pub fn UserDetailsFields(
     session: Option<i64>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let choices = Resource::new(move || session, detail_choices);
+    let choices = Resource::new(move || session, |session| detail_choices(session, false));
     view! {
         <div class="field-pair">
             <div class="field">

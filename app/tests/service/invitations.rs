@@ -27,6 +27,7 @@ app::on_both_databases!(
     r38_cancelling_kills_the_link,
     r38_resending_issues_a_new_link_at_most_once_a_minute,
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
+    r85_the_list_answers_while_a_write_is_in_progress,
     registration_racing_cancellation_ends_one_way_or_the_other,
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
     secrets_stay_out_of_stored_emails_and_are_forgotten_once_sent,
@@ -306,6 +307,20 @@ async fn r38_resending_issues_a_new_link_at_most_once_a_minute(db: TestDb) {
     assert!(matches!(invitations::pending_address(&db, &old).await, Err(AppError::NotFound)), "the old link is dead");
     assert_eq!(invitations::pending_address(&db, &new).await.unwrap(), "again@acme.example", "the expiry restarted");
     assert_eq!(count(&db, "outbox_emails").await, 2);
+}
+
+/// R85: the list reads one snapshot without the write lock: it answers while another request
+/// holds it (on SQLite it waited for it, sleeping in the busy wait up to the 10 s busy timeout).
+async fn r85_the_list_answers_while_a_write_is_in_progress(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.emea, "waiting@acme.example", &[Role::Learner]).await.unwrap();
+    let mut writing = db.begin().await.unwrap();
+    sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at").execute(&mut *writing).await.unwrap();
+    let permit = permit(&db, &s.owner, AddUsersSomewhere).await;
+    let listed = tokio::time::timeout(std::time::Duration::from_secs(3), invitations::list(&db, &permit, "", None, 25)).await;
+    writing.rollback().await.unwrap();
+    let rows = listed.expect("the list answers while the write lock is held").unwrap().rows;
+    assert_eq!(rows.iter().map(|r| r.email.as_str()).collect::<Vec<_>>(), vec!["waiting@acme.example"]);
 }
 
 async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb) {

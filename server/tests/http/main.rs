@@ -22,6 +22,7 @@ mod bad_input;
 mod climb;
 mod email_limits;
 mod import;
+mod labels;
 mod limits;
 mod matrix;
 mod platform_settings;

@@ -5,6 +5,7 @@ use crate::backend::audit::{self, Who};
 use std::collections::HashMap;
 
 use crate::backend::db::Tx;
+use crate::backend::principal::Rights;
 use crate::backend::statement::Statement;
 use crate::domain::group_tree::{GroupId, GroupTree};
 use crate::domain::policy::Action;
@@ -50,16 +51,15 @@ pub(super) async fn grant_standings_of(tx: &mut Tx, tree: &GroupTree, invitation
         statement.push_in("id", &sessions);
         statement.query_as::<(i64, GroupId)>().fetch_all(&mut **tx).await?.into_iter().collect()
     };
-    let mut granters: HashMap<i64, Granter> = HashMap::new();
+    let mut granters: HashMap<i64, Rights> = HashMap::new();
     for (invitation, group, role, granted_by, via_session) in rows {
         let Some(role) = Role::parse(&role) else { continue };
         let inviter = invitations.iter().find(|&&(id, _)| id == invitation).map(|&(_, inviter)| inviter).unwrap_or_default();
         let granter = granted_by.unwrap_or(inviter);
         if !granters.contains_key(&granter) {
-            granters.insert(granter, Granter::load(tx, granter).await?);
+            granters.insert(granter, Rights::load(&mut **tx, granter).await?);
         }
-        let facts = &granters[&granter];
-        let actor = crate::domain::policy::Actor { is_owner: facts.is_owner, memberships: &facts.memberships, instructs: &facts.instructs };
+        let actor = granters[&granter].actor();
         let stands = match via_session {
             // From a session: the learner role on the session's group, by R4's right.
             Some(session) => {
@@ -88,26 +88,4 @@ pub(super) async fn grants_still_allowed(tx: &mut Tx, invitation: i64, inviter: 
         }
     }
     Ok(allowed)
-}
-
-/// What the policy needs to know of the person who made a grant, as they are now.
-struct Granter {
-    is_owner: bool,
-    memberships: Vec<(GroupId, Role)>,
-    instructs: Vec<i64>,
-}
-
-impl Granter {
-    async fn load(tx: &mut Tx, user: i64) -> Result<Granter, AppError> {
-        let memberships = sqlx::query_as::<_, (i64, String)>("SELECT group_id, role FROM memberships WHERE user_id = $1")
-            .bind(user)
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .filter_map(|(g, r)| Role::parse(&r).map(|r| (g, r)))
-            .collect();
-        let instructs = sqlx::query_scalar("SELECT session_id FROM session_instructors WHERE user_id = $1").bind(user).fetch_all(&mut **tx).await?;
-        let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM platform WHERE owner_id = $1").bind(user).fetch_one(&mut **tx).await?;
-        Ok(Granter { is_owner: owners > 0, memberships, instructs })
-    }
 }

@@ -155,8 +155,8 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
          WHERE i.id IN (",
     );
     s.append(&ids).push(") ORDER BY i.created_at DESC, i.id DESC");
-    // One snapshot for the rows and their grants' standing.
-    let mut tx = db.begin().await?;
+    // One snapshot for the rows, their grants' standing and their emails.
+    let mut tx = db.snapshot().await?;
     let mut found: Vec<PendingRow> = s.query_as().fetch_all(&mut *tx).await?;
     let more = found.len() > page;
     found.truncate(page);
@@ -168,6 +168,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
     latest.push_in("invitation_id", &ids).push(" GROUP BY invitation_id)");
     let mut deliveries: HashMap<i64, (String, Option<String>)> =
         latest.query_as::<(i64, String, Option<String>)>().fetch_all(&mut *tx).await?.into_iter().map(|(id, status, error)| (id, (status, error))).collect();
+    tx.commit().await?;
     let next = found.last().filter(|_| more).map(|r| format!("{}.{}", r.created_at, r.id));
     let mut rows = Vec::new();
     for PendingRow { id, email, created_at, last_sent_at, expires_at, invited_by: _, inviter_name } in found {

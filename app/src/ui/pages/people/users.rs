@@ -42,7 +42,7 @@ pub fn UsersPage() -> impl IntoView {
     let start = filter.get_untracked();
     let (search_input, role_select, status_select, label_select) =
         (NodeRef::<leptos::html::Input>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new());
-    let choices = Resource::new(|| (), |_| detail_choices(None));
+    let choices = Resource::new(|| (), |_| detail_choices(None, false));
     let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {

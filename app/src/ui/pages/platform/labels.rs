@@ -53,7 +53,7 @@ pub fn LabelsPage() -> impl IntoView {
         successes(actions.delete_label.value()),
         successes(actions.delete_field.value()),
     ];
-    let choices = Resource::new(move || done.map(|d| d.get()), |_| detail_choices(None));
+    let choices = Resource::new(move || done.map(|d| d.get()), |_| detail_choices(None, true));
     view! {
         <Title text=format!("{} · {}", T::LabelsTab.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
