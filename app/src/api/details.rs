@@ -15,7 +15,7 @@ use crate::domain::custom_field::FieldType;
 
 /// For the forms of those who add users, and for the platform administrators' list; with
 /// `session`, for those who may invite from that session (R4: the session's Learners + panel).
-/// With `holders`, how many hold each one, for the platform administrators' list (LABELS): a
+/// With `holders`, how many hold each one, for the platform administrators' list (LABELS, R66): a
 /// count over every holder, which the forms and filters do not ask for.
 #[server(endpoint = "details/choices")]
 pub async fn detail_choices(#[server(default)] session: Option<i64>, #[server(default)] holders: bool) -> Result<LabelsAndFields, AppError> {

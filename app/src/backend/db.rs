@@ -128,7 +128,7 @@ impl Db {
         }
     }
 
-    /// A transaction that only reads, from one snapshot of the database: several statements
+    /// A transaction that only reads, from one snapshot of the database (R85): several statements
     /// that must agree (a page's rows and what is shown beside them). It takes no write lock,
     /// so such reads never wait for each other or for writers (on SQLite, `begin`'s write lock
     /// made the Invitations list of every viewer queue, sleeping in SQLite's busy wait).

@@ -403,6 +403,12 @@ async fn r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more(
     assert_eq!((small.clone(), total), (expected(Some(americas)), Some(30)), "a small group");
     let (searched, total) = walk(UserFilter { search: "bea zed".into(), ..UserFilter::default() }).await;
     assert_eq!((searched, total), (expected(None), None), "a search finding 2,100 users");
+    // One group and nothing else: its members counted on the memberships index, each once.
+    let (members, total) = walk(UserFilter { groups: vec![americas], ..UserFilter::default() }).await;
+    let americas_members: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT user_id) FROM memberships WHERE group_id = $1").bind(americas).fetch_one(&db.pool).await.unwrap();
+    assert_eq!((members.len(), total), (americas_members as usize, Some(americas_members as u64)), "a small group alone");
+    let (_, total) = walk(UserFilter { groups: vec![engineering], ..UserFilter::default() }).await;
+    assert_eq!(total, None, "a large group alone: more than 1,000");
 }
 
 async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
@@ -506,6 +512,11 @@ async fn r84_a_group_page_lists_all_its_members_a_page_at_a_time_in_name_order(d
     .await
     .unwrap();
     assert!(expected.len() > 120);
+    // A member holding two roles of the group is counted once.
+    sqlx::query(&format!("INSERT INTO memberships (user_id, group_id, role, created_at) SELECT id, {engineering}, 'coach', 0 FROM users WHERE email_key = 'eng1@example.com'"))
+        .execute(&db.pool)
+        .await
+        .unwrap();
     let (mut at, mut seen, mut pages) = (UsersAt::default(), Vec::new(), 0);
     loop {
         let view = directory::group_view(&db, &owner, engineering, at).await.unwrap();

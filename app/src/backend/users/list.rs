@@ -68,9 +68,15 @@ pub(crate) struct Page {
 
 pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter, at: UsersAt, per_page: u32) -> Result<Page, AppError> {
     let sets = Sets::of(db, scope, filter).await?;
-    let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
-    counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
-    let total: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+    let total: i64 = match sets.only().and_then(|set| set.users).filter(|_| filter.status.is_none()) {
+        // One group's members and nothing else: the set's own count is the list's.
+        Some(users) => users,
+        None => {
+            let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
+            counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
+            counted.query_scalar().fetch_one(&db.pool).await?
+        }
+    };
     let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
 
     const ORDER: &str = "lower(u.last_name), lower(u.first_name), u.id";
@@ -133,6 +139,9 @@ struct UserSet {
     condition: Statement,
     /// Small enough to start from: a page of a large set is found at once by walking.
     small: bool,
+    /// How many users it holds (up to `SMALL_SET + 1`), when its ids are each a user once, and a
+    /// live one: a group's members (an erased account has no membership left).
+    users: Option<i64>,
 }
 
 /// Up to this many ids, a set is small (R84).
@@ -141,10 +150,25 @@ const SMALL_SET: i64 = 2_000;
 impl UserSet {
     /// The set, and whether it is small: its ids are counted up to `SMALL_SET`, on indexes.
     async fn of(db: &Db, ids: Statement, condition: Statement) -> Result<UserSet, AppError> {
+        let found = UserSet::count(db, &ids).await?;
+        Ok(UserSet { ids, condition, small: found <= SMALL_SET, users: None })
+    }
+
+    async fn count(db: &Db, ids: &Statement) -> Result<i64, AppError> {
         let mut counted = Statement::new("SELECT COUNT(*) FROM (");
-        counted.append(&ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
-        let found: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
-        Ok(UserSet { ids, condition, small: found <= SMALL_SET })
+        counted.append(ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
+        Ok(counted.query_scalar().fetch_one(&db.pool).await?)
+    }
+
+    /// The members of one group, whatever their roles: read on the (group, user) index, each
+    /// once, so that counting them is the list's count too (the group page, R84).
+    async fn of_group(db: &Db, group: GroupId) -> Result<UserSet, AppError> {
+        let mut ids = Statement::new("SELECT DISTINCT user_id FROM memberships WHERE group_id = ");
+        ids.bind(group);
+        let mut exists = Statement::new("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.group_id = ");
+        exists.bind(group).push(")");
+        let found = UserSet::count(db, &ids).await?;
+        Ok(UserSet { ids, condition: exists, small: found <= SMALL_SET, users: Some(found) })
     }
 
     /// Those with a membership (`memberships` rows meeting `where`).
@@ -175,6 +199,7 @@ struct Sets {
 impl Sets {
     async fn of(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter) -> Result<Sets, AppError> {
         let scope = match scope {
+            Some(groups) if groups.len() == 1 => Some(UserSet::of_group(db, groups[0]).await?),
             Some(groups) => {
                 let mut condition = Statement::new("");
                 condition.push_in("group_id", &groups);
@@ -186,7 +211,9 @@ impl Sets {
         if let Some((ids, condition)) = search(db.backend, &filter.search) {
             sets.push(UserSet::of(db, ids, condition).await?);
         }
-        if !filter.groups.is_empty() || filter.role.is_some() {
+        if let ([group], None) = (&filter.groups[..], filter.role) {
+            sets.push(UserSet::of_group(db, *group).await?);
+        } else if !filter.groups.is_empty() || filter.role.is_some() {
             let mut condition = Statement::new("1 = 1");
             if !filter.groups.is_empty() {
                 condition.push(" AND ").push_in("group_id", &filter.groups);
@@ -204,6 +231,14 @@ impl Sets {
             sets.push(UserSet::of(db, ids, exists).await?);
         }
         Ok(Sets { scope, filters: sets })
+    }
+
+    /// The one set the list keeps, if there is only one.
+    fn only(&self) -> Option<&UserSet> {
+        match (&self.scope, &self.filters[..]) {
+            (Some(set), []) | (None, [set]) => Some(set),
+            _ => None,
+        }
     }
 }
 
