@@ -82,11 +82,13 @@ if [[ $want_test_tools -eq 1 ]]; then
   # openssl (the test CA of the TLS MailDev) and aiosmtpd (the STARTTLS test server).
   apt_install chromium postgresql python3 openssl python3-aiosmtpd
 
-  # Playwright itself, for end2end/, from its lockfile; never its own browser download.
-  pw_installed="$(node -p "require('$here/end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)"
-  if [[ "$pw_installed" != "$PLAYWRIGHT_VERSION" ]]; then
-    say "npm ci in end2end/ (@playwright/test $PLAYWRIGHT_VERSION)"
+  # Playwright and axe-core, for end2end/, from its lockfile (installed again when the lockfile
+  # changes); never Playwright's own browser download.
+  lock_sum="$(sha256sum "$here/end2end/package-lock.json" | cut -d' ' -f1)"
+  if [[ "$(cat "$here/end2end/node_modules/.roster-lock-sha256" 2>/dev/null || true)" != "$lock_sum" ]]; then
+    say "npm ci in end2end/ (@playwright/test $PLAYWRIGHT_VERSION, @axe-core/playwright)"
     (cd "$here/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" >"$here/end2end/node_modules/.roster-lock-sha256"
   fi
 fi
 

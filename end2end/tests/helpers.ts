@@ -1,6 +1,7 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The demo owner's credentials, as the server printed and kept them beside the database. */
@@ -28,16 +29,36 @@ export async function logIn(page: Page, login: string, password: string) {
 }
 
 /** Screenshots for people to look at, when SCREENSHOT_DIR is set; and, at each of these moments,
- * a check that element ids are unique on the page (a label or a message must point at one). */
+ * a check that element ids are unique on the page (a label or a message must point at one), and
+ * axe-core's analysis of the screen as it is (issue 14). */
 export async function snap(page: Page, name: string) {
   const repeated = await page.evaluate(() => {
     const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
     return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
   });
   expect(repeated, `ids repeated on ${name}`).toEqual([]);
+  await checkAccessibility(page, name);
   if (process.env.SCREENSHOT_DIR) {
     await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }
+}
+
+/** axe-core's WCAG 2.1 A and AA rules and its best practices on the page: a serious or critical
+ * violation fails the journey; the moderate and minor ones are kept in
+ * test-results/accessibility/<screen>.json, which docs/accessibility.md goes through. */
+export async function checkAccessibility(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const described = results.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    where: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`),
+  }));
+  const folder = join(__dirname, '..', 'test-results', 'accessibility');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, `${name}.json`), JSON.stringify(described, null, 2));
+  const serious = described.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `serious or critical accessibility violations on ${name}`).toEqual([]);
 }
 
 const maildevApi = process.env.ROSTER_TEST_MAILDEV_API ?? 'http://127.0.0.1:1080/api';

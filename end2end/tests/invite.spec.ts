@@ -33,7 +33,7 @@ test('invite a user to a group, register from the email, and find the account in
   expect(email.subject).toBe('Olivia Owner invites you to Northwind Academy');
   const link = email.text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
 
-  const guest = await browser.newPage();
+  const guest = await (await browser.newContext()).newPage();
   const guestErrors = watchConsole(guest);
   await guest.goto(link);
   await expect(guest.getByRole('heading', { name: 'Complete your account' })).toBeVisible();
@@ -110,7 +110,7 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   }).toPass();
   expect(errors).toEqual([]);
 
-  const guest = await browser.newPage();
+  const guest = await (await browser.newContext()).newPage();
   const invalid = 'This invitation link is no longer valid — ask your administrator for a new one.';
   for (const deadLink of [droppedLink, keptLink]) {
     await guest.goto(deadLink);

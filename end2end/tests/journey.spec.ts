@@ -77,7 +77,7 @@ test('the demo owner logs in, walks the groups and the users, and logs out', asy
 });
 
 test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   const errors = watchConsole(page);
   const owner = demoOwner();
   await logIn(page, owner.login, owner.password);

@@ -35,7 +35,7 @@ test('a coach opens a session, sees its enrolled learners, and creates another s
   const invitation = await emailTo(newcomer);
   expect(invitation.subject).toBe('Colin Coach vous invite sur Northwind Academy');
   const link = invitation.text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
-  const guest = await browser.newPage();
+  const guest = await (await browser.newContext()).newPage();
   await guest.goto(link);
   await guest.getByLabel('Prénom').fill('Nina');
   await guest.getByLabel('Nom', { exact: true }).fill('Newcomer');

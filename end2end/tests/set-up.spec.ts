@@ -90,7 +90,7 @@ test('a group administrator creates a user in a group, who logs in with the emai
   expect(errors).toEqual([]);
 
   const given = sent.text.match(/^Password: (\S+)$/m)![1];
-  const ada = await browser.newPage();
+  const ada = await (await browser.newContext()).newPage();
   const adaErrors = watchConsole(ada);
   await ada.goto('/login');
   await ada.getByLabel('Email or username').fill(email);
@@ -105,7 +105,7 @@ test('a group administrator creates a user in a group, who logs in with the emai
   expect(adaErrors).toEqual([]);
 
   // The emailed password worked once: it is refused now.
-  const again = await browser.newPage();
+  const again = await (await browser.newContext()).newPage();
   await again.goto('/login');
   await again.getByLabel('Email or username').fill(email);
   await again.getByLabel('Password').fill(given);
@@ -181,7 +181,7 @@ test('a user without email is set up with a username and logs in with it', async
   // The 400s of the empty submission and the past date are expected; nothing else may fail.
   expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
 
-  const kim = await browser.newPage();
+  const kim = await (await browser.newContext()).newPage();
   await logIn(kim, username, 'shared floor terminal');
   await expect(kim.getByText('Kim Kiosk')).toBeVisible();
   await expect(kim.locator('html')).toHaveAttribute('lang', 'fr');
