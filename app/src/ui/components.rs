@@ -267,6 +267,16 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
     }
 }
 
+/// An email or a username in a table: its line may break after the "@" (and inside a part only
+/// when that part is wider than the column), not anywhere in the middle of a word.
+#[component]
+pub fn Login(login: String) -> impl IntoView {
+    match login.split_once('@') {
+        Some((local, domain)) => view! { {format!("{local}@")}<wbr />{domain.to_string()} }.into_any(),
+        None => login.into_any(),
+    }
+}
+
 /// A titled part of a page: a `<section>` named by its `<h2>` (id `{id}-title`).
 #[component]
 pub fn Card(id: &'static str, #[prop(into)] title: String, #[prop(optional)] class: &'static str, children: Children) -> impl IntoView {

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, RoleChoice, TextField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
 use crate::ui::navigation::{page_in_url, page_query};
 use crate::wire::groups::MEMBERS_PER_PAGE;
 use crate::wire::users::{UsersAt, USERS_COUNTED};
@@ -181,7 +181,7 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
                     view! {
                         <tr>
                             <td>{member.name.clone()}</td>
-                            <td class="cell-login">{member.login.clone()}</td>
+                            <td class="cell-login"><Login login=member.login.clone() /></td>
                             <td>
                                 <ul class="role-list">
                                     {member.roles.into_iter().map(|held| {

@@ -14,7 +14,7 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, KeysetPagination};
+use crate::ui::components::{DataTable, ErrorNotice, KeysetPagination, Login};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
@@ -152,7 +152,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
                             <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
                         })}
                     </td>
-                    <td class="cell-login">{user.login}</td>
+                    <td class="cell-login"><Login login=user.login /></td>
                     <td class="cell-groups">
                         {user.groups.into_iter().map(|g| view! {
                             <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::billing::get_billing;
 use crate::domain::billing::BillingReason;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, Loaded, Pagination};
+use crate::ui::components::{DataTable, Loaded, Login, Pagination};
 use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::billing::BillingHistory;
@@ -52,7 +52,7 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
                             {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
                         }.into_any(),
                     }}</td>
-                    <td class="cell-login">{row.login}</td>
+                    <td class="cell-login"><Login login=row.login /></td>
                     <td>{row.billed_at}</td>
                     <td>{reason(row.reason)}</td>
                 </tr>
