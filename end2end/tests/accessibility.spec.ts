@@ -13,12 +13,11 @@ async function settle(page: Page) {
   await expect(page.locator('h1').first()).toBeVisible();
 }
 
+const sameSite = { 'sec-fetch-site': 'same-origin', accept: 'application/json' };
+
 async function logInByApi(page: Page) {
   const { login, password } = demoOwner();
-  const response = await page.request.post('/api/login', {
-    form: { login, password },
-    headers: { 'sec-fetch-site': 'same-origin', accept: 'application/json' },
-  });
+  const response = await page.request.post('/api/login', { form: { login, password }, headers: sameSite });
   expect(response.ok()).toBeTruthy();
 }
 
@@ -37,6 +36,14 @@ for (const language of ['en', 'fr'] as const) {
         await settle(page);
         await snap(page, name('login'));
         await logInByApi(page);
+        // One pending invitation, so that Invitations shows its table (cancelled at the end: the
+        // journeys after this one count the rows they make).
+        const shell = await (await page.request.post('/api/shell', { form: {}, headers: sameSite })).json();
+        const invited = await page.request.post('/api/invitations/invite', {
+          form: { group: String(shell.platform_group_id), emails: 'a11y.reader@example.com', 'roles[0]': 'learner' },
+          headers: sameSite,
+        });
+        expect(invited.ok()).toBeTruthy();
         const screens: Array<[string, string]> = [
           ['home', '/'],
           ['invitations', '/invitations'],
@@ -79,6 +86,7 @@ for (const language of ['en', 'fr'] as const) {
         await snap(page, name('set-up-user-groups-modal'));
       } finally {
         await context.close();
+        sql("UPDATE invitations SET status = 'cancelled', cancelled_at = created_at WHERE email = 'a11y.reader@example.com'");
         sql("UPDATE platform SET default_language = 'en'");
         sql("UPDATE users SET language = 'en' WHERE id = (SELECT owner_id FROM platform)");
       }

@@ -146,6 +146,9 @@ struct UserSet {
 
 /// Up to this many ids, a set is small (R84).
 const SMALL_SET: i64 = 2_000;
+// A set's own count (up to `SMALL_SET + 1`) serves as the list's, which says "more" past
+// `USERS_COUNTED`: it must count at least that far.
+const _: () = assert!(SMALL_SET >= USERS_COUNTED as i64);
 
 impl UserSet {
     /// The set, and whether it is small: its ids are counted up to `SMALL_SET`, on indexes.

@@ -9,7 +9,7 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, Icon, Loaded};
+use crate::ui::components::{DataTable, ErrorNotice, Icon, Loaded, Login};
 use crate::ui::navigation::AddUsersPanel;
 use crate::ui::{t, use_lang};
 use crate::wire::invitations::{InvitationList, InvitationRow};
@@ -89,7 +89,7 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                 let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
                 view! {
                     <tr>
-                        <td class="cell-email">{row.email.clone()}</td>
+                        <td class="cell-email"><Login login=row.email.clone() /></td>
                         <td>{grants}{lapsed}</td>
                         <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
                         <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
