@@ -62,22 +62,19 @@ for (const language of ['en', 'fr'] as const) {
           await settle(page);
           await snap(page, name(screen));
         }
-        // A group page, a user page and a session page, reached by their links.
-        await page.goto('/');
-        await settle(page);
-        await page.locator('nav a[href^="/groups/"]').first().click();
-        await settle(page);
-        await snap(page, name('group'));
-        await page.goto('/dashboard/users');
-        await settle(page);
-        await page.locator('main a[href^="/users/"]').first().click();
-        await settle(page);
-        await snap(page, name('user'));
-        await page.goto('/programs');
-        await settle(page);
-        await page.locator('main a[href^="/sessions/"]').first().click();
-        await settle(page);
-        await snap(page, name('session'));
+        // A group page, a user page and a session page, reached by the first link to one.
+        const reached: Array<[string, string, string]> = [
+          ['group', '/', 'nav a[href^="/groups/"]'],
+          ['user', '/dashboard/users', 'main a[href^="/users/"]'],
+          ['session', '/programs', 'main a[href^="/sessions/"]'],
+        ];
+        for (const [screen, from, link] of reached) {
+          await page.goto(from);
+          await settle(page);
+          await page.locator(link).first().click();
+          await settle(page);
+          await snap(page, name(screen));
+        }
         // Set up a user with the group-selection modal open.
         await page.goto('/set-up-user');
         await settle(page);
