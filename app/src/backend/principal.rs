@@ -45,8 +45,7 @@ pub struct Principal {
 
 /// A person and the platform, read together: every signed-in request reads this once.
 const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
-        COALESCE(u.language, p.default_language) AS lang, u.must_change_password,
-        CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS is_owner, p.tree_version, p.name AS platform_name
+        COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name
     FROM users u CROSS JOIN platform p";
 const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL";
 
@@ -108,7 +107,7 @@ impl Principal {
 
     async fn of_row(db: &Db, trees: &TreeCache, row: AnyRow) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
-        let Rights { memberships, instructs, .. } = Rights::load(&db.pool, user_id).await?;
+        let Rights { is_owner, memberships, instructs } = Rights::load(&db.pool, user_id).await?;
         let tree = trees.get(db, row.try_get("tree_version")?).await?;
         Ok(Principal {
             user_id,
@@ -116,7 +115,7 @@ impl Principal {
             last_name: row.try_get("last_name")?,
             login: row.try_get("login")?,
             lang: Lang::parse(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
-            is_owner: row.try_get::<i64, _>("is_owner")? == 1,
+            is_owner,
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             memberships,
             instructs,

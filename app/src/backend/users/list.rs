@@ -68,7 +68,7 @@ pub(crate) struct Page {
 
 pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter, at: UsersAt, per_page: u32) -> Result<Page, AppError> {
     let sets = Sets::of(db, scope, filter).await?;
-    let total: i64 = match sets.only().and_then(|set| set.users).filter(|_| filter.status.is_none()) {
+    let total: i64 = match sets.only().and_then(UserSet::users).filter(|_| filter.status.is_none()) {
         // One group's members and nothing else: the set's own count is the list's.
         Some(users) => users,
         None => {
@@ -137,11 +137,11 @@ struct UserSet {
     ids: Statement,
     /// A condition on `u`, checked while the list is walked in name order.
     condition: Statement,
-    /// Small enough to start from: a page of a large set is found at once by walking.
-    small: bool,
-    /// How many users it holds (up to `SMALL_SET + 1`), when its ids are each a user once, and a
-    /// live one: a group's members (an erased account has no membership left).
-    users: Option<i64>,
+    /// How many ids it holds, counted up to `SMALL_SET + 1`, on indexes.
+    found: i64,
+    /// Its ids are each a user once, and a live one: a group's members (an erased account has no
+    /// membership left).
+    distinct: bool,
 }
 
 /// Up to this many ids, a set is small (R84).
@@ -151,16 +151,22 @@ const SMALL_SET: i64 = 2_000;
 const _: () = assert!(SMALL_SET >= USERS_COUNTED as i64);
 
 impl UserSet {
-    /// The set, and whether it is small: its ids are counted up to `SMALL_SET`, on indexes.
+    /// The set, its ids counted.
     async fn of(db: &Db, ids: Statement, condition: Statement) -> Result<UserSet, AppError> {
-        let found = UserSet::count(db, &ids).await?;
-        Ok(UserSet { ids, condition, small: found <= SMALL_SET, users: None })
+        let mut counted = Statement::new("SELECT COUNT(*) FROM (");
+        counted.append(&ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
+        let found: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+        Ok(UserSet { ids, condition, found, distinct: false })
     }
 
-    async fn count(db: &Db, ids: &Statement) -> Result<i64, AppError> {
-        let mut counted = Statement::new("SELECT COUNT(*) FROM (");
-        counted.append(ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
-        Ok(counted.query_scalar().fetch_one(&db.pool).await?)
+    /// Small enough to start from: a page of a large set is found at once by walking.
+    fn small(&self) -> bool {
+        self.found <= SMALL_SET
+    }
+
+    /// How many users it holds (up to `SMALL_SET + 1`), when that is known from its ids.
+    fn users(&self) -> Option<i64> {
+        self.distinct.then_some(self.found)
     }
 
     /// The members of one group, whatever their roles: read on the (group, user) index, each
@@ -170,8 +176,7 @@ impl UserSet {
         ids.bind(group);
         let mut exists = Statement::new("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.group_id = ");
         exists.bind(group).push(")");
-        let found = UserSet::count(db, &ids).await?;
-        Ok(UserSet { ids, condition: exists, small: found <= SMALL_SET, users: Some(found) })
+        Ok(UserSet { distinct: true, ..UserSet::of(db, ids, exists).await? })
     }
 
     /// Those with a membership (`memberships` rows meeting `where`).
@@ -184,7 +189,7 @@ impl UserSet {
     }
 
     fn push_into(&self, s: &mut Statement) {
-        if self.small {
+        if self.small() {
             s.push(" AND u.id IN (").append(&self.ids).push(")");
         } else {
             s.push(" AND ").append(&self.condition);
