@@ -57,11 +57,12 @@ impl Kind {
 /// each (the platform administrators' list, whose deletions say it), counted in the same query.
 pub async fn choices(db: &Db, holders: bool) -> Result<LabelsAndFields, AppError> {
     let count = |kind: Kind, of: &str| if holders { kind.holders_sql(of) } else { "CAST(0 AS BIGINT)".to_string() };
+    let mut conn = db.pool.acquire().await?;
     let labels: Vec<(i64, String, i64)> =
-        sqlx::query_as(&format!("SELECT l.id, l.name, {} FROM labels l ORDER BY l.name_key", count(Kind::Label, "l.id"))).fetch_all(&db.pool).await?;
+        sqlx::query_as(&format!("SELECT l.id, l.name, {} FROM labels l ORDER BY l.name_key", count(Kind::Label, "l.id"))).fetch_all(&mut *conn).await?;
     let fields: Vec<(i64, String, String, Option<String>, i64)> =
         sqlx::query_as(&format!("SELECT f.id, f.name, f.kind, f.options, {} FROM custom_fields f ORDER BY f.name_key", count(Kind::Field, "f.id")))
-            .fetch_all(&db.pool)
+            .fetch_all(&mut *conn)
             .await?;
     Ok(LabelsAndFields {
         labels: labels.into_iter().map(|(id, name, holders)| LabelChoice { id, name, holders }).collect(),

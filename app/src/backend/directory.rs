@@ -107,13 +107,14 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId, members_at:
 /// where the pages around start.
 async fn members(db: &Db, group: GroupId, at: UsersAt) -> Result<(Vec<MemberRow>, Page), AppError> {
     let filter = UserFilter { groups: vec![group], ..UserFilter::default() };
-    let page = crate::backend::users::page(db, None, &filter, at, MEMBERS_PER_PAGE).await?;
+    let mut conn = db.pool.acquire().await?;
+    let page = crate::backend::users::page(&mut conn, db.backend, None, &filter, at, MEMBERS_PER_PAGE).await?;
     let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
     let mut roles = Statement::new(
         "SELECT m.user_id, m.role, m.propagated_from, src.name FROM memberships m LEFT JOIN groups src ON src.id = m.propagated_from WHERE m.group_id = ",
     );
     roles.bind(group).push(" AND ").push_in("m.user_id", &ids).push(" ORDER BY m.role");
-    let roles: Vec<(i64, String, Option<i64>, Option<String>)> = roles.query_as().fetch_all(&db.pool).await?;
+    let roles: Vec<(i64, String, Option<i64>, Option<String>)> = roles.query_as().fetch_all(&mut *conn).await?;
     let members = page
         .rows
         .iter()

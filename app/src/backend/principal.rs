@@ -88,13 +88,21 @@ impl Principal {
     /// Loads the principal of a live session, or `None` for an unknown or expired token.
     pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
+        // One connection for both statements: each use of the pool costs a round trip to the
+        // connection's thread when it is handed back, and every signed-in request comes here.
+        let mut conn = db.pool.acquire().await?;
         let row = sqlx::query(&format!("{PERSON} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
             .bind(&session)
             .bind(now_ms())
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(Principal { session, ..Principal::of_row(db, trees, row).await? }))
+        let rights = Rights::load(&mut *conn, row.try_get("id")?).await?;
+        // Handed back before the tree is read: a stale tree is read on a connection of its own,
+        // and a request holding one connection while it waits for another could wait for ever
+        // once every connection is held so.
+        drop(conn);
+        Ok(Some(Principal { session, ..Principal::of_row(trees, db, row, rights).await? }))
     }
 
     /// The principal of an active account as it is now, outside any request (a background job
@@ -102,12 +110,13 @@ impl Principal {
     pub async fn of_user(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
         let row = sqlx::query(&format!("{PERSON} WHERE u.id = $1 AND {ACTIVE}")).bind(user).fetch_optional(&db.pool).await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(Principal::of_row(db, trees, row).await?))
+        let rights = Rights::load(&db.pool, user).await?;
+        Ok(Some(Principal::of_row(trees, db, row, rights).await?))
     }
 
-    async fn of_row(db: &Db, trees: &TreeCache, row: AnyRow) -> Result<Principal, AppError> {
+    async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
-        let Rights { is_owner, memberships, instructs } = Rights::load(&db.pool, user_id).await?;
+        let Rights { is_owner, memberships, instructs } = rights;
         let tree = trees.get(db, row.try_get("tree_version")?).await?;
         Ok(Principal {
             user_id,

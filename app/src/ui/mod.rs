@@ -11,7 +11,7 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use crate::i18n::{Lang, T};
 
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::LoginPage />
                 <Route path=path!("/change-password") view={Lazy::<lazy::ChangePasswordPage>::new()} />
                 <Route path=path!("/invitation/:token") view={Lazy::<lazy::RegisterPage>::new()} />
-                <ParentRoute path=path!("") view=layout::SignedInLayout>
+                <ParentRoute path=path!("") view=layout::SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::HomePage />
                     <Route path=path!("/groups/:id") view=pages::GroupPage />
                     <Route path=path!("/dashboard/users") view={Lazy::<lazy::UsersPage>::new()} />

@@ -1,5 +1,7 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
+use sqlx::AnyConnection;
+
 use crate::backend::db::{date_of, Backend, Db};
 use crate::backend::statement::Statement;
 use crate::backend::Permit;
@@ -16,14 +18,17 @@ use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt,
 /// beginning.
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, at: UsersAt) -> Result<UserList, AppError> {
     let principal = permit.by();
-    let Page { rows, total, previous, next } = page(db, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
+    // One connection for the page's statements: each use of the pool costs a round trip to the
+    // connection's thread when it is handed back.
+    let mut conn = db.pool.acquire().await?;
+    let Page { rows, total, previous, next } = page(&mut conn, db.backend, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut memberships = Statement::new("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND ");
     memberships.push_in("user_id", &ids).push(" ORDER BY group_id");
-    let memberships: Vec<(i64, GroupId, String)> = memberships.query_as().fetch_all(&db.pool).await?;
+    let memberships: Vec<(i64, GroupId, String)> = memberships.query_as().fetch_all(&mut *conn).await?;
     let mut labels = Statement::new("SELECT ul.user_id, lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ");
     labels.push_in("ul.user_id", &ids).push(" ORDER BY lb.name_key");
-    let labels: Vec<(i64, String)> = labels.query_as().fetch_all(&db.pool).await?;
+    let labels: Vec<(i64, String)> = labels.query_as().fetch_all(&mut *conn).await?;
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
@@ -66,15 +71,22 @@ pub(crate) struct Page {
     pub(crate) next: Option<UsersAt>,
 }
 
-pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter, at: UsersAt, per_page: u32) -> Result<Page, AppError> {
-    let sets = Sets::of(db, scope, filter).await?;
+pub(crate) async fn page(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    scope: Option<Vec<GroupId>>,
+    filter: &UserFilter,
+    at: UsersAt,
+    per_page: u32,
+) -> Result<Page, AppError> {
+    let sets = Sets::of(conn, backend, scope, filter).await?;
     let total: i64 = match sets.only().and_then(UserSet::users).filter(|_| filter.status.is_none()) {
         // One group's members and nothing else: the set's own count is the list's.
         Some(users) => users,
         None => {
             let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
             counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
-            counted.query_scalar().fetch_one(&db.pool).await?
+            counted.query_scalar().fetch_one(&mut *conn).await?
         }
     };
     let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
@@ -96,7 +108,7 @@ pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilt
         for set in sets.scope.iter().chain(&sets.filters) {
             key.push(" AND ").append(&set.condition);
         }
-        let Some((last, first, id)) = key.query_as::<(String, String, i64)>().fetch_optional(&db.pool).await? else {
+        let Some((last, first, id)) = key.query_as::<(String, String, i64)>().fetch_optional(&mut *conn).await? else {
             return Ok(Page { rows: Vec::new(), total, previous: None, next: None });
         };
         let compare = if backwards { "<" } else { ">" };
@@ -104,7 +116,7 @@ pub(crate) async fn page(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilt
     }
     rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
         .bind(i64::from(per_page) + 1);
-    let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&db.pool).await?;
+    let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&mut *conn).await?;
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
     if backwards {
@@ -152,10 +164,10 @@ const _: () = assert!(SMALL_SET >= USERS_COUNTED as i64);
 
 impl UserSet {
     /// The set, its ids counted.
-    async fn of(db: &Db, ids: Statement, condition: Statement) -> Result<UserSet, AppError> {
+    async fn of(conn: &mut AnyConnection, ids: Statement, condition: Statement) -> Result<UserSet, AppError> {
         let mut counted = Statement::new("SELECT COUNT(*) FROM (");
         counted.append(&ids).push(" LIMIT ").bind(SMALL_SET + 1).push(") counted");
-        let found: i64 = counted.query_scalar().fetch_one(&db.pool).await?;
+        let found: i64 = counted.query_scalar().fetch_one(&mut *conn).await?;
         Ok(UserSet { ids, condition, found, distinct: false })
     }
 
@@ -171,21 +183,21 @@ impl UserSet {
 
     /// The members of one group, whatever their roles: read on the (group, user) index, each
     /// once, so that counting them is the list's count too (the group page, R84).
-    async fn of_group(db: &Db, group: GroupId) -> Result<UserSet, AppError> {
+    async fn of_group(conn: &mut AnyConnection, group: GroupId) -> Result<UserSet, AppError> {
         let mut ids = Statement::new("SELECT DISTINCT user_id FROM memberships WHERE group_id = ");
         ids.bind(group);
         let mut exists = Statement::new("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.group_id = ");
         exists.bind(group).push(")");
-        Ok(UserSet { distinct: true, ..UserSet::of(db, ids, exists).await? })
+        Ok(UserSet { distinct: true, ..UserSet::of(conn, ids, exists).await? })
     }
 
     /// Those with a membership (`memberships` rows meeting `where`).
-    async fn of_memberships(db: &Db, condition: Statement) -> Result<UserSet, AppError> {
+    async fn of_memberships(conn: &mut AnyConnection, condition: Statement) -> Result<UserSet, AppError> {
         let mut ids = Statement::new("SELECT user_id FROM memberships WHERE ");
         ids.append(&condition);
         let mut exists = Statement::new("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND ");
         exists.append(&condition).push(")");
-        UserSet::of(db, ids, exists).await
+        UserSet::of(conn, ids, exists).await
     }
 
     fn push_into(&self, s: &mut Statement) {
@@ -205,22 +217,22 @@ struct Sets {
 }
 
 impl Sets {
-    async fn of(db: &Db, scope: Option<Vec<GroupId>>, filter: &UserFilter) -> Result<Sets, AppError> {
+    async fn of(conn: &mut AnyConnection, backend: Backend, scope: Option<Vec<GroupId>>, filter: &UserFilter) -> Result<Sets, AppError> {
         let scope = match scope {
-            Some(groups) if groups.len() == 1 => Some(UserSet::of_group(db, groups[0]).await?),
+            Some(groups) if groups.len() == 1 => Some(UserSet::of_group(conn, groups[0]).await?),
             Some(groups) => {
                 let mut condition = Statement::new("");
                 condition.push_in("group_id", &groups);
-                Some(UserSet::of_memberships(db, condition).await?)
+                Some(UserSet::of_memberships(conn, condition).await?)
             }
             None => None,
         };
         let mut sets = Vec::new();
-        if let Some((ids, condition)) = search(db.backend, &filter.search) {
-            sets.push(UserSet::of(db, ids, condition).await?);
+        if let Some((ids, condition)) = search(backend, &filter.search) {
+            sets.push(UserSet::of(conn, ids, condition).await?);
         }
         if let ([group], None) = (&filter.groups[..], filter.role) {
-            sets.push(UserSet::of_group(db, *group).await?);
+            sets.push(UserSet::of_group(conn, *group).await?);
         } else if !filter.groups.is_empty() || filter.role.is_some() {
             let mut condition = Statement::new("1 = 1");
             if !filter.groups.is_empty() {
@@ -229,14 +241,14 @@ impl Sets {
             if let Some(role) = filter.role {
                 condition.push(" AND role = ").bind(role.as_str());
             }
-            sets.push(UserSet::of_memberships(db, condition).await?);
+            sets.push(UserSet::of_memberships(conn, condition).await?);
         }
         if let Some(label) = filter.label {
             let mut ids = Statement::new("SELECT user_id FROM user_labels WHERE label_id = ");
             ids.bind(label);
             let mut exists = Statement::new("EXISTS (SELECT 1 FROM user_labels l WHERE l.user_id = u.id AND l.label_id = ");
             exists.bind(label).push(")");
-            sets.push(UserSet::of(db, ids, exists).await?);
+            sets.push(UserSet::of(conn, ids, exists).await?);
         }
         Ok(Sets { scope, filters: sets })
     }
