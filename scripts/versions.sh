@@ -5,5 +5,6 @@ WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
 MAILDEV_VERSION=3.0.0
 PLAYWRIGHT_VERSION=1.65.1
+LIGHTHOUSE_VERSION=12.2.3
 # npm tools live outside the checkout so a fresh clone (CI) does not reinstall them.
 ROSTER_TOOLS="${ROSTER_TOOLS:-$HOME/.local/share/roster-tools}"

@@ -244,8 +244,10 @@ pub fn TextField(
     }
 }
 
-/// A table of rows (`children`: the `<tr>`s) under its column `headers`, scrolling sideways on
-/// small screens. Headers also in `unseen` are read by screen readers only (an actions column).
+/// A table of rows (`children`: the `<tr>`s) under its column `headers`. On a phone each row
+/// becomes a card and each cell shows its column's name: every `<td>` carries it as `data-label`
+/// (see style/main.css). Headers also in `unseen` are read by screen readers only (an actions
+/// column).
 #[component]
 pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate::i18n::T], #[prop(optional)] unseen: &'static [crate::i18n::T], children: Children) -> impl IntoView {
     let lang = use_lang();
@@ -263,6 +265,22 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
                 </thead>
                 <tbody>{children()}</tbody>
             </table>
+        </div>
+    }
+}
+
+/// What an empty list says (issue 14): what is not there, then, when the viewer can do something
+/// about it, the next step — a sentence, and the link that takes it.
+#[component]
+pub fn EmptyState(text: crate::i18n::T, #[prop(optional_no_strip)] next: Option<(crate::i18n::T, String, crate::i18n::T)>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="empty-state">
+            <p class="empty-state-text">{text.in_lang(lang)}</p>
+            {next.map(|(hint, href, label)| view! {
+                <p class="muted">{hint.in_lang(lang)}</p>
+                <leptos_router::components::A href attr:class="button">{label.in_lang(lang)}</leptos_router::components::A>
+            })}
         </div>
     }
 }

@@ -2,8 +2,9 @@
 //! groups the administrator may add users to, as a tree, filtered by name as one types (a match
 //! is shown with its ancestors), several selectable; CONFIRM fills the section with removable
 //! chips. Keyboard: arrows move between groups (right/left open and close a branch), space
-//! ticks, enter confirms, escape closes. The groups load when the modal first opens, and at most
-//! `ROWS_SHOWN` rows are drawn at a time, so 10,000 groups stay quick.
+//! ticks, enter confirms, escape closes; closed, it gives the focus back to its `+`. The groups
+//! load when the modal first opens, and at most `ROWS_SHOWN` rows are drawn at a time, so 10,000
+//! groups stay quick.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -139,6 +140,17 @@ struct Row {
 pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Signal<Option<AppError>>, #[prop(optional)] single: bool) -> impl IntoView {
     let lang = use_lang();
     let is_open = RwSignal::new(false);
+    let plus = NodeRef::<leptos::html::Button>::new();
+    // Closed by CONFIRM, Cancel or Escape, the modal gives the focus back to the `+` that opened
+    // it, once it has left the page (removed, it would leave the focus nowhere).
+    let close = move || {
+        is_open.set(false);
+        request_animation_frame(move || {
+            if let Some(plus) = plus.get_untracked() {
+                let _ = plus.focus();
+            }
+        });
+    };
     let index = RwSignal::new(None::<Arc<Index>>);
     let load_error = RwSignal::new(None::<AppError>);
     let help = RwSignal::new(false);
@@ -182,14 +194,14 @@ pub fn GroupChoice(chosen: RwSignal<Vec<ChosenGroup>>, #[prop(into)] error: Sign
                         }
                     }).collect_view()}
                 </ul>
-                <button type="button" class="icon-button" aria-label=T::SelectGroups.in_lang(lang) aria-haspopup="dialog" on:click=move |_| open()>
+                <button type="button" class="icon-button" node_ref=plus aria-label=T::SelectGroups.in_lang(lang) aria-haspopup="dialog" on:click=move |_| open()>
                     <Icon name="plus" />
                 </button>
             </div>
             <FieldMessage error field="groups" />
         </fieldset>
         <Show when=move || is_open.get()>
-            <GroupModal chosen index load_error single close=move || is_open.set(false) />
+            <GroupModal chosen index load_error single close />
         </Show>
     }
 }
@@ -236,11 +248,16 @@ fn GroupModal(
         }
     };
     let on_keydown = {
-        let confirm = confirm.clone();
+        let (confirm, close) = (confirm.clone(), close.clone());
         move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
             "Enter" => {
                 ev.prevent_default();
                 confirm();
+            }
+            // At once, even from a search with text in it (which the browser would only clear).
+            "Escape" => {
+                ev.prevent_default();
+                close();
             }
             "ArrowDown" | "ArrowUp" => {
                 ev.prevent_default();

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
+use crate::ui::components::{successes, Card, DataTable, EmptyState, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
 use crate::ui::navigation::{page_in_url, page_query};
 use crate::wire::groups::MEMBERS_PER_PAGE;
 use crate::wire::users::{UsersAt, USERS_COUNTED};
@@ -172,7 +172,8 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
     let removable_roles = group.removable_roles.clone();
     let rows = group.members.clone().map(|members| {
         if members.is_empty() {
-            return view! { <p class="muted">{T::NoMembers.in_lang(lang)}</p> }.into_any();
+            let next = (!group.grantable_roles.is_empty()).then(|| (T::NoMembersNext, format!("/add-users?group={group_id}"), T::AddUsers));
+            return view! { <EmptyState text=T::NoMembers next /> }.into_any();
         }
         view! {
             <DataTable headers=&[T::Name, T::EmailOrUsername, T::Roles]>
@@ -180,9 +181,9 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
                     let name = member.name.clone();
                     view! {
                         <tr>
-                            <td>{member.name.clone()}</td>
-                            <td class="cell-login"><Login login=member.login.clone() /></td>
-                            <td>
+                            <td data-label=T::Name.in_lang(lang)>{member.name.clone()}</td>
+                            <td class="cell-login" data-label=T::EmailOrUsername.in_lang(lang)><Login login=member.login.clone() /></td>
+                            <td data-label=T::Roles.in_lang(lang)>
                                 <ul class="role-list">
                                     {member.roles.into_iter().map(|held| {
                                         let removable = removable_roles.contains(&held.role);

@@ -242,7 +242,7 @@ fn PreviewReport(checked: ImportPreview, mode: Mode, add_existing: RwSignal<bool
     let problems = (!checked.problems.is_empty()).then(|| view! {
         <h3>{T::ProblemsTitle.in_lang(lang)}</h3>
         <DataTable class="table-wrapping problems" headers=&[T::Line, T::Column, T::Problem]>
-            {checked.problems.iter().map(|p| view! { <tr><td>{p.line}</td><td>{p.column.clone()}</td><td>{p.msg.render(lang)}</td></tr> }).collect_view()}
+            {checked.problems.iter().map(|p| view! { <tr><td data-label=T::Line.in_lang(lang)>{p.line}</td><td data-label=T::Column.in_lang(lang)>{p.column.clone()}</td><td data-label=T::Problem.in_lang(lang)>{p.msg.render(lang)}</td></tr> }).collect_view()}
         </DataTable>
         {more}
     });

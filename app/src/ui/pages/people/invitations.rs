@@ -9,9 +9,9 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, Icon, Loaded, Login};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login};
 use crate::ui::navigation::AddUsersPanel;
-use crate::ui::{t, use_lang};
+use crate::ui::use_lang;
 use crate::wire::invitations::{InvitationList, InvitationRow};
 
 #[component]
@@ -56,7 +56,11 @@ pub fn InvitationsPage() -> impl IntoView {
             </form>
             {notice}
             <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {
-                view! { <p class="notice">{t(T::NoInvitations)}</p> }.into_any()
+                if search.with_untracked(|s| s.trim().is_empty()) {
+                    view! { <EmptyState text=T::NoInvitations next=Some((T::NoInvitationsNext, "/add-users".to_string(), T::InviteUsers)) /> }.into_any()
+                } else {
+                    view! { <EmptyState text=T::NoInvitationsMatch /> }.into_any()
+                }
             } else {
                 view! {
                     <InvitationTable rows=page.rows cancel resend />
@@ -75,7 +79,7 @@ pub fn InvitationsPage() -> impl IntoView {
 fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::InvitedBy, T::LastSent, T::Expiry, T::Delivery, T::Actions]>
+        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::InvitedBy, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions]>
             {rows.into_iter().map(|row| {
                 let id = row.id;
                 let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
@@ -89,13 +93,16 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                 let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
                 view! {
                     <tr>
-                        <td class="cell-email"><Login login=row.email.clone() /></td>
-                        <td>{grants}{lapsed}</td>
-                        <td>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
-                        <td>{row.last_sent_at.clone().map(|stamp| view! { <Day stamp /> })}</td>
-                        <td><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
-                        <td title=row.delivery_error.clone().unwrap_or_default()>{Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}</td>
-                        <td><div class="row-actions">
+                        <td class="cell-email" data-label=T::Email.in_lang(lang)><Login login=row.email.clone() /></td>
+                        <td data-label=T::GroupsAndRoles.in_lang(lang)>{grants}{lapsed}</td>
+                        <td data-label=T::InvitedBy.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
+                        <td data-label=T::Expiry.in_lang(lang)><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
+                        <td data-label=T::Delivery.in_lang(lang) title=row.delivery_error.clone().unwrap_or_default()>
+                            // The delivery of the last email sent, and when it was sent (as "Invited by" shows who, then when).
+                            {Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}
+                            {row.last_sent_at.clone().map(|stamp| view! { <br /><span class="muted small"><Day stamp /></span> })}
+                        </td>
+                        <td data-label=T::Actions.in_lang(lang)><div class="row-actions">
                             <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
                                 on:click=move |_| {
                                     if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {

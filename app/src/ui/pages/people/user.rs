@@ -112,16 +112,16 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                             let resendable = email.resendable;
                             view! {
                                 <tr>
-                                    <td>{email.subject}</td>
-                                    <td>{email.queued_at}</td>
-                                    <td>
+                                    <td data-label=T::Subject.in_lang(lang)>{email.subject}</td>
+                                    <td data-label=T::Queued.in_lang(lang)>{email.queued_at}</td>
+                                    <td data-label=T::Delivery.in_lang(lang)>
                                         <span class="status" class:status-active=email.status == "sent" class:status-expired=is_failed>
                                             {Msg::Delivery { status: email.status.clone(), attempts: email.attempts }.render(lang)}
                                         </span>
                                         {email.sent_at.map(|at| view! { " " <span class="muted small">{at}</span> })}
                                         {email.error.map(|e| view! { <p class="muted small">{e}</p> })}
                                     </td>
-                                    <td>
+                                    <td data-label=T::Actions.in_lang(lang)>
                                         {resendable.then(|| view! {
                                             <button type="button" class="button" disabled=move || resend.pending().get()
                                                 on:click=move |_| { resend.dispatch(ResendEmail { id }); }>{T::ResendEmail.in_lang(lang)}</button>

@@ -14,7 +14,7 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, ErrorNotice, KeysetPagination, Login};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
@@ -134,7 +134,11 @@ fn status_label(status: UserStatus) -> T {
 fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
     let lang = use_lang();
     if users.rows.is_empty() {
-        return view! { <p class="notice">{T::NoUsersMatch.in_lang(lang)}</p> }.into_any();
+        return if filter == UserFilter::default() {
+            view! { <EmptyState text=T::NoUsersYet next=Some((T::NoUsersYetNext, "/add-users".to_string(), T::AddUsers)) /> }.into_any()
+        } else {
+            view! { <EmptyState text=T::NoUsersMatch next=Some((T::NoUsersMatchNext, "/dashboard/users".to_string(), T::ClearSearch)) /> }.into_any()
+        };
     }
     view! {
         <p class="muted">
@@ -146,23 +150,23 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
         <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn]>
             {users.rows.into_iter().map(|user| view! {
                 <tr>
-                    <td>
+                    <td data-label=T::Name.in_lang(lang)>
                         <A href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</A>
                         {(!user.labels.is_empty()).then(|| view! {
                             <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
                         })}
                     </td>
-                    <td class="cell-login"><Login login=user.login /></td>
-                    <td class="cell-groups">
+                    <td class="cell-login" data-label=T::EmailOrUsername.in_lang(lang)><Login login=user.login /></td>
+                    <td class="cell-groups" data-label=T::GroupsAndRoles.in_lang(lang)>
                         {user.groups.into_iter().map(|g| view! {
                             <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>
                         }).collect_view()}
                     </td>
-                    <td>
+                    <td data-label=T::Status.in_lang(lang)>
                         <span class="status" class:status-active=user.status == UserStatus::Active>{status_label(user.status).in_lang(lang)}</span>
                     </td>
-                    <td><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
-                    <td>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
+                    <td data-label=T::CreatedOn.in_lang(lang)><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
+                    <td data-label=T::ActivatedOn.in_lang(lang)>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
                 </tr>
             }).collect_view()}
         </DataTable>

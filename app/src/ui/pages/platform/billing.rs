@@ -45,16 +45,16 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
         <DataTable class="table-billing" headers=&[T::Name, T::EmailOrUsername, T::BillableSince, T::BilledBecause]>
             {billing.rows.into_iter().map(|row| view! {
                 <tr>
-                    <td>{match (row.user_id, row.deleted_on) {
+                    <td data-label=T::Name.in_lang(lang)>{match (row.user_id, row.deleted_on) {
                         (Some(id), _) => view! { <A href=format!("/users/{id}")>{row.name}</A> }.into_any(),
                         (None, deleted) => view! {
                             <span class="muted">{T::DeletedAccount.in_lang(lang)}</span>
                             {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
                         }.into_any(),
                     }}</td>
-                    <td class="cell-login"><Login login=row.login /></td>
-                    <td>{row.billed_at}</td>
-                    <td>{reason(row.reason)}</td>
+                    <td class="cell-login" data-label=T::EmailOrUsername.in_lang(lang)><Login login=row.login /></td>
+                    <td data-label=T::BillableSince.in_lang(lang)>{row.billed_at}</td>
+                    <td data-label=T::BilledBecause.in_lang(lang)>{reason(row.reason)}</td>
                 </tr>
             }).collect_view()}
         </DataTable>
