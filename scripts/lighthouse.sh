@@ -3,7 +3,8 @@
 # ≥ 95) of the login page, the homepage and the add-user panel, on the release build with the
 # demo data, in Debian's Chromium. Prints the scores and what cost points; checks nothing (not a
 # timed test). Needs a release build (scripts/run.sh or scripts/test.sh make one).
-#   scripts/lighthouse.sh            the three pages, desktop and mobile
+#   scripts/lighthouse.sh                  the three pages, desktop and mobile
+#   FORMS=mobile scripts/lighthouse.sh     one form factor
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/versions.sh
@@ -50,12 +51,16 @@ audit() { # audit NAME PATH FORM_FACTOR [COOKIE]
     const lost = Object.values(r.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "manual" && a.scoreDisplayMode !== "notApplicable");
     const metric = (id) => r.audits[id]?.displayValue ?? "-";
     console.log(`  ${process.argv[2].padEnd(22)} ${process.argv[3].padEnd(8)} accessibility ${String(score("accessibility")).padStart(3)}  performance ${String(score("performance")).padStart(3)}   FCP ${metric("first-contentful-paint")}, LCP ${metric("largest-contentful-paint")}, TBT ${metric("total-blocking-time")}, CLS ${metric("cumulative-layout-shift")}`);
+    const lcp = r.audits["largest-contentful-paint-element"]?.details?.items ?? [];
+    const element = lcp[0]?.items?.[0]?.node?.snippet;
+    const phases = (lcp[1]?.items ?? []).map((p) => `${p.phase} ${Math.round(p.timing)} ms`).join(", ");
+    if (element) console.log(`      LCP element: ${element.slice(0, 90)}${phases ? ` (${phases})` : ""}`);
     for (const a of lost.filter((a) => r.categories.accessibility.auditRefs.some((ref) => ref.id === a.id && ref.weight > 0))) console.log(`      accessibility: ${a.id}: ${a.title}`);
   ' "$data/$name-$form.json" "$name" "$form"
 }
 
 echo "Lighthouse $LIGHTHOUSE_VERSION, release build, demo data (targets: accessibility 100, performance ≥ 95):"
-for form in desktop mobile; do
+for form in ${FORMS:-desktop mobile}; do
   audit "login" /login $form
   audit "homepage" / $form "$session"
   audit "add-user panel" /add-users $form "$session"

@@ -49,6 +49,15 @@ async function expectFocusOn(page: Page, target: Locator) {
   await expectFocusSeen(page);
 }
 
+/** Presses the down arrow (the group modal's way from its search through its groups) until
+ * `target` has the focus, which must show. */
+async function arrowDownTo(page: Page, target: Locator) {
+  for (let press = 0; press < 5 && !(await target.evaluate((e) => e === document.activeElement)); press++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await expectFocusOn(page, target);
+}
+
 async function logInByKeyboard(page: Page, login: string, password: string) {
   await page.goto('/login');
   await tabTo(page, page.getByLabel('Email or username'));
@@ -115,10 +124,7 @@ test('keyboard only: invite someone to a group, then set up a user in two groups
   await page.keyboard.type('paris');
   await expect(modal.getByRole('checkbox')).toHaveCount(3);
   const paris = modal.getByRole('checkbox', { name: 'Paris office' });
-  for (let press = 0; press < 5 && !(await paris.evaluate((e) => e === document.activeElement)); press++) {
-    await page.keyboard.press('ArrowDown');
-  }
-  await expectFocusOn(page, paris);
+  await arrowDownTo(page, paris);
   await page.keyboard.press('Space');
   await expect(modal.getByText('2 groups selected')).toBeVisible();
   // Back to the search (Shift+Tab), a second search, and the second group.
@@ -126,10 +132,7 @@ test('keyboard only: invite someone to a group, then set up a user in two groups
   await page.keyboard.press('Control+A');
   await page.keyboard.type('americas');
   const americas = modal.getByRole('checkbox', { name: 'Sales Americas' });
-  for (let press = 0; press < 5 && !(await americas.evaluate((e) => e === document.activeElement)); press++) {
-    await page.keyboard.press('ArrowDown');
-  }
-  await expectFocusOn(page, americas);
+  await arrowDownTo(page, americas);
   await page.keyboard.press('Space');
   await expect(modal.getByText('3 groups selected')).toBeVisible();
   await snap(page, '81-keyboard-group-modal');
