@@ -137,6 +137,8 @@ test('a user without email is set up with a username and logs in with it', async
   // Bad input first: each message at its field, nothing created.
   await page.getByRole('button', { name: 'SET UP USER' }).click();
   await expect(page.locator('#first_name-error')).toHaveText('This field is required.');
+  await expect(page.getByLabel('First name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('First name')).toHaveAccessibleDescription(/This field is required\./);
   await expect(page.locator('#groups-error')).toHaveText('Choose at least one group.');
   await page.getByLabel('First name').fill('Kim');
   await page.getByLabel('Last name').fill('Kiosk');

@@ -190,12 +190,22 @@ pub fn Icon(name: &'static str) -> impl IntoView {
     }
 }
 
+/// `aria-invalid` for the input of `field` while the server's message for it stands (the message
+/// itself is the input's description: `{id}-error`, [`FieldMessage`]). A plain closure, not a
+/// derived signal: a signal made in a form's field is disposed with it when the form goes, while
+/// the attribute may still be read once (a panic in the browser).
+pub fn invalid(error: Signal<Option<AppError>>, field: &str) -> impl Fn() -> Option<&'static str> + Clone + Send + Sync + 'static {
+    let field: std::sync::Arc<str> = field.into();
+    move || error.with(|e| e.as_ref().is_some_and(|e| e.for_field(&field).is_some())).then_some("true")
+}
+
 /// A labelled text input with its optional help and the server's message for it: the input's id
 /// is `id`, its help's `{id}-help`, its message's `{id}-error` (both named by the input's
 /// `aria-describedby`). `field` is the form field the server names (`id` unless said). With
 /// `value`, the input is bound to the signal; without, it is a plain input named `name`, for an
 /// `ActionForm` (what is typed before hydration stays). `button` sits beside the input; children
-/// come after the message.
+/// come after the message. While the server's message for it stands, the input is
+/// `aria-invalid`.
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -218,15 +228,16 @@ pub fn TextField(
     let field = field.map(str::to_string).unwrap_or_else(|| id.clone());
     let (help_id, error_id) = (format!("{id}-help"), format!("{id}-error"));
     let described = if help.is_some() { format!("{help_id} {error_id}") } else { error_id.clone() };
+    let invalid = invalid(error, &field);
     let input = match value {
         Some(value) => view! {
             <input id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
-                disabled=disabled aria-describedby=described prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                disabled=disabled aria-describedby=described aria-invalid=invalid.clone() prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
         }
         .into_any(),
         None => view! {
             <input id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
-                disabled=disabled aria-describedby=described />
+                disabled=disabled aria-describedby=described aria-invalid=invalid />
         }
         .into_any(),
     };

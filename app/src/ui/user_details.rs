@@ -7,7 +7,7 @@ use crate::api::details::detail_choices;
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
-use crate::ui::components::FieldMessage;
+use crate::ui::components::{invalid, FieldMessage};
 use crate::ui::use_lang;
 use crate::wire::details::{FieldChoice, FieldValue, LabelChoice, LabelsAndFields, UserDetails};
 
@@ -24,6 +24,7 @@ pub fn UserDetailsFields(
 ) -> impl IntoView {
     let lang = use_lang();
     let choices = Resource::new(move || session, |session| detail_choices(session, false));
+    let date_invalid = invalid(error, "deletion_date");
     view! {
         <div class="field-pair">
             <div class="field">
@@ -37,6 +38,7 @@ pub fn UserDetailsFields(
             <div class="field">
                 <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
                 <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" disabled=date_locked
+                    aria-invalid=date_invalid.clone()
                     prop:value=move || details.with(|d| d.deletion_date.clone().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); details.update(|d| d.deletion_date = (!v.is_empty()).then_some(v)); } />
                 <p class="field-help" id="deletion_date-help">{if date_locked { T::DeletionDateLocked } else { T::DeletionDateHelp }.in_lang(lang)}</p>
@@ -100,9 +102,10 @@ fn ValueInput(field: FieldChoice, details: RwSignal<UserDetails>, error: Signal<
         })
     };
     let described = format!("{message}-error");
+    let marked = invalid(error, &message);
     let input = match field.field_type {
         FieldType::List(options) => view! {
-            <select id=input_id.clone() aria-describedby=described on:change=move |ev| set(event_target_value(&ev))>
+            <select id=input_id.clone() aria-describedby=described aria-invalid=marked.clone() on:change=move |ev| set(event_target_value(&ev))>
                 <option value="" selected=move || value().is_empty()>{T::NoValue.in_lang(lang)}</option>
                 {options.into_iter().map(|option| {
                     let shown = option.clone();
@@ -112,14 +115,14 @@ fn ValueInput(field: FieldChoice, details: RwSignal<UserDetails>, error: Signal<
             </select>
         }.into_any(),
         FieldType::Date => view! {
-            <input id=input_id.clone() type="date" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input id=input_id.clone() type="date" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
         // Text, so that what is typed reaches the server's check (a number input drops it).
         FieldType::Number => view! {
-            <input id=input_id.clone() inputmode="decimal" autocomplete="off" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input id=input_id.clone() inputmode="decimal" autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
         FieldType::Text => view! {
-            <input id=input_id.clone() autocomplete="off" aria-describedby=described prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input id=input_id.clone() autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
     };
     view! {

@@ -14,7 +14,7 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, EmptyState, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
+use crate::ui::components::{invalid, successes, Card, DataTable, EmptyState, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
 use crate::ui::navigation::{page_in_url, page_query};
 use crate::wire::groups::MEMBERS_PER_PAGE;
 use crate::wire::users::{UsersAt, USERS_COUNTED};
@@ -278,6 +278,7 @@ fn AddMemberForm(group_id: GroupId, roles: Vec<Role>, actions: GroupActions) -> 
 fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
     let lang = use_lang();
     let error = last_error(actions.create);
+    let name_invalid = invalid(error, "name");
     let name_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let (Some(Ok(_)), Some(input)) = (actions.create.value().get(), name_input.get()) {
@@ -304,7 +305,7 @@ fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
             <input type="hidden" name="parent" value=group.id />
             <div class="field">
                 <label for="subgroup-name">{T::SubgroupName.in_lang(lang)}</label>
-                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="subgroup-name-error" node_ref=name_input />
+                <input id="subgroup-name" name="name" type="text" maxlength="100" autocomplete="off" aria-describedby="subgroup-name-error" aria-invalid=name_invalid.clone() node_ref=name_input />
                 <FieldMessage error field="name" id="subgroup-name-error" />
             </div>
             <label class="checkbox"><input type="checkbox" name="public" value="on" />{T::MakeItPublic.in_lang(lang)}</label>
@@ -327,6 +328,7 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
     let lang = use_lang();
     let rename_error = last_error(actions.rename);
     let move_error = last_error(actions.move_group);
+    let (rename_invalid, parent_invalid) = (invalid(rename_error, "name"), invalid(move_error, "new_parent"));
     let visibility_error = last_error(actions.visibility);
     let group_id = group.id;
     let make_public = !group.is_public;
@@ -338,7 +340,7 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
                 <div class="field">
                     <label for="group-name">{T::GroupName.in_lang(lang)}</label>
                     <div class="input-row">
-                        <input id="group-name" name="name" type="text" maxlength="100" value=group.name.clone() aria-describedby="group-name-error" />
+                        <input id="group-name" name="name" type="text" maxlength="100" value=group.name.clone() aria-describedby="group-name-error" aria-invalid=rename_invalid.clone() />
                         <button type="submit" class="button" disabled=move || actions.rename.pending().get()>{T::Rename.in_lang(lang)}</button>
                     </div>
                     <FieldMessage error=rename_error field="name" id="group-name-error" />
@@ -362,7 +364,7 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
                     <div class="field">
                         <label for="new-parent">{T::MoveUnder.in_lang(lang)}</label>
                         <div class="input-row">
-                            <select id="new-parent" name="new_parent" aria-describedby="new_parent-error">
+                            <select id="new-parent" name="new_parent" aria-describedby="new_parent-error" aria-invalid=parent_invalid.clone()>
                                 <option value="" disabled selected>{T::ChooseAGroup.in_lang(lang)}</option>
                                 {group.move_targets.iter().map(|(id, path)| view! { <option value=*id>{path.clone()}</option> }).collect_view()}
                             </select>

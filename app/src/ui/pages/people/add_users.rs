@@ -10,7 +10,7 @@ use crate::api::directory::get_group;
 use crate::api::invitations::InviteUsers;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{ErrorNotice, FieldMessage, Loaded, RoleChoice};
+use crate::ui::components::{invalid, ErrorNotice, FieldMessage, Loaded, RoleChoice};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::invite_results::InviteResults;
 use crate::ui::navigation::AddUsersPanel;
@@ -69,6 +69,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
         invite.dispatch(InviteUsers { group: group_id, emails: emails.get_untracked(), roles: chosen.get_untracked(), details: details.get_untracked() });
     };
     let general = move || error.get().filter(|e| e.general().is_some()).map(|error| view! { <ErrorNotice error /> });
+    let emails_invalid = invalid(error, "emails");
     let results = move || {
         invite.value().get().and_then(Result::ok).map(|outcomes| view! { <InviteResults outcomes group_id roles=chosen.get_untracked() /> })
     };
@@ -77,7 +78,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <div class="field">
                 <label for="emails">{T::Emails.in_lang(lang)}</label>
-                <textarea id="emails" name="emails" rows="4" aria-describedby="emails-help emails-error"
+                <textarea id="emails" name="emails" rows="4" aria-describedby="emails-help emails-error" aria-invalid=emails_invalid.clone()
                     prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
                 <p class="field-help" id="emails-help">{T::EmailsHelp.in_lang(lang)}</p>
                 <FieldMessage error field="emails" />

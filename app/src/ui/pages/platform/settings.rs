@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
-use crate::ui::components::{Card, ErrorNotice, FieldMessage, Loaded};
+use crate::ui::components::{invalid, Card, ErrorNotice, FieldMessage, Loaded};
 use crate::ui::layout::TreeChanged;
 use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
@@ -52,6 +52,8 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
     let language_option = move |code: Lang, label: &'static str| {
         view! { <option value=code.code() selected=move || settings.with(|s| s.default_language == code)>{label}</option> }
     };
+    let (name_invalid, zone_invalid, days_invalid) =
+        (invalid(error, "name"), invalid(error, "time_zone"), invalid(error, "invitation_lifetime_days"));
     view! {
         <Card id="platform" title=T::PlatformSettingsTitle.in_lang(lang)>
             <form class="form form-narrow" novalidate on:submit=move |ev| {
@@ -60,7 +62,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
             }>
                 <div class="field">
                     <label for="name">{T::PlatformName.in_lang(lang)}</label>
-                    <input id="name" type="text" maxlength="100" aria-describedby="name-help name-error"
+                    <input id="name" type="text" maxlength="100" aria-describedby="name-help name-error" aria-invalid=name_invalid.clone()
                         prop:value=move || settings.with(|s| s.name.clone())
                         on:input=move |ev| settings.update(|s| s.name = event_target_value(&ev)) />
                     <p class="field-help" id="name-help">{T::PlatformNameHelp.in_lang(lang)}</p>
@@ -77,7 +79,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="time_zone">{T::TimeZone.in_lang(lang)}</label>
-                    <input id="time_zone" type="text" list="time-zones" autocomplete="off" spellcheck="false" aria-describedby="time_zone-help time_zone-error"
+                    <input id="time_zone" type="text" list="time-zones" autocomplete="off" spellcheck="false" aria-describedby="time_zone-help time_zone-error" aria-invalid=zone_invalid.clone()
                         prop:value=move || settings.with(|s| s.time_zone.clone())
                         on:input=move |ev| settings.update(|s| s.time_zone = event_target_value(&ev)) />
                     <datalist id="time-zones">
@@ -89,7 +91,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 <div class="field">
                     <label for="invitation_lifetime_days">{T::InvitationLifetime.in_lang(lang)}</label>
                     <input id="invitation_lifetime_days" type="number" min=*LIFETIME_DAYS.start() max=*LIFETIME_DAYS.end() inputmode="numeric"
-                        aria-describedby="invitation_lifetime_days-help invitation_lifetime_days-error"
+                        aria-describedby="invitation_lifetime_days-help invitation_lifetime_days-error" aria-invalid=days_invalid.clone()
                         prop:value=move || settings.with(|s| s.invitation_lifetime_days.to_string())
                         on:input=move |ev| settings.update(|s| s.invitation_lifetime_days = event_target_value(&ev).trim().parse().unwrap_or(0)) />
                     <p class="field-help" id="invitation_lifetime_days-help">{T::InvitationLifetimeHelp.in_lang(lang)}</p>
@@ -136,10 +138,11 @@ fn LimitField(
     set: fn(&mut EmailLimits, i64),
 ) -> impl IntoView {
     let lang = use_lang();
+    let marked = invalid(error, id);
     view! {
         <div class="field">
             <label for=id>{label.in_lang(lang)}</label>
-            <input id=id type="number" min="1" inputmode="numeric" aria-describedby=format!("{id}-error")
+            <input id=id type="number" min="1" inputmode="numeric" aria-describedby=format!("{id}-error") aria-invalid=marked.clone()
                 prop:value=move || limits.with(|l| get(l).to_string())
                 on:input=move |ev| limits.update(|l| set(l, event_target_value(&ev).trim().parse().unwrap_or(0))) />
             <FieldMessage error field=id />

@@ -11,7 +11,7 @@ use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, Assign
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{date_range, T};
-use crate::ui::components::{successes, Card, ErrorNotice, FieldMessage, Loaded, TextField};
+use crate::ui::components::{invalid, successes, Card, ErrorNotice, FieldMessage, Loaded, TextField};
 use crate::ui::invite_results::InviteResults;
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
@@ -129,6 +129,7 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
     let emails = RwSignal::new(String::new());
     let details = RwSignal::new(UserDetails::default());
     let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let emails_invalid = invalid(error, "emails");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         invite.dispatch(InviteFromSession { session, emails: emails.get_untracked(), details: details.get_untracked() });
@@ -143,7 +144,7 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
                 <p class="muted">{T::SessionInviteExplained.in_lang(lang)}</p>
                 <div class="field">
                     <label for="session-emails">{T::Emails.in_lang(lang)}</label>
-                    <textarea id="session-emails" rows="3" aria-describedby="emails-error"
+                    <textarea id="session-emails" rows="3" aria-describedby="emails-error" aria-invalid=emails_invalid.clone()
                         prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
                     <FieldMessage error field="emails" />
                 </div>
