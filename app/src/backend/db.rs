@@ -128,6 +128,15 @@ impl Db {
         }
     }
 
+    /// One connection for several statements that need no transaction. sqlx checks a pooled
+    /// connection each time it is handed back (on SQLite a round trip to the connection's
+    /// thread), so statements run on the pool one by one cost twice the round trips. Never wait
+    /// for a second connection while holding this one: once every connection is held so, the
+    /// requests wait for each other until the pool's timeout.
+    pub async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
     /// A transaction that only reads, from one snapshot of the database (R85): several statements
     /// that must agree (a page's rows and what is shown beside them). It takes no write lock,
     /// so such reads never wait for each other or for writers (on SQLite, `begin`'s write lock

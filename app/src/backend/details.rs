@@ -57,7 +57,7 @@ impl Kind {
 /// each (the platform administrators' list, whose deletions say it), counted in the same query.
 pub async fn choices(db: &Db, holders: bool) -> Result<LabelsAndFields, AppError> {
     let count = |kind: Kind, of: &str| if holders { kind.holders_sql(of) } else { "CAST(0 AS BIGINT)".to_string() };
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.connection().await?;
     let labels: Vec<(i64, String, i64)> =
         sqlx::query_as(&format!("SELECT l.id, l.name, {} FROM labels l ORDER BY l.name_key", count(Kind::Label, "l.id"))).fetch_all(&mut *conn).await?;
     let fields: Vec<(i64, String, String, Option<String>, i64)> =

@@ -107,7 +107,7 @@ pub async fn group_view(db: &Db, principal: &Principal, id: GroupId, members_at:
 /// where the pages around start.
 async fn members(db: &Db, group: GroupId, at: UsersAt) -> Result<(Vec<MemberRow>, Page), AppError> {
     let filter = UserFilter { groups: vec![group], ..UserFilter::default() };
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.connection().await?;
     let page = crate::backend::users::page(&mut conn, db.backend, None, &filter, at, MEMBERS_PER_PAGE).await?;
     let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
     let mut roles = Statement::new(

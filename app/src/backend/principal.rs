@@ -88,9 +88,8 @@ impl Principal {
     /// Loads the principal of a live session, or `None` for an unknown or expired token.
     pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
-        // One connection for both statements: each use of the pool costs a round trip to the
-        // connection's thread when it is handed back, and every signed-in request comes here.
-        let mut conn = db.pool.acquire().await?;
+        // Every signed-in request comes here: both statements on one connection.
+        let mut conn = db.connection().await?;
         let row = sqlx::query(&format!("{PERSON} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
             .bind(&session)
             .bind(now_ms())
@@ -98,9 +97,7 @@ impl Principal {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let rights = Rights::load(&mut *conn, row.try_get("id")?).await?;
-        // Handed back before the tree is read: a stale tree is read on a connection of its own,
-        // and a request holding one connection while it waits for another could wait for ever
-        // once every connection is held so.
+        // Handed back before the tree, which a stale cache reads on a connection of its own.
         drop(conn);
         Ok(Some(Principal { session, ..Principal::of_row(trees, db, row, rights).await? }))
     }

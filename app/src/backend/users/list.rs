@@ -18,9 +18,7 @@ use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt,
 /// beginning.
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, at: UsersAt) -> Result<UserList, AppError> {
     let principal = permit.by();
-    // One connection for the page's statements: each use of the pool costs a round trip to the
-    // connection's thread when it is handed back.
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.connection().await?;
     let Page { rows, total, previous, next } = page(&mut conn, db.backend, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut memberships = Statement::new("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND ");
