@@ -178,6 +178,8 @@ pub enum Msg {
     ImportPace { per_second: u64, seconds: u64 },
     /// R21, R36: existing accounts added to their rows' groups.
     AccountsAdded { count: u64 },
+    /// R86: the time zone a list's dates and times are in.
+    TimesIn { zone: String },
 }
 
 impl Msg {
@@ -218,6 +220,7 @@ impl Msg {
             Msg::PlatformEmailLimitReached { max, minutes } => say(W::PlatformEmailLimitReached, &[("max", max), ("minutes", minutes)]),
             Msg::TooManyAddresses { max, count } => say(W::TooManyAddresses, &[("max", max), ("count", count)]),
             Msg::InvitedToJoin { platform } => say(W::InvitedToJoin, &[("platform", platform)]),
+            Msg::TimesIn { zone } => say(W::TimesIn, &[("zone", zone)]),
             Msg::InvalidDate => say(W::InvalidDate, &[]),
             Msg::UnknownTimeZone => say(W::UnknownTimeZone, &[]),
             Msg::EndsBeforeStart => say(W::EndsBeforeStart, &[]),
@@ -390,6 +393,7 @@ mod tests {
             Msg::PlatformEmailLimitReached { max: 2, minutes: 2 },
             Msg::TooManyAddresses { max: 2, count: 2 },
             Msg::InvitedToJoin { platform: "x".into() },
+            Msg::TimesIn { zone: "x".into() },
             Msg::InvalidDate,
             Msg::UnknownTimeZone,
             Msg::EndsBeforeStart,

@@ -3,6 +3,9 @@
 import { expect, test } from '@playwright/test';
 import { demoOwner, emailTo, logIn, snap, sql, watchConsole } from './helpers';
 
+// R86: a browser far from the platform's time zone (Europe/Paris) sees its own, named.
+test.use({ timezoneId: 'Asia/Tokyo' });
+
 test('invite a user to a group, register from the email, and find the account in Dashboard > USERS', async ({ page, browser }) => {
   const errors = watchConsole(page);
   const owner = demoOwner();
@@ -80,6 +83,7 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
   await page.getByLabel('Search by email').fill(String(stamp));
   await expect(page.getByRole('row')).toHaveCount(3);
+  await expect(page.getByText('Dates and times are in the Asia/Tokyo time zone.')).toBeVisible();
   await snap(page, '22-invitations');
   // The cancel asks first; said no, nothing changes.
   const asked: string[] = [];

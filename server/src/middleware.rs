@@ -9,6 +9,7 @@ use app::api::context::{AppState, RequestMeta};
 use app::backend::{auth, Principal};
 use app::error::AppError;
 use app::ui::CspNonce;
+use app::wire::directory::ZONE_COOKIE;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
@@ -81,7 +82,7 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     let error_page = |error: AppError| if is_api { app_error_response(&error) } else { error_page(&error) };
     let token = cookie_value(&request, auth::cookie_name(&state.settings));
     let principal = match &token {
-        Some(token) => match Principal::load(&state.db, &state.trees, token).await {
+        Some(token) => match Principal::load(&state.db, &state.trees, token, cookie_value(&request, ZONE_COOKIE).as_deref()).await {
             Ok(principal) => principal,
             Err(error) => return error_page(error),
         },

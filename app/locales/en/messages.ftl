@@ -55,6 +55,7 @@ EmailNoLongerWorks = This email's link or password no longer works, so it is not
 PageOf = Page { $page } of { $pages }
 PageNumber = Page { $page }
 UsersCountMore = More than { $count } users
+TimesIn = Dates and times are in the { $zone } time zone.
 MembersCountMore = More than { $count } members
 UsersCount =
     .one = { $count } user

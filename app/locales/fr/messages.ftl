@@ -54,6 +54,7 @@ EmailNoLongerWorks = Le lien ou le mot de passe de cet e-mail ne fonctionne plus
 PageOf = Page { $page } sur { $pages }
 PageNumber = Page { $page }
 UsersCountMore = Plus de { $count } utilisateurs
+TimesIn = Les dates et heures sont dans le fuseau horaire { $zone }.
 MembersCountMore = Plus de { $count } membres
 UsersCount =
     .one = { $count } utilisateur

@@ -27,7 +27,7 @@ pub async fn get_mailbox() -> Result<Vec<MailboxEmail>, AppError> {
     if !principal.is_owner || state.settings.mail != crate::backend::MailSetup::DevelopmentMailbox {
         return Err(AppError::NotAllowed);
     }
-    crate::backend::directory::mailbox(&state.db, 100).await
+    crate::backend::directory::mailbox(&state.db, 100, principal.zone).await
 }
 
 /// A group's page; `None` is the platform group (the homepage).

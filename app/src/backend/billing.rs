@@ -35,7 +35,7 @@ struct BilledRow {
 
 /// One page of billed accounts, the latest first, and how many are billed and active now
 /// (a deleted account was billed, but is no more: R42).
-pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Result<BillingHistory, AppError> {
+pub async fn page(db: &Db, permit: &Permit<'_, SeeBilling>, page: u32) -> Result<BillingHistory, AppError> {
     let (billed, active): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
     )
@@ -52,6 +52,7 @@ pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Resul
     .bind(i64::from((page - 1) * BILLING_PER_PAGE))
     .fetch_all(&db.pool)
     .await?;
+    let zone = permit.by().zone;
     let rows = rows
         .into_iter()
         .map(|BilledRow { id, first_name: first, last_name: last, login, reason, billed_at, deleted_at }| BillingRow {
@@ -60,9 +61,9 @@ pub async fn page(db: &Db, _permit: &Permit<'_, SeeBilling>, page: u32) -> Resul
             name: format!("{first} {last}").trim().to_string(),
             login: if deleted_at.is_none() { login.unwrap_or_default() } else { String::new() },
             reason: BillingReason::parse(&reason),
-            billed_at: minute_of(billed_at),
-            deleted_on: deleted_at.map(date_of),
+            billed_at: minute_of(billed_at, zone),
+            deleted_on: deleted_at.map(|ms| date_of(ms, zone)),
         })
         .collect();
-    Ok(BillingHistory { active, billed, rows, page, pages })
+    Ok(BillingHistory { active, billed, rows, page, pages, time_zone: zone.name().to_string() })
 }

@@ -5,6 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono_tz::Tz;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -205,14 +206,14 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
     e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// An instant as the pages show it: `YYYY-MM-DD HH:MM`, UTC.
-pub fn minute_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+/// An instant as the pages show it, in the viewer's time zone (R86): `YYYY-MM-DD HH:MM`.
+pub fn minute_of(ms: i64, zone: Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
-/// The day of an instant, UTC: `YYYY-MM-DD`.
-pub fn date_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+/// The day of an instant in a time zone: `YYYY-MM-DD`.
+pub fn date_of(ms: i64, zone: Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.with_timezone(&zone).format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 /// Now, as stored: milliseconds since the Unix epoch.

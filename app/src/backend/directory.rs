@@ -143,8 +143,9 @@ fn move_targets(principal: &Principal, group: GroupId) -> Vec<(GroupId, String)>
 }
 
 
-/// The latest `limit` emails of the outbox, newest first.
-pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::wire::directory::MailboxEmail>, AppError> {
+/// The latest `limit` emails of the outbox, newest first, when each was queued shown in `zone`
+/// (R86).
+pub async fn mailbox(db: &Db, limit: i64, zone: chrono_tz::Tz) -> Result<Vec<crate::wire::directory::MailboxEmail>, AppError> {
     let rows: Vec<(String, String, String, String, i64)> =
         sqlx::query_as(&format!("SELECT to_address, subject, {}, status, created_at FROM outbox_emails ORDER BY id DESC LIMIT $1", super::mail::DELIVERED_TEXT))
             .bind(limit)
@@ -157,7 +158,7 @@ pub async fn mailbox(db: &Db, limit: i64) -> Result<Vec<crate::wire::directory::
             subject,
             text,
             status,
-            queued_at: chrono::DateTime::from_timestamp_millis(created_at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+            queued_at: format!("{} {}", super::db::minute_of(created_at, zone), zone.name()),
         })
         .collect())
 }

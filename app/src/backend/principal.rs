@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use chrono_tz::Tz;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -39,13 +40,16 @@ pub struct Principal {
     pub tree: Arc<GroupTree>,
     /// The platform's name as of this request (read with the person, for the top bar).
     pub platform_name: String,
+    /// The time zone this person's pages show instants in (R86).
+    pub zone: Tz,
     /// SHA-256 of this request's session token (empty for a background job's principal).
     pub session: String,
 }
 
 /// A person and the platform, read together: every signed-in request reads this once.
 const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
-        COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name
+        COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
+        p.time_zone
     FROM users u CROSS JOIN platform p";
 const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL";
 
@@ -84,9 +88,16 @@ impl Rights {
     }
 }
 
+/// R86: the time zone a person's pages show instants in — their browser's, when it named one
+/// that exists, else the platform's.
+pub fn viewer_zone(browser: Option<&str>, platform: Tz) -> Tz {
+    browser.and_then(|name| name.parse().ok()).unwrap_or(platform)
+}
+
 impl Principal {
-    /// Loads the principal of a live session, or `None` for an unknown or expired token.
-    pub async fn load(db: &Db, trees: &TreeCache, token: &str) -> Result<Option<Principal>, AppError> {
+    /// Loads the principal of a live session, or `None` for an unknown or expired token;
+    /// `browser_zone` is the time zone the browser said it is in (R86), if it did.
+    pub async fn load(db: &Db, trees: &TreeCache, token: &str, browser_zone: Option<&str>) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
         // Every signed-in request comes here: both statements on one connection.
         let mut conn = db.connection().await?;
@@ -99,7 +110,8 @@ impl Principal {
         let rights = Rights::load(&mut *conn, row.try_get("id")?).await?;
         // Handed back before the tree, which a stale cache reads on a connection of its own.
         drop(conn);
-        Ok(Some(Principal { session, ..Principal::of_row(trees, db, row, rights).await? }))
+        let principal = Principal::of_row(trees, db, row, rights).await?;
+        Ok(Some(Principal { session, zone: viewer_zone(browser_zone, principal.zone), ..principal }))
     }
 
     /// The principal of an active account as it is now, outside any request (a background job
@@ -127,6 +139,7 @@ impl Principal {
             instructs,
             tree,
             platform_name: row.try_get("platform_name")?,
+            zone: row.try_get::<String, _>("time_zone")?.parse().unwrap_or(Tz::UTC),
             session: String::new(),
         })
     }
@@ -235,5 +248,19 @@ impl<'p, C> Permit<'p, C> {
     /// Who was allowed.
     pub fn by(&self) -> &'p Principal {
         self.by
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r86_a_zone_the_browser_names_is_the_viewers_when_it_exists() {
+        assert_eq!(viewer_zone(Some("Asia/Tokyo"), Tz::Europe__Paris), Tz::Asia__Tokyo);
+        assert_eq!(viewer_zone(None, Tz::Europe__Paris), Tz::Europe__Paris, "until the browser says, the platform's");
+        for unknown in ["Mars/Olympus_Mons", "", "Europe/Paris; Path=/", "<script>"] {
+            assert_eq!(viewer_zone(Some(unknown), Tz::Europe__Paris), Tz::Europe__Paris, "{unknown:?}");
+        }
     }
 }

@@ -94,7 +94,7 @@ pub async fn acme(db: &Db, language: crate::i18n::Lang) -> Acme {
 pub async fn principal_of(db: &Db, login: &str, password: &str) -> super::Principal {
     let attempt = super::auth::LoginAttempt { login, password, ip: None, user_agent: None, previous_token: None, device_token: None };
     let token = super::auth::log_in(db, &hasher(), attempt).await.expect("log in").token;
-    super::Principal::load(db, &Default::default(), &token).await.expect("load").expect("a live session")
+    super::Principal::load(db, &Default::default(), &token, None).await.expect("load").expect("a live session")
 }
 
 /// `principal` with the group tree as it stands now: a test's principal outlives the groups the

@@ -280,6 +280,13 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
     }
 }
 
+/// Which time zone the dates and times of the list above are in (R86).
+#[component]
+pub fn TimesIn(zone: String) -> impl IntoView {
+    let lang = use_lang();
+    view! { <p class="muted small times-in">{crate::i18n::Msg::TimesIn { zone }.render(lang)}</p> }
+}
+
 /// What an empty list says (issue 14): what is not there, then, when the viewer can do something
 /// about it, the next step — a sentence, and the link that takes it.
 #[component]

@@ -50,6 +50,8 @@ pub struct CspNonce(pub String);
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_lang());
+    // In the browser only, once hydrated: the server renders the next pages in its time zone.
+    Effect::new(|_| tell_time_zone());
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_string() } else { format!("{page} · Roster") } />
         <Router>
@@ -93,6 +95,24 @@ fn request_lang() -> Lang {
             .and_then(|html| html.get_attribute("lang"))
             .and_then(|code| Lang::parse(&code))
             .unwrap_or_default()
+    }
+}
+
+/// R86: tells the server, in the zone cookie, which time zone this browser is in (when the cookie
+/// does not say so already). Until then pages show the platform's time zone — and name it.
+fn tell_time_zone() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+        let Some(zone) = js_sys::Reflect::get(&options, &"timeZone".into()).ok().and_then(|zone| zone.as_string()) else { return };
+        let Ok(document) = leptos::prelude::document().dyn_into::<leptos::web_sys::HtmlDocument>() else { return };
+        let cookie = format!("{}={zone}", crate::wire::directory::ZONE_COOKIE);
+        if document.cookie().unwrap_or_default().split("; ").any(|c| c == cookie) {
+            return;
+        }
+        let secure = if leptos::prelude::location().protocol().as_deref() == Ok("https:") { "; Secure" } else { "" };
+        let _ = document.set_cookie(&format!("{cookie}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"));
     }
 }
 

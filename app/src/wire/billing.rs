@@ -15,6 +15,8 @@ pub struct BillingHistory {
     pub rows: Vec<BillingRow>,
     pub page: u32,
     pub pages: u32,
+    /// The time zone its dates and times are in (R86): the viewer's.
+    pub time_zone: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

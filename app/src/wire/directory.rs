@@ -7,6 +7,10 @@ use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::wire::groups::MemberRow;
 
+/// The cookie in which the browser says which time zone it is in (R86): set by the page once
+/// hydrated, read by the server for the next pages.
+pub const ZONE_COOKIE: &str = "roster_tz";
+
 /// What every signed-in page shows around its content.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShellData {

@@ -46,6 +46,8 @@ pub struct InvitationList {
     pub rows: Vec<InvitationRow>,
     /// The cursor of the next page, if any.
     pub next: Option<String>,
+    /// The time zone its dates and times are in (R86): the viewer's.
+    pub time_zone: String,
 }
 
 pub const INVITATIONS_PER_PAGE: usize = 25;

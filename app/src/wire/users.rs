@@ -103,6 +103,8 @@ pub struct UserList {
     pub next: Option<UsersAt>,
     /// The names of the filter's groups, for its chips.
     pub filter_groups: Vec<(GroupId, String)>,
+    /// The time zone its dates and times are in (R86): the viewer's.
+    pub time_zone: String,
 }
 
 /// Where a page of USERS starts, in name order (R84): right after a user, right before one, or
@@ -171,4 +173,6 @@ pub struct UserProfile {
     pub may_manage_access: bool,
     /// No SMTP server and no development mailbox: emails wait in the outbox.
     pub emails_held: bool,
+    /// The time zone its dates and times are in (R86): the viewer's.
+    pub time_zone: String,
 }

@@ -82,7 +82,7 @@ async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
 async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
     let owner = init(&db).await;
     let logged = auth::log_in(&db, &hasher(), attempt("  owner@EXAMPLE.com ", &owner.password)).await.expect("login by email");
-    let principal = Principal::load(&db, &TreeCache::default(), &logged.token).await.unwrap().expect("a live session");
+    let principal = Principal::load(&db, &TreeCache::default(), &logged.token, None).await.unwrap().expect("a live session");
     assert!(principal.is_platform_admin() && principal.is_owner);
     assert_eq!(principal.lang, Lang::Fr, "no language of their own: the platform's");
 
@@ -97,7 +97,7 @@ async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
     .await
     .unwrap();
     let logged = auth::log_in(&db, &hasher(), attempt("FORKLIFT.7", "a long field password")).await.expect("R40: login by username");
-    let principal = Principal::load(&db, &TreeCache::default(), &logged.token).await.unwrap().unwrap();
+    let principal = Principal::load(&db, &TreeCache::default(), &logged.token, None).await.unwrap().unwrap();
     assert_eq!((principal.login.as_str(), principal.lang), ("Forklift.7", Lang::En));
 }
 
@@ -225,7 +225,7 @@ async fn ended_rate_limit_windows_and_expired_sessions_are_purged(db: TestDb) {
     assert_eq!(auth::purge_expired(&db).await.unwrap(), 1);
     let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM rate_limits ORDER BY key").fetch_all(&db.pool).await.unwrap();
     assert!(keys.contains(&"login:ip:new".to_string()) && !keys.contains(&"login:ip:old".to_string()), "{keys:?}");
-    assert!(Principal::load(&db, &TreeCache::default(), &session.token).await.unwrap().is_none());
+    assert!(Principal::load(&db, &TreeCache::default(), &session.token, None).await.unwrap().is_none());
 }
 
 async fn sessions_end_at_logout_and_expiry(db: TestDb) {
@@ -235,11 +235,11 @@ async fn sessions_end_at_logout_and_expiry(db: TestDb) {
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM auth_sessions").fetch_all(&db.pool).await.unwrap();
     assert!(!stored.contains(&first.token), "tokens are stored hashed");
     auth::log_out(&db, &first.token).await.unwrap();
-    assert!(Principal::load(&db, &TreeCache::default(), &first.token).await.unwrap().is_none());
-    assert!(Principal::load(&db, &TreeCache::default(), &second.token).await.unwrap().is_some(), "logging out ends only that session");
+    assert!(Principal::load(&db, &TreeCache::default(), &first.token, None).await.unwrap().is_none());
+    assert!(Principal::load(&db, &TreeCache::default(), &second.token, None).await.unwrap().is_some(), "logging out ends only that session");
     sqlx::query("UPDATE auth_sessions SET expires_at = $1").bind(now_ms() - 1).execute(&db.pool).await.unwrap();
-    assert!(Principal::load(&db, &TreeCache::default(), &second.token).await.unwrap().is_none(), "expired");
-    assert!(Principal::load(&db, &TreeCache::default(), "garbage").await.unwrap().is_none());
+    assert!(Principal::load(&db, &TreeCache::default(), &second.token, None).await.unwrap().is_none(), "expired");
+    assert!(Principal::load(&db, &TreeCache::default(), "garbage", None).await.unwrap().is_none());
 }
 
 async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
@@ -249,8 +249,8 @@ async fn a_new_login_replaces_the_browsers_previous_session(db: TestDb) {
         .await
         .unwrap();
     assert_ne!(before.token, after.token);
-    assert!(Principal::load(&db, &TreeCache::default(), &before.token).await.unwrap().is_none(), "the old session id is dead");
-    assert!(Principal::load(&db, &TreeCache::default(), &after.token).await.unwrap().is_some());
+    assert!(Principal::load(&db, &TreeCache::default(), &before.token, None).await.unwrap().is_none(), "the old session id is dead");
+    assert!(Principal::load(&db, &TreeCache::default(), &after.token, None).await.unwrap().is_some());
 }
 
 async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions(db: TestDb) {
@@ -259,17 +259,17 @@ async fn r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions
     assert!(here.must_change_password, "init hands out a one-time password");
     let again = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
     assert!(matches!(again, Err(AppError::WrongCredentials)), "it opens one session only");
-    let principal = Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap();
+    let principal = Principal::load(&db, &TreeCache::default(), &here.token, None).await.unwrap().unwrap();
     assert!(principal.must_change_password);
     auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "my own long secret").await.unwrap();
-    assert!(!Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().unwrap().must_change_password);
+    assert!(!Principal::load(&db, &TreeCache::default(), &here.token, None).await.unwrap().unwrap().must_change_password);
     let old = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
     assert!(matches!(old, Err(AppError::WrongCredentials)), "the one-time password works no more");
     let elsewhere = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, "my own long secret")).await.unwrap();
     assert!(!elsewhere.must_change_password);
     auth::change_password(&db, &hasher(), principal.user_id, &principal.session, "another long secret").await.unwrap();
-    assert!(Principal::load(&db, &TreeCache::default(), &elsewhere.token).await.unwrap().is_none(), "a change ends the other sessions");
-    assert!(Principal::load(&db, &TreeCache::default(), &here.token).await.unwrap().is_some());
+    assert!(Principal::load(&db, &TreeCache::default(), &elsewhere.token, None).await.unwrap().is_none(), "a change ends the other sessions");
+    assert!(Principal::load(&db, &TreeCache::default(), &here.token, None).await.unwrap().is_some());
 }
 
 async fn r10_demo_learners_are_propagated_up_to_the_first_private_group(db: TestDb) {
@@ -429,6 +429,7 @@ async fn groups_outside_ones_sight_are_not_found(db: TestDb) {
         instructs: vec![],
         tree: std::sync::Arc::new(tree.clone()),
         platform_name: "Northwind Academy".into(),
+        zone: chrono_tz::Tz::UTC,
         session: String::new(),
     };
     let view = directory::group_view(&db, &learner, engineering, Default::default()).await.unwrap();

@@ -36,6 +36,7 @@ app::on_both_databases!(
     resend_racing_registration_never_makes_two_accounts,
     r4_r30_invited_from_a_session_learner_of_its_group_only_and_enrolled,
     r38_each_row_says_what_who_when_until_when_expired_and_delivery,
+    r86_the_list_shows_times_in_the_viewers_time_zone_and_names_it,
     r72_the_list_shows_the_grants_registration_would_drop,
     invite_resend_cancel_and_accept_are_audited_with_who_did_them,
 );
@@ -376,6 +377,19 @@ async fn r38_each_row_says_what_who_when_until_when_expired_and_delivery(db: Tes
     assert_eq!((old.delivery.as_str(), old.delivery_error.as_deref()), ("queued", None));
 }
 
+async fn r86_the_list_shows_times_in_the_viewers_time_zone_and_names_it(db: TestDb) {
+    let s = setup(&db).await;
+    invite(&db, &s, s.sales, "ada@acme.example", &[Role::Learner]).await.unwrap();
+    // 2026-01-02 03:04 UTC.
+    sqlx::query("UPDATE invitations SET expires_at = 1767323040000").execute(&db.pool).await.unwrap();
+    let seen_from = |zone: &str| Principal { zone: app::backend::principal::viewer_zone(Some(zone), chrono_tz::Tz::UTC), ..s.owner.clone() };
+    for (zone, expires) in [("UTC", "2026-01-02 03:04"), ("Asia/Tokyo", "2026-01-02 12:04"), ("America/New_York", "2026-01-01 22:04")] {
+        let viewer = seen_from(zone);
+        let list = invitations::list(&db, &permit(&db, &viewer, AddUsersSomewhere).await, "", None, 25).await.unwrap();
+        assert_eq!((list.rows[0].expires_at.as_str(), list.time_zone.as_str()), (expires, zone));
+    }
+}
+
 async fn invite_resend_cancel_and_accept_are_audited_with_who_did_them(db: TestDb) {
     let s = setup(&db).await;
     invite(&db, &s, s.emea, "a@acme.example, b@acme.example, c@acme.example", &[Role::Learner]).await.unwrap();
@@ -438,7 +452,7 @@ async fn r22_r31_accepting_activates_bills_once_propagates_enrolls_and_logs_in(d
     assert!(matches!(invitations::pending_address(&db, &token).await, Err(AppError::NotFound)), "the invitation left the list");
     let session_emails: Vec<String> = sqlx::query_scalar("SELECT subject FROM outbox_emails WHERE kind = 'session_invitation'").fetch_all(&db.pool).await.unwrap();
     assert_eq!(session_emails, vec!["Vous êtes inscrit à Spring (Onboarding)".to_string()], "R31: one email per session, at activation");
-    let principal = Principal::load(&db, &Default::default(), &registered.session_token).await.unwrap().expect("logged in");
+    let principal = Principal::load(&db, &Default::default(), &registered.session_token, None).await.unwrap().expect("logged in");
     assert_eq!(principal.user_id, registered.user_id);
     testing::principal_of(&db, "ada@acme.example", "analytical engine 1843").await;
 }

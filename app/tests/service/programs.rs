@@ -145,7 +145,7 @@ async fn r30_a_session_is_seen_by_those_who_run_it_and_its_learners_only(db: Tes
         async move {
             let attempt = auth::LoginAttempt { login: email, password: "a long test password", ip: None, user_agent: None, previous_token: None, device_token: None };
             let token = auth::log_in(&db, &hasher(), attempt).await.unwrap().token;
-            Principal::load(&db, &TreeCache::default(), &token).await.unwrap().unwrap()
+            Principal::load(&db, &TreeCache::default(), &token, None).await.unwrap().unwrap()
         }
     };
     let as_coach = programs::session_view(&db, &principal_of("c@acme.example").await, session).await.unwrap();

@@ -130,7 +130,7 @@ async fn r27_credentials_are_emailed_billed_when_sent_and_the_password_works_onc
     let first = log_in(&db, "grace@acme.example", &password).await.unwrap();
     assert!(first.must_change_password);
     assert_eq!(log_in(&db, "grace@acme.example", &password).await.unwrap_err(), AppError::WrongCredentials, "works once");
-    let principal = Principal::load(&db, &Default::default(), &first.token).await.unwrap().unwrap();
+    let principal = Principal::load(&db, &Default::default(), &first.token, None).await.unwrap().unwrap();
     assert!(principal.must_change_password);
     auth::change_password(&db, &hasher(), done.user_id, &principal.session, "my own good password").await.unwrap();
     assert!(!log_in(&db, "grace@acme.example", "my own good password").await.unwrap().must_change_password);
@@ -372,7 +372,7 @@ async fn r40_an_administrator_sets_the_password_of_a_user_without_email(db: Test
     assert!(users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap().may_manage);
     assert_eq!(field(users::set_password(&db, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, "short").await).0, "password");
     users::set_password(&db, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user, "a brand new secret").await.unwrap();
-    assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "their sessions end");
+    assert!(Principal::load(&db, &Default::default(), &session.token, None).await.unwrap().is_none(), "their sessions end");
     assert!(log_in(&db, "kiosk1", "a brand new secret").await.is_ok());
     // R54: a user admin of a group below the user's group may not.
     let paris = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.emea)).await, &s.who, "Paris", true).await.unwrap();
@@ -440,7 +440,7 @@ async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
     let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
     let session = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
     users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await.unwrap();
-    assert!(Principal::load(&db, &Default::default(), &session.token).await.unwrap().is_none(), "her sessions end");
+    assert!(Principal::load(&db, &Default::default(), &session.token, None).await.unwrap().is_none(), "her sessions end");
     assert_eq!(log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap_err(), AppError::WrongCredentials, "the old password is gone");
     let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE kind = 'credentials'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();

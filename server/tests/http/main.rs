@@ -73,7 +73,7 @@ impl Harness {
         let mut tx = self.db.begin().await.unwrap();
         let token = app::backend::auth::open_session(&mut tx, user, None, None, None).await.unwrap();
         tx.commit().await.unwrap();
-        app::backend::Principal::load(&self.db, &Default::default(), &token).await.unwrap().unwrap()
+        app::backend::Principal::load(&self.db, &Default::default(), &token, None).await.unwrap().unwrap()
     }
 
     /// A same-origin call of a server function by the holder of `cookie`.
@@ -236,6 +236,20 @@ async fn pages_need_a_session_and_carry_security_headers() {
 
     let logged_in_login = h.send(with_cookie(Request::get("/login").body(Body::empty()).unwrap(), &cookie)).await;
     assert_eq!(logged_in_login.status(), StatusCode::SEE_OTHER, "signed in: /login sends home");
+}
+
+#[tokio::test]
+async fn r86_pages_show_times_in_the_zone_the_browser_names_else_the_platforms() {
+    let h = harness().await;
+    let session = h.log_in().await;
+    for (zone, named) in [(None, "Europe/Paris"), (Some("Asia/Tokyo"), "Asia/Tokyo"), (Some("Mars/Olympus_Mons"), "Europe/Paris")] {
+        let cookie = match zone {
+            Some(zone) => format!("{session}; {}={zone}", app::wire::directory::ZONE_COOKIE),
+            None => session.clone(),
+        };
+        let html = body_text(h.send(with_cookie(Request::get("/dashboard/users").body(Body::empty()).unwrap(), &cookie)).await).await;
+        assert!(html.contains(&format!("Dates and times are in the {named} time zone.")), "{zone:?}: the list names {named}");
+    }
 }
 
 #[tokio::test]

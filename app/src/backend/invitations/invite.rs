@@ -110,12 +110,15 @@ pub(super) struct PlatformFacts {
     pub(super) name: String,
     pub(super) language: Lang,
     pub(super) lifetime_ms: i64,
+    /// Where the invitation's expiry day is reckoned (R86: emails speak the platform's zone).
+    pub(super) zone: chrono_tz::Tz,
 }
 
 pub(super) async fn platform_facts(tx: &mut Tx) -> Result<PlatformFacts, AppError> {
-    let (name, language, days): (String, String, i64) =
-        sqlx::query_as("SELECT name, default_language, invitation_lifetime_days FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
-    Ok(PlatformFacts { name, language: Lang::parse(&language).unwrap_or_default(), lifetime_ms: days * 24 * 3600 * 1000 })
+    let (name, language, days, zone): (String, String, i64, String) =
+        sqlx::query_as("SELECT name, default_language, invitation_lifetime_days, time_zone FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
+    let zone = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    Ok(PlatformFacts { name, language: Lang::parse(&language).unwrap_or_default(), lifetime_ms: days * 24 * 3600 * 1000, zone })
 }
 
 /// Who invites, under which settings, and from which session if any: what the addresses of one
@@ -338,7 +341,7 @@ async fn withdraw_earlier_links(tx: &mut Tx, invitation: i64) -> Result<(), AppE
 fn invitation_email(settings: &Settings, platform: &PlatformFacts, inviter: &str, sent: SentInvitation<'_>) -> OutgoingEmail {
     // The link's token is the email's secret: stored apart, forgotten once sent (mail::SECRET).
     let link = format!("{}/invitation/{}", settings.public_url, mail::SECRET);
-    let expires_on = chrono::DateTime::from_timestamp_millis(sent.expires_at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let expires_on = crate::backend::db::date_of(sent.expires_at, platform.zone);
     let rendered = emails::Invitation { platform: &platform.name, inviter, link: &link, expires_on: &expires_on }.render(sent.language);
     OutgoingEmail {
         invitation_id: Some(sent.id),

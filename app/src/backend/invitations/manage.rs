@@ -187,13 +187,13 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
             grants: named(true),
             lapsed: named(false),
             invited_by: inviter_name,
-            invited_at: minute_of(created_at),
-            last_sent_at: last_sent_at.map(minute_of),
-            expires_at: minute_of(expires_at),
+            invited_at: minute_of(created_at, principal.zone),
+            last_sent_at: last_sent_at.map(|ms| minute_of(ms, principal.zone)),
+            expires_at: minute_of(expires_at, principal.zone),
             is_expired: expires_at <= now,
             delivery,
             delivery_error,
         });
     }
-    Ok(InvitationList { rows, next })
+    Ok(InvitationList { rows, next, time_zone: principal.zone.name().to_string() })
 }

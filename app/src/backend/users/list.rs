@@ -50,13 +50,13 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
                 status: if must_change_password != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
                 groups,
                 labels: labels.iter().filter(|(u, _)| *u == id).map(|(_, name)| name.clone()).collect(),
-                created_on: date_of(created_at),
-                activated_on: activated_at.map(date_of),
+                created_on: date_of(created_at, principal.zone),
+                activated_on: activated_at.map(|ms| date_of(ms, principal.zone)),
             }
         })
         .collect();
     let filter_groups = filter.groups.iter().filter_map(|&g| tree.get(g).map(|n| (g, n.name.clone()))).collect();
-    Ok(UserList { rows, total, previous, next, filter_groups })
+    Ok(UserList { rows, total, previous, next, filter_groups, time_zone: principal.zone.name().to_string() })
 }
 
 /// A page of users in name order: those in `scope` (`None`: everyone) that the filter keeps,

@@ -9,7 +9,7 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login, TimesIn};
 use crate::ui::navigation::AddUsersPanel;
 use crate::ui::use_lang;
 use crate::wire::invitations::{InvitationList, InvitationRow};
@@ -64,6 +64,7 @@ pub fn InvitationsPage() -> impl IntoView {
             } else {
                 view! {
                     <InvitationTable rows=page.rows cancel resend />
+                    <TimesIn zone=page.time_zone />
                     {page.next.map(|next| view! {
                         <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
                             <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
@@ -123,11 +124,11 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
     }
 }
 
-/// A `YYYY-MM-DD HH:MM` instant shown as its day, the time in the tooltip: the table stays
-/// readable beside the panel's sidebar.
+/// A `YYYY-MM-DD HH:MM` instant (in the viewer's time zone, which the list names) shown as its
+/// day, the time in the tooltip: the table stays readable beside the panel's sidebar.
 #[component]
 fn Day(stamp: String) -> impl IntoView {
     let day = stamp.split(' ').next().unwrap_or_default().to_string();
     let shown = day.clone();
-    view! { <time class="nowrap" datetime=day title=format!("{stamp} UTC")>{shown}</time> }
+    view! { <time class="nowrap" datetime=day title=stamp>{shown}</time> }
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{successes, Card, DataTable, ErrorNotice, Loaded, NewPasswordField};
+use crate::ui::components::{successes, Card, DataTable, ErrorNotice, Loaded, NewPasswordField, TimesIn};
 use crate::ui::use_lang;
 use crate::ui::user_details::UserDetailsFields;
 use crate::wire::details::UserDetails;
@@ -131,6 +131,7 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
                             }
                         }).collect_view()}
                     </DataTable>
+                    <TimesIn zone=user.time_zone.clone() />
                 }.into_any()
             }}
             {user.has_email.then(|| view! {

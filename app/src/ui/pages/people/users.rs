@@ -14,7 +14,7 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login, TimesIn};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
@@ -170,6 +170,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
                 </tr>
             }).collect_view()}
         </DataTable>
+        <TimesIn zone=users.time_zone />
         <KeysetPagination page total=users.total per_page=USERS_PER_PAGE previous=users.previous next=users.next href=move |page, at| users_href(&filter, page, at) />
     }
     .into_any()

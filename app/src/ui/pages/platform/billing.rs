@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::billing::get_billing;
 use crate::domain::billing::BillingReason;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, Loaded, Login, Pagination};
+use crate::ui::components::{DataTable, Loaded, Login, Pagination, TimesIn};
 use crate::ui::navigation::DashboardTabs;
 use crate::ui::use_lang;
 use crate::wire::billing::BillingHistory;
@@ -58,6 +58,7 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
                 </tr>
             }).collect_view()}
         </DataTable>
+        <TimesIn zone=billing.time_zone />
         <Pagination
             page=billing.page
             pages=Some(billing.pages)
