@@ -260,7 +260,15 @@ pub fn TextField(
 /// (see style/main.css). Headers also in `unseen` are read by screen readers only (an actions
 /// column).
 #[component]
-pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate::i18n::T], #[prop(optional)] unseen: &'static [crate::i18n::T], children: Children) -> impl IntoView {
+pub fn DataTable(
+    #[prop(optional)] class: &'static str,
+    headers: &'static [crate::i18n::T],
+    #[prop(optional)] unseen: &'static [crate::i18n::T],
+    /// The headers that sort the table when clicked.
+    #[prop(optional)]
+    sort: Vec<SortBy>,
+    children: Children,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="table-wrap">
@@ -269,6 +277,19 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
                     <tr>
                         {headers.iter().map(|header| if unseen.contains(header) {
                             view! { <th scope="col"><span class="visually-hidden">{header.in_lang(lang)}</span></th> }.into_any()
+                        } else if let Some(SortBy { href, now, .. }) = sort.iter().find(|s| s.header == *header).cloned() {
+                            let (state, mark) = match now {
+                                Some(true) => (Some("descending"), "▼"),
+                                Some(false) => (Some("ascending"), "▲"),
+                                None => (None, "↕"),
+                            };
+                            view! {
+                                <th scope="col" aria-sort=state>
+                                    <leptos_router::components::A href attr:class="sort-link">
+                                        {header.in_lang(lang)}<span class="sort-mark" aria-hidden="true">{mark}</span>
+                                    </leptos_router::components::A>
+                                </th>
+                            }.into_any()
                         } else {
                             view! { <th scope="col">{header.in_lang(lang)}</th> }.into_any()
                         }).collect_view()}
@@ -278,6 +299,15 @@ pub fn DataTable(#[prop(optional)] class: &'static str, headers: &'static [crate
             </table>
         </div>
     }
+}
+
+/// A header that sorts its table (R87): where a click leads, and whether the table is sorted by
+/// it now (`Some(descending)`).
+#[derive(Clone, Debug)]
+pub struct SortBy {
+    pub header: crate::i18n::T,
+    pub href: String,
+    pub now: Option<bool>,
 }
 
 /// Which time zone the dates and times of the list above are in (R86).

@@ -67,6 +67,62 @@ pub struct UserFilter {
     pub role: Option<Role>,
     pub status: Option<UserStatus>,
     pub label: Option<i64>,
+    pub sort: UsersSort,
+}
+
+/// The order of Dashboard > USERS (R87): by a column, one way or the other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersSort {
+    pub column: UsersColumn,
+    pub descending: bool,
+}
+
+/// The columns Dashboard > USERS sorts by. Ties are broken by name, then by account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UsersColumn {
+    #[default]
+    Name,
+    Status,
+    CreatedOn,
+    ActivatedOn,
+}
+
+impl UsersColumn {
+    pub const ALL: [UsersColumn; 4] = [UsersColumn::Name, UsersColumn::Status, UsersColumn::CreatedOn, UsersColumn::ActivatedOn];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UsersColumn::Name => "name",
+            UsersColumn::Status => "status",
+            UsersColumn::CreatedOn => "created",
+            UsersColumn::ActivatedOn => "activated",
+        }
+    }
+}
+
+impl UsersSort {
+    /// As the URL says it: the column's code, after a `-` when descending (`-created`).
+    pub fn code(self) -> String {
+        format!("{}{}", if self.descending { "-" } else { "" }, self.column.code())
+    }
+
+    pub fn parse(code: &str) -> Option<UsersSort> {
+        let (descending, column) = match code.strip_prefix('-') {
+            Some(column) => (true, column),
+            None => (false, code),
+        };
+        UsersColumn::ALL.into_iter().find(|c| c.code() == column).map(|column| UsersSort { column, descending })
+    }
+
+    /// The order a click on `column`'s header asks for: this one the other way round, or the
+    /// column's own first way — names and statuses from the start, dates the latest first.
+    pub fn clicked(self, column: UsersColumn) -> UsersSort {
+        if column == self.column {
+            UsersSort { column, descending: !self.descending }
+        } else {
+            UsersSort { column, descending: matches!(column, UsersColumn::CreatedOn | UsersColumn::ActivatedOn) }
+        }
+    }
 }
 
 /// A user's direct roles in one group.
@@ -88,7 +144,7 @@ pub struct UserRow {
     /// Direct memberships (the user page shows the propagated ones too).
     pub groups: Vec<UserGroupRoles>,
     pub labels: Vec<String>,
-    /// `YYYY-MM-DD`, UTC.
+    /// `YYYY-MM-DD`, in the viewer's time zone (R86).
     pub created_on: String,
     pub activated_on: Option<String>,
 }
@@ -107,8 +163,8 @@ pub struct UserList {
     pub time_zone: String,
 }
 
-/// Where a page of USERS starts, in name order (R84): right after a user, right before one, or
-/// at the beginning.
+/// Where a page of USERS starts, in its order (R84, R87): right after a user, right before one,
+/// or at the beginning.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersAt {
     pub after: Option<i64>,
@@ -175,4 +231,25 @@ pub struct UserProfile {
     pub emails_held: bool,
     /// The time zone its dates and times are in (R86): the viewer's.
     pub time_zone: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r87_an_order_reads_back_from_its_code_and_a_click_turns_it_round() {
+        for column in UsersColumn::ALL {
+            for descending in [false, true] {
+                let sort = UsersSort { column, descending };
+                assert_eq!(UsersSort::parse(&sort.code()), Some(sort));
+            }
+        }
+        assert_eq!(UsersSort::parse("-created"), Some(UsersSort { column: UsersColumn::CreatedOn, descending: true }));
+        assert_eq!(UsersSort::parse("shoe size"), None);
+        let by_name = UsersSort::default();
+        assert_eq!(by_name.clicked(UsersColumn::Name), UsersSort { column: UsersColumn::Name, descending: true });
+        assert_eq!(by_name.clicked(UsersColumn::CreatedOn), UsersSort { column: UsersColumn::CreatedOn, descending: true }, "the latest first");
+        assert_eq!(by_name.clicked(UsersColumn::Status), UsersSort { column: UsersColumn::Status, descending: false });
+    }
 }

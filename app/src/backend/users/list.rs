@@ -1,6 +1,6 @@
 //! Dashboard > USERS (R39): a page of the users one sees, searched and filtered.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use crate::backend::db::{date_of, Backend, Db};
 use crate::backend::statement::Statement;
@@ -10,9 +10,10 @@ use crate::domain::account::UserStatus;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt, USERS_COUNTED, USERS_PER_PAGE};
+use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt, UsersColumn, USERS_COUNTED, USERS_PER_PAGE};
 
-/// One page of Dashboard > USERS (R39, R84): the users this person sees, in name order,
+/// One page of Dashboard > USERS (R39, R84): the users this person sees, in the filter's order
+/// (R87),
 /// searched by the start of their name, email or username, filtered by groups (any of them),
 /// role, label and status; the page starts after or before a user (keyset), or at the
 /// beginning.
@@ -59,7 +60,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     Ok(UserList { rows, total, previous, next, filter_groups, time_zone: principal.zone.name().to_string() })
 }
 
-/// A page of users in name order: those in `scope` (`None`: everyone) that the filter keeps,
+/// A page of users in the filter's order: those in `scope` (`None`: everyone) that the filter keeps,
 /// starting after or before a user (who must be in `scope`), or at the beginning.
 pub(crate) struct Page {
     pub(crate) rows: Vec<ListedUser>,
@@ -89,8 +90,11 @@ pub(crate) async fn page(
     };
     let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
 
-    const ORDER: &str = "lower(u.last_name), lower(u.first_name), u.id";
+    let keys = order_keys(filter.sort.column);
+    let order = keys.iter().map(|(expression, _)| *expression).collect::<Vec<_>>().join(", ");
     let backwards = at.after.is_none() && at.before.is_some();
+    // Read the list's way, or the other way for the page before a user.
+    let descending = filter.sort.descending != backwards;
     let mut rows = users_where(
         "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.created_at, u.activated_at",
         filter,
@@ -101,19 +105,28 @@ pub(crate) async fn page(
         // Only a user of the list itself marks it: the place of anyone else's name in the order
         // is not for this person to learn (R62); such a cursor finds no one. (The cursor's row
         // is named `u` too, so that the sets' conditions apply to it.)
-        let mut key = users_where(&format!("SELECT {ORDER}"), filter, &Sets { scope: None, filters: Vec::new() });
+        let mut key = users_where(&format!("SELECT {order}"), filter, &Sets { scope: None, filters: Vec::new() });
         key.push(" AND u.id = ").bind(cursor);
         for set in sets.scope.iter().chain(&sets.filters) {
             key.push(" AND ").append(&set.condition);
         }
-        let Some((last, first, id)) = key.query_as::<(String, String, i64)>().fetch_optional(&mut *conn).await? else {
+        let Some(cursor) = key.query().fetch_optional(&mut *conn).await? else {
             return Ok(Page { rows: Vec::new(), total, previous: None, next: None });
         };
-        let compare = if backwards { "<" } else { ">" };
-        rows.push(&format!(" AND ({ORDER}) {compare} (")).bind(last).push(", ").bind(first).push(", ").bind(id).push(")");
+        rows.push(&format!(" AND ({order}) {} (", if descending { "<" } else { ">" }));
+        for (i, &(_, is_text)) in keys.iter().enumerate() {
+            rows.push(if i == 0 { "" } else { ", " });
+            if is_text {
+                rows.bind(cursor.try_get::<String, _>(i)?);
+            } else {
+                rows.bind(cursor.try_get::<i64, _>(i)?);
+            }
+        }
+        rows.push(")");
     }
-    rows.push(&if backwards { format!(" ORDER BY {} LIMIT ", ORDER.replace(',', " DESC,") + " DESC") } else { format!(" ORDER BY {ORDER} LIMIT ") })
-        .bind(i64::from(per_page) + 1);
+    let direction = if descending { " DESC" } else { "" };
+    let order_by = keys.iter().map(|(expression, _)| format!("{expression}{direction}")).collect::<Vec<_>>().join(", ");
+    rows.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(i64::from(per_page) + 1);
     let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&mut *conn).await?;
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
@@ -126,6 +139,18 @@ pub(crate) async fn page(
     let previous = rows.first().filter(|_| has_previous).map(|r| UsersAt { after: None, before: Some(r.id) });
     let next = rows.last().filter(|_| has_next).map(|r| UsersAt { after: Some(r.id), before: None });
     Ok(Page { rows, total, previous, next })
+}
+
+/// The expressions an order reads users by (R87), each with whether it is text: all read the
+/// same way, the last one the account (each has its index, migrations 0013 and 0016).
+fn order_keys(column: UsersColumn) -> &'static [(&'static str, bool)] {
+    match column {
+        UsersColumn::Name => &[("lower(u.last_name)", true), ("lower(u.first_name)", true), ("u.id", false)],
+        UsersColumn::Status => &[("u.must_change_password", false), ("lower(u.last_name)", true), ("lower(u.first_name)", true), ("u.id", false)],
+        UsersColumn::CreatedOn => &[("u.created_at", false), ("u.id", false)],
+        // Never activated: 0, before any activation.
+        UsersColumn::ActivatedOn => &[("COALESCE(u.activated_at, 0)", false), ("u.id", false)],
+    }
 }
 
 /// A row of the list as read.

@@ -14,11 +14,11 @@ use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login, TimesIn};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login, SortBy, TimesIn};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
-use crate::wire::users::{UserFilter, UserList, UsersAt, USERS_COUNTED, USERS_PER_PAGE};
+use crate::wire::users::{UserFilter, UserList, UsersAt, UsersColumn, UsersSort, USERS_COUNTED, USERS_PER_PAGE};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -31,6 +31,7 @@ pub fn UsersPage() -> impl IntoView {
             role: q.get("role").and_then(|r| Role::parse(&r)),
             status: q.get("status").and_then(|s| UserStatus::parse(&s)),
             label: q.get("label").and_then(|l| l.parse().ok()),
+            sort: q.get("sort").and_then(|s| UsersSort::parse(&s)).unwrap_or_default(),
         })
     });
     // The page's number is for show; where it starts is the user it comes after or before (R84).
@@ -54,6 +55,8 @@ pub fn UsersPage() -> impl IntoView {
             role: Role::parse(&select(role_select)),
             status: UserStatus::parse(&select(status_select)),
             label: select(label_select).parse().ok(),
+            // A new search keeps the order.
+            sort: filter.get_untracked().sort,
         };
         navigate(&users_href(&filter, 1, UsersAt::default()), Default::default());
     };
@@ -67,6 +70,7 @@ pub fn UsersPage() -> impl IntoView {
             <div class="field">
                 <label for="user-search">{T::SearchUsers.in_lang(lang)}</label>
                 <input id="user-search" type="search" name="q" value=start.search node_ref=search_input aria-describedby="user-search-help" />
+                {(start.sort != UsersSort::default()).then(|| view! { <input type="hidden" name="sort" value=start.sort.code() /> })}
                 <p class="field-help" id="user-search-help">{T::SearchUsersHelp.in_lang(lang)}</p>
             </div>
             <div class="field">
@@ -134,12 +138,21 @@ fn status_label(status: UserStatus) -> T {
 fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
     let lang = use_lang();
     if users.rows.is_empty() {
-        return if filter == UserFilter::default() {
+        return if (UserFilter { sort: UsersSort::default(), ..filter.clone() }) == UserFilter::default() {
             view! { <EmptyState text=T::NoUsersYet next=Some((T::NoUsersYetNext, "/add-users".to_string(), T::AddUsers)) /> }.into_any()
         } else {
             view! { <EmptyState text=T::NoUsersMatch next=Some((T::NoUsersMatchNext, "/dashboard/users".to_string(), T::ClearSearch)) /> }.into_any()
         };
     }
+    // R87: each sortable header leads to the first page in its order, the filter kept.
+    let sort: Vec<SortBy> = [(T::Name, UsersColumn::Name), (T::Status, UsersColumn::Status), (T::CreatedOn, UsersColumn::CreatedOn), (T::ActivatedOn, UsersColumn::ActivatedOn)]
+        .into_iter()
+        .map(|(header, column)| SortBy {
+            header,
+            href: users_href(&UserFilter { sort: filter.sort.clicked(column), ..filter.clone() }, 1, UsersAt::default()),
+            now: (filter.sort.column == column).then_some(filter.sort.descending),
+        })
+        .collect();
     view! {
         <p class="muted">
             {match users.total {
@@ -147,7 +160,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
                 None => Msg::UsersCountMore { count: USERS_COUNTED },
             }.render(lang)}
         </p>
-        <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn]>
+        <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn] sort>
             {users.rows.into_iter().map(|user| view! {
                 <tr>
                     <td data-label=T::Name.in_lang(lang)>
@@ -194,6 +207,9 @@ fn users_href(filter: &UserFilter, page: u32, at: UsersAt) -> String {
     if let Some(label) = filter.label {
         query.push(format!("label={label}"));
     }
+    if filter.sort != UsersSort::default() {
+        query.push(format!("sort={}", filter.sort.code()));
+    }
     if query.is_empty() { "/dashboard/users".to_string() } else { format!("/dashboard/users?{}", query.join("&")) }
 }
 
@@ -203,9 +219,10 @@ mod tests {
 
     #[test]
     fn the_filter_lives_in_the_url() {
-        let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending), label: Some(7) };
+        let sort = UsersSort { column: UsersColumn::CreatedOn, descending: true };
+        let filter = UserFilter { search: "ada l".into(), groups: vec![3, 4], role: Some(Role::Coach), status: Some(UserStatus::FirstLoginPending), label: Some(7), sort };
         let at = UsersAt { after: Some(12), before: None };
-        assert_eq!(users_href(&filter, 2, at), "/dashboard/users?page=2&after=12&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7");
+        assert_eq!(users_href(&filter, 2, at), "/dashboard/users?page=2&after=12&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7&sort=-created");
         assert_eq!(users_href(&UserFilter::default(), 1, UsersAt::default()), "/dashboard/users");
     }
 }
