@@ -61,6 +61,15 @@ test('the demo owner logs in, walks the groups and the users, and logs out', asy
   await expect(page).toHaveURL(/q=dubois/);
   await expect(page.getByRole('cell', { name: 'Chloé Dubois' })).toBeVisible();
   await expect(page.getByRole('row')).toHaveCount(2);
+  // R87: a header sorts (the search kept); clicked again, the other way round.
+  await page.getByRole('link', { name: 'Created', exact: true }).click();
+  await expect(page).toHaveURL(/q=dubois.*sort=-created/);
+  await expect(page.getByRole('columnheader', { name: 'Created', exact: true })).toHaveAttribute('aria-sort', 'descending');
+  await page.getByRole('link', { name: 'Created', exact: true }).click();
+  await expect(page).toHaveURL(/sort=created/);
+  await expect(page.getByRole('columnheader', { name: 'Created', exact: true })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByRole('columnheader', { name: 'Name', exact: true })).not.toHaveAttribute('aria-sort');
+  await expect(page.getByRole('cell', { name: 'Chloé Dubois' })).toBeVisible();
   // R45: the owner's BILLING tab — who is billed, since when, why.
   await page.getByRole('link', { name: 'BILLING' }).click();
   await expect(page).toHaveURL(/\/dashboard\/billing$/);

@@ -25,6 +25,7 @@ app::on_both_databases!(
     r27_a_given_password_must_be_changed_and_the_change_ends_other_sessions,
     r10_demo_learners_are_propagated_up_to_the_first_private_group,
     r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset,
+    r87_users_sort_by_each_column_either_way_page_by_page,
     r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more,
     r84_a_group_page_lists_all_its_members_a_page_at_a_time_in_name_order,
     groups_outside_ones_sight_are_not_found,
@@ -351,6 +352,95 @@ async fn r84_users_are_listed_by_name_searched_by_prefix_and_paged_by_keyset(db:
     }
     let inside = UsersAt { after: Some(seen.rows[0].id), before: None };
     assert_eq!(users::list(&db, &permit, &UserFilter::default(), inside).await.unwrap().rows.first().map(|u| u.id), seen.rows.get(1).map(|u| u.id));
+}
+
+/// R87: USERS in each order, either way: walked forwards page by page, then back from the last
+/// page, every user comes once, in that order — for the owner (read on the order's index) and
+/// for a user admin of Sales EMEA (whose few users are sorted).
+async fn r87_users_sort_by_each_column_either_way_page_by_page(db: TestDb) {
+    use app::backend::users;
+    use app::wire::users::{UserFilter, UsersAt, UsersColumn, UsersSort};
+    let demo = seed::demo(&db, &hasher()).await.unwrap();
+    let owner = app::backend::testing::principal_of(&db, "owner@northwind.example", &demo.owner.password).await;
+    let ulysse = app::backend::testing::principal_of(&db, "emea.useradmin@northwind.example", &demo.owner.password).await;
+    // Ties in creation, accounts never activated, first logins pending (the two above aside).
+    sqlx::query(
+        "UPDATE users SET created_at = 1000 * (id % 5), activated_at = CASE WHEN id % 3 = 0 THEN NULL ELSE 7000 - id END,
+         must_change_password = CASE WHEN id % 4 = 0 THEN 1 ELSE 0 END WHERE id NOT IN ($1, $2)",
+    )
+    .bind(owner.user_id)
+    .bind(ulysse.user_id)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    // By name as R84 orders (tested there), then as each column says.
+    let by_name: Vec<(i64, i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, must_change_password, created_at, activated_at FROM users WHERE deleted_at IS NULL ORDER BY lower(last_name), lower(first_name), id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let expected = |column: UsersColumn, descending: bool, among: &[i64]| {
+        let mut rows: Vec<_> = by_name.iter().copied().filter(|(id, ..)| among.contains(id)).collect();
+        match column {
+            UsersColumn::Name => {}
+            UsersColumn::Status => rows.sort_by_key(|&(_, pending, ..)| pending),
+            UsersColumn::CreatedOn => rows.sort_by_key(|&(id, _, created, _)| (created, id)),
+            UsersColumn::ActivatedOn => rows.sort_by_key(|&(id, _, _, activated)| (activated.unwrap_or(0), id)),
+        }
+        let mut ids: Vec<i64> = rows.into_iter().map(|(id, ..)| id).collect();
+        if descending {
+            ids.reverse();
+        }
+        ids
+    };
+    for viewer in [&owner, &ulysse] {
+        let permit = permit(&db, viewer, AddUsersSomewhere).await;
+        let everyone = users::list(&db, &permit, &UserFilter::default(), UsersAt::default()).await.unwrap();
+        let mut seen: Vec<i64> = Vec::new();
+        let mut at = UsersAt::default();
+        loop {
+            let page = users::list(&db, &permit, &UserFilter::default(), at).await.unwrap();
+            seen.extend(page.rows.iter().map(|r| r.id));
+            let Some(next) = page.next else { break };
+            at = next;
+        }
+        assert_eq!(seen.len() as u64, everyone.total.unwrap());
+        for column in UsersColumn::ALL {
+            for descending in [false, true] {
+                let filter = UserFilter { sort: UsersSort { column, descending }, ..UserFilter::default() };
+                let (mut forwards, mut pages, mut at) = (Vec::new(), Vec::new(), UsersAt::default());
+                loop {
+                    let page = users::list(&db, &permit, &filter, at).await.unwrap();
+                    forwards.extend(page.rows.iter().map(|r| r.id));
+                    pages.push(page.rows.len());
+                    let Some(next) = page.next else { break };
+                    at = next;
+                }
+                let want = expected(column, descending, &seen);
+                assert_eq!(forwards, want, "{} by {column:?}, descending: {descending}", viewer.login);
+                // Back from the last page.
+                let mut at = users::list(&db, &permit, &filter, UsersAt { after: None, before: None }).await.unwrap().next;
+                let mut backwards: Vec<i64> = Vec::new();
+                let mut last = None;
+                while let Some(next) = at {
+                    let page = users::list(&db, &permit, &filter, next).await.unwrap();
+                    last = Some(page);
+                    at = last.as_ref().unwrap().next;
+                }
+                if let Some(last) = last {
+                    backwards = last.rows.iter().map(|r| r.id).collect();
+                    let mut before = last.previous;
+                    while let Some(at) = before {
+                        let page = users::list(&db, &permit, &filter, at).await.unwrap();
+                        backwards.splice(0..0, page.rows.iter().map(|r| r.id));
+                        before = page.previous;
+                    }
+                    assert_eq!(backwards, want, "{} by {column:?}, descending: {descending}, paged back", viewer.login);
+                }
+                assert!(pages.len() > 1 || viewer.user_id == ulysse.user_id, "the owner's list has pages");
+            }
+        }
+    }
 }
 
 /// R84: large sets (a group of 2,100, a search finding them all) are walked in name order and
