@@ -84,6 +84,16 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   await page.getByLabel('Search by email').fill(String(stamp));
   await expect(page.getByRole('row')).toHaveCount(3);
   await expect(page.getByText('Dates and times are in the Asia/Tokyo time zone.')).toBeVisible();
+  // R87: newest first until a header sorts; the search stays.
+  await expect(page.getByRole('columnheader', { name: 'Invited', exact: true })).toHaveAttribute('aria-sort', 'descending');
+  await page.getByRole('link', { name: 'Email', exact: true }).click();
+  await expect(page).toHaveURL(/sort=email/);
+  await expect(page.getByRole('columnheader', { name: 'Email', exact: true })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByRole('row')).toHaveCount(3);
+  await expect(page.getByRole('row').nth(1)).toContainText(dropped);
+  await page.getByRole('link', { name: 'Email', exact: true }).click();
+  await expect(page.getByRole('columnheader', { name: 'Email', exact: true })).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByRole('row').nth(1)).toContainText(kept);
   await snap(page, '22-invitations');
   // The cancel asks first; said no, nothing changes.
   const asked: string[] = [];

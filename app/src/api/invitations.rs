@@ -10,7 +10,7 @@ use crate::api::context;
 use crate::domain::capability::AddUsersSomewhere;
 use crate::error::AppError;
 use crate::wire::details::UserDetails;
-use crate::wire::invitations::{InvitationForm, InvitationList, InviteOutcome};
+use crate::wire::invitations::{InvitationForm, InvitationList, InvitationsSort, InviteOutcome};
 #[cfg(feature = "ssr")]
 use crate::wire::invitations::{INVITATIONS_PER_PAGE, SEARCH_MAX};
 
@@ -59,7 +59,7 @@ pub async fn register(token: String, first_name: String, last_name: String, pass
 }
 
 #[server(endpoint = "invitations/list")]
-pub async fn list_invitations(search: String, after: Option<String>) -> Result<InvitationList, AppError> {
+pub async fn list_invitations(search: String, #[server(default)] sort: InvitationsSort, after: Option<String>) -> Result<InvitationList, AppError> {
     use crate::backend::invitations;
     let principal = context::principal()?;
     let permit = principal.require(AddUsersSomewhere)?;
@@ -67,8 +67,7 @@ pub async fn list_invitations(search: String, after: Option<String>) -> Result<I
         return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: SEARCH_MAX }));
     }
     let state = context::state()?;
-    let after = after.as_deref().and_then(|c| c.split_once('.')).and_then(|(at, id)| Some((at.parse().ok()?, id.parse().ok()?)));
-    invitations::list(&state.db, &permit, &search, after, INVITATIONS_PER_PAGE).await
+    invitations::list(&state.db, &permit, &search, sort, after.as_deref(), INVITATIONS_PER_PAGE).await
 }
 
 #[server(endpoint = "invitations/cancel")]

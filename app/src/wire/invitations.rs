@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::invitation::InviteResult;
 use crate::domain::role::Role;
+use crate::wire::sort::{Sort, SortColumn};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteOutcome {
@@ -31,7 +32,7 @@ pub struct InvitationRow {
     /// (R24, R72). With no grant standing, the link will not work.
     pub lapsed: Vec<(String, Role)>,
     pub invited_by: String,
-    /// `YYYY-MM-DD HH:MM` UTC.
+    /// `YYYY-MM-DD HH:MM`, in the viewer's time zone (R86).
     pub invited_at: String,
     pub last_sent_at: Option<String>,
     pub expires_at: String,
@@ -51,6 +52,36 @@ pub struct InvitationList {
 }
 
 pub const INVITATIONS_PER_PAGE: usize = 25;
+
+/// The order of the Invitations list (R87).
+pub type InvitationsSort = Sort<InvitationsColumn>;
+
+/// The columns the Invitations list sorts by; equal values by invitation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationsColumn {
+    /// When it was made (or renewed, R73): by default, the latest first.
+    #[default]
+    Invited,
+    Email,
+    /// Expired ones and those about to expire first.
+    Expiry,
+}
+
+impl SortColumn for InvitationsColumn {
+    const ALL: &'static [InvitationsColumn] = &[InvitationsColumn::Invited, InvitationsColumn::Email, InvitationsColumn::Expiry];
+
+    fn code(self) -> &'static str {
+        match self {
+            InvitationsColumn::Invited => "invited",
+            InvitationsColumn::Email => "email",
+            InvitationsColumn::Expiry => "expiry",
+        }
+    }
+
+    fn first_descending(self) -> bool {
+        self == InvitationsColumn::Invited
+    }
+}
 
 /// The longest search worth running (a name or an address).
 pub const SEARCH_MAX: usize = 200;

@@ -11,4 +11,5 @@ pub mod groups;
 pub mod invitations;
 pub mod programs;
 pub mod settings;
+pub mod sort;
 pub mod users;

@@ -7,6 +7,7 @@ use crate::domain::account::UserStatus;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::wire::details::UserDetails;
+use crate::wire::sort::{Sort, SortColumn};
 
 /// The Set up a user form, as typed. Empty lists and absent options leave no key in the
 /// URL-encoded request, hence `default`.
@@ -70,12 +71,8 @@ pub struct UserFilter {
     pub sort: UsersSort,
 }
 
-/// The order of Dashboard > USERS (R87): by a column, one way or the other.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersSort {
-    pub column: UsersColumn,
-    pub descending: bool,
-}
+/// The order of Dashboard > USERS (R87).
+pub type UsersSort = Sort<UsersColumn>;
 
 /// The columns Dashboard > USERS sorts by. Ties are broken by name, then by account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,10 +84,10 @@ pub enum UsersColumn {
     ActivatedOn,
 }
 
-impl UsersColumn {
-    pub const ALL: [UsersColumn; 4] = [UsersColumn::Name, UsersColumn::Status, UsersColumn::CreatedOn, UsersColumn::ActivatedOn];
+impl SortColumn for UsersColumn {
+    const ALL: &'static [UsersColumn] = &[UsersColumn::Name, UsersColumn::Status, UsersColumn::CreatedOn, UsersColumn::ActivatedOn];
 
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             UsersColumn::Name => "name",
             UsersColumn::Status => "status",
@@ -98,30 +95,9 @@ impl UsersColumn {
             UsersColumn::ActivatedOn => "activated",
         }
     }
-}
 
-impl UsersSort {
-    /// As the URL says it: the column's code, after a `-` when descending (`-created`).
-    pub fn code(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.column.code())
-    }
-
-    pub fn parse(code: &str) -> Option<UsersSort> {
-        let (descending, column) = match code.strip_prefix('-') {
-            Some(column) => (true, column),
-            None => (false, code),
-        };
-        UsersColumn::ALL.into_iter().find(|c| c.code() == column).map(|column| UsersSort { column, descending })
-    }
-
-    /// The order a click on `column`'s header asks for: this one the other way round, or the
-    /// column's own first way — names and statuses from the start, dates the latest first.
-    pub fn clicked(self, column: UsersColumn) -> UsersSort {
-        if column == self.column {
-            UsersSort { column, descending: !self.descending }
-        } else {
-            UsersSort { column, descending: matches!(column, UsersColumn::CreatedOn | UsersColumn::ActivatedOn) }
-        }
+    fn first_descending(self) -> bool {
+        matches!(self, UsersColumn::CreatedOn | UsersColumn::ActivatedOn)
     }
 }
 
@@ -239,7 +215,7 @@ mod tests {
 
     #[test]
     fn r87_an_order_reads_back_from_its_code_and_a_click_turns_it_round() {
-        for column in UsersColumn::ALL {
+        for &column in UsersColumn::ALL {
             for descending in [false, true] {
                 let sort = UsersSort { column, descending };
                 assert_eq!(UsersSort::parse(&sort.code()), Some(sort));

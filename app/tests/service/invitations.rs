@@ -27,6 +27,7 @@ app::on_both_databases!(
     r38_cancelling_kills_the_link,
     r38_resending_issues_a_new_link_at_most_once_a_minute,
     r38_the_list_shows_what_one_may_manage_newest_first_by_pages,
+    r87_the_list_sorts_by_address_invitation_or_expiry_page_by_page,
     r85_the_list_answers_while_a_write_is_in_progress,
     registration_racing_cancellation_ends_one_way_or_the_other,
     r38_a_cancel_is_decided_on_the_grants_as_they_are_when_it_commits,
@@ -112,11 +113,11 @@ async fn r72_the_list_shows_the_grants_registration_would_drop(db: TestDb) {
     invite_with(&db, &s, &support_principal, support, "theirs@acme.example", &[Role::Learner], None).await;
     // The owner as the next request loads them: with Support in the tree.
     let owner = Principal { tree: std::sync::Arc::new(app::backend::tree::group_tree(&db).await.unwrap()), ..s.owner.clone() };
-    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
+    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", Default::default(), None, 25).await.unwrap().rows;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.lapsed.is_empty()), "all stand while Support's user admin holds the right");
     groups::remove_membership(&db, &permit(&db, &s.owner, RemoveRole(support, Role::UserAdmin)).await, &s.who, support_admin).await.unwrap();
-    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
+    let rows = invitations::list(&db, &permit(&db, &owner, AddUsersSomewhere).await, "", Default::default(), None, 25).await.unwrap().rows;
     let row = |email: &str| rows.iter().find(|r| r.email == email).unwrap().clone();
     let (both, theirs) = (row("both@acme.example"), row("theirs@acme.example"));
     assert_eq!((both.grants, both.lapsed), (vec![("EMEA".to_string(), Role::Learner)], vec![("Support".to_string(), Role::Learner)]));
@@ -318,7 +319,7 @@ async fn r85_the_list_answers_while_a_write_is_in_progress(db: TestDb) {
     let mut writing = db.begin().await.unwrap();
     sqlx::query("UPDATE invitations SET last_sent_at = last_sent_at").execute(&mut *writing).await.unwrap();
     let permit = permit(&db, &s.owner, AddUsersSomewhere).await;
-    let listed = tokio::time::timeout(std::time::Duration::from_secs(3), invitations::list(&db, &permit, "", None, 25)).await;
+    let listed = tokio::time::timeout(std::time::Duration::from_secs(3), invitations::list(&db, &permit, "", Default::default(), None, 25)).await;
     writing.rollback().await.unwrap();
     let rows = listed.expect("the list answers while the write lock is held").unwrap().rows;
     assert_eq!(rows.iter().map(|r| r.email.as_str()).collect::<Vec<_>>(), vec!["waiting@acme.example"]);
@@ -329,23 +330,23 @@ async fn r38_the_list_shows_what_one_may_manage_newest_first_by_pages(db: TestDb
     let many: Vec<String> = (0..30).map(|i| format!("p{i:02}@acme.example")).collect();
     invite(&db, &s, s.emea, &many.join(" "), &[Role::Learner]).await.unwrap();
     invite(&db, &s, s.sales, "boss@acme.example", &[Role::Admin]).await.unwrap();
-    let first = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", None, 25).await.unwrap();
+    let first = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", Default::default(), None, 25).await.unwrap();
     assert_eq!(first.rows.len(), 25);
     assert_eq!(first.rows[0].email, "boss@acme.example", "newest first");
-    let after = first.next.as_deref().and_then(|c| c.split_once('.')).map(|(a, i)| (a.parse().unwrap(), i.parse().unwrap()));
-    let second = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", after, 25).await.unwrap();
+    let after = first.next.as_deref();
+    let second = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", Default::default(), after, 25).await.unwrap();
     assert_eq!(second.rows.len(), 6);
     assert!(second.next.is_none());
     let all: std::collections::BTreeSet<i64> = first.rows.iter().chain(&second.rows).map(|r| r.id).collect();
     assert_eq!(all.len(), 31, "no row twice, none missing");
-    let searched = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "P0", None, 25).await.unwrap();
+    let searched = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "P0", Default::default(), None, 25).await.unwrap();
     assert_eq!(searched.rows.len(), 10);
     // A user_admin of EMEA manages the learner invitations into EMEA, not the admin one into Sales.
     let hash = hasher().hash("user admin password").await.unwrap();
     let ua = testing::insert_user(&db, "ua@acme.example", Some(&hash)).await;
     groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, ua).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "user admin password").await;
-    let theirs = invitations::list(&db, &permit(&db, &user_admin, AddUsersSomewhere).await, "", None, 100).await.unwrap();
+    let theirs = invitations::list(&db, &permit(&db, &user_admin, AddUsersSomewhere).await, "", Default::default(), None, 100).await.unwrap();
     assert_eq!(theirs.rows.len(), 30);
     assert!(theirs.rows.iter().all(|r| r.email != "boss@acme.example"));
 }
@@ -361,7 +362,7 @@ async fn r38_each_row_says_what_who_when_until_when_expired_and_delivery(db: Tes
         .execute(&db.pool)
         .await
         .unwrap();
-    let rows = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", None, 25).await.unwrap().rows;
+    let rows = invitations::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, "", Default::default(), None, 25).await.unwrap().rows;
     let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
     let (old, fresh) = (row(old), row(fresh));
     let mut old_grants = old.grants.clone();
@@ -377,6 +378,57 @@ async fn r38_each_row_says_what_who_when_until_when_expired_and_delivery(db: Tes
     assert_eq!((old.delivery.as_str(), old.delivery_error.as_deref()), ("queued", None));
 }
 
+/// R87: the Invitations list in each order, either way, page by page: every invitation once, in
+/// that order (equal values by invitation); a search keeps the order.
+async fn r87_the_list_sorts_by_address_invitation_or_expiry_page_by_page(db: TestDb) {
+    use app::wire::invitations::{InvitationsColumn, InvitationsSort};
+    use app::wire::sort::SortColumn;
+    let s = setup(&db).await;
+    let many: Vec<String> = (0..30).map(|i| format!("p{:02}@acme.example", (i * 7) % 30)).collect();
+    invite(&db, &s, s.emea, &many.join(" "), &[Role::Learner]).await.unwrap();
+    // Ties in both dates.
+    sqlx::query("UPDATE invitations SET expires_at = 1000 * (id % 4), created_at = 500 * (id % 3)").execute(&db.pool).await.unwrap();
+    let rows: Vec<(i64, String, i64, i64)> =
+        sqlx::query_as("SELECT id, email_key, created_at, expires_at FROM invitations WHERE status = 'pending'").fetch_all(&db.pool).await.unwrap();
+    let permit = permit(&db, &s.owner, AddUsersSomewhere).await;
+    for &column in InvitationsColumn::ALL {
+        for descending in [false, true] {
+            let sort = InvitationsSort { column, descending };
+            let mut want = rows.clone();
+            match column {
+                InvitationsColumn::Invited => want.sort_by_key(|r| (r.2, r.0)),
+                InvitationsColumn::Email => want.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0))),
+                InvitationsColumn::Expiry => want.sort_by_key(|r| (r.3, r.0)),
+            }
+            if descending {
+                want.reverse();
+            }
+            let want: Vec<i64> = want.iter().map(|r| r.0).collect();
+            let (mut seen, mut after) = (Vec::new(), None::<String>);
+            loop {
+                let page = invitations::list(&db, &permit, "", sort, after.as_deref(), 7).await.unwrap();
+                seen.extend(page.rows.iter().map(|r| r.id));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, want, "{sort:?}");
+        }
+    }
+    let by_address = InvitationsSort { column: InvitationsColumn::Email, descending: false };
+    let searched = invitations::list(&db, &permit, "P1", by_address, None, 25).await.unwrap();
+    let expected: Vec<String> = (10..20).map(|i| format!("p{i}@acme.example")).collect();
+    assert_eq!(searched.rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>(), expected);
+    // Another order's cursor, or none that reads, is only a place to start from.
+    for cursor in ["1000.5", "p15@acme.example.12", "not a cursor", ".", ""] {
+        for column in [InvitationsColumn::Invited, InvitationsColumn::Expiry, InvitationsColumn::Email] {
+            let sort = InvitationsSort { column, descending: false };
+            assert!(invitations::list(&db, &permit, "", sort, Some(cursor), 7).await.is_ok(), "{cursor:?} {sort:?}");
+        }
+    }
+}
+
 async fn r86_the_list_shows_times_in_the_viewers_time_zone_and_names_it(db: TestDb) {
     let s = setup(&db).await;
     invite(&db, &s, s.sales, "ada@acme.example", &[Role::Learner]).await.unwrap();
@@ -385,7 +437,7 @@ async fn r86_the_list_shows_times_in_the_viewers_time_zone_and_names_it(db: Test
     let seen_from = |zone: &str| Principal { zone: app::backend::principal::viewer_zone(Some(zone), chrono_tz::Tz::UTC), ..s.owner.clone() };
     for (zone, expires) in [("UTC", "2026-01-02 03:04"), ("Asia/Tokyo", "2026-01-02 12:04"), ("America/New_York", "2026-01-01 22:04")] {
         let viewer = seen_from(zone);
-        let list = invitations::list(&db, &permit(&db, &viewer, AddUsersSomewhere).await, "", None, 25).await.unwrap();
+        let list = invitations::list(&db, &permit(&db, &viewer, AddUsersSomewhere).await, "", Default::default(), None, 25).await.unwrap();
         assert_eq!((list.rows[0].expires_at.as_str(), list.time_zone.as_str()), (expires, zone));
     }
 }

@@ -10,7 +10,7 @@ use super::invite::{platform_facts, queue_invitation_email, SentInvitation};
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::new_token;
 use crate::backend::db::{minute_of, now_ms, Backend, Db, Tx};
-use crate::backend::statement::Statement;
+use crate::backend::statement::{Statement, Value};
 use crate::backend::principal::Principal;
 use crate::backend::{Permit, Settings};
 use crate::domain::group_tree::GroupId;
@@ -20,7 +20,7 @@ use crate::domain::visibility;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::wire::invitations::{InvitationList, InvitationRow};
+use crate::wire::invitations::{InvitationList, InvitationRow, InvitationsColumn, InvitationsSort};
 
 /// Checks that this person may manage the invitation (R3, R38) against its grants as they are
 /// in this transaction: the invitation's address is held first, as an invite that adds grants
@@ -113,6 +113,7 @@ async fn resend_once(db: &Db, settings: &Settings, principal: &Principal, who: &
 struct PendingRow {
     id: i64,
     email: String,
+    email_key: String,
     created_at: i64,
     last_sent_at: Option<i64>,
     expires_at: i64,
@@ -120,11 +121,19 @@ struct PendingRow {
     inviter_name: String,
 }
 
-/// One page of the Invitations list (R38, R84): pending and expired invitations the principal
-/// may manage, newest first, optionally searched by the start of their address; `after` is the
-/// last row of the previous page (keyset pagination). Which invitations one may manage is asked
-/// of the database (`visibility::invitation_scope`), then of the policy for each row shown.
-pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str, after: Option<(i64, i64)>, page: usize) -> Result<InvitationList, AppError> {
+/// One page of the Invitations list (R38, R84, R87): pending and expired invitations the
+/// principal may manage, in `sort`'s order, optionally searched by the start of their address;
+/// `after` is the previous page's `next` (keyset pagination: the last row's key and id). Which
+/// invitations one may manage is asked of the database (`visibility::invitation_scope`), then of
+/// the policy for each row shown.
+pub async fn list(
+    db: &Db,
+    permit: &Permit<'_, AddUsersSomewhere>,
+    search: &str,
+    sort: InvitationsSort,
+    after: Option<&str>,
+    page: usize,
+) -> Result<InvitationList, AppError> {
     let principal = permit.by();
     let now = now_ms();
     // The page's ids first, from indexes alone (the rows of a search are sorted by date before
@@ -137,9 +146,25 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
         let (from, to) = (ids.param(term.clone()), ids.param(format!("{term}{}", char::MAX)));
         ids.push(&format!(" AND p.email_key{collate} >= {from} AND p.email_key{collate} < {to}"));
     }
-    if let Some((at, id)) = after {
-        // A row value, which both databases compare on the listing index.
-        ids.push(" AND (p.created_at, p.id) < (").bind(at).push(", ").bind(id).push(")");
+    // The order's column, then the invitation, both read the same way, each order on an index
+    // (migrations 0013, 0016).
+    let key = match sort.column {
+        InvitationsColumn::Invited => "created_at",
+        InvitationsColumn::Email => "email_key",
+        InvitationsColumn::Expiry => "expires_at",
+    };
+    let (compare, direction) = if sort.descending { ("<", " DESC") } else { (">", "") };
+    // A cursor that does not read as this order's starts at the beginning.
+    let cursor = after.and_then(|cursor| cursor.rsplit_once('.')).and_then(|(at, id)| {
+        let at: Value = match sort.column {
+            InvitationsColumn::Email => at.into(),
+            InvitationsColumn::Invited | InvitationsColumn::Expiry => at.parse::<i64>().ok()?.into(),
+        };
+        Some((at, id.parse::<i64>().ok()?))
+    });
+    if let Some((at, id)) = cursor {
+        // A row value, which both databases compare on the order's index.
+        ids.push(&format!(" AND (p.{key}, p.id) {compare} (")).bind(at).push(", ").bind(id).push(")");
     }
     if let Some((any_role, learners)) = visibility::invitation_scope(&principal.tree, &principal.actor()) {
         // Each grant in a group where one grants any role, or a learner grant where one grants
@@ -148,13 +173,13 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
         ids.push(" AND NOT EXISTS (SELECT 1 FROM invitation_grants g WHERE g.invitation_id = p.id AND NOT (");
         ids.push_in("g.group_id", &any_role).push(" OR (g.role = 'learner' AND ").push_in("g.group_id", &learners).push(")))");
     }
-    ids.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ").bind(page as i64 + 1);
+    ids.push(&format!(" ORDER BY p.{key}{direction}, p.id{direction} LIMIT ")).bind(page as i64 + 1);
     let mut s = Statement::new(
-        "SELECT i.id, i.email, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name AS inviter_name
+        "SELECT i.id, i.email, i.email_key, i.created_at, i.last_sent_at, i.expires_at, i.invited_by, u.first_name || ' ' || u.last_name AS inviter_name
          FROM invitations i JOIN users u ON u.id = i.invited_by
          WHERE i.id IN (",
     );
-    s.append(&ids).push(") ORDER BY i.created_at DESC, i.id DESC");
+    s.append(&ids).push(&format!(") ORDER BY i.{key}{direction}, i.id{direction}"));
     // One snapshot for the rows, their grants' standing and their emails.
     let mut tx = db.snapshot().await?;
     let mut found: Vec<PendingRow> = s.query_as().fetch_all(&mut *tx).await?;
@@ -169,9 +194,13 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, search: &str,
     let mut deliveries: HashMap<i64, (String, Option<String>)> =
         latest.query_as::<(i64, String, Option<String>)>().fetch_all(&mut *tx).await?.into_iter().map(|(id, status, error)| (id, (status, error))).collect();
     tx.commit().await?;
-    let next = found.last().filter(|_| more).map(|r| format!("{}.{}", r.created_at, r.id));
+    let next = found.last().filter(|_| more).map(|r| match sort.column {
+        InvitationsColumn::Invited => format!("{}.{}", r.created_at, r.id),
+        InvitationsColumn::Email => format!("{}.{}", r.email_key, r.id),
+        InvitationsColumn::Expiry => format!("{}.{}", r.expires_at, r.id),
+    });
     let mut rows = Vec::new();
-    for PendingRow { id, email, created_at, last_sent_at, expires_at, invited_by: _, inviter_name } in found {
+    for PendingRow { id, email, email_key: _, created_at, last_sent_at, expires_at, invited_by: _, inviter_name } in found {
         let (delivery, delivery_error) = deliveries.remove(&id).unwrap_or_default();
         let standings = standings.remove(&id).unwrap_or_default();
         let grants: Vec<(GroupId, Role)> = standings.iter().map(|s| (s.group, s.role)).collect();

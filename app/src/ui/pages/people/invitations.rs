@@ -1,6 +1,7 @@
 //! + > User, left sidebar Invitations (R38): pending and expired invitations one may manage,
 //! with their grants, inviter, dates and email delivery status; Cancel invitation (red cross,
-//! confirmed) and Resend invitation (circling arrow); search by email; keyset pages.
+//! confirmed) and Resend invitation (circling arrow); search by email; sorted by a column (R87,
+//! in the URL); keyset pages.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -9,10 +10,10 @@ use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitati
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login, TimesIn};
-use crate::ui::navigation::AddUsersPanel;
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login, SortBy, TimesIn};
+use crate::ui::navigation::{encode_query_value, AddUsersPanel};
 use crate::ui::use_lang;
-use crate::wire::invitations::{InvitationList, InvitationRow};
+use crate::wire::invitations::{InvitationList, InvitationRow, InvitationsColumn, InvitationsSort};
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
@@ -20,12 +21,17 @@ pub fn InvitationsPage() -> impl IntoView {
     let query = use_query_map();
     // `?search=` comes from links such as the set-up form's "See the invitation" (R28).
     let search = RwSignal::new(query.with_untracked(|q| q.get("search")).unwrap_or_default());
-    let after = RwSignal::new(None::<String>);
+    let sort = Memo::new(move |_| query.with(|q| q.get("sort").and_then(|s| InvitationsSort::parse(&s)).unwrap_or_default()));
+    // Where the page starts, in the order it was read in: another order starts at the beginning.
+    let after = RwSignal::new(None::<(InvitationsSort, String)>);
     let cancel = ServerAction::<CancelInvitation>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let page = Resource::new(
-        move || (search.get(), after.get(), cancel.version().get(), resend.version().get()),
-        |(search, after, _, _)| list_invitations(search, after),
+        move || {
+            let sort = sort.get();
+            (search.get(), sort, after.get().filter(|(read_in, _)| *read_in == sort).map(|(_, cursor)| cursor), cancel.version().get(), resend.version().get())
+        },
+        |(search, sort, after, _, _)| list_invitations(search, sort, after),
     );
     // The outcome of the latest cancel or resend.
     let outcome = RwSignal::new(None::<Result<T, AppError>>);
@@ -63,11 +69,11 @@ pub fn InvitationsPage() -> impl IntoView {
                 }
             } else {
                 view! {
-                    <InvitationTable rows=page.rows cancel resend />
+                    <InvitationTable rows=page.rows cancel resend sort=sorting(search.get_untracked(), sort.get_untracked()) />
                     <TimesIn zone=page.time_zone />
                     {page.next.map(|next| view! {
                         <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
-                            <button type="button" class="button" on:click=move |_| after.set(Some(next.clone()))>{T::MoreInvitations.in_lang(lang)}</button>
+                            <button type="button" class="button" on:click=move |_| after.set(Some((sort.get_untracked(), next.clone())))>{T::MoreInvitations.in_lang(lang)}</button>
                         </nav>
                     })}
                 }.into_any()
@@ -77,10 +83,10 @@ pub fn InvitationsPage() -> impl IntoView {
 }
 
 #[component]
-fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
+fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>, sort: Vec<SortBy>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::InvitedBy, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions]>
+        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort>
             {rows.into_iter().map(|row| {
                 let id = row.id;
                 let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
@@ -96,7 +102,7 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                     <tr>
                         <td class="cell-email" data-label=T::Email.in_lang(lang)><Login login=row.email.clone() /></td>
                         <td data-label=T::GroupsAndRoles.in_lang(lang)>{grants}{lapsed}</td>
-                        <td data-label=T::InvitedBy.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
+                        <td data-label=T::Invited.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
                         <td data-label=T::Expiry.in_lang(lang)><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
                         <td data-label=T::Delivery.in_lang(lang) title=row.delivery_error.clone().unwrap_or_default()>
                             // The delivery of the last email sent, and when it was sent (as "Invited by" shows who, then when).
@@ -122,6 +128,26 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
             }).collect_view()}
         </DataTable>
     }
+}
+
+/// R87: the headers that sort the list, each leading to its first page in that order (the search
+/// kept).
+fn sorting(search: String, now: InvitationsSort) -> Vec<SortBy> {
+    [(T::Email, InvitationsColumn::Email), (T::Invited, InvitationsColumn::Invited), (T::Expiry, InvitationsColumn::Expiry)]
+        .into_iter()
+        .map(|(header, column)| {
+            let sort = now.clicked(column);
+            let mut query = Vec::new();
+            if sort != InvitationsSort::default() {
+                query.push(format!("sort={}", sort.code()));
+            }
+            if !search.trim().is_empty() {
+                query.push(format!("search={}", encode_query_value(&search)));
+            }
+            let href = if query.is_empty() { "/invitations".to_string() } else { format!("/invitations?{}", query.join("&")) };
+            SortBy { header, href, now: now.of(column) }
+        })
+        .collect()
 }
 
 /// A `YYYY-MM-DD HH:MM` instant (in the viewer's time zone, which the list names) shown as its

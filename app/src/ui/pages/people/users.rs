@@ -41,8 +41,13 @@ pub fn UsersPage() -> impl IntoView {
     // Search reads the form's fields as they are (even changed before the page finished
     // loading) and navigates to the new URL; without JavaScript the form is a plain GET.
     let start = filter.get_untracked();
-    let (search_input, role_select, status_select, label_select) =
-        (NodeRef::<leptos::html::Input>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new(), NodeRef::<leptos::html::Select>::new());
+    let (search_input, role_select, status_select, label_select, sort_select) = (
+        NodeRef::<leptos::html::Input>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+    );
     let choices = Resource::new(|| (), |_| detail_choices(None, false));
     let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
@@ -55,8 +60,8 @@ pub fn UsersPage() -> impl IntoView {
             role: Role::parse(&select(role_select)),
             status: UserStatus::parse(&select(status_select)),
             label: select(label_select).parse().ok(),
-            // A new search keeps the order.
-            sort: filter.get_untracked().sort,
+            // The order's field follows the URL (the headers change it): a new search keeps it.
+            sort: UsersSort::parse(&select(sort_select)).unwrap_or_default(),
         };
         navigate(&users_href(&filter, 1, UsersAt::default()), Default::default());
     };
@@ -70,7 +75,6 @@ pub fn UsersPage() -> impl IntoView {
             <div class="field">
                 <label for="user-search">{T::SearchUsers.in_lang(lang)}</label>
                 <input id="user-search" type="search" name="q" value=start.search node_ref=search_input aria-describedby="user-search-help" />
-                {(start.sort != UsersSort::default()).then(|| view! { <input type="hidden" name="sort" value=start.sort.code() /> })}
                 <p class="field-help" id="user-search-help">{T::SearchUsersHelp.in_lang(lang)}</p>
             </div>
             <div class="field">
@@ -88,6 +92,16 @@ pub fn UsersPage() -> impl IntoView {
                     <option value="" selected=start.status.is_none()>{T::AnyStatus.in_lang(lang)}</option>
                     {[UserStatus::Active, UserStatus::FirstLoginPending].into_iter().map(|s| view! {
                         <option value=s.code() selected=start.status == Some(s)>{status_label(s).in_lang(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            // R87: on phones, where the table's headers are not shown, the order is chosen here.
+            <div class="field field-phone-only">
+                <label for="user-sort">{T::SortBy.in_lang(lang)}</label>
+                <select id="user-sort" name="sort" node_ref=sort_select prop:value=move || filter.get().sort.code()>
+                    {ORDERS.into_iter().map(|(column, descending, label)| {
+                        let sort = UsersSort { column, descending };
+                        view! { <option value=sort.code() selected=start.sort == sort>{label.in_lang(lang)}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -127,6 +141,18 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The orders USERS offers (R87), as the phone's field names them.
+const ORDERS: [(UsersColumn, bool, T); 8] = [
+    (UsersColumn::Name, false, T::SortNameUp),
+    (UsersColumn::Name, true, T::SortNameDown),
+    (UsersColumn::Status, false, T::SortStatusUp),
+    (UsersColumn::Status, true, T::SortStatusDown),
+    (UsersColumn::CreatedOn, true, T::SortCreatedDown),
+    (UsersColumn::CreatedOn, false, T::SortCreatedUp),
+    (UsersColumn::ActivatedOn, true, T::SortActivatedDown),
+    (UsersColumn::ActivatedOn, false, T::SortActivatedUp),
+];
+
 fn status_label(status: UserStatus) -> T {
     match status {
         UserStatus::Active => T::StatusActive,
@@ -150,7 +176,7 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
         .map(|(header, column)| SortBy {
             header,
             href: users_href(&UserFilter { sort: filter.sort.clicked(column), ..filter.clone() }, 1, UsersAt::default()),
-            now: (filter.sort.column == column).then_some(filter.sort.descending),
+            now: filter.sort.of(column),
         })
         .collect();
     view! {
