@@ -180,6 +180,10 @@ pub enum Msg {
     AccountsAdded { count: u64 },
     /// R86: the time zone a list's dates and times are in.
     TimesIn { zone: String },
+    /// R88: resending the ticked invitations.
+    ResendSelected { count: usize },
+    ResendingProgress { done: usize, total: usize },
+    ResentSummary { resent: usize, total: usize },
 }
 
 impl Msg {
@@ -221,6 +225,9 @@ impl Msg {
             Msg::TooManyAddresses { max, count } => say(W::TooManyAddresses, &[("max", max), ("count", count)]),
             Msg::InvitedToJoin { platform } => say(W::InvitedToJoin, &[("platform", platform)]),
             Msg::TimesIn { zone } => say(W::TimesIn, &[("zone", zone)]),
+            Msg::ResendSelected { count } => say(W::ResendSelected, &[("count", count)]),
+            Msg::ResendingProgress { done, total } => say(W::ResendingProgress, &[("done", done), ("total", total)]),
+            Msg::ResentSummary { resent, total } => say(W::ResentSummary, &[("resent", resent), ("total", total)]),
             Msg::InvalidDate => say(W::InvalidDate, &[]),
             Msg::UnknownTimeZone => say(W::UnknownTimeZone, &[]),
             Msg::EndsBeforeStart => say(W::EndsBeforeStart, &[]),
@@ -394,6 +401,9 @@ mod tests {
             Msg::TooManyAddresses { max: 2, count: 2 },
             Msg::InvitedToJoin { platform: "x".into() },
             Msg::TimesIn { zone: "x".into() },
+            Msg::ResendSelected { count: 2 },
+            Msg::ResendingProgress { done: 1, total: 2 },
+            Msg::ResentSummary { resent: 1, total: 2 },
             Msg::InvalidDate,
             Msg::UnknownTimeZone,
             Msg::EndsBeforeStart,

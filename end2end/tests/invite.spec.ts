@@ -134,6 +134,43 @@ test('the Invitations list: cancel and resend kill the old links, resend waits a
   await expect(guest.getByRole('heading', { name: 'Complete your account' })).toBeVisible();
 });
 
+test('R88: the ticked invitations are resent one after the other; one sent under a minute ago is skipped, saying why', async ({ page }) => {
+  const errors = watchConsole(page);
+  const owner = demoOwner();
+  const stamp = Date.now();
+  const [a, b, c] = ['a', 'b', 'c'].map((x) => `${stamp}.bulk-${x}@example.com`);
+  await logIn(page, owner.login, owner.password);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('link', { name: 'User', exact: true }).click();
+  await page.getByLabel('Emails').fill(`${a}, ${b}, ${c}`);
+  await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
+  await page.getByRole('button', { name: 'INVITE' }).click();
+  await expect(page.getByRole('region', { name: 'Results' }).getByRole('listitem')).toHaveCount(3);
+  const linkOf = async (to: string) => (await emailTo(to)).text.match(/https?:\/\/\S+\/invitation\/[0-9a-f]{64}/)![0];
+  const [firstA, firstB] = [await linkOf(a), await linkOf(b)];
+  // Two were sent over a minute ago (the database's clock moved back); the third just now.
+  sql('UPDATE invitations SET last_sent_at = last_sent_at - 120000 WHERE email_key IN (?, ?)', a, b);
+
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Invitations' }).click();
+  await page.getByLabel('Search by email').fill(String(stamp));
+  await expect(page.getByRole('row')).toHaveCount(4);
+  await expect(page.getByRole('button', { name: 'Resend selected (0)' })).toBeDisabled();
+  await page.getByLabel('Select all on this page').check();
+  await page.getByRole('checkbox', { name: `Select — ${b}` }).uncheck();
+  await page.getByRole('checkbox', { name: `Select — ${b}` }).check();
+  await page.getByRole('button', { name: 'Resend selected (3)' }).click();
+  const status = page.getByRole('status').filter({ hasText: 'invitations sent again' });
+  await expect(status).toContainText('2 of 3 invitations sent again, with new links.');
+  await expect(status.getByRole('listitem')).toHaveText([new RegExp(`^${c.replace(/\./g, '\\.')} — Too many attempts, try again in \\d+ s\\.$`)]);
+  await expect(page.getByRole('checkbox', { name: `Select — ${a}` })).not.toBeChecked();
+  await snap(page, '23-invitations-resent');
+  // The two got new links.
+  for (const [to, first] of [[a, firstA], [b, firstB]]) {
+    await expect(async () => expect(await linkOf(to)).not.toBe(first)).toPass();
+  }
+  expect(errors).toEqual([expect.stringContaining('429')]);
+});
+
 test('R21, R74: an address with an active account is added to the group instead, and gets the session email of the group at once', async ({ page }) => {
   const errors = watchConsole(page);
   const owner = demoOwner();

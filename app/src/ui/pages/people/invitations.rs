@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::invitations::{list_invitations, CancelInvitation, ResendInvitation};
+use crate::api::invitations::{list_invitations, resend_invitation, CancelInvitation, ResendInvitation};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Msg, T};
@@ -45,6 +45,54 @@ pub fn InvitationsPage() -> impl IntoView {
             outcome.set(Some(result.map(|()| T::InvitationResent)));
         }
     });
+    // R88: the invitations ticked on this page (in the order ticked); another page, search or
+    // order unticks them. Resent one after the other, with progress.
+    let ticked = RwSignal::new(Vec::<(i64, String)>::new());
+    Effect::new(move |_| {
+        search.track();
+        sort.track();
+        after.track();
+        ticked.set(Vec::new());
+    });
+    let resending = RwSignal::new(None::<Resending>);
+    let resend_ticked = Callback::new(move |()| {
+        let chosen = ticked.get_untracked();
+        if chosen.is_empty() || resending.with_untracked(|r| r.as_ref().is_some_and(|r| r.running)) {
+            return;
+        }
+        outcome.set(None);
+        resending.set(Some(Resending { total: chosen.len(), running: true, ..Default::default() }));
+        leptos::task::spawn_local(async move {
+            for (id, email) in chosen {
+                if resending.with_untracked(|r| r.as_ref().is_some_and(|r| r.stop)) {
+                    break;
+                }
+                let result = resend_invitation(id).await;
+                // What concerns this invitation alone (sent under a minute ago, gone, not one's
+                // to resend) skips it; anything else (an email limit, the network) stops the rest.
+                let stops = matches!(&result, Err(e) if !matches!(e, AppError::TooManyAttempts { .. } | AppError::NotFound | AppError::NotAllowed));
+                resending.update(|r| {
+                    if let Some(r) = r {
+                        r.done += 1;
+                        match result {
+                            Ok(()) => r.resent += 1,
+                            Err(error) => r.refused.push((email, error)),
+                        }
+                    }
+                });
+                if stops {
+                    break;
+                }
+            }
+            resending.update(|r| {
+                if let Some(r) = r {
+                    r.running = false;
+                }
+            });
+            ticked.set(Vec::new());
+            page.refetch();
+        });
+    });
     let notice = move || {
         outcome.get().map(|result| match result {
             Ok(text) => view! { <p class="notice" role="status">{text.in_lang(lang)}</p> }.into_any(),
@@ -61,6 +109,7 @@ pub fn InvitationsPage() -> impl IntoView {
                 <p class="field-help" id="invitation-search-help">{T::SearchInvitationsHelp.in_lang(lang)}</p>
             </form>
             {notice}
+            <ResendingStatus resending />
             <Loaded resource=page ready={move |page: InvitationList| if page.rows.is_empty() {
                 if search.with_untracked(|s| s.trim().is_empty()) {
                     view! { <EmptyState text=T::NoInvitations next=Some((T::NoInvitationsNext, "/add-users".to_string(), T::InviteUsers)) /> }.into_any()
@@ -69,7 +118,8 @@ pub fn InvitationsPage() -> impl IntoView {
                 }
             } else {
                 view! {
-                    <InvitationTable rows=page.rows cancel resend sort=sorting(search.get_untracked(), sort.get_untracked()) />
+                    <ResendTicked on_page=page.rows.iter().map(|r| (r.id, r.email.clone())).collect() ticked resending start=resend_ticked />
+                    <InvitationTable rows=page.rows cancel resend ticked sort=sorting(search.get_untracked(), sort.get_untracked()) />
                     <TimesIn zone=page.time_zone />
                     {page.next.map(|next| view! {
                         <nav class="pagination" aria-label=T::Pagination.in_lang(lang)>
@@ -83,10 +133,16 @@ pub fn InvitationsPage() -> impl IntoView {
 }
 
 #[component]
-fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitation>, resend: ServerAction<ResendInvitation>, sort: Vec<SortBy>) -> impl IntoView {
+fn InvitationTable(
+    rows: Vec<InvitationRow>,
+    cancel: ServerAction<CancelInvitation>,
+    resend: ServerAction<ResendInvitation>,
+    ticked: RwSignal<Vec<(i64, String)>>,
+    sort: Vec<SortBy>,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort>
+        <DataTable class="table-wrapping table-invitations" headers=&[T::Select, T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Select, T::Actions] sort>
             {rows.into_iter().map(|row| {
                 let id = row.id;
                 let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
@@ -98,8 +154,22 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                 });
                 let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
                 let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
+                let select_label = format!("{} — {}", T::Select.in_lang(lang), row.email);
+                let email = row.email.clone();
                 view! {
                     <tr>
+                        <td class="cell-select" data-label=T::Select.in_lang(lang)>
+                            <input type="checkbox" aria-label=select_label prop:checked=move || ticked.with(|t| t.iter().any(|(i, _)| *i == id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    ticked.update(|t| {
+                                        t.retain(|(i, _)| *i != id);
+                                        if on {
+                                            t.push((id, email.clone()));
+                                        }
+                                    });
+                                } />
+                        </td>
                         <td class="cell-email" data-label=T::Email.in_lang(lang)><Login login=row.email.clone() /></td>
                         <td data-label=T::GroupsAndRoles.in_lang(lang)>{grants}{lapsed}</td>
                         <td data-label=T::Invited.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
@@ -127,6 +197,71 @@ fn InvitationTable(rows: Vec<InvitationRow>, cancel: ServerAction<CancelInvitati
                 }
             }).collect_view()}
         </DataTable>
+    }
+}
+
+/// R88: resending the ticked invitations, one after the other.
+#[derive(Clone, Debug, Default)]
+struct Resending {
+    total: usize,
+    done: usize,
+    resent: usize,
+    /// Those not resent, and why.
+    refused: Vec<(String, AppError)>,
+    running: bool,
+    /// Asked to stop after the one being resent.
+    stop: bool,
+}
+
+/// Above the list: tick every row of the page, and resend those ticked (R88).
+#[component]
+fn ResendTicked(on_page: Vec<(i64, String)>, ticked: RwSignal<Vec<(i64, String)>>, resending: RwSignal<Option<Resending>>, start: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let count = on_page.len();
+    let running = move || resending.with(|r| r.as_ref().is_some_and(|r| r.running));
+    view! {
+        <div class="bulk-bar">
+            <label class="check">
+                <input type="checkbox" disabled=running prop:checked=move || ticked.with(|t| t.len() == count)
+                    on:change=move |ev| ticked.set(if event_target_checked(&ev) { on_page.clone() } else { Vec::new() }) />
+                {T::SelectAllOnPage.in_lang(lang)}
+            </label>
+            <button type="button" class="button" disabled=move || running() || ticked.with(Vec::is_empty) on:click=move |_| start.run(())>
+                {move || Msg::ResendSelected { count: ticked.with(Vec::len) }.render(lang)}
+            </button>
+        </div>
+    }
+}
+
+/// How the resending goes (R88): a progress bar and Stop while it runs, then what was resent
+/// and, for each one not, why. Read out as it changes.
+#[component]
+fn ResendingStatus(resending: RwSignal<Option<Resending>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div role="status" class="bulk-status">
+            {move || resending.get().map(|r| if r.running {
+                view! {
+                    <div class="bulk-progress">
+                        <progress max=r.total.to_string() value=r.done.to_string()></progress>
+                        <span>{Msg::ResendingProgress { done: r.done, total: r.total }.render(lang)}</span>
+                        <button type="button" class="button" disabled=r.stop
+                            on:click=move |_| resending.update(|r| if let Some(r) = r { r.stop = true; })>{T::StopResending.in_lang(lang)}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="notice">
+                        <p>{Msg::ResentSummary { resent: r.resent, total: r.total }.render(lang)}</p>
+                        {(!r.refused.is_empty()).then(|| view! {
+                            <ul class="bulk-refused">
+                                {r.refused.into_iter().map(|(email, error)| view! { <li><strong>{email}</strong>" — "{error.render(lang)}</li> }).collect_view()}
+                            </ul>
+                        })}
+                    </div>
+                }.into_any()
+            })}
+        </div>
     }
 }
 
