@@ -142,7 +142,7 @@ fn InvitationTable(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <DataTable class="table-wrapping table-invitations" headers=&[T::Select, T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Select, T::Actions] sort>
+        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort>
             {rows.into_iter().map(|row| {
                 let id = row.id;
                 let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
@@ -158,7 +158,8 @@ fn InvitationTable(
                 let email = row.email.clone();
                 view! {
                     <tr>
-                        <td class="cell-select" data-label=T::Select.in_lang(lang)>
+                        // The row's tick (R88) before its address: one column fewer beside the panel.
+                        <td class="cell-email" data-label=T::Email.in_lang(lang)><div class="ticked-email">
                             <input type="checkbox" aria-label=select_label prop:checked=move || ticked.with(|t| t.iter().any(|(i, _)| *i == id))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
@@ -169,8 +170,8 @@ fn InvitationTable(
                                         }
                                     });
                                 } />
-                        </td>
-                        <td class="cell-email" data-label=T::Email.in_lang(lang)><Login login=row.email.clone() /></td>
+                            <span><Login login=row.email.clone() /></span>
+                        </div></td>
                         <td data-label=T::GroupsAndRoles.in_lang(lang)>{grants}{lapsed}</td>
                         <td data-label=T::Invited.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
                         <td data-label=T::Expiry.in_lang(lang)><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
