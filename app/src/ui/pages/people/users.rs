@@ -1,8 +1,8 @@
 //! Dashboard > USERS (R39): the users one sees (everyone for platform administrators, their
 //! groups and below for group administrators and user admins), with their groups and roles,
 //! status and dates; searched by the start of a name or email, filtered by groups, role and
-//! status, a page at a time (R84). The filter and the page live in the URL, so they survive a
-//! reload and a link.
+//! status, sorted by a column (R87), a page at a time (R84). The filter, the order and the page
+//! live in the URL, so they survive a reload and a link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
