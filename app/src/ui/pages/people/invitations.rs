@@ -46,12 +46,15 @@ pub fn InvitationsPage() -> impl IntoView {
         }
     });
     // R88: the invitations ticked on this page (in the order ticked); another page, search or
-    // order unticks them. Resent one after the other, with progress.
+    // order, or a row cancelled or resent by its own button, unticks them. Resent one after the
+    // other, with progress.
     let ticked = RwSignal::new(Vec::<(i64, String)>::new());
     Effect::new(move |_| {
         search.track();
         sort.track();
         after.track();
+        cancel.version().track();
+        resend.version().track();
         ticked.set(Vec::new());
     });
     let resending = RwSignal::new(None::<Resending>);
@@ -64,7 +67,8 @@ pub fn InvitationsPage() -> impl IntoView {
         resending.set(Some(Resending { total: chosen.len(), running: true, ..Default::default() }));
         leptos::task::spawn_local(async move {
             for (id, email) in chosen {
-                if resending.with_untracked(|r| r.as_ref().is_some_and(|r| r.stop)) {
+                // Stopped, or the page left (its signals gone).
+                if resending.try_with_untracked(|r| r.as_ref().is_some_and(|r| r.stop)).unwrap_or(true) {
                     break;
                 }
                 let result = resend_invitation(id).await;
