@@ -27,13 +27,19 @@ use crate::i18n::Lang;
 
 pub const WARNING_KIND: &str = "deletion_warning";
 
-/// The platform's time zone; an unknown name (the column is free text) counts as UTC.
+/// The platform's time zone.
 pub async fn time_zone<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<Tz, AppError> {
     let name: String = sqlx::query_scalar("SELECT time_zone FROM platform WHERE id = 1").fetch_one(db).await?;
-    Ok(name.parse().unwrap_or_else(|_| {
+    Ok(platform_zone(&name))
+}
+
+/// The platform's time zone by its stored name; an unknown name (the column is free text)
+/// counts as UTC.
+pub fn platform_zone(name: &str) -> Tz {
+    name.parse().unwrap_or_else(|_| {
         tracing::warn!(time_zone = %name, "unknown platform time zone, using UTC");
         Tz::UTC
-    }))
+    })
 }
 
 /// Today's date in the platform's time zone.

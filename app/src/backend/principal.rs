@@ -139,7 +139,7 @@ impl Principal {
             instructs,
             tree,
             platform_name: row.try_get("platform_name")?,
-            zone: row.try_get::<String, _>("time_zone")?.parse().unwrap_or(Tz::UTC),
+            zone: super::deletion::platform_zone(&row.try_get::<String, _>("time_zone")?),
             session: String::new(),
         })
     }

@@ -117,7 +117,7 @@ pub(super) struct PlatformFacts {
 pub(super) async fn platform_facts(tx: &mut Tx) -> Result<PlatformFacts, AppError> {
     let (name, language, days, zone): (String, String, i64, String) =
         sqlx::query_as("SELECT name, default_language, invitation_lifetime_days, time_zone FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
-    let zone = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let zone = crate::backend::deletion::platform_zone(&zone);
     Ok(PlatformFacts { name, language: Lang::parse(&language).unwrap_or_default(), lifetime_ms: days * 24 * 3600 * 1000, zone })
 }
 
