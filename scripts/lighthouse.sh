@@ -41,10 +41,15 @@ audit() { # audit NAME PATH FORM_FACTOR [COOKIE]
   local name=$1 path=$2 form=$3 cookie=${4:-} extra=()
   [[ -n $cookie ]] && extra=(--extra-headers "{\"Cookie\": \"roster_session=$cookie\"}")
   [[ $form == desktop ]] && extra+=(--preset=desktop)
-  "$tools/node_modules/.bin/lighthouse" "$base$path" --quiet --output=json --output-path="$data/$name-$form.json" \
-    --only-categories=accessibility,performance --chrome-path="$chromium" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" "${extra[@]}" >/dev/null 2>"$data/$name-$form.log" || {
-      echo "lighthouse failed on $path ($form):" >&2; tail -5 "$data/$name-$form.log" >&2; return 1; }
+  # Lighthouse sometimes misses the trace's start with this Chromium (NO_NAVSTART): a second try.
+  local try
+  for try in 1 2; do
+    "$tools/node_modules/.bin/lighthouse" "$base$path" --quiet --output=json --output-path="$data/$name-$form.json" \
+      --only-categories=accessibility,performance --chrome-path="$chromium" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" "${extra[@]}" >/dev/null 2>"$data/$name-$form.log" && break
+    grep -q NO_NAVSTART "$data/$name-$form.log" && [[ $try == 1 ]] && continue
+    echo "lighthouse failed on $path ($form):" >&2; tail -5 "$data/$name-$form.log" >&2; return 1
+  done
   node -e '
     const r = require(process.argv[1]);
     const score = (c) => Math.round(r.categories[c].score * 100);

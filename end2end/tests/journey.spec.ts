@@ -125,6 +125,15 @@ test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
   await page.keyboard.press('Escape');
   await noSidewaysScroll();
   await snap(page, '10-phone-set-up');
+  // R87: on the Invitations list too, the order is a field beside the search.
+  await page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Invitations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Invitations' })).toBeVisible();
+  await expect(page.getByLabel('Order')).toHaveValue('-invited');
+  await page.getByLabel('Order').selectOption({ label: 'Email, A to Z' });
+  await expect(page).toHaveURL(/\/invitations\?sort=email$/);
+  await expect(page.getByLabel('Order')).toHaveValue('email');
+  await noSidewaysScroll();
+  await snap(page, '10b-phone-invitations');
   expect(errors).toEqual([]);
   await page.close();
 });

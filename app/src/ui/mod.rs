@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="roster-css" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <Hydration options />
                 <MetaTags />
             </head>
             <body>
@@ -40,6 +40,39 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// R89: the page's code (the main wasm and its JavaScript) is fetched once the page has loaded
+/// and painted, so that on a slow connection it does not compete with what the reader sees
+/// first; the screens split off (`--split`) load as hydration reaches them. In place of Leptos'
+/// `HydrationScripts`, which preloads all of it in the `<head>`.
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    let (js, wasm) = code_files(&options);
+    let script = format!(
+        "((js, wasm) => {{ \
+           const hydrate = () => import(js).then((m) => m.default({{ module_or_path: wasm }}).then(() => m.hydrate())); \
+           const afterPaint = () => document.hidden ? hydrate() : requestAnimationFrame(() => setTimeout(hydrate)); \
+           if (document.readyState === 'complete') afterPaint(); else addEventListener('load', afterPaint, {{ once: true }}); \
+         }})({js:?}, {wasm:?});"
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// Where the page's code is: `/pkg/<name>.<hash>.js` and `.wasm`, the hashes read once from the
+/// file cargo-leptos writes beside the server (`hash.txt`).
+fn code_files(options: &LeptosOptions) -> (String, String) {
+    static HASHES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (js, wasm) = HASHES.get_or_init(|| {
+        let read = || std::fs::read_to_string(std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref())).ok();
+        let hashes = if options.hash_files { read().unwrap_or_default() } else { String::new() };
+        let hash = |kind: &str| {
+            hashes.lines().find_map(|line| line.split_once(':').filter(|(k, _)| k.trim() == kind).map(|(_, h)| format!(".{}", h.trim()))).unwrap_or_default()
+        };
+        (hash("js"), hash("wasm"))
+    });
+    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+    (format!("/{pkg}/{name}{js}.js"), format!("/{pkg}/{name}{wasm}.wasm"))
 }
 
 /// The per-request nonce that the server's security headers allow scripts with.

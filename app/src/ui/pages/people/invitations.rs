@@ -4,7 +4,7 @@
 //! in the URL); keyset pages.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::invitations::{list_invitations, resend_invitation, CancelInvitation, ResendInvitation};
 use crate::domain::role::Role;
@@ -97,6 +97,7 @@ pub fn InvitationsPage() -> impl IntoView {
             page.refetch();
         });
     });
+    let navigate = use_navigate();
     let notice = move || {
         outcome.get().map(|result| match result {
             Ok(text) => view! { <p class="notice" role="status">{text.in_lang(lang)}</p> }.into_any(),
@@ -111,6 +112,20 @@ pub fn InvitationsPage() -> impl IntoView {
                     aria-describedby="invitation-search-help"
                     on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
                 <p class="field-help" id="invitation-search-help">{T::SearchInvitationsHelp.in_lang(lang)}</p>
+                // R87: on phones, where the table's headers are not shown, the order is chosen here.
+                <div class="field field-phone-only">
+                    <label for="invitation-sort">{T::SortBy.in_lang(lang)}</label>
+                    <select id="invitation-sort" prop:value=move || sort.get().code()
+                        on:change=move |ev| {
+                            let chosen = InvitationsSort::parse(&event_target_value(&ev)).unwrap_or_default();
+                            navigate(&invitations_href(&search.get_untracked(), chosen), Default::default());
+                        }>
+                        {ORDERS.into_iter().map(|(column, descending, label)| {
+                            let order = InvitationsSort { column, descending };
+                            view! { <option value=order.code() selected=move || sort.get() == order>{label.in_lang(lang)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
             </form>
             {notice}
             <ResendingStatus resending />
@@ -275,20 +290,31 @@ fn ResendingStatus(resending: RwSignal<Option<Resending>>) -> impl IntoView {
 fn sorting(search: String, now: InvitationsSort) -> Vec<SortBy> {
     [(T::Email, InvitationsColumn::Email), (T::Invited, InvitationsColumn::Invited), (T::Expiry, InvitationsColumn::Expiry)]
         .into_iter()
-        .map(|(header, column)| {
-            let sort = now.clicked(column);
-            let mut query = Vec::new();
-            if sort != InvitationsSort::default() {
-                query.push(format!("sort={}", sort.code()));
-            }
-            if !search.trim().is_empty() {
-                query.push(format!("search={}", encode_query_value(&search)));
-            }
-            let href = if query.is_empty() { "/invitations".to_string() } else { format!("/invitations?{}", query.join("&")) };
-            SortBy { header, href, now: now.of(column) }
-        })
+        .map(|(header, column)| SortBy { header, href: invitations_href(&search, now.clicked(column)), now: now.of(column) })
         .collect()
 }
+
+/// The list's first page in `sort`, searched for `search`.
+fn invitations_href(search: &str, sort: InvitationsSort) -> String {
+    let mut query = Vec::new();
+    if sort != InvitationsSort::default() {
+        query.push(format!("sort={}", sort.code()));
+    }
+    if !search.trim().is_empty() {
+        query.push(format!("search={}", encode_query_value(search)));
+    }
+    if query.is_empty() { "/invitations".to_string() } else { format!("/invitations?{}", query.join("&")) }
+}
+
+/// The orders the list offers (R87), as the phone's field names them.
+const ORDERS: [(InvitationsColumn, bool, T); 6] = [
+    (InvitationsColumn::Invited, true, T::SortInvitedDown),
+    (InvitationsColumn::Invited, false, T::SortInvitedUp),
+    (InvitationsColumn::Email, false, T::SortEmailUp),
+    (InvitationsColumn::Email, true, T::SortEmailDown),
+    (InvitationsColumn::Expiry, false, T::SortExpiryUp),
+    (InvitationsColumn::Expiry, true, T::SortExpiryDown),
+];
 
 /// A `YYYY-MM-DD HH:MM` instant (in the viewer's time zone, which the list names) shown as its
 /// day, the time in the tooltip: the table stays readable beside the panel's sidebar.
