@@ -239,6 +239,20 @@ async fn pages_need_a_session_and_carry_security_headers() {
 }
 
 #[tokio::test]
+async fn r89_a_pages_code_is_not_preloaded_and_starts_once_the_page_is_painted() {
+    let h = harness().await;
+    let cookie = h.log_in().await;
+    for path in ["/login", "/", "/add-users"] {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let html = body_text(h.send(if path == "/login" { request } else { with_cookie(request, &cookie) }).await).await;
+        assert!(!html.contains("rel=\"preload\"") && !html.contains("rel=\"modulepreload\""), "{path}: nothing preloaded in the head");
+        let script = html.split("<script type=\"module\"").nth(1).expect("the hydration script");
+        assert!(script.contains("addEventListener('load'") && script.contains("requestAnimationFrame"), "{path}: started after load and a paint");
+        assert!(script.contains("\"/pkg/roster.js\", \"/pkg/roster.wasm\""), "{path}: the code's files: {script:.300}");
+    }
+}
+
+#[tokio::test]
 async fn r86_pages_show_times_in_the_zone_the_browser_names_else_the_platforms() {
     let h = harness().await;
     let session = h.log_in().await;
