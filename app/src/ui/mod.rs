@@ -100,7 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/labels") view={Lazy::<lazy::LabelsPage>::new()} />
                     <Route path=path!("/dashboard/billing") view={Lazy::<lazy::BillingPage>::new()} />
                     <Route path=path!("/dashboard/settings") view={Lazy::<lazy::SettingsPage>::new()} />
-                    <Route path=path!("/add-users") view={Lazy::<lazy::AddUsersPage>::new()} />
+                    <Route path=path!("/add-users") view=pages::AddUsersPage />
                     <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
                     <Route path=path!("/import-users") view={Lazy::<lazy::ImportUsersPage>::new()} />
                     <Route path=path!("/invitations") view={Lazy::<lazy::InvitationsPage>::new()} />
@@ -160,7 +160,9 @@ pub fn t(text: T) -> &'static str {
 }
 
 /// Screens whose code the browser loads when first shown (`cargo leptos build --split`), so the
-/// first download holds only the sign-in page, the shell and the group pages.
+/// first download holds only the sign-in page, the shell, the group pages and the add-user panel
+/// (the screen opened most; split off, its 55 chunks made its start four times longer on a phone,
+/// docs/accessibility.md).
 mod lazy {
     use super::*;
 
@@ -182,5 +184,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, AddUsersPage, SetUpUserPage, ImportUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, SetUpUserPage, ImportUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
 }
