@@ -50,7 +50,7 @@ async fn main() {
         let db = testing::fresh(backend).await;
         let acme = testing::acme(&db, Lang::En).await;
         let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
-        let who = Who { actor: Some(acme.owner), ip: None };
+        let who = Who { actor: Some(acme.owner), ..Who::default() };
         let mut parent = acme.root;
         for name in ["Region", "Country", "City"] {
             parent = groups::create_subgroup(&db, &owner.require(ManageGroup(parent)).unwrap(), &who, name, true).await.unwrap();

@@ -19,7 +19,7 @@ const RUNS: usize = 50;
 async fn main() {
     let db = testing::sqlite().await;
     let acme = testing::acme(&db, Lang::En).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
+    let who = Who { actor: Some(acme.owner), ..Who::default() };
     let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
     let mut parent = acme.root;
     for name in ["Region", "Country", "City", "Team"] {

@@ -56,7 +56,7 @@ async fn main() {
         let db = testing::sqlite().await;
         let acme = testing::acme(&db, Lang::En).await;
         let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
-        let who = Who { actor: Some(acme.owner), ip: None };
+        let who = Who { actor: Some(acme.owner), ..Who::default() };
         let mut parent = acme.root;
         for (name, public) in [("Region", true), ("Country", true), ("City", false)] {
             parent = groups::create_subgroup(&db, &owner.require(ManageGroup(parent)).unwrap(), &who, name, public).await.unwrap();

@@ -6,3 +6,5 @@ pub mod config;
 pub mod downloads;
 pub mod middleware;
 pub mod router;
+pub mod scim;
+pub mod token_auth;

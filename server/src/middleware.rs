@@ -204,7 +204,7 @@ pub async fn error_status(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
-    let who = request.extensions().get::<Principal>().map(|p| Who { actor: Some(p.user_id), ip: request.extensions().get::<RequestMeta>().and_then(|m| m.ip.clone()) });
+    let who = request.extensions().get::<Principal>().map(|p| Who { actor: Some(p.user_id), token: None, ip: request.extensions().get::<RequestMeta>().and_then(|m| m.ip.clone()) });
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
         return response;

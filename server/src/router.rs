@@ -25,7 +25,13 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")))
         .layer(SetResponseHeaderLayer::overriding(header::VARY, HeaderValue::from_static("accept-encoding")));
     let leptos_options = options.clone();
-    Router::new()
+    // The machine APIs (R90): a token, no session, no browser guards; their own errors.
+    let machine = Router::new()
+        .nest("/scim/v2", crate::scim::router(&state))
+        .layer(axum::extract::DefaultBodyLimit::max(MACHINE_BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));
+    let browser = Router::new()
         .route("/healthz", axum::routing::get(healthz))
         .route(app::wire::batch::TEMPLATE_PATH, axum::routing::get(downloads::import_template))
         .route("/import/{id}/rejected.csv", axum::routing::get(downloads::rejected_rows))
@@ -39,11 +45,16 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(middleware::input_guard))
         .layer(from_fn_with_state(state.clone(), middleware::cross_site_guard))
         .layer(from_fn_with_state(state.clone(), middleware::request_context))
-        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers));
+    machine
+        .merge(browser)
         .layer(json_compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .with_state(state)
 }
+
+/// The most a SCIM or REST request body may hold (a group's PATCH with many members).
+const MACHINE_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The router of an instance that only runs the background jobs (`--role worker`).
 pub fn health_only(state: AppState) -> Router {
@@ -65,7 +76,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 fn json_compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{DefaultPredicate, Predicate};
     let is_json = |_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions| {
-        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json") || v.starts_with(crate::scim::MEDIA_TYPE))
     };
     tower_http::compression::CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(is_json))
 }

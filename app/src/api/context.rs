@@ -65,7 +65,7 @@ pub fn principal_allowing_password_change() -> Result<Principal, AppError> {
 
 /// The person behind the current request, and the address they call from, for the audit log.
 pub fn who(principal: &Principal) -> Who {
-    Who { actor: Some(principal.user_id), ip: meta().ip }
+    Who { actor: Some(principal.user_id), token: None, ip: meta().ip }
 }
 
 /// What the middleware knows about the request.

@@ -13,4 +13,5 @@ pub mod groups;
 pub mod invitations;
 pub mod programs;
 pub mod settings;
+pub mod tokens;
 pub mod users;

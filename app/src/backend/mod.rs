@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the wasm, and nothing here reads Leptos: the services receive
 //! what they need as arguments (`api::context` reads the request).
 
+pub mod api_tokens;
 pub mod audit;
 pub mod batch;
 pub mod auth;

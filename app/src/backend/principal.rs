@@ -206,7 +206,7 @@ impl Principal {
             .into_iter()
             .filter(|&g| action(g).is_some_and(|a| self.may(&a)))
             .take(GROUP_CHOICES_SHOWN)
-            .map(|g| (g, tree.path_to(g).iter().filter_map(|p| tree.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")))
+            .map(|g| (g, tree.path_name(g)))
             .collect();
         groups.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
         groups

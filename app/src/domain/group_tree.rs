@@ -90,6 +90,11 @@ impl GroupTree {
         path
     }
 
+    /// The names from the root down to `id`, as the group choices show them (`Sales › Sales EMEA`).
+    pub fn path_name(&self, id: GroupId) -> String {
+        self.path_to(id).iter().filter_map(|p| self.get(*p)).map(|n| n.name.as_str()).collect::<Vec<_>>().join(" › ")
+    }
+
     /// `id` and every group below it, depth first.
     pub fn subtree(&self, id: GroupId) -> Vec<GroupId> {
         let mut out = Vec::new();

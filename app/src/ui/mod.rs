@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/labels") view={Lazy::<lazy::LabelsPage>::new()} />
                     <Route path=path!("/dashboard/billing") view={Lazy::<lazy::BillingPage>::new()} />
                     <Route path=path!("/dashboard/settings") view={Lazy::<lazy::SettingsPage>::new()} />
+                    <Route path=path!("/dashboard/api-tokens") view={Lazy::<lazy::ApiTokensPage>::new()} />
                     <Route path=path!("/add-users") view=pages::AddUsersPage />
                     <Route path=path!("/set-up-user") view={Lazy::<lazy::SetUpUserPage>::new()} />
                     <Route path=path!("/import-users") view={Lazy::<lazy::ImportUsersPage>::new()} />
@@ -184,5 +185,5 @@ mod lazy {
         )*};
     }
 
-    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, SetUpUserPage, ImportUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage);
+    lazy_pages!(ChangePasswordPage, RegisterPage, UsersPage, UserPage, LabelsPage, SetUpUserPage, ImportUsersPage, InvitationsPage, ProgramsPage, MailboxPage, SessionPage, AccountPage, BillingPage, SettingsPage, ApiTokensPage);
 }

@@ -26,7 +26,10 @@ pub fn DashboardTabs() -> impl IntoView {
             let (billing, settings) = data.map(|d| (d.may_see_billing, d.may_see_settings)).unwrap_or_default();
             view! {
                 {billing.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })}
-                {settings.then(|| view! { <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A> })}
+                {settings.then(|| view! {
+                    <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A>
+                    <A href="/dashboard/api-tokens" attr:class="tab">{T::ApiTokensTab.in_lang(lang)}</A>
+                })}
             }
         })
     };

@@ -12,4 +12,5 @@ pub mod invitations;
 pub mod programs;
 pub mod settings;
 pub mod sort;
+pub mod tokens;
 pub mod users;

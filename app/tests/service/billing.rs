@@ -30,7 +30,7 @@ fn form(first: &str, email: &str, group: i64) -> NewUser {
 
 async fn r45_the_owner_sees_each_billed_account_when_and_why_and_how_many_are_active(db: TestDb) {
     let acme = testing::acme(&db, Lang::En).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
+    let who = Who { actor: Some(acme.owner), ..Who::default() };
     let owner = testing::principal_of(&db, "owner@acme.example", &acme.owner_password).await;
     let sales = groups::create_subgroup(&db, &permit(&db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
     let settings = Settings::new("https://learn.acme.example");

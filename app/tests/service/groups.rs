@@ -43,7 +43,7 @@ impl Fixture {
 async fn fixture(db: &TestDb) -> Fixture {
     let acme = testing::acme(db, app::i18n::Lang::En).await;
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    Fixture { who: Who { actor: Some(acme.owner), ip: Some("192.0.2.1".into()) }, owner, root: acme.root }
+    Fixture { who: Who { actor: Some(acme.owner), token: None, ip: Some("192.0.2.1".into()) }, owner, root: acme.root }
 }
 
 async fn user(db: &TestDb, email: &str) -> i64 {

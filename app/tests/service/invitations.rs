@@ -558,7 +558,7 @@ async fn r24_grants_the_inviter_lost_are_dropped_at_acceptance(db: TestDb) {
     groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.sales, &[Role::Admin])).await, &s.who, admin).await.unwrap();
     groups::add_member(&db, crate::support::settings(), &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, admin).await.unwrap();
     let group_admin = testing::principal_of(&db, "gadmin@acme.example", "group admin password").await;
-    let who = Who { actor: Some(admin), ip: None };
+    let who = Who { actor: Some(admin), ..Who::default() };
     let no_details = app::wire::details::UserDetails::default();
     let by_admin = async |emails: &'static str, roles: &'static [Role]| {
         invitations::invite(&db, &s.settings, Inviting::ToGroup(&permit(&db, &group_admin, AddToGroup::new(s.emea, roles)).await), &who, emails, &no_details).await

@@ -14,4 +14,5 @@ mod mail;
 mod programs;
 mod set_up;
 mod statements;
+mod tokens;
 mod support;

@@ -22,7 +22,7 @@ app::on_both_databases!(
 async fn setup(db: &TestDb) -> (Who, Principal, i64, i64, i64) {
     let acme = testing::acme(db, app::i18n::Lang::En).await;
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
+    let who = Who { actor: Some(acme.owner), ..Who::default() };
     let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
     let program = programs::create_program(db, &permit(db, &owner, ManageSessionsSomewhere).await, &who, "Onboarding").await.unwrap();

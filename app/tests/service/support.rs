@@ -56,7 +56,7 @@ pub struct Acme {
 pub async fn acme(db: &TestDb, language: Lang) -> Acme {
     let acme = testing::acme(db, language).await;
     let owner = testing::principal_of(db, "owner@acme.example", &acme.owner_password).await;
-    let who = Who { actor: Some(acme.owner), ip: None };
+    let who = Who { actor: Some(acme.owner), ..Who::default() };
     let sales = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(acme.root)).await, &who, "Sales", false).await.unwrap();
     let emea = groups::create_subgroup(db, &permit(db, &owner, ManageGroup(sales)).await, &who, "EMEA", true).await.unwrap();
     Acme { owner, who, root: acme.root, sales, emea, settings: Settings::new("https://learn.acme.example") }

@@ -18,6 +18,7 @@ use tower::ServiceExt;
 const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 use server::middleware::PUBLIC_SERVER_FNS;
 
+mod api_tokens;
 mod bad_input;
 mod climb;
 mod email_limits;

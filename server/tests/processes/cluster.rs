@@ -200,7 +200,7 @@ async fn r83_an_import_left_by_a_dead_instance_is_finished_by_another() {
     let defaults = Defaults { groups: vec![owner.platform_group_id()], roles: vec![Role::Learner], language: None };
     let id = job::upload(&db, &importing, "learners.csv", file.as_bytes()).await.unwrap();
     sqlx::query("UPDATE platform SET platform_invitation_emails_per_hour = 1000000").execute(&db.pool).await.unwrap();
-    job::start(&db, &importing, &Who { actor: Some(owner.user_id), ip: None }, id, Mode::Invite, &defaults, false).await.unwrap();
+    job::start(&db, &importing, &Who { actor: Some(owner.user_id), ..Who::default() }, id, Mode::Invite, &defaults, false).await.unwrap();
 
     let mut first = Instance::start(&db.url, &[]).await;
     until(Duration::from_secs(60), "the first instance takes the import up", || async { count(&db, "SELECT rows_done FROM import_jobs").await > 0 }).await;

@@ -304,7 +304,7 @@ impl ImportWorker {
         let defaults: Defaults = serde_json::from_str(&defaults).map_err(AppError::internal)?;
         let (csv, mut checker) = rows::open(&self.db, &principal, &file, mode, &defaults).await?;
         let part_rows = if mode == Mode::SetUp { SET_UP_PART_ROWS } else { PART_ROWS };
-        let run = Run { job, mode, add_existing: add_existing != 0, principal: &principal, who: Who { actor: Some(created_by), ip: None } };
+        let run = Run { job, mode, add_existing: add_existing != 0, principal: &principal, who: Who { actor: Some(created_by), ..Who::default() } };
         let mut position = 0i64;
         let mut part: Vec<(Row, Checked)> = Vec::with_capacity(part_rows);
         for row in rows::data_rows(&csv) {
@@ -498,7 +498,7 @@ impl ImportWorker {
             .await?;
         let created_by = row.created_by;
         let status = row.status(now_ms());
-        let who = Who { actor: Some(created_by), ip: None };
+        let who = Who { actor: Some(created_by), ..Who::default() };
         audit::record(&mut tx, &who, if failure.is_some() { "import_failed" } else { "import_done" }, "import", job, &Summary::of(&status, failure)).await?;
         tx.commit().await?;
         if reserved > queued {

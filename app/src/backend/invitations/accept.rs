@@ -161,7 +161,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
     crate::backend::billing::bill(&mut tx, user, BillingReason::InvitationAccepted, now).await?;
     crate::backend::details::apply_invitation(&mut tx, invitation, user).await?;
     crate::backend::enrollment::email_enrollments(&mut tx, settings, user, &enrolled).await?;
-    let who = Who { actor: Some(user), ip: form.ip.map(str::to_string) };
+    let who = Who { actor: Some(user), token: None, ip: form.ip.map(str::to_string) };
     audit::record(&mut tx, &who, "invitation_accepted", "invitation", invitation, &serde_json::json!({ "user": user })).await?;
     let session_token = crate::backend::auth::open_session(&mut tx, user, form.ip, form.user_agent, form.previous_session).await?;
     tx.commit().await?;

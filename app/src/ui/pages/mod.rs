@@ -13,5 +13,5 @@ pub use access::{AccountPage, ChangePasswordPage, LoginPage, RegisterPage};
 pub use group::{GroupPage, HomePage};
 pub use not_found::NotFoundPage;
 pub use people::{AddUsersPage, ImportUsersPage, InvitationsPage, SetUpUserPage, UserPage, UsersPage};
-pub use platform::{BillingPage, LabelsPage, MailboxPage, SettingsPage};
+pub use platform::{ApiTokensPage, BillingPage, LabelsPage, MailboxPage, SettingsPage};
 pub use programs::{ProgramsPage, SessionPage};
