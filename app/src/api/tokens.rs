@@ -17,6 +17,14 @@ pub async fn list_api_tokens() -> Result<ApiTokenList, AppError> {
     crate::backend::api_tokens::list(&context::state()?.db, &permit).await
 }
 
+/// The groups a token may be limited to: (id, path).
+#[server(endpoint = "tokens/groups")]
+pub async fn api_token_groups() -> Result<Vec<(i64, String)>, AppError> {
+    let principal = context::principal()?;
+    let permit = principal.require(AdministerPlatform)?;
+    Ok(crate::backend::api_tokens::groups(&permit))
+}
+
 #[server(endpoint = "tokens/create")]
 pub async fn create_api_token(#[server(default)] form: NewApiToken) -> Result<CreatedToken, AppError> {
     let principal = context::principal()?;

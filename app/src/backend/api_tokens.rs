@@ -132,9 +132,15 @@ pub async fn list(db: &Db, permit: &Permit<'_, AdministerPlatform>) -> Result<Ap
             status,
         });
     }
-    let mut groups: Vec<(i64, String)> = principal.overseen_subtrees().into_iter().map(|g| (g, tree.path_name(g))).collect();
+    Ok(ApiTokenList { rows: tokens, time_zone: principal.zone.name().to_string() })
+}
+
+/// The groups a token may be limited to, (id, path) in the order of their paths.
+pub fn groups(permit: &Permit<'_, AdministerPlatform>) -> Vec<(i64, String)> {
+    let principal = permit.by();
+    let mut groups: Vec<(i64, String)> = principal.overseen_subtrees().into_iter().map(|g| (g, principal.tree.path_name(g))).collect();
     groups.sort_by_key(|(_, path)| path.to_lowercase());
-    Ok(ApiTokenList { rows: tokens, groups, time_zone: principal.zone.name().to_string() })
+    groups
 }
 
 /// Revokes a token at once: its next call is refused. Revoking one already revoked is "not found".

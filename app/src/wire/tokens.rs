@@ -131,7 +131,5 @@ pub struct ApiTokenRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenList {
     pub rows: Vec<ApiTokenRow>,
-    /// The groups a token may be limited to: (id, path).
-    pub groups: Vec<(i64, String)>,
     pub time_zone: String,
 }

@@ -37,6 +37,7 @@ async fn r90_platform_admins_make_tokens_shown_once_kept_hashed_and_revoked(db: 
     // Who may: platform administrators only (a group admin is refused, and the refusal audited).
     assert_eq!(h.call(&greta, "/api/tokens/create", "form[name]=Mine").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(h.call(&greta, "/api/tokens/list", "").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(h.call(&greta, "/api/tokens/groups", "").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(h.call(&greta, "/api/tokens/revoke", "id=1").await.status(), StatusCode::FORBIDDEN);
 
     // Bad input: every message at once, nothing made.

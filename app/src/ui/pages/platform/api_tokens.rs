@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::tokens::{list_api_tokens, CreateApiToken, RevokeApiToken};
+use crate::api::tokens::{api_token_groups, list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::T;
@@ -19,16 +19,15 @@ pub fn ApiTokensPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    let groups = Resource::new(|| (), |_| api_token_groups());
     let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_tokens());
     view! {
         <Title text=format!("{} · {}", T::ApiTokens.in_lang(lang), T::Dashboard.in_lang(lang)) />
         <header class="page-header"><h1>{T::Dashboard.in_lang(lang)}</h1></header>
         <DashboardTabs />
         <p class="muted">{T::ApiTokensExplained.in_lang(lang)}</p>
-        <Loaded resource=tokens ready=move |list: ApiTokenList| view! {
-            <NewTokenForm create groups=list.groups.clone() />
-            <TokenList list revoke />
-        } />
+        <Loaded resource=groups ready=move |groups| view! { <NewTokenForm create groups /> } />
+        <Loaded resource=tokens ready=move |list: ApiTokenList| view! { <TokenList list revoke /> } />
     }
 }
 
@@ -142,7 +141,7 @@ fn TokenList(list: ApiTokenList, revoke: ServerAction<RevokeApiToken>) -> impl I
                 view! { <EmptyState text=T::NoApiTokens /> }.into_any()
             } else {
                 view! {
-                    <DataTable class="table-wrapping" headers=&[T::Name, T::TokenScope, T::TokenGroup, T::TokenCreatedBy, T::TokenExpires, T::TokenLastUsed, T::Status, T::Actions] unseen=&[T::Actions]>
+                    <DataTable class="table-wrapping table-tokens" headers=&[T::Name, T::TokenScope, T::TokenGroup, T::TokenCreatedBy, T::TokenExpires, T::TokenLastUsed, T::Status, T::Actions] unseen=&[T::Actions]>
                         {list.rows.into_iter().map(|row| view! { <TokenRow row revoke /> }).collect_view()}
                     </DataTable>
                     <TimesIn zone=list.time_zone />
