@@ -280,6 +280,18 @@ impl World {
         sqlx::query_scalar(&format!("INSERT INTO {table} (name, name_key) VALUES ($1, $2) RETURNING id")).bind(&name).bind(name.to_lowercase()).fetch_one(&self.h.db.pool).await.unwrap()
     }
 
+    /// A live API token (R90), made by the demo owner.
+    async fn api_token(&self) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO api_tokens (name, scope, per_minute, token_hash, created_by, created_at) VALUES ($1, 'read', 60, $2, (SELECT owner_id FROM platform), 0) RETURNING id",
+        )
+        .bind(format!("Matrix {}", app::backend::auth::random_hex(4)))
+        .bind(app::backend::auth::random_hex(32))
+        .fetch_one(&self.h.db.pool)
+        .await
+        .unwrap()
+    }
+
     async fn failed_email(&self, person: Person) -> i64 {
         let user = self.id(person, true);
         sqlx::query_scalar(
@@ -538,6 +550,13 @@ fn rows() -> Vec<Row> {
         Row {
             path: "/api/settings/set_email_limits",
             cells: vec![cell("the platform's", |_, _| "limits[per_person_per_hour]=50&limits[per_person_per_day]=60&limits[platform_per_hour]=70".into(), only(PLATFORM, Ok))],
+        },
+        Row { path: "/api/tokens/list", cells: vec![cell("the platform's", |_, _| String::new(), only(PLATFORM, Ok))] },
+        Row { path: "/api/tokens/groups", cells: vec![cell("the platform's", |_, _| String::new(), only(PLATFORM, Ok))] },
+        Row { path: "/api/tokens/create", cells: vec![cell("a read token", |_, a| format!("form[name]=Matrix+{a:?}&form[scope]=read"), only(PLATFORM, Ok))] },
+        Row {
+            path: "/api/tokens/revoke",
+            cells: vec![cell_after("a live token", |w, _| Box::pin(async move { format!("id={}", w.api_token().await) }), only(PLATFORM, Ok))],
         },
         Row { path: "/api/billing", cells: vec![cell("the platform's", |_, _| "page=1".into(), only(&[Owner], Ok))] },
         Row { path: "/api/mailbox", cells: vec![cell("the platform's", |_, _| String::new(), only(&[Owner], Ok))] },
