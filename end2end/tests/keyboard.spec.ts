@@ -69,7 +69,7 @@ async function logInByKeyboard(page: Page, login: string, password: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-test('keyboard only: invite someone to a group, then set up a user in two groups chosen in the modal', async ({ page }) => {
+test('keyboard only (R91): invite someone to a group, then set up a user in two groups chosen in the modal', async ({ page }) => {
   const errors = watchConsole(page);
   const { password } = demoOwner();
   const invitee = `kb.invite.${Date.now()}@example.com`;
@@ -103,6 +103,8 @@ test('keyboard only: invite someone to a group, then set up a user in two groups
   await tabTo(page, page.getByRole('navigation', { name: 'Ways to add users' }).getByRole('link', { name: 'Set up a user' }), { back: true });
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Set up a user' })).toBeVisible();
+  // R91: the link pressed belonged to the screen replaced; the focus goes on from the new title.
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up a user' }), 'R91: focus on the new screen\'s title').toBeFocused();
   await tabTo(page, page.getByLabel('First name'));
   await page.keyboard.type('Katherine');
   await tabTo(page, page.getByLabel('Last name'));

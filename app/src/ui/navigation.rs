@@ -53,13 +53,23 @@ pub fn AddUsersPanel(current: &'static str, title: T, children: Children) -> imp
         Some(id) => format!("/groups/{id}"),
         None => "/".to_string(),
     };
+    // R91: the link that opened this screen was the last one's, now gone: whoever came by keyboard
+    // goes on from this screen's title, not from the top of the page.
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            if document().active_element().is_none_or(|focused| focused.tag_name() == "BODY") {
+                let _ = heading.focus();
+            }
+        }
+    });
     view! {
         <Title text=title.in_lang(lang) />
         <section class="panel" aria-labelledby="panel-title">
             <PanelNav current group=query.with_untracked(|q| q.get("group")) />
             <div class="panel-body">
                 <header class="page-header">
-                    <h1 id="panel-title">{title.in_lang(lang)}</h1>
+                    <h1 id="panel-title" tabindex="-1" node_ref=heading>{title.in_lang(lang)}</h1>
                     <a class="icon-button" href=back aria-label=T::Close.in_lang(lang)><Icon name="close" /></a>
                 </header>
                 {children()}
