@@ -51,6 +51,7 @@ for (const language of ['en', 'fr'] as const) {
           ['billing', '/dashboard/billing'],
           ['labels', '/dashboard/labels'],
           ['settings', '/dashboard/settings'],
+          ['api-tokens', '/dashboard/api-tokens'],
           ['add-users', '/add-users'],
           ['set-up-user', '/set-up-user'],
           ['import-users', '/import-users'],

@@ -134,6 +134,13 @@ test('the pages are usable on a 390 px phone screen', async ({ browser }) => {
   await expect(page.getByLabel('Order')).toHaveValue('email');
   await noSidewaysScroll();
   await snap(page, '10b-phone-invitations');
+  // R90: the API TOKENS page (long group paths in its choices) fits too.
+  await page.goto('/dashboard/api-tokens');
+  await expect(page.getByRole('region', { name: 'New API token' }).getByLabel('Limited to')).toBeVisible();
+  const form = await page.getByRole('region', { name: 'New API token' }).boundingBox();
+  expect(form!.x + form!.width, 'the token form within the screen').toBeLessThanOrEqual(390);
+  await noSidewaysScroll();
+  await snap(page, '10c-phone-api-tokens');
   expect(errors).toEqual([]);
   await page.close();
 });
