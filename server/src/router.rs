@@ -1,4 +1,5 @@
-//! The one router: Leptos pages and server functions, static files, and the layers in front.
+//! The one router: Leptos pages and server functions, static files, and the layers in front of
+//! them; beside them, the machine APIs (SCIM) behind their own door, the API token (R90).
 
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{downloads, middleware};
 
-/// Pages, server functions and files, behind the security layers. Tests call this directly.
+/// Pages, server functions and files, behind the browser's security layers; SCIM behind the
+/// token door. Tests call this directly.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
