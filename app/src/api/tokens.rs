@@ -14,7 +14,8 @@ use crate::wire::tokens::{ApiTokenList, CreatedToken, NewApiToken};
 pub async fn list_api_tokens() -> Result<ApiTokenList, AppError> {
     let principal = context::principal()?;
     let permit = principal.require(AdministerPlatform)?;
-    crate::backend::api_tokens::list(&context::state()?.db, &permit).await
+    let state = context::state()?;
+    crate::backend::api_tokens::list(&state.db, &state.trees, &permit).await
 }
 
 /// The groups a token may be limited to: (id, path).

@@ -12,11 +12,10 @@ use super::audit::{self, Who};
 use super::auth::{random_hex, token_hash};
 use super::db::{minute_of, now_ms, Db};
 use super::groups::is_unique_violation;
-use super::principal::{Permit, Principal, Rights};
+use super::principal::{Permit, Principal};
 use super::tree::TreeCache;
 
 use crate::domain::capability::AdministerPlatform;
-use crate::domain::policy;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
@@ -86,7 +85,7 @@ pub async fn create(db: &Db, permit: &Permit<'_, AdministerPlatform>, who: &Who,
 }
 
 /// Every token, the live ones first, then the newest.
-pub async fn list(db: &Db, permit: &Permit<'_, AdministerPlatform>) -> Result<ApiTokenList, AppError> {
+pub async fn list(db: &Db, trees: &TreeCache, permit: &Permit<'_, AdministerPlatform>) -> Result<ApiTokenList, AppError> {
     let principal = permit.by();
     let tree = &principal.tree;
     let rows = sqlx::query(
@@ -103,7 +102,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AdministerPlatform>) -> Result<Ap
     for row in rows {
         let created_by: i64 = row.try_get("created_by")?;
         if let std::collections::hash_map::Entry::Vacant(entry) = creators.entry(created_by) {
-            entry.insert(creator_administers(db, tree, created_by).await?);
+            entry.insert(administering_creator(db, trees, created_by).await?.is_some());
         }
         let expires_at: Option<i64> = row.try_get("expires_at")?;
         let revoked_at: Option<i64> = row.try_get("revoked_at")?;
@@ -202,9 +201,9 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
     .await?;
     let Some(row) = row else { return Ok(Presented::Unknown) };
     let id: i64 = row.try_get("id")?;
-    let Some(creator) = Principal::of_user(db, trees, row.try_get("created_by")?).await? else { return Ok(Presented::Stopped) };
+    let Some(creator) = administering_creator(db, trees, row.try_get("created_by")?).await? else { return Ok(Presented::Stopped) };
     let group = row.try_get::<Option<i64>, _>("group_id")?.unwrap_or_else(|| creator.platform_group_id());
-    if !creator.is_platform_admin() || creator.tree.get(group).is_none() {
+    if creator.tree.get(group).is_none() {
         return Ok(Presented::Stopped);
     }
     if row.try_get::<Option<i64>, _>("last_used_at")?.is_none_or(|at| at + LAST_USED_EVERY_MS <= now) {
@@ -222,12 +221,8 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
     })))
 }
 
-/// Whether `user` is, as of now, an active platform administrator (in `tree`).
-async fn creator_administers(db: &Db, tree: &crate::domain::group_tree::GroupTree, user: i64) -> Result<bool, AppError> {
-    let active: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1 AND status = 'active' AND deleted_at IS NULL").bind(user).fetch_optional(&db.pool).await?;
-    if active.is_none() {
-        return Ok(false);
-    }
-    let rights = Rights::load(&db.pool, user).await?;
-    Ok(policy::is_platform_admin(tree, &rights.actor()))
+/// A token's creator as of now, if still an active platform administrator: what a token acts
+/// for, and what the list's "stopped" says it no longer has.
+async fn administering_creator(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
+    Ok(Principal::of_user(db, trees, user).await?.filter(Principal::is_platform_admin))
 }

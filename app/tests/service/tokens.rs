@@ -63,7 +63,7 @@ async fn r90_a_token_acts_as_an_admin_of_its_group_while_its_creator_administers
     let removing = permit(&db, &acme.owner, RemoveRole(acme.root, Role::Admin)).await;
     groups::remove_membership(&db, &removing, &acme.who, paula_id).await.unwrap();
     assert!(matches!(caller(&db, &whole.secret).await, Presented::Stopped));
-    let list = api_tokens::list(&db, &permit(&db, &acme.owner, AdministerPlatform).await).await.unwrap();
+    let list = api_tokens::list(&db, &Default::default(), &permit(&db, &acme.owner, AdministerPlatform).await).await.unwrap();
     assert!(list.rows.iter().all(|row| row.status == TokenStatus::Stopped), "{:?}", list.rows);
 
     // Expired or revoked: unknown; a secret that is not a token's: unknown.
@@ -72,7 +72,7 @@ async fn r90_a_token_acts_as_an_admin_of_its_group_while_its_creator_administers
     assert!(matches!(caller(&db, &owners.secret).await, Presented::Works(_)));
     sqlx::query("UPDATE api_tokens SET expires_at = 1 WHERE id = $1").bind(owners.id).execute(&db.pool).await.unwrap();
     assert!(matches!(caller(&db, &owners.secret).await, Presented::Unknown));
-    let list = api_tokens::list(&db, &permit(&db, &acme.owner, AdministerPlatform).await).await.unwrap();
+    let list = api_tokens::list(&db, &Default::default(), &permit(&db, &acme.owner, AdministerPlatform).await).await.unwrap();
     assert_eq!(list.rows.iter().find(|row| row.id == owners.id).unwrap().status, TokenStatus::Expired);
     api_tokens::revoke(&db, &permit(&db, &acme.owner, AdministerPlatform).await, owner_who, limited.id).await.unwrap();
     assert!(matches!(caller(&db, &limited.secret).await, Presented::Unknown));
