@@ -147,7 +147,7 @@ fn cookie_value(request: &Request, name: &str) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-fn client_ip(request: &Request, trusted_proxies: usize) -> Option<String> {
+pub(crate) fn client_ip(request: &Request, trusted_proxies: usize) -> Option<String> {
     let forwarded: Vec<&str> = request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
     if let Some(client) = forwarded_client(&forwarded, trusted_proxies) {
         return Some(client.to_string());

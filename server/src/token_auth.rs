@@ -1,7 +1,7 @@
 //! The door of the machine APIs (R90, issue 15): SCIM at `/scim/v2` and the REST API at
 //! `/api/v1` take no session and no cookie, only `Authorization: Bearer <token>`. This layer
 //! finds the token, checks it may use this door, counts the call against the token's limit, and
-//! puts the `TokenCaller` in the request for the handlers; it logs every call with the token's
+//! puts the `TokenCaller` and its audit `Who` in the request for the handlers; it logs every call with the token's
 //! name. Each door answers refusals in its own format (`Refusal`).
 
 use std::sync::Arc;
@@ -41,6 +41,9 @@ pub async fn guard<D: Door>(State((state, door)): State<(AppState, D)>, mut requ
     };
     let (method, path, started) = (request.method().clone(), request.uri().path().to_string(), Instant::now());
     let name = caller.name.clone();
+    // Who changes what, for the audit log: the token, its creator, the client's address.
+    let who = caller.who(crate::middleware::client_ip(&request, state.settings.trusted_proxies));
+    request.extensions_mut().insert(who);
     request.extensions_mut().insert(Arc::new(caller));
     let response = next.run(request).await;
     tracing::info!(token = %name, %method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "api call");

@@ -49,6 +49,7 @@ ActiveAccountExists = The following user already has an active account.
 PendingInvitation = { $email } has a pending invitation.
 UsernameTaken = This username is taken.
 NoEmailForCredentials = A user without email cannot receive credentials: enter a password.
+PasswordOnlyWithoutEmail = Only users without email get a password from someone else; users with email choose their own (or get new credentials by email).
 DateNotInFuture = Choose a day after today.
 OwnerNeverDeleted = The platform's owner is never deleted.
 EmailNoLongerWorks = This email's link or password no longer works, so it is not sent again. Send new credentials or a new invitation instead.

@@ -259,6 +259,7 @@ SortEmailDown = Email, Z to A
 SortExpiryUp = Expiry, soonest first
 SortExpiryDown = Expiry, latest first
 StatusFirstLoginPending = First login pending
+StatusDeactivated = Deactivated
 ActivatedOn = Activated
 NoMemberships = No group yet.
 Enrollments = Session enrollments

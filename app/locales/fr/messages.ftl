@@ -48,6 +48,7 @@ ActiveAccountExists = L'utilisateur suivant a déjà un compte actif.
 PendingInvitation = { $email } a une invitation en attente.
 UsernameTaken = Ce nom d'utilisateur est déjà pris.
 NoEmailForCredentials = Un utilisateur sans e-mail ne peut pas recevoir d'identifiants : saisissez un mot de passe.
+PasswordOnlyWithoutEmail = Seuls les utilisateurs sans e-mail reçoivent un mot de passe choisi par un autre ; ceux qui ont un e-mail choisissent le leur (ou reçoivent de nouveaux identifiants par e-mail).
 DateNotInFuture = Choisissez un jour postérieur à aujourd'hui.
 OwnerNeverDeleted = Le propriétaire de la plateforme n'est jamais supprimé.
 EmailNoLongerWorks = Le lien ou le mot de passe de cet e-mail ne fonctionne plus : il n'est pas renvoyé. Envoyez plutôt de nouveaux identifiants ou une nouvelle invitation.

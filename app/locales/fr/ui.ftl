@@ -258,6 +258,7 @@ SortEmailDown = E-mail, de Z à A
 SortExpiryUp = Expiration, la plus proche d’abord
 SortExpiryDown = Expiration, la plus lointaine d’abord
 StatusFirstLoginPending = Première connexion en attente
+StatusDeactivated = Désactivé
 ActivatedOn = Activation
 NoMemberships = Aucun groupe pour l'instant.
 Enrollments = Inscriptions aux sessions

@@ -16,6 +16,7 @@ use super::principal::{Permit, Principal};
 use super::tree::TreeCache;
 
 use crate::domain::capability::AdministerPlatform;
+use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Msg;
@@ -163,6 +164,8 @@ pub struct TokenCaller {
     pub scim_creates: ScimCreates,
     pub scim_role: Role,
     pub per_minute: i64,
+    /// The group it is limited to; the platform group when it names none.
+    pub group: GroupId,
     /// Its creator, with the rights of an admin of the token's group and no more.
     pub principal: Principal,
 }
@@ -217,6 +220,7 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
         scim_creates: ScimCreates::parse(&row.try_get::<String, _>("scim_creates")?).unwrap_or_default(),
         scim_role: Role::parse(&row.try_get::<String, _>("scim_role")?).unwrap_or(Role::Learner),
         per_minute: row.try_get("per_minute")?,
+        group,
         principal,
     })))
 }

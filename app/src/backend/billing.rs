@@ -37,7 +37,7 @@ struct BilledRow {
 /// (a deleted account was billed, but is no more: R42).
 pub async fn page(db: &Db, permit: &Permit<'_, SeeBilling>, page: u32) -> Result<BillingHistory, AppError> {
     let (billed, active): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
+        "SELECT COUNT(*), COUNT(CASE WHEN u.deleted_at IS NULL AND u.deactivated_at IS NULL THEN 1 END) FROM billing_events b JOIN users u ON u.id = b.user_id",
     )
     .fetch_one(&db.pool)
     .await?;

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::audit::{self, Who};
-use super::db::{now_ms, Db};
+use super::db::{now_ms, Db, Tx};
 use super::mail::{self, OutgoingEmail};
 use super::Settings;
 
@@ -172,41 +172,54 @@ async fn cancel_invitations_due(db: &Db, today: NaiveDate) -> Result<usize, AppE
 /// changed meanwhile.
 async fn delete(db: &Db, user: i64, date: &str) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
+    let erased = erase(&mut tx, &Who::default(), user, Some(date)).await?;
+    tx.commit().await?;
+    if erased {
+        tracing::info!(user, date, "account deleted on its deletion date (R42)");
+    }
+    Ok(erased)
+}
+
+/// Erases an account in the caller's transaction (R68; R92 when an identity provider deletes
+/// it): names, email, username, password, memberships, enrollments, instructor seats, labels,
+/// values, sessions, its emails and the invitation it accepted go; invitations it sent that
+/// nobody accepted are cancelled. The row stays, empty, for the audit log and billing. `false`
+/// (nothing done) if it is already erased, is the owner's, or — with `date` — no longer has that
+/// deletion date.
+pub(crate) async fn erase(tx: &mut Tx, who: &Who, user: i64, date: Option<&str>) -> Result<bool, AppError> {
     // The username is one no one can type (usernames have no '#'), to keep the row's CHECK
     // (an email or a username) without anything personal.
     let erased = sqlx::query(
         "UPDATE users SET first_name = '', last_name = '', email = NULL, email_key = NULL, username = $2, username_key = $2,
-                          password_hash = NULL, must_change_password = 0, language = NULL, deleted_at = $3
-         WHERE id = $1 AND deleted_at IS NULL AND deletion_date = $4 AND id <> (SELECT COALESCE(owner_id, 0) FROM platform WHERE id = 1)",
+                          password_hash = NULL, must_change_password = 0, language = NULL, external_id = NULL, deleted_at = $3
+         WHERE id = $1 AND deleted_at IS NULL AND ($4 IS NULL OR deletion_date = $4) AND id <> (SELECT COALESCE(owner_id, 0) FROM platform WHERE id = 1)",
     )
     .bind(user)
     .bind(format!("#deleted-{user}"))
     .bind(now_ms())
     .bind(date)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if erased != 1 {
         return Ok(false);
     }
     for table in ["memberships", "enrollments", "session_instructors", "auth_sessions", "user_labels", "user_custom_values", "outbox_emails"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user).execute(&mut *tx).await?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user).execute(&mut **tx).await?;
     }
     // The accepted invitation holds the address it was sent to, and so do its emails.
-    sqlx::query("DELETE FROM outbox_emails WHERE invitation_id IN (SELECT id FROM invitations WHERE accepted_user_id = $1)").bind(user).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM invitations WHERE accepted_user_id = $1").bind(user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM outbox_emails WHERE invitation_id IN (SELECT id FROM invitations WHERE accepted_user_id = $1)").bind(user).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM invitations WHERE accepted_user_id = $1").bind(user).execute(&mut **tx).await?;
     // Invitations the user sent and nobody accepted yet would grant nothing any more (R24: their
     // inviter lost every right); cancelled now, they leave the Invitations list.
     let cancelled = sqlx::query("UPDATE invitations SET status = 'cancelled', cancelled_at = $1 WHERE invited_by = $2 AND status = 'pending'")
         .bind(now_ms())
         .bind(user)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
     let details = serde_json::json!({ "deletion_date": date, "invitations_cancelled": cancelled });
-    audit::record(&mut tx, &Who::default(), "user_deleted", "user", user, &details).await?;
-    tx.commit().await?;
-    tracing::info!(user, date, "account deleted on its deletion date (R42)");
+    audit::record(tx, who, "user_deleted", "user", user, &details).await?;
     Ok(true)
 }
 

@@ -51,7 +51,8 @@ const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, 
         COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
         p.time_zone
     FROM users u CROSS JOIN platform p";
-const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL";
+// R93: a deactivated account is no one's session and no job's principal.
+const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
 
 /// What the policy needs to know of a person besides the tree: whether they own the platform,
 /// their memberships (direct or propagated) and the program sessions they instruct. One

@@ -1,28 +1,34 @@
 //! SCIM's discovery endpoints (RFC 7644 §4): what this service provider supports, its resource
-//! types and their schemas. They say only what Roster does today.
+//! types and their schemas. They say only what Roster does today: a User's schema lists the
+//! attributes Roster keeps.
 
 use app::api::context::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use http::StatusCode;
+use serde_json::{json, Value};
 
-use super::json;
+use super::users::{PAGE_MAX, USER_SCHEMA};
+use super::{error, json};
 
 const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+const SPC_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
+const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
+const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 pub async fn service_provider_config(State(state): State<AppState>) -> Response {
-    let unsupported = serde_json::json!({ "supported": false });
     json(
         StatusCode::OK,
-        serde_json::json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        json!({
+            "schemas": [SPC_SCHEMA],
             "documentationUri": format!("{}/docs/scim", state.settings.public_url),
-            "patch": unsupported,
+            "patch": { "supported": true },
             "bulk": { "supported": false, "maxOperations": 0, "maxPayloadSize": 0 },
-            "filter": { "supported": false, "maxResults": 0 },
-            "changePassword": unsupported,
-            "sort": unsupported,
-            "etag": unsupported,
+            "filter": { "supported": true, "maxResults": PAGE_MAX },
+            // A password is set for users without email only (R61); others get credentials.
+            "changePassword": { "supported": false },
+            "sort": { "supported": false },
+            "etag": { "supported": true },
             "authenticationSchemes": [{
                 "type": "oauthbearertoken",
                 "name": "OAuth Bearer Token",
@@ -35,20 +41,123 @@ pub async fn service_provider_config(State(state): State<AppState>) -> Response 
     )
 }
 
-pub async fn resource_types() -> Response {
-    list(Vec::new())
+pub async fn resource_types(State(state): State<AppState>) -> Response {
+    list(vec![user_type(&state)])
 }
 
-pub async fn schemas() -> Response {
-    list(Vec::new())
+pub async fn resource_type(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match id.as_str() {
+        "User" => json(StatusCode::OK, user_type(&state)),
+        _ => error(StatusCode::NOT_FOUND, None, "No such resource type."),
+    }
+}
+
+pub async fn schemas(State(state): State<AppState>) -> Response {
+    list(all_schemas(&state))
+}
+
+pub async fn schema(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match all_schemas(&state).into_iter().find(|s| s["id"] == id.as_str()) {
+        Some(schema) => json(StatusCode::OK, schema),
+        None => error(StatusCode::NOT_FOUND, None, "No such schema."),
+    }
+}
+
+fn user_type(state: &AppState) -> Value {
+    json!({
+        "schemas": [RESOURCE_TYPE_SCHEMA], "id": "User", "name": "User", "endpoint": "/Users",
+        "description": "A person's account on the platform", "schema": USER_SCHEMA, "schemaExtensions": [],
+        "meta": { "resourceType": "ResourceType", "location": location(state, "ResourceTypes/User") }
+    })
+}
+
+/// An attribute's definition (RFC 7643 §7), simple unless `sub` holds sub-attributes.
+fn attribute(name: &str, kind: &str, description: &str, required: bool, mutability: &str, sub: Vec<Value>) -> Value {
+    let mut attribute = json!({
+        "name": name, "type": kind, "multiValued": false, "description": description, "required": required,
+        "caseExact": false, "mutability": mutability, "returned": if mutability == "writeOnly" { "never" } else { "default" },
+        "uniqueness": if name == "userName" { "server" } else { "none" },
+    });
+    if !sub.is_empty() {
+        attribute["subAttributes"] = Value::Array(sub);
+    }
+    attribute
+}
+
+fn schema_of(state: &AppState, id: &str, name: &str, description: &str, attributes: Vec<Value>) -> Value {
+    json!({
+        "schemas": [SCHEMA_SCHEMA], "id": id, "name": name, "description": description, "attributes": attributes,
+        "meta": { "resourceType": "Schema", "location": location(state, &format!("Schemas/{id}")) }
+    })
+}
+
+fn all_schemas(state: &AppState) -> Vec<Value> {
+    let text = |name: &str, description: &str| attribute(name, "string", description, false, "readWrite", Vec::new());
+    let read_only = |name: &str, kind: &str, description: &str| attribute(name, kind, description, false, "readOnly", Vec::new());
+    let mut emails = attribute(
+        "emails",
+        "complex",
+        "The user's address, the same as userName (none for a user without email)",
+        false,
+        "readWrite",
+        vec![text("value", "The address"), text("type", "Always work"), attribute("primary", "boolean", "Always true", false, "readWrite", Vec::new())],
+    );
+    emails["multiValued"] = true.into();
+    let user = schema_of(
+        state,
+        USER_SCHEMA,
+        "User",
+        "A person's account on the platform",
+        vec![
+            attribute("userName", "string", "The user's email, or a username for a user without email (unique, case aside)", true, "readWrite", Vec::new()),
+            attribute(
+                "name",
+                "complex",
+                "The user's names",
+                true,
+                "readWrite",
+                vec![text("givenName", "First name"), text("familyName", "Last name"), read_only("formatted", "string", "First and last name")],
+            ),
+            read_only("displayName", "string", "First and last name"),
+            emails,
+            text("preferredLanguage", "en or fr (others: the platform's language)"),
+            attribute("active", "boolean", "false: deactivated, cannot log in, not billed as active", false, "readWrite", Vec::new()),
+            attribute("password", "string", "At creation (else credentials are emailed); later for users without email only", false, "writeOnly", Vec::new()),
+        ],
+    );
+    let config = schema_of(
+        state,
+        SPC_SCHEMA,
+        "Service Provider Configuration",
+        "What this service provider supports",
+        ["documentationUri", "patch", "bulk", "filter", "changePassword", "sort", "etag", "authenticationSchemes"]
+            .into_iter()
+            .map(|name| read_only(name, if name == "documentationUri" { "reference" } else { "complex" }, name))
+            .collect(),
+    );
+    let resource_type = schema_of(
+        state,
+        RESOURCE_TYPE_SCHEMA,
+        "ResourceType",
+        "A type of resource",
+        ["id", "name", "description", "endpoint", "schema", "schemaExtensions"]
+            .into_iter()
+            .map(|name| read_only(name, if name == "endpoint" || name == "schema" { "reference" } else if name == "schemaExtensions" { "complex" } else { "string" }, name))
+            .collect(),
+    );
+    let schema = schema_of(
+        state,
+        SCHEMA_SCHEMA,
+        "Schema",
+        "A schema's definition",
+        ["id", "name", "description", "attributes"].into_iter().map(|name| read_only(name, if name == "attributes" { "complex" } else { "string" }, name)).collect(),
+    );
+    vec![user, config, resource_type, schema]
 }
 
 /// A whole list, as SCIM's ListResponse.
-fn list(resources: Vec<serde_json::Value>) -> Response {
-    json(
-        StatusCode::OK,
-        serde_json::json!({ "schemas": [LIST_SCHEMA], "totalResults": resources.len(), "startIndex": 1, "itemsPerPage": resources.len(), "Resources": resources }),
-    )
+fn list(resources: Vec<Value>) -> Response {
+    json(StatusCode::OK, json!({ "schemas": [LIST_SCHEMA], "totalResults": resources.len(), "startIndex": 1, "itemsPerPage": resources.len(), "Resources": resources }))
 }
 
 fn location(state: &AppState, path: &str) -> String {

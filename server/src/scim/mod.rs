@@ -3,6 +3,9 @@
 //! `application/scim+json`; refusals are SCIM's error messages, with `scimType` where one applies.
 
 mod discovery;
+mod filter;
+mod patch;
+mod users;
 
 use app::api::context::AppState;
 use app::wire::tokens::TokenScope;
@@ -22,6 +25,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/ServiceProviderConfig", get(discovery::service_provider_config))
         .route("/ResourceTypes", get(discovery::resource_types))
         .route("/Schemas", get(discovery::schemas))
+        .route("/Schemas/{id}", get(discovery::schema))
+        .route("/ResourceTypes/{id}", get(discovery::resource_type))
+        .merge(users::routes())
+        .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, None, "This endpoint does not take this method.") })
         .fallback(|| async { error(StatusCode::NOT_FOUND, None, "No such SCIM endpoint.") })
         .layer(from_fn_with_state((state.clone(), Scim), token_auth::guard::<Scim>))
 }
@@ -51,6 +58,32 @@ impl Door for Scim {
 /// A SCIM answer: `body` as `application/scim+json`.
 pub fn json(status: StatusCode, body: serde_json::Value) -> Response {
     (status, [(header::CONTENT_TYPE, MEDIA_TYPE)], body.to_string()).into_response()
+}
+
+/// A refused SCIM call: its status, SCIM's `scimType` where one applies, and what to do.
+#[derive(Debug)]
+pub struct ScimError {
+    pub status: StatusCode,
+    pub scim_type: Option<&'static str>,
+    pub detail: String,
+    /// Seconds to wait, for a 429.
+    pub retry_after: Option<u64>,
+}
+
+impl ScimError {
+    pub fn new(status: StatusCode, scim_type: Option<&'static str>, detail: impl Into<String>) -> ScimError {
+        ScimError { status, scim_type, detail: detail.into(), retry_after: None }
+    }
+}
+
+impl IntoResponse for ScimError {
+    fn into_response(self) -> Response {
+        let mut response = error(self.status, self.scim_type, &self.detail);
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
 }
 
 /// A SCIM error message (RFC 7644 §3.12).

@@ -95,7 +95,7 @@ pub(super) async fn find_active_account(db: &Db, id: &LoginId) -> Result<Option<
         LoginId::Email(e) => ("email_key", e.key()),
         LoginId::Username(u) => ("username_key", u.key()),
     };
-    let sql = format!("SELECT id, password_hash, must_change_password, password_expires_at FROM users WHERE {column} = $1 AND status = 'active' AND deleted_at IS NULL");
+    let sql = format!("SELECT id, password_hash, must_change_password, password_expires_at FROM users WHERE {column} = $1 AND status = 'active' AND deleted_at IS NULL AND deactivated_at IS NULL");
     let row = sqlx::query(&sql).bind(key).fetch_optional(&db.pool).await?;
     Ok(match row {
         Some(row) => Some(Account {

@@ -394,6 +394,7 @@ impl ImportWorker {
                         groups: &groups,
                         roles: &roles,
                         details: &details[i],
+                        external_id: None,
                     };
                     match create_account(&mut tx, self.db.backend, &self.settings, &tree, run.principal, &run.who, &account).await {
                         Ok(_) => {

@@ -31,7 +31,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
-        .map(|ListedUser { id, first_name, last_name, login, must_change_password, created_at, activated_at }| {
+        .map(|ListedUser { id, first_name, last_name, login, must_change_password, deactivated_at, created_at, activated_at }| {
             let mut groups: Vec<UserGroupRoles> = Vec::new();
             for (_, group, role) in memberships.iter().filter(|m| m.0 == id) {
                 let Some(role) = Role::parse(role) else { continue };
@@ -48,7 +48,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
                 first_name,
                 last_name,
                 login,
-                status: if must_change_password != 0 { UserStatus::FirstLoginPending } else { UserStatus::Active },
+                status: UserStatus::of(must_change_password != 0, deactivated_at.is_some()),
                 groups,
                 labels: labels.iter().filter(|(u, _)| *u == id).map(|(_, name)| name.clone()).collect(),
                 created_on: date_of(created_at, principal.zone),
@@ -96,7 +96,7 @@ pub(crate) async fn page(
     // Read the list's way, or the other way for the page before a user.
     let descending = filter.sort.descending != backwards;
     let mut rows = users_where(
-        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.created_at, u.activated_at",
+        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.deactivated_at, u.created_at, u.activated_at",
         filter,
         &sets,
     );
@@ -161,6 +161,7 @@ pub(crate) struct ListedUser {
     pub(crate) last_name: String,
     pub(crate) login: String,
     must_change_password: i64,
+    deactivated_at: Option<i64>,
     created_at: i64,
     activated_at: Option<i64>,
 }
@@ -329,8 +330,9 @@ fn users_where(select: &str, filter: &UserFilter, sets: &Sets) -> Statement {
         set.push_into(&mut s);
     }
     match filter.status {
-        Some(UserStatus::Active) => s.push(" AND u.must_change_password = 0"),
-        Some(UserStatus::FirstLoginPending) => s.push(" AND u.must_change_password = 1"),
+        Some(UserStatus::Active) => s.push(" AND u.must_change_password = 0 AND u.deactivated_at IS NULL"),
+        Some(UserStatus::FirstLoginPending) => s.push(" AND u.must_change_password = 1 AND u.deactivated_at IS NULL"),
+        Some(UserStatus::Deactivated) => s.push(" AND u.deactivated_at IS NOT NULL"),
         None => &mut s,
     };
     s

@@ -3,6 +3,7 @@
 
 mod list;
 mod profile;
+pub mod provision;
 mod scope;
 mod set_up;
 

@@ -31,14 +31,14 @@ fn direct_grants(memberships: &Memberships) -> Vec<(GroupId, Role)> {
 
 /// Refuses unless this person sees the user (R62) and may manage them so (R54); returns the
 /// user's memberships.
-async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
+pub(super) async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
     let memberships = require_sight(db, principal, user).await?;
     let is_owner = is_owner(db, user).await?;
     principal.require(ManageUser { user, is_owner, direct: direct_grants(&memberships), handling })?;
     Ok(memberships)
 }
 
-async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
+pub(super) async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
     let owner: Option<i64> = sqlx::query_scalar("SELECT owner_id FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
     Ok(owner == Some(user))
 }
@@ -46,7 +46,7 @@ async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
 /// Whether this person sees this user: a platform administrator, or someone who may add users
 /// to one of the user's groups. Others get `NotFound`, as for a user that does not exist.
 /// Returns the user's memberships, read once for the callers' own decisions.
-async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
+pub(super) async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
     // R42: a deleted account is gone for everyone.
     let alive: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&db.pool).await?;
     if alive.is_none() {
@@ -68,6 +68,7 @@ struct AccountRow {
     username: Option<String>,
     language: Option<String>,
     must_change_password: i64,
+    deactivated_at: Option<i64>,
     deletion_date: Option<String>,
     created_at: i64,
     activated_at: Option<i64>,
@@ -94,12 +95,12 @@ pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) 
     let may_manage = principal.may(&Action::ManageUser(person, Handling::Details));
     let may_manage_access = principal.may(&Action::ManageUser(person, Handling::Access));
     let row: Option<AccountRow> = sqlx::query_as(
-        "SELECT first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at FROM users WHERE id = $1",
+        "SELECT first_name, last_name, email, username, language, must_change_password, deactivated_at, deletion_date, created_at, activated_at FROM users WHERE id = $1",
     )
     .bind(user)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(AccountRow { first_name, last_name, email, username, language, must_change_password, deletion_date, created_at, activated_at }) = row else {
+    let Some(AccountRow { first_name, last_name, email, username, language, must_change_password, deactivated_at, deletion_date, created_at, activated_at }) = row else {
         return Err(AppError::NotFound);
     };
     let must_change = must_change_password != 0;
@@ -163,7 +164,7 @@ pub async fn detail(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) 
         last_name,
         has_email: email.is_some(),
         login: email.or(username).unwrap_or_default(),
-        status: if must_change { UserStatus::FirstLoginPending } else { UserStatus::Active },
+        status: UserStatus::of(must_change, deactivated_at.is_some()),
         created_on: date_of(created_at, principal.zone),
         activated_on: activated_at.map(|ms| date_of(ms, principal.zone)),
         time_zone: principal.zone.name().to_string(),

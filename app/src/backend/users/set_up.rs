@@ -99,6 +99,19 @@ fn validate(form: &NewUser) -> Result<(String, String, LoginId, Option<String>),
 /// somewhere; here every (group, role) pair is checked, and refused pairs name their groups at
 /// the Group(s) field.
 pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, form: &NewUser) -> Result<SetUpDone, AppError> {
+    set_up_known_as(db, settings, hasher, permit, who, form, None).await
+}
+
+/// `set_up`, for an identity provider that knows the user as `external_id` (R92).
+pub(super) async fn set_up_known_as(
+    db: &Db,
+    settings: &Settings,
+    hasher: &PasswordHasher,
+    permit: &Permit<'_, AddUsersSomewhere>,
+    who: &Who,
+    form: &NewUser,
+    external_id: Option<&str>,
+) -> Result<SetUpDone, AppError> {
     let principal = permit.by();
     let mut detail_errors = Vec::new();
     let details = crate::backend::details::check(db, &form.details, &mut detail_errors).await?;
@@ -127,7 +140,7 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permi
         let password_hash = hasher.hash(&password).await?;
         let mut tx = db.begin().await?;
         let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
-        let account = Account { first: &first, last: &last, login: &login, password: &password, password_hash, send_credentials, groups: &form.groups, roles: &form.roles, details: &details };
+        let account = Account { first: &first, last: &last, login: &login, password: &password, password_hash, send_credentials, groups: &form.groups, roles: &form.roles, details: &details, external_id };
         let user = create_account(&mut tx, db.backend, settings, &tree, principal, who, &account).await?;
         tx.commit().await?;
         Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
@@ -149,6 +162,8 @@ pub(crate) struct Account<'a> {
     /// Granted in every group.
     pub(crate) roles: &'a [Role],
     pub(crate) details: &'a UserDetails,
+    /// What an identity provider knows the user as (R92).
+    pub(crate) external_id: Option<&'a str>,
 }
 
 /// Creates one active account in the caller's transaction (R25–R28): the user, the memberships
@@ -177,8 +192,8 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
     // the account the first created.
     let user: Option<i64> = sqlx::query_scalar(&format!(
         "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
-                            must_change_password, password_expires_at, deletion_date, created_at, activated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11)
+                            must_change_password, password_expires_at, deletion_date, created_at, activated_at, external_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11, $13)
          ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
     ))
     .bind(email)
@@ -193,6 +208,7 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
     .bind(details.deletion_date.as_deref())
     .bind(now)
     .bind(account.send_credentials.then_some(now + crate::backend::auth::ONE_TIME_PASSWORD_LIFETIME_MS))
+    .bind(account.external_id)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(user) = user else {

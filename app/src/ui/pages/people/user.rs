@@ -36,6 +36,7 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
     let status = match user.status {
         UserStatus::Active => T::StatusActive,
         UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
+        UserStatus::Deactivated => T::StatusDeactivated,
     };
     let date_locked = !user.may_manage_access;
     let change_details = user.may_manage.then(|| view! { <ChangeDetails user_id=user.id details=user.details.clone() save date_locked /> });

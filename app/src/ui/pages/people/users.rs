@@ -90,7 +90,7 @@ pub fn UsersPage() -> impl IntoView {
                 <label for="user-status">{T::Status.in_lang(lang)}</label>
                 <select id="user-status" name="status" node_ref=status_select>
                     <option value="" selected=start.status.is_none()>{T::AnyStatus.in_lang(lang)}</option>
-                    {[UserStatus::Active, UserStatus::FirstLoginPending].into_iter().map(|s| view! {
+                    {UserStatus::ALL.into_iter().map(|s| view! {
                         <option value=s.code() selected=start.status == Some(s)>{status_label(s).in_lang(lang)}</option>
                     }).collect_view()}
                 </select>
@@ -157,6 +157,7 @@ fn status_label(status: UserStatus) -> T {
     match status {
         UserStatus::Active => T::StatusActive,
         UserStatus::FirstLoginPending => T::StatusFirstLoginPending,
+        UserStatus::Deactivated => T::StatusDeactivated,
     }
 }
 

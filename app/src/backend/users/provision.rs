@@ -1,0 +1,400 @@
+//! Provisioning (R92, R93; issue 15): the users an identity provider (SCIM) or a script manages
+//! with an API token — found by what it knows them by, set up, changed, deactivated and erased —
+//! through the panels' rules: R25–R28 and R10 to create, R62 for who sees whom, R54 for who
+//! manages whom, R68 to erase. The token's caller is a principal like any other (R90).
+
+use super::profile::{require_manage, require_sight};
+use super::set_up::set_up_known_as;
+
+use crate::backend::audit::{self, Who};
+use crate::backend::auth::PasswordHasher;
+use crate::backend::db::{now_ms, serialize_on_address, Db};
+use crate::backend::statement::Statement;
+use crate::backend::{Permit, Settings};
+use crate::domain::capability::AddUsersSomewhere;
+use crate::domain::group_tree::GroupId;
+use crate::domain::identity::LoginId;
+use crate::domain::policy::Handling;
+use crate::domain::role::Role;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{Lang, Msg};
+use crate::wire::details::UserDetails;
+use crate::wire::users::NewUser;
+
+/// The most an identifier from an identity provider may hold.
+pub const EXTERNAL_ID_MAX: usize = 255;
+
+/// A user as a provisioning client sees them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Provisioned {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub username: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Option<String>,
+    pub deactivated_at: Option<i64>,
+    pub must_change_password: i64,
+    pub deletion_date: Option<String>,
+    pub created_at: i64,
+}
+
+impl Provisioned {
+    /// What they log in with: the email, or the username of a user without one (R40).
+    pub fn login(&self) -> &str {
+        self.email.as_deref().or(self.username.as_deref()).unwrap_or_default()
+    }
+
+    pub fn active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
+}
+
+const COLUMNS: &str =
+    "u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at";
+
+/// What a condition of a search looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attribute {
+    Id,
+    /// The email or username, case aside.
+    Login,
+    /// As the provider sent it, case and all.
+    ExternalId,
+    /// The email, case aside.
+    Email,
+    GivenName,
+    FamilyName,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+/// Which users a search keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    Both(Box<Condition>, Box<Condition>),
+    Either(Box<Condition>, Box<Condition>),
+    Not(Box<Condition>),
+    /// Has a value.
+    Present(Attribute),
+    Compare(Attribute, Op, String),
+    Active(bool),
+    /// Nobody (a condition on something every user has the same way, and not this one).
+    Nobody,
+}
+
+impl Condition {
+    /// The condition on `u` as SQL, its values bound.
+    fn push_into(&self, s: &mut Statement) {
+        match self {
+            Condition::Both(a, b) | Condition::Either(a, b) => {
+                s.push("(");
+                a.push_into(s);
+                s.push(if matches!(self, Condition::Both(..)) { " AND " } else { " OR " });
+                b.push_into(s);
+                s.push(")");
+            }
+            Condition::Not(a) => {
+                s.push("NOT (");
+                a.push_into(s);
+                s.push(")");
+            }
+            Condition::Present(attribute) => {
+                s.push(&format!("{} IS NOT NULL", expression(*attribute)));
+            }
+            Condition::Active(true) => {
+                s.push("u.deactivated_at IS NULL");
+            }
+            Condition::Active(false) => {
+                s.push("u.deactivated_at IS NOT NULL");
+            }
+            Condition::Nobody => {
+                s.push("1 = 0");
+            }
+            Condition::Compare(Attribute::Id, op, value) => match (op, value.parse::<i64>()) {
+                (Op::Eq, Ok(id)) => {
+                    s.push("u.id = ").bind(id);
+                }
+                (Op::Ne, Ok(id)) => {
+                    s.push("u.id <> ").bind(id);
+                }
+                (Op::Ne, Err(_)) => {
+                    s.push("1 = 1");
+                }
+                _ => {
+                    s.push("1 = 0");
+                }
+            },
+            Condition::Compare(attribute, op, value) => {
+                let expression = expression(*attribute);
+                // Case aside but for the provider's own identifier (SCIM's caseExact).
+                let value = if *attribute == Attribute::ExternalId { value.clone() } else { value.to_lowercase() };
+                let escaped = value.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                match op {
+                    Op::Eq => s.push(&format!("{expression} = ")).bind(value),
+                    Op::Ne => s.push(&format!("({expression} IS NULL OR {expression} <> ")).bind(value).push(")"),
+                    Op::Contains => s.push(&format!("{expression} LIKE ")).bind(format!("%{escaped}%")).push(" ESCAPE '\\'"),
+                    Op::StartsWith => s.push(&format!("{expression} LIKE ")).bind(format!("{escaped}%")).push(" ESCAPE '\\'"),
+                    Op::EndsWith => s.push(&format!("{expression} LIKE ")).bind(format!("%{escaped}")).push(" ESCAPE '\\'"),
+                };
+            }
+        }
+    }
+}
+
+fn expression(attribute: Attribute) -> &'static str {
+    match attribute {
+        Attribute::Id => "u.id",
+        // Keys are stored lowered.
+        Attribute::Login => "COALESCE(u.email_key, u.username_key)",
+        Attribute::Email => "u.email_key",
+        Attribute::ExternalId => "u.external_id",
+        Attribute::GivenName => "lower(u.first_name)",
+        Attribute::FamilyName => "lower(u.last_name)",
+    }
+}
+
+/// A page of a search: how many users it finds, and those from `start` (0 the first), at most
+/// `count`, in the order they were created (stable while the pages are read).
+#[derive(Debug)]
+pub struct Found {
+    pub total: i64,
+    pub users: Vec<Provisioned>,
+}
+
+/// The users this caller sees (R62) that `condition` keeps.
+pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Option<&Condition>, start: i64, count: i64) -> Result<Found, AppError> {
+    let principal = permit.by();
+    let kept = |select: &str| {
+        let mut s = Statement::new(select);
+        s.push(" FROM users u WHERE u.deleted_at IS NULL");
+        if let Some(scope) = principal.user_scope() {
+            s.push(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND ").push_in("m.group_id", &scope).push(")");
+        }
+        if let Some(condition) = condition {
+            s.push(" AND ");
+            condition.push_into(&mut s);
+        }
+        s
+    };
+    let mut conn = db.connection().await?;
+    let total: i64 = kept("SELECT COUNT(*)").query_scalar().fetch_one(&mut *conn).await?;
+    let users = if count > 0 && start < total {
+        let mut page = kept(&format!("SELECT {COLUMNS}"));
+        page.push(" ORDER BY u.id LIMIT ").bind(count).push(" OFFSET ").bind(start);
+        page.query_as().fetch_all(&mut *conn).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Found { total, users })
+}
+
+/// One user this caller sees; anyone else is "not found" (R62).
+pub async fn get(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) -> Result<Provisioned, AppError> {
+    require_sight(db, permit.by(), user).await?;
+    read(db, user).await
+}
+
+async fn read(db: &Db, user: i64) -> Result<Provisioned, AppError> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL")).bind(user).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)
+}
+
+/// What a provider says of a user: all of it, each time (a change says everything again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    /// An email, or a username (R40).
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub external_id: Option<String>,
+    pub language: Option<Lang>,
+    pub active: bool,
+    /// A password to set: at creation as an administrator's (R25); later, for users without
+    /// email only (R61). None at creation: credentials are emailed (R27).
+    pub password: Option<String>,
+}
+
+/// Sets up the account (R25–R28) as a member of a group with a role (R10's climb applies), known
+/// to the provider as its `external_id`; deactivated at once if it says so (R93).
+pub async fn create(
+    db: &Db,
+    settings: &Settings,
+    hasher: &PasswordHasher,
+    permit: &Permit<'_, AddUsersSomewhere>,
+    who: &Who,
+    account: &Account,
+    (group, role): (GroupId, Role),
+) -> Result<Provisioned, AppError> {
+    let external_id = checked_external_id(account.external_id.as_deref())?;
+    let without_email = !account.login.contains('@');
+    let form = NewUser {
+        first_name: account.first_name.clone(),
+        last_name: account.last_name.clone(),
+        email: if without_email { String::new() } else { account.login.clone() },
+        without_email,
+        username: if without_email { account.login.clone() } else { String::new() },
+        password: account.password.clone().unwrap_or_default(),
+        send_credentials: account.password.is_none(),
+        groups: vec![group],
+        roles: vec![role],
+        details: UserDetails { language: account.language, ..UserDetails::default() },
+    };
+    let done = set_up_known_as(db, settings, hasher, permit, who, &form, external_id).await?;
+    if !account.active {
+        set_active(db, who, done.user_id, false).await?;
+    }
+    read(db, done.user_id).await
+}
+
+/// Replaces what the provider says of a user (SCIM's PUT, and PATCH once applied), by R54: their
+/// names, language and identifier are details; their login, a password and deactivation are
+/// access (R93). Every field is checked and all messages given at once; a refused change changes
+/// nothing.
+pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64, account: &Account) -> Result<Provisioned, AppError> {
+    let principal = permit.by();
+    require_manage(db, principal, user, Handling::Details).await?;
+    let stored = read(db, user).await?;
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, msg: Msg| errors.push(FieldError { field: field.to_string(), msg });
+    let first = crate::domain::names::tidy(&account.first_name, 100).map_err(|m| fail("first_name", m)).unwrap_or_default();
+    let last = crate::domain::names::tidy(&account.last_name, 100).map_err(|m| fail("last_name", m)).unwrap_or_default();
+    let external_id = checked_external_id(account.external_id.as_deref()).map_err(|_| fail("external_id", Msg::TooLong { max: EXTERNAL_ID_MAX })).ok().flatten();
+    let login = match (LoginId::parse(&account.login), stored.email.is_some()) {
+        (Some(login @ LoginId::Email(_)), true) | (Some(login @ LoginId::Username(_)), false) => Some(login),
+        (Some(_), _) => {
+            // R40: an account has an email or a username, for good.
+            fail("login", if stored.email.is_some() { Msg::InvalidEmail } else { Msg::InvalidUsername });
+            None
+        }
+        (None, _) => {
+            fail("login", if account.login.contains('@') { Msg::InvalidEmail } else { Msg::InvalidUsername });
+            None
+        }
+    };
+    if let Some(password) = &account.password {
+        if stored.email.is_some() {
+            // R61: an administrator sets the passwords of users without email only.
+            fail("password", Msg::PasswordOnlyWithoutEmail);
+        } else {
+            let identity = [first.as_str(), last.as_str(), account.login.as_str()];
+            let _ = crate::domain::password::check(password, &identity).map_err(|m| fail("password", m));
+        }
+    }
+    let (Some(login), true) = (login, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
+    let login_changed = login.key() != stored.login().to_lowercase();
+    if login_changed || account.password.is_some() || account.active != stored.active() {
+        require_manage(db, principal, user, Handling::Access).await?;
+    }
+    let hash = match &account.password {
+        Some(password) => Some(hasher.hash(password).await?),
+        None => None,
+    };
+    let mut tx = db.begin().await?;
+    if login_changed {
+        serialize_on_address(&mut tx, db.backend, login.key()).await?;
+        if let LoginId::Email(email) = &login {
+            // R59: an address has an account or a pending invitation, never both.
+            let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut *tx).await?;
+            if pending.is_some() {
+                return Err(AppError::field("login", Msg::PendingInvitation { email: email.as_str().to_string() }));
+            }
+        }
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE (email_key = $1 OR username_key = $1) AND id <> $2").bind(login.key()).bind(user).fetch_optional(&mut *tx).await?;
+        if taken.is_some() {
+            return Err(AppError::field("login", if stored.email.is_some() { Msg::ActiveAccountExists } else { Msg::UsernameTaken }));
+        }
+    }
+    let (email, email_key, username, username_key) = match &login {
+        LoginId::Email(e) => (Some(e.as_str()), Some(e.key()), None, None),
+        LoginId::Username(u) => (None, None, Some(u.as_str()), Some(u.key())),
+    };
+    let changed = sqlx::query(
+        "UPDATE users SET first_name = $1, last_name = $2, email = $3, email_key = $4, username = $5, username_key = $6, language = $7, external_id = $8
+         WHERE id = $9 AND deleted_at IS NULL",
+    )
+    .bind(&first)
+    .bind(&last)
+    .bind(email)
+    .bind(email_key)
+    .bind(username)
+    .bind(username_key)
+    .bind(account.language.map(Lang::code))
+    .bind(external_id)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::NotFound);
+    }
+    if let Some(hash) = hash {
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_expires_at = NULL WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+        audit::record(&mut tx, who, "password_set", "user", user, &serde_json::json!({})).await?;
+    }
+    // Which fields changed, not their values (those go with the person if the account is erased).
+    let fields: Vec<&str> = [
+        ("first_name", first != stored.first_name),
+        ("last_name", last != stored.last_name),
+        ("login", login.as_str() != stored.login()),
+        ("language", account.language.map(Lang::code) != stored.language.as_deref()),
+        ("external_id", external_id != stored.external_id.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    if !fields.is_empty() {
+        audit::record(&mut tx, who, "user_changed", "user", user, &serde_json::json!({ "fields": fields })).await?;
+    }
+    tx.commit().await?;
+    if account.active != stored.active() {
+        set_active(db, who, user, account.active).await?;
+    }
+    read(db, user).await
+}
+
+/// Deactivates (R93: no login, its sessions end, not counted as active by billing) or
+/// reactivates an account; the caller has checked who may.
+async fn set_active(db: &Db, who: &Who, user: i64, active: bool) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let changed = if active {
+        sqlx::query("UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL AND deleted_at IS NULL").bind(user).execute(&mut *tx).await?
+    } else {
+        sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL AND deleted_at IS NULL").bind(now_ms()).bind(user).execute(&mut *tx).await?
+    }
+    .rows_affected();
+    if changed == 1 {
+        if !active {
+            sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+        }
+        audit::record(&mut tx, who, if active { "user_reactivated" } else { "user_deactivated" }, "user", user, &serde_json::json!({})).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Erases the account as its deletion date would (R68), by whoever may manage its access (R54).
+pub async fn erase(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64) -> Result<(), AppError> {
+    require_manage(db, permit.by(), user, Handling::Access).await?;
+    let mut tx = db.begin().await?;
+    if !crate::backend::deletion::erase(&mut tx, who, user, None).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn checked_external_id(external_id: Option<&str>) -> Result<Option<&str>, AppError> {
+    match external_id.map(str::trim).filter(|id| !id.is_empty()) {
+        Some(id) if id.chars().count() > EXTERNAL_ID_MAX || id.chars().any(char::is_control) => Err(AppError::field("external_id", Msg::TooLong { max: EXTERNAL_ID_MAX })),
+        other => Ok(other),
+    }
+}
