@@ -17,6 +17,7 @@ pub mod groups;
 pub mod invitations;
 pub mod principal;
 pub mod programs;
+pub mod provision;
 pub mod rate_limit;
 pub mod seed;
 pub mod settings;

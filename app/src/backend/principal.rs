@@ -124,6 +124,13 @@ impl Principal {
         Ok(Some(Principal::of_row(trees, db, row, rights).await?))
     }
 
+    /// This person with the group tree as it is now: after a change of the tree made earlier in
+    /// the same request (an identity provider creating a group, then adding its members).
+    pub async fn with_current_tree(&self, db: &Db, trees: &TreeCache) -> Result<Principal, AppError> {
+        let version: i64 = sqlx::query_scalar("SELECT tree_version FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
+        Ok(Principal { tree: trees.get(db, version).await?, ..self.clone() })
+    }
+
     async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
         let Rights { is_owner, memberships, instructs } = rights;

@@ -8,7 +8,9 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use super::users::{PAGE_MAX, USER_SCHEMA};
+use super::groups::{GROUP_SCHEMA, ROSTER_GROUP};
+use super::users::USER_SCHEMA;
+use super::PAGE_MAX;
 use super::{error, json};
 
 const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -42,12 +44,13 @@ pub async fn service_provider_config(State(state): State<AppState>) -> Response 
 }
 
 pub async fn resource_types(State(state): State<AppState>) -> Response {
-    list(vec![user_type(&state)])
+    list(vec![user_type(&state), group_type(&state)])
 }
 
 pub async fn resource_type(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match id.as_str() {
         "User" => json(StatusCode::OK, user_type(&state)),
+        "Group" => json(StatusCode::OK, group_type(&state)),
         _ => error(StatusCode::NOT_FOUND, None, "No such resource type."),
     }
 }
@@ -68,6 +71,15 @@ fn user_type(state: &AppState) -> Value {
         "schemas": [RESOURCE_TYPE_SCHEMA], "id": "User", "name": "User", "endpoint": "/Users",
         "description": "A person's account on the platform", "schema": USER_SCHEMA, "schemaExtensions": [],
         "meta": { "resourceType": "ResourceType", "location": location(state, "ResourceTypes/User") }
+    })
+}
+
+fn group_type(state: &AppState) -> Value {
+    json!({
+        "schemas": [RESOURCE_TYPE_SCHEMA], "id": "Group", "name": "Group", "endpoint": "/Groups",
+        "description": "A group of the platform's tree, its members holding the token's role there", "schema": GROUP_SCHEMA,
+        "schemaExtensions": [{ "schema": ROSTER_GROUP, "required": false }],
+        "meta": { "resourceType": "ResourceType", "location": location(state, "ResourceTypes/Group") }
     })
 }
 
@@ -152,7 +164,38 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
         "A schema's definition",
         ["id", "name", "description", "attributes"].into_iter().map(|name| read_only(name, if name == "attributes" { "complex" } else { "string" }, name)).collect(),
     );
-    vec![user, config, resource_type, schema]
+    let mut members = attribute(
+        "members",
+        "complex",
+        "The users holding the token's role in the group (learner unless the token says otherwise)",
+        false,
+        "readWrite",
+        vec![
+            attribute("value", "string", "The user's id", false, "immutable", Vec::new()),
+            read_only("display", "string", "The user's name"),
+            read_only("type", "string", "Always User"),
+            read_only("$ref", "reference", "The user's URI"),
+        ],
+    );
+    members["multiValued"] = true.into();
+    let group = schema_of(
+        state,
+        GROUP_SCHEMA,
+        "Group",
+        "A group of the platform's tree",
+        vec![attribute("displayName", "string", "The group's name (unique under its parent, case aside)", true, "readWrite", Vec::new()), members],
+    );
+    let roster_group = schema_of(
+        state,
+        ROSTER_GROUP,
+        "Roster Group",
+        "Where a group sits in the tree",
+        vec![
+            attribute("parent", "string", "The id of the group above (the token's group when a group is created without one)", false, "readWrite", Vec::new()),
+            attribute("public", "boolean", "Learners added here are also added up to the first private group (R10); false unless told", false, "readWrite", Vec::new()),
+        ],
+    );
+    vec![user, group, roster_group, config, resource_type, schema]
 }
 
 /// A whole list, as SCIM's ListResponse.

@@ -1,18 +1,111 @@
-//! SCIM filters (RFC 7644 §3.4.2.2) on Users, read into the provisioning service's conditions:
-//! `eq`, `ne`, `co`, `sw`, `ew`, `pr`, `and`, `or`, `not (…)`, parentheses, and the value paths
-//! identity providers send (`emails[type eq "work"].value eq "…"`, Entra ID's first question).
-//! Attribute names and operators are read case aside; `userName`, emails and names are compared
-//! case aside, `externalId` exactly (the RFC's `caseExact`). Anything else is refused with a
-//! message saying what, for SCIM's `invalidFilter`.
+//! SCIM filters (RFC 7644 §3.4.2.2), read into the provisioning service's conditions: `eq`,
+//! `ne`, `co`, `sw`, `ew`, `pr`, `and`, `or`, `not (…)`, parentheses, and the value paths
+//! identity providers send (`emails[type eq "work"].value eq "…"`, Entra ID's first question of
+//! Users; `members[value eq "7"]` of Groups). Attribute names and operators are read case aside;
+//! `userName`, emails and names are compared case aside, `externalId` exactly (the RFC's
+//! `caseExact`). Anything else is refused with a message saying what, for SCIM's `invalidFilter`.
 
-use app::backend::users::provision::{Attribute, Condition, Op};
+use app::backend::provision::groups::GroupAttribute;
+use app::backend::provision::users::Attribute;
+use app::backend::provision::{Condition, Op};
 
-/// The schema URN a client may put before an attribute's name.
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:user:";
+/// What a resource's filters may name.
+pub trait Vocabulary {
+    type Attribute: Copy;
+    /// Its schema's URN, lowered, which a client may put before an attribute's name.
+    const URN: &'static str;
+    /// Whether `active` is one of its attributes.
+    const ACTIVE: bool;
+    /// The attribute at a path (lowered, without the URN).
+    fn attribute(path: &str) -> Result<Self::Attribute, String>;
+    /// `path[sub op value]` (`op` `None` for `pr`): a test on one value of a multi-valued attribute.
+    fn within(path: &str, sub: &str, op: Option<Op>, value: Option<&Value>) -> Result<Condition<Self::Attribute>, String>;
+}
 
-pub fn parse(text: &str) -> Result<Condition, String> {
+/// Users' filters (R92).
+pub struct Users;
+
+impl Vocabulary for Users {
+    type Attribute = Attribute;
+    const URN: &'static str = "urn:ietf:params:scim:schemas:core:2.0:user:";
+    const ACTIVE: bool = true;
+
+    fn attribute(path: &str) -> Result<Attribute, String> {
+        Ok(match path {
+            "id" => Attribute::Id,
+            "username" => Attribute::Login,
+            "externalid" => Attribute::ExternalId,
+            "emails" | "emails.value" => Attribute::Email,
+            "name.givenname" => Attribute::GivenName,
+            "name.familyname" => Attribute::FamilyName,
+            _ => return Err(format!("Roster does not filter users on '{path}': it filters on id, userName, externalId, emails, name.givenName, name.familyName and active.")),
+        })
+    }
+
+    /// The one address a user has, of type "work", primary.
+    fn within(path: &str, sub: &str, op: Option<Op>, value: Option<&Value>) -> Result<Condition<Attribute>, String> {
+        if path != "emails" {
+            return Err(format!("Roster filters users on emails[…] only, not on {path}[…]."));
+        }
+        let has_email = Condition::Present(Attribute::Email);
+        Ok(match (sub, op, value) {
+            ("value", _, _) => comparison(Attribute::Email, op, value)?,
+            ("type" | "primary", None, _) => has_email,
+            ("type", Some(op), Some(Value::Text(kind))) => match (op, kind.eq_ignore_ascii_case("work")) {
+                (Op::Eq, true) | (Op::Ne, false) => has_email,
+                _ => Condition::Nobody,
+            },
+            ("primary", Some(op), Some(Value::Bool(primary))) => match (op, primary) {
+                (Op::Eq, true) | (Op::Ne, false) => has_email,
+                _ => Condition::Nobody,
+            },
+            ("type" | "primary", _, _) => Condition::Nobody,
+            (other, _, _) => return Err(format!("Roster filters emails[…] on type, value or primary, not {other}.")),
+        })
+    }
+}
+
+/// Groups' filters (R94).
+pub struct Groups;
+
+impl Vocabulary for Groups {
+    type Attribute = GroupAttribute;
+    const URN: &'static str = "urn:ietf:params:scim:schemas:core:2.0:group:";
+    const ACTIVE: bool = false;
+
+    fn attribute(path: &str) -> Result<GroupAttribute, String> {
+        Ok(match path {
+            "id" => GroupAttribute::Id,
+            "displayname" => GroupAttribute::DisplayName,
+            "members" | "members.value" => GroupAttribute::Member,
+            _ => return Err(format!("Roster does not filter groups on '{path}': it filters on id, displayName and members.")),
+        })
+    }
+
+    fn within(path: &str, sub: &str, op: Option<Op>, value: Option<&Value>) -> Result<Condition<GroupAttribute>, String> {
+        match (path, sub) {
+            ("members", "value") => comparison(GroupAttribute::Member, op, value),
+            _ => Err(format!("Roster filters groups on members[value …] only, not {path}[{sub} …].")),
+        }
+    }
+}
+
+/// What follows an attribute: `pr` (`op` `None`), or an operator and a value.
+fn comparison<A>(attribute: A, op: Option<Op>, value: Option<&Value>) -> Result<Condition<A>, String> {
+    let Some(op) = op else { return Ok(Condition::Present(attribute)) };
+    match value {
+        Some(Value::Text(text)) => Ok(Condition::Compare(attribute, op, text.clone())),
+        // "eq null": has no value.
+        Some(Value::Null) if op == Op::Eq => Ok(Condition::Not(Box::new(Condition::Present(attribute)))),
+        Some(Value::Null) if op == Op::Ne => Ok(Condition::Present(attribute)),
+        _ => Err("This attribute is compared with a quoted string.".into()),
+    }
+}
+
+pub fn parse<V: Vocabulary>(text: &str) -> Result<Condition<V::Attribute>, String> {
     let tokens = tokens(text)?;
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser { tokens, at: 0, vocabulary: std::marker::PhantomData::<V> };
+
     let condition = parser.or()?;
     match parser.peek() {
         None => Ok(condition),
@@ -92,19 +185,20 @@ fn tokens(text: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
-struct Parser {
+struct Parser<V> {
     tokens: Vec<Token>,
     at: usize,
+    vocabulary: std::marker::PhantomData<V>,
 }
 
 /// A value to compare with.
-enum Value {
+pub enum Value {
     Text(String),
     Bool(bool),
     Null,
 }
 
-impl Parser {
+impl<V: Vocabulary> Parser<V> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at)
     }
@@ -130,7 +224,7 @@ impl Parser {
         }
     }
 
-    fn or(&mut self) -> Result<Condition, String> {
+    fn or(&mut self) -> Result<Condition<V::Attribute>, String> {
         let mut condition = self.and()?;
         while self.keyword("or") {
             condition = Condition::Either(Box::new(condition), Box::new(self.and()?));
@@ -138,7 +232,7 @@ impl Parser {
         Ok(condition)
     }
 
-    fn and(&mut self) -> Result<Condition, String> {
+    fn and(&mut self) -> Result<Condition<V::Attribute>, String> {
         let mut condition = self.unary()?;
         while self.keyword("and") {
             condition = Condition::Both(Box::new(condition), Box::new(self.unary()?));
@@ -146,7 +240,7 @@ impl Parser {
         Ok(condition)
     }
 
-    fn unary(&mut self) -> Result<Condition, String> {
+    fn unary(&mut self) -> Result<Condition<V::Attribute>, String> {
         if self.keyword("not") {
             self.expect(Token::Open)?;
             let inner = self.or()?;
@@ -161,50 +255,60 @@ impl Parser {
         }
         let Token::Word(path) = self.next()? else { return Err("Expected an attribute's name in the filter.".into()) };
         let path = path.to_ascii_lowercase();
-        let path = path.strip_prefix(USER_URN).unwrap_or(&path);
+        let path = path.strip_prefix(V::URN).unwrap_or(&path);
         if self.peek() == Some(&Token::OpenBracket) {
-            if path != "emails" {
-                return Err(format!("Roster filters on emails[…] only, not on {path}[…]."));
-            }
             self.at += 1;
-            let within = self.email_filter()?;
+            let within = self.within(path)?;
             self.expect(Token::CloseBracket)?;
-            // `emails[…].value op "x"`: the email, where the bracket holds.
+            // `path[…].sub op "x"`: the sub-attribute, where the bracket holds.
             if let Some(Token::Word(sub)) = self.peek()
                 && let Some(sub) = sub.strip_prefix('.')
             {
-                if !sub.eq_ignore_ascii_case("value") {
-                    return Err(format!("Roster filters on emails[…].value only, not emails[…].{sub}."));
-                }
+                let attribute = V::attribute(&format!("{path}.{}", sub.to_ascii_lowercase()))?;
                 self.at += 1;
-                let compared = self.comparison(Attribute::Email)?;
+                let compared = self.comparison(attribute)?;
                 return Ok(Condition::Both(Box::new(within), Box::new(compared)));
             }
             return Ok(within);
         }
-        match path {
-            "active" => {
-                let op = self.op()?;
-                match (op, self.value()?) {
-                    (Some(Op::Eq), Value::Bool(b)) => Ok(Condition::Active(b)),
-                    (Some(Op::Ne), Value::Bool(b)) => Ok(Condition::Active(!b)),
-                    _ => Err("active is compared with eq or ne to true or false.".into()),
-                }
+        if V::ACTIVE && path == "active" {
+            let op = self.op()?;
+            return match (op, self.value()?) {
+                (Some(Op::Eq), Value::Bool(b)) => Ok(Condition::Active(b)),
+                (Some(Op::Ne), Value::Bool(b)) => Ok(Condition::Active(!b)),
+                _ => Err("active is compared with eq or ne to true or false.".into()),
+            };
+        }
+        let attribute = V::attribute(path)?;
+        self.comparison(attribute)
+    }
+
+    /// An operator and its value, or `pr`, after an attribute.
+    fn comparison(&mut self, attribute: V::Attribute) -> Result<Condition<V::Attribute>, String> {
+        let op = self.op()?;
+        let value = if op.is_some() { Some(self.value()?) } else { None };
+        comparison(attribute, op, value.as_ref())
+    }
+
+    /// The filter inside `path[…]`, its tests joined by `and` and `or`.
+    fn within(&mut self, path: &str) -> Result<Condition<V::Attribute>, String> {
+        let mut condition = self.within_test(path)?;
+        loop {
+            if self.keyword("and") {
+                condition = Condition::Both(Box::new(condition), Box::new(self.within_test(path)?));
+            } else if self.keyword("or") {
+                condition = Condition::Either(Box::new(condition), Box::new(self.within_test(path)?));
+            } else {
+                return Ok(condition);
             }
-            _ => self.comparison(attribute(path)?),
         }
     }
 
-    /// What follows an attribute: `pr`, or an operator and a value.
-    fn comparison(&mut self, attribute: Attribute) -> Result<Condition, String> {
-        let Some(op) = self.op()? else { return Ok(Condition::Present(attribute)) };
-        match self.value()? {
-            Value::Text(text) => Ok(Condition::Compare(attribute, op, text)),
-            // "eq null": has no value.
-            Value::Null if op == Op::Eq => Ok(Condition::Not(Box::new(Condition::Present(attribute)))),
-            Value::Null if op == Op::Ne => Ok(Condition::Present(attribute)),
-            _ => Err("This attribute is compared with a quoted string.".into()),
-        }
+    fn within_test(&mut self, path: &str) -> Result<Condition<V::Attribute>, String> {
+        let Token::Word(sub) = self.next()? else { return Err(format!("Expected a sub-attribute inside {path}[…].")) };
+        let op = self.op()?;
+        let value = if op.is_some() { Some(self.value()?) } else { None };
+        V::within(path, &sub.to_ascii_lowercase(), op, value.as_ref())
     }
 
     /// The operator: `None` for `pr`.
@@ -233,84 +337,31 @@ impl Parser {
             token => Err(format!("Expected a value in the filter, found {token}.")),
         }
     }
-
-    /// The filter inside `emails[…]`, on the one address a user has (of type "work", primary).
-    fn email_filter(&mut self) -> Result<Condition, String> {
-        let mut condition = self.email_test()?;
-        loop {
-            if self.keyword("and") {
-                condition = Condition::Both(Box::new(condition), Box::new(self.email_test()?));
-            } else if self.keyword("or") {
-                condition = Condition::Either(Box::new(condition), Box::new(self.email_test()?));
-            } else {
-                return Ok(condition);
-            }
-        }
-    }
-
-    fn email_test(&mut self) -> Result<Condition, String> {
-        let Token::Word(sub) = self.next()? else { return Err("Expected type, value or primary inside emails[…].".into()) };
-        let has_email = Condition::Present(Attribute::Email);
-        match sub.to_ascii_lowercase().as_str() {
-            "value" => self.comparison(Attribute::Email),
-            "type" => {
-                let op = self.op()?;
-                let is_work = match self.value()? {
-                    Value::Text(kind) => kind.eq_ignore_ascii_case("work"),
-                    _ => false,
-                };
-                Ok(match (op, is_work) {
-                    (None, _) | (Some(Op::Eq), true) | (Some(Op::Ne), false) => has_email,
-                    _ => Condition::Nobody,
-                })
-            }
-            "primary" => {
-                let op = self.op()?;
-                Ok(match (op, self.value()?) {
-                    (None, _) | (Some(Op::Eq), Value::Bool(true)) | (Some(Op::Ne), Value::Bool(false)) => has_email,
-                    _ => Condition::Nobody,
-                })
-            }
-            other => Err(format!("Roster filters emails[…] on type, value or primary, not {other}.")),
-        }
-    }
-}
-
-fn attribute(path: &str) -> Result<Attribute, String> {
-    Ok(match path {
-        "id" => Attribute::Id,
-        "username" => Attribute::Login,
-        "externalid" => Attribute::ExternalId,
-        "emails" | "emails.value" => Attribute::Email,
-        "name.givenname" => Attribute::GivenName,
-        "name.familyname" => Attribute::FamilyName,
-        _ => return Err(format!("Roster does not filter users on '{path}': it filters on id, userName, externalId, emails, name.givenName, name.familyName and active.")),
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn both(a: Condition, b: Condition) -> Condition {
+    fn both<A>(a: Condition<A>, b: Condition<A>) -> Condition<A> {
         Condition::Both(Box::new(a), Box::new(b))
     }
 
-    fn is(attribute: Attribute, op: Op, value: &str) -> Condition {
+    fn is<A>(attribute: A, op: Op, value: &str) -> Condition<A> {
         Condition::Compare(attribute, op, value.into())
     }
 
     #[test]
     fn r92_what_okta_and_entra_ask_first() {
-        assert_eq!(parse(r#"userName eq "ada@example.com""#), Ok(is(Attribute::Login, Op::Eq, "ada@example.com")));
-        assert_eq!(parse(r#"UserName EQ "Ada@Example.com""#), Ok(is(Attribute::Login, Op::Eq, "Ada@Example.com")));
-        assert_eq!(parse(r#"externalId eq "0a21f0f2-8d2a-4f8e-bf98-7a2c""#), Ok(is(Attribute::ExternalId, Op::Eq, "0a21f0f2-8d2a-4f8e-bf98-7a2c")));
+        assert_eq!(parse::<Users>(r#"userName eq "ada@example.com""#), Ok(is(Attribute::Login, Op::Eq, "ada@example.com")));
+        assert_eq!(parse::<Users>(r#"UserName EQ "Ada@Example.com""#), Ok(is(Attribute::Login, Op::Eq, "Ada@Example.com")));
+        assert_eq!(parse::<Users>(r#"externalId eq "0a21f0f2-8d2a-4f8e-bf98-7a2c""#), Ok(is(Attribute::ExternalId, Op::Eq, "0a21f0f2-8d2a-4f8e-bf98-7a2c")));
         // Entra ID's matching by the work email.
         assert_eq!(
-            parse(r#"emails[type eq "work"].value eq "ada@example.com""#),
+            parse::<Users>(r#"emails[type eq "work"].value eq "ada@example.com""#),
             Ok(both(Condition::Present(Attribute::Email), is(Attribute::Email, Op::Eq, "ada@example.com")))
         );
-        assert_eq!(parse(r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x""#), Ok(is(Attribute::Login, Op::Eq, "x")));
+        assert_eq!(parse::<Users>(r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x""#), Ok(is(Attribute::Login, Op::Eq, "x")));
     }
 
     #[test]
@@ -319,18 +370,18 @@ mod tests {
         let b = || is(Attribute::FamilyName, Op::Contains, "b");
         let c = || Condition::Active(true);
         assert_eq!(
-            parse(r#"name.givenName sw "a" or name.familyName co "b" and active eq true"#),
+            parse::<Users>(r#"name.givenName sw "a" or name.familyName co "b" and active eq true"#),
             Ok(Condition::Either(Box::new(a()), Box::new(both(b(), c()))))
         );
         assert_eq!(
-            parse(r#"(name.givenName sw "a" or name.familyName co "b") and active eq true"#),
+            parse::<Users>(r#"(name.givenName sw "a" or name.familyName co "b") and active eq true"#),
             Ok(both(Condition::Either(Box::new(a()), Box::new(b())), c()))
         );
-        assert_eq!(parse(r#"not (active eq false)"#), Ok(Condition::Not(Box::new(Condition::Active(false)))));
-        assert_eq!(parse("externalId pr"), Ok(Condition::Present(Attribute::ExternalId)));
-        assert_eq!(parse("externalId eq null"), Ok(Condition::Not(Box::new(Condition::Present(Attribute::ExternalId)))));
-        assert_eq!(parse(r#"emails[type eq "home"]"#), Ok(Condition::Nobody));
-        assert_eq!(parse(r#"userName eq "a \"quoted\" name""#), Ok(is(Attribute::Login, Op::Eq, "a \"quoted\" name")));
+        assert_eq!(parse::<Users>(r#"not (active eq false)"#), Ok(Condition::Not(Box::new(Condition::Active(false)))));
+        assert_eq!(parse::<Users>("externalId pr"), Ok(Condition::Present(Attribute::ExternalId)));
+        assert_eq!(parse::<Users>("externalId eq null"), Ok(Condition::Not(Box::new(Condition::Present(Attribute::ExternalId)))));
+        assert_eq!(parse::<Users>(r#"emails[type eq "home"]"#), Ok(Condition::Nobody));
+        assert_eq!(parse::<Users>(r#"userName eq "a \"quoted\" name""#), Ok(is(Attribute::Login, Op::Eq, "a \"quoted\" name")));
     }
 
     #[test]
@@ -343,10 +394,22 @@ mod tests {
             (r#"userName eq "a" extra"#, "Unexpected"),
             (r#"active eq "yes""#, "true or false"),
             (r#"addresses[type eq "work"]"#, "emails[…] only"),
+            (r#"emails[display eq "x"]"#, "type, value or primary"),
             (r#"(userName eq "a""#, "ends too soon"),
         ] {
-            let refused = parse(filter).expect_err(filter);
+            let refused = parse::<Users>(filter).expect_err(filter);
             assert!(refused.contains(says), "{filter}: {refused}");
         }
+    }
+
+    #[test]
+    fn r94_groups_by_name_and_by_member() {
+        assert_eq!(parse::<Groups>(r#"displayName eq "Sales EMEA""#), Ok(is(GroupAttribute::DisplayName, Op::Eq, "Sales EMEA")));
+        assert_eq!(
+            parse::<Groups>(r#"id eq "12" and members[value eq "7"]"#),
+            Ok(both(is(GroupAttribute::Id, Op::Eq, "12"), is(GroupAttribute::Member, Op::Eq, "7")))
+        );
+        assert_eq!(parse::<Groups>(r#"members eq "7""#), Ok(is(GroupAttribute::Member, Op::Eq, "7")));
+        assert!(parse::<Groups>("active eq true").unwrap_err().contains("id, displayName and members"));
     }
 }

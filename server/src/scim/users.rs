@@ -9,11 +9,10 @@ use std::sync::Arc;
 use app::api::context::AppState;
 use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
-use app::backend::users::provision::{self, Account, Provisioned};
+use app::backend::provision::users::{self as provision, Account, Provisioned};
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
-use app::error::AppError;
-use app::i18n::{Lang, Msg};
+use app::i18n::Lang;
 use app::wire::tokens::ScimCreates;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -24,15 +23,9 @@ use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
 use super::patch::{self, field};
-use super::{filter, json, ScimError};
+use super::{answer, filter, if_match, if_none_match, json, parse_body, refusal, version_header, ScimError, LIST_SCHEMA, PAGE_DEFAULT, PAGE_MAX};
 
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-/// Users a page holds unless `count` says fewer; the most it may ask (announced in
-/// ServiceProviderConfig's `filter.maxResults`).
-pub const PAGE_DEFAULT: i64 = 100;
-pub const PAGE_MAX: i64 = 1000;
-
 pub fn routes() -> Router<AppState> {
     Router::new().route("/Users", get(search).post(create)).route("/Users/{id}", get(read).put(replace).patch(modify).delete(delete))
 }
@@ -40,31 +33,12 @@ pub fn routes() -> Router<AppState> {
 /// A call's answer, or why it was refused.
 type Answer = Result<Response, ScimError>;
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    filter: Option<String>,
-    start_index: Option<String>,
-    count: Option<String>,
-}
-
-async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<Paging>) -> Answer {
+async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<super::Paging>) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let condition = match paging.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-        Some(text) => Some(filter::parse(text).map_err(|detail| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), detail))?),
-        None => None,
-    };
-    let number = |name: &str, given: Option<&str>, default: i64| -> Result<i64, ScimError> {
-        match given {
-            None => Ok(default),
-            Some(text) => text.trim().parse::<i64>().map_err(|_| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), format!("{name} is a whole number."))),
-        }
-    };
-    // RFC 7644 §3.4.2.4: below 1 means 1; a negative count means 0.
-    let start = number("startIndex", paging.start_index.as_deref(), 1)?.max(1);
-    let count = number("count", paging.count.as_deref(), PAGE_DEFAULT)?.clamp(0, PAGE_MAX);
+    let condition = paging.condition::<filter::Users>()?;
+    let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
     let found = provision::find(&state.db, &permit, condition.as_ref(), start - 1, count).await.map_err(refusal)?;
-    let resources: Vec<Value> = found.users.iter().map(|user| resource(&state, user)).collect();
+    let resources: Vec<Value> = found.found.iter().map(|user| resource(&state, user)).collect();
     Ok(json(
         StatusCode::OK,
         json!({ "schemas": [LIST_SCHEMA], "totalResults": found.total, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources }),
@@ -164,7 +138,7 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
     if let Some(language) = &user.language {
         shown["preferredLanguage"] = language.as_str().into();
     }
-    let version = version(&shown);
+    let version = super::version(&shown);
     shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, user.id), "version": version });
     shown
 }
@@ -173,58 +147,8 @@ fn location(state: &AppState, id: i64) -> String {
     format!("{}/scim/v2/Users/{id}", state.settings.public_url)
 }
 
-/// The resource's version (RFC 7644 §3.14): a weak tag of what it shows, so that any change,
-/// from SCIM or from the panels, gives another.
-fn version(shown: &Value) -> String {
-    format!("W/\"{}\"", &app::backend::auth::token_hash(&shown.to_string())[..16])
-}
-
-fn version_header(shown: &Value) -> HeaderValue {
-    HeaderValue::from_str(shown["meta"]["version"].as_str().unwrap_or_default()).unwrap_or(HeaderValue::from_static("*"))
-}
-
-fn answer(status: StatusCode, shown: Value) -> Response {
-    let tag = version_header(&shown);
-    let mut response = json(status, shown);
-    response.headers_mut().insert(header::ETAG, tag);
-    response
-}
-
-/// `If-Match` (RFC 7644 §3.14): a change to another version than the one shown is refused.
-fn if_match(headers: &HeaderMap, shown: &Value) -> Result<(), ScimError> {
-    let Some(wanted) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else { return Ok(()) };
-    let current = shown["meta"]["version"].as_str().unwrap_or_default();
-    if wanted.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
-        Ok(())
-    } else {
-        Err(ScimError::new(StatusCode::PRECONDITION_FAILED, None, "The user changed since this version: read it again."))
-    }
-}
-
-fn if_none_match(headers: &HeaderMap, shown: &Value) -> bool {
-    let current = shown["meta"]["version"].as_str().unwrap_or_default();
-    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|tags| tags.split(',').map(str::trim).any(|tag| tag == current))
-}
-
 fn user_id(id: &str) -> Result<i64, ScimError> {
     id.parse().map_err(|_| ScimError::new(StatusCode::NOT_FOUND, None, "No such user."))
-}
-
-/// A request's JSON body; no NUL anywhere in it (the panels' input guard refuses it too).
-fn parse_body(body: &Bytes) -> Result<Value, ScimError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), format!("The body is not valid JSON: {e}.")))?;
-    fn has_nul(value: &Value) -> bool {
-        match value {
-            Value::String(s) => s.contains('\0'),
-            Value::Array(items) => items.iter().any(has_nul),
-            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-            _ => false,
-        }
-    }
-    if !value.is_object() || has_nul(&value) {
-        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "The body is a JSON object without NUL characters."));
-    }
-    Ok(value)
 }
 
 /// What a User resource says of the account (POST, PUT, a PATCH's result), checked for what
@@ -284,45 +208,6 @@ pub fn account_of(user: &Value) -> Result<Account, (&'static str, String)> {
         active,
         password: text(field(user, "password"), "password")?,
     })
-}
-
-/// A service's refusal as SCIM says it: the form's messages in English, each at its attribute.
-fn refusal(refused: AppError) -> ScimError {
-    match refused {
-        AppError::NotFound => ScimError::new(StatusCode::NOT_FOUND, None, "No such user."),
-        AppError::NotAllowed => ScimError::new(StatusCode::FORBIDDEN, None, "This token's group does not allow this change to this user (R54: who manages whom)."),
-        AppError::Invalid(errors) => {
-            let taken = errors.iter().any(|e| matches!(e.msg, Msg::ActiveAccountExists | Msg::UsernameTaken | Msg::PendingInvitation { .. }));
-            let detail = errors.iter().map(|e| format!("{}: {}", attribute_of(&e.field), e.msg.render(Lang::En))).collect::<Vec<_>>().join(" ");
-            if taken {
-                ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), detail)
-            } else {
-                ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), detail)
-            }
-        }
-        AppError::TooManyAttempts { retry_after_secs } => {
-            ScimError { retry_after: Some(retry_after_secs), ..ScimError::new(StatusCode::TOO_MANY_REQUESTS, None, "Too many emails for now: try again after Retry-After seconds.") }
-        }
-        AppError::Unavailable => ScimError::new(StatusCode::SERVICE_UNAVAILABLE, None, "Roster's database is unavailable for a moment: try again."),
-        other => {
-            tracing::error!(error = %other, "SCIM call failed");
-            ScimError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "Roster could not do this; the server's log says why.")
-        }
-    }
-}
-
-/// The SCIM attribute a form field stands for.
-fn attribute_of(field: &str) -> &str {
-    match field {
-        "first_name" => "name.givenName",
-        "last_name" => "name.familyName",
-        "email" | "username" | "login" => "userName",
-        "password" | "send_credentials" => "password",
-        "external_id" => "externalId",
-        "language" => "preferredLanguage",
-        "groups" | "roles" => "the token's group",
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// A SCIM call with `token`: (status, headers, JSON body or Null).
-async fn scim(h: &Harness, token: &str, method: Method, path: &str, body: Option<Value>, extra: &[(header::HeaderName, &str)]) -> (StatusCode, HeaderMap, Value) {
+pub(super) async fn scim(h: &Harness, token: &str, method: Method, path: &str, body: Option<Value>, extra: &[(header::HeaderName, &str)]) -> (StatusCode, HeaderMap, Value) {
     let mut request = Request::builder()
         .method(method)
         .uri(format!("/scim/v2/{path}"))
@@ -36,7 +36,7 @@ async fn scim(h: &Harness, token: &str, method: Method, path: &str, body: Option
     (status, headers, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")) })
 }
 
-async fn token(h: &Harness, cookie: &str, form: &str) -> String {
+pub(super) async fn token(h: &Harness, cookie: &str, form: &str) -> String {
     let response = h.call(cookie, "/api/tokens/create", form).await;
     assert_eq!(response.status(), StatusCode::OK);
     let created: Value = serde_json::from_str(&body_text(response).await).unwrap();
@@ -51,7 +51,8 @@ fn okta_user(email: &str, external_id: &str) -> Value {
     })
 }
 
-fn filter(expression: &str) -> String {
+/// `resource?filter=…`, the expression encoded.
+pub(super) fn filter(resource: &str, expression: &str) -> String {
     let mut encoded = String::new();
     for byte in expression.bytes() {
         match byte {
@@ -59,7 +60,7 @@ fn filter(expression: &str) -> String {
             _ => encoded.push_str(&format!("%{byte:02X}")),
         }
     }
-    format!("Users?filter={encoded}")
+    format!("{resource}?filter={encoded}")
 }
 
 async fn log_in(h: &Harness, login: &str, password: &str) -> Response<Body> {
@@ -83,7 +84,7 @@ async fn r92_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a
     let billed_before = active_billed().await;
 
     // Okta's first question: is this person there?
-    let (status, _, found) = scim(&h, &okta, Method::GET, &filter(r#"userName eq "ada@example.com""#), None, &[]).await;
+    let (status, _, found) = scim(&h, &okta, Method::GET, &filter("Users", r#"userName eq "ada@example.com""#), None, &[]).await;
     assert_eq!((status, found["totalResults"].as_i64()), (StatusCode::OK, Some(0)));
 
     // Created: set up, active at once, a learner of the platform group, billed (a password was
@@ -111,10 +112,10 @@ async fn r92_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a
 
     // Found by what the provider knows: userName case aside, externalId, Entra's work email.
     for expression in [r#"userName eq "Ada@Example.COM""#, r#"externalId eq "00u1ada""#, r#"emails[type eq "work"].value eq "ada@example.com""#] {
-        let (_, _, found) = scim(&h, &okta, Method::GET, &filter(expression), None, &[]).await;
+        let (_, _, found) = scim(&h, &okta, Method::GET, &filter("Users", expression), None, &[]).await;
         assert_eq!((found["totalResults"].as_i64(), found["Resources"][0]["id"].as_str()), (Some(1), Some(id.as_str())), "{expression}");
     }
-    let (_, _, found) = scim(&h, &okta, Method::GET, &filter(r#"externalId eq "00U1ADA""#), None, &[]).await;
+    let (_, _, found) = scim(&h, &okta, Method::GET, &filter("Users", r#"externalId eq "00U1ADA""#), None, &[]).await;
     assert_eq!(found["totalResults"], 0, "externalId is compared exactly");
 
     // Read, and not read again when unchanged; a change to another version is refused.
@@ -138,7 +139,7 @@ async fn r92_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a
     assert_eq!(log_in_status(&h, "ada@example.com", "Analytical-Engine-1843").await, StatusCode::UNAUTHORIZED);
     assert_eq!(h.call(&session, "/api/users/list", "").await.status(), StatusCode::UNAUTHORIZED, "the session ended");
     assert_eq!(active_billed().await, billed_before);
-    let (_, _, found) = scim(&h, &okta, Method::GET, &filter("active eq false"), None, &[]).await;
+    let (_, _, found) = scim(&h, &okta, Method::GET, &filter("Users", "active eq false"), None, &[]).await;
     assert_eq!(found["Resources"][0]["id"].as_str(), Some(id.as_str()));
     let reactivate = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "value": { "active": true, "name.givenName": "Augusta" } }] });
     let (_, _, ada) = scim(&h, &okta, Method::PATCH, &format!("Users/{id}"), Some(reactivate), &[]).await;
@@ -186,7 +187,7 @@ async fn r92_a_token_limited_to_a_group_sees_and_manages_its_branch_only(db: Tes
     assert_eq!(all["totalResults"].as_i64(), Some(seen));
     let logins: Vec<&str> = all["Resources"].as_array().unwrap().iter().filter_map(|u| u["userName"].as_str()).collect();
     assert!(logins.contains(&"emea.coach@northwind.example") && !logins.contains(&"admin@northwind.example") && !logins.contains(&"author@northwind.example"), "{logins:?}");
-    let (_, _, found) = scim(&h, &entra, Method::GET, &filter(r#"userName eq "author@northwind.example""#), None, &[]).await;
+    let (_, _, found) = scim(&h, &entra, Method::GET, &filter("Users", r#"userName eq "author@northwind.example""#), None, &[]).await;
     assert_eq!(found["totalResults"], 0);
     let outsider = h.user("author@northwind.example").await;
     let (status, _, _) = scim(&h, &entra, Method::GET, &format!("Users/{outsider}"), None, &[]).await;
@@ -235,14 +236,14 @@ async fn r92_searches_pages_and_refusals_in_scims_words(db: TestDb) {
     assert_eq!((none["totalResults"].as_i64(), none["Resources"].as_array().map(Vec::len)), (Some(total), Some(0)));
 
     // Searches: co, sw, and, not.
-    let (_, _, found) = scim(&h, &token, Method::GET, &filter(r#"userName sw "emea." and not (name.givenName co "lys")"#), None, &[]).await;
+    let (_, _, found) = scim(&h, &token, Method::GET, &filter("Users", r#"userName sw "emea." and not (name.givenName co "lys")"#), None, &[]).await;
     let logins: Vec<&str> = found["Resources"].as_array().unwrap().iter().filter_map(|u| u["userName"].as_str()).collect();
     assert_eq!(logins, ["emea.coach@northwind.example"]);
 
     // Refusals, each in SCIM's words, changing nothing.
     let users = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&h.db.pool).await.unwrap() };
     let before = users().await;
-    let (status, _, body) = scim(&h, &token, Method::GET, &filter(r#"meta.lastModified gt "2026-01-01""#), None, &[]).await;
+    let (status, _, body) = scim(&h, &token, Method::GET, &filter("Users", r#"meta.lastModified gt "2026-01-01""#), None, &[]).await;
     assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidFilter")));
     for (body, scim_type, says) in [
         (json!({ "userName": "x@example.com" }), "invalidValue", "givenName"),

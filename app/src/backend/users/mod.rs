@@ -3,7 +3,6 @@
 
 mod list;
 mod profile;
-pub mod provision;
 mod scope;
 mod set_up;
 
@@ -12,4 +11,5 @@ pub(crate) use list::{page, Page};
 pub use profile::{detail, resend_email, send_new_credentials, set_details, set_password};
 pub use scope::find_seen;
 pub use set_up::{addable_groups, set_up};
-pub(crate) use set_up::{create_account, Account};
+pub(crate) use profile::{require_manage, require_sight};
+pub(crate) use set_up::{create_account, set_up_known_as, Account};

@@ -31,14 +31,14 @@ fn direct_grants(memberships: &Memberships) -> Vec<(GroupId, Role)> {
 
 /// Refuses unless this person sees the user (R62) and may manage them so (R54); returns the
 /// user's memberships.
-pub(super) async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
+pub(crate) async fn require_manage(db: &Db, principal: &Principal, user: i64, handling: Handling) -> Result<Memberships, AppError> {
     let memberships = require_sight(db, principal, user).await?;
     let is_owner = is_owner(db, user).await?;
     principal.require(ManageUser { user, is_owner, direct: direct_grants(&memberships), handling })?;
     Ok(memberships)
 }
 
-pub(super) async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
+async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
     let owner: Option<i64> = sqlx::query_scalar("SELECT owner_id FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
     Ok(owner == Some(user))
 }
@@ -46,7 +46,7 @@ pub(super) async fn is_owner(db: &Db, user: i64) -> Result<bool, AppError> {
 /// Whether this person sees this user: a platform administrator, or someone who may add users
 /// to one of the user's groups. Others get `NotFound`, as for a user that does not exist.
 /// Returns the user's memberships, read once for the callers' own decisions.
-pub(super) async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
+pub(crate) async fn require_sight(db: &Db, principal: &Principal, user: i64) -> Result<Memberships, AppError> {
     // R42: a deleted account is gone for everyone.
     let alive: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&db.pool).await?;
     if alive.is_none() {

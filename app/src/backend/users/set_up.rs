@@ -103,7 +103,7 @@ pub async fn set_up(db: &Db, settings: &Settings, hasher: &PasswordHasher, permi
 }
 
 /// `set_up`, for an identity provider that knows the user as `external_id` (R92).
-pub(super) async fn set_up_known_as(
+pub(crate) async fn set_up_known_as(
     db: &Db,
     settings: &Settings,
     hasher: &PasswordHasher,

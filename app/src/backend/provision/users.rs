@@ -1,15 +1,14 @@
-//! Provisioning (R92, R93; issue 15): the users an identity provider (SCIM) or a script manages
-//! with an API token — found by what it knows them by, set up, changed, deactivated and erased —
-//! through the panels' rules: R25–R28 and R10 to create, R62 for who sees whom, R54 for who
-//! manages whom, R68 to erase. The token's caller is a principal like any other (R90).
+//! Users (R92, R93): found by what a provider knows them by, set up, changed, deactivated and
+//! erased, by the panels' rules: R25–R28 and R10 to create, R62 for who sees whom, R54 for who
+//! manages whom, R68 to erase.
 
-use super::profile::{require_manage, require_sight};
-use super::set_up::set_up_known_as;
+use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::PasswordHasher;
 use crate::backend::db::{now_ms, serialize_on_address, Db};
 use crate::backend::statement::Statement;
+use crate::backend::users::{require_manage, require_sight, set_up_known_as};
 use crate::backend::{Permit, Settings};
 use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::group_tree::GroupId;
@@ -54,7 +53,7 @@ impl Provisioned {
 const COLUMNS: &str =
     "u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at";
 
-/// What a condition of a search looks at.
+/// What a condition on users looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attribute {
     Id,
@@ -68,30 +67,7 @@ pub enum Attribute {
     FamilyName,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Contains,
-    StartsWith,
-    EndsWith,
-}
-
-/// Which users a search keeps.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Condition {
-    Both(Box<Condition>, Box<Condition>),
-    Either(Box<Condition>, Box<Condition>),
-    Not(Box<Condition>),
-    /// Has a value.
-    Present(Attribute),
-    Compare(Attribute, Op, String),
-    Active(bool),
-    /// Nobody (a condition on something every user has the same way, and not this one).
-    Nobody,
-}
-
-impl Condition {
+impl Condition<Attribute> {
     /// The condition on `u` as SQL, its values bound.
     fn push_into(&self, s: &mut Statement) {
         match self {
@@ -162,16 +138,9 @@ fn expression(attribute: Attribute) -> &'static str {
     }
 }
 
-/// A page of a search: how many users it finds, and those from `start` (0 the first), at most
+/// The users this caller sees (R62) that `condition` keeps, from `start` (0 the first), at most
 /// `count`, in the order they were created (stable while the pages are read).
-#[derive(Debug)]
-pub struct Found {
-    pub total: i64,
-    pub users: Vec<Provisioned>,
-}
-
-/// The users this caller sees (R62) that `condition` keeps.
-pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Option<&Condition>, start: i64, count: i64) -> Result<Found, AppError> {
+pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Option<&Condition<Attribute>>, start: i64, count: i64) -> Result<Found<Provisioned>, AppError> {
     let principal = permit.by();
     let kept = |select: &str| {
         let mut s = Statement::new(select);
@@ -194,7 +163,7 @@ pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Op
     } else {
         Vec::new()
     };
-    Ok(Found { total, users })
+    Ok(Found { total, found: users })
 }
 
 /// One user this caller sees; anyone else is "not found" (R62).

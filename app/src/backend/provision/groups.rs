@@ -1,0 +1,176 @@
+//! Groups (R94): the groups a token's caller oversees, each with its members — those holding the
+//! token's role there directly — found, and members added and removed by R1–R3 and R10 (adding)
+//! and R52 (removing a role), seeing only whom the caller sees (R62). Creating, renaming, moving
+//! and making a group public are `groups`' own services, under their permits.
+
+use std::collections::HashSet;
+
+use super::{Condition, Found, Op};
+
+use crate::backend::audit::Who;
+use crate::backend::db::Db;
+use crate::backend::principal::Principal;
+use crate::backend::statement::Statement;
+use crate::backend::users::require_sight;
+use crate::backend::{groups, Permit, Settings};
+use crate::domain::capability::{AddToGroup, AddUsersSomewhere, RemoveRole};
+use crate::domain::group_tree::{GroupId, GroupNode};
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+/// What a condition on groups looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupAttribute {
+    Id,
+    /// The group's name, case aside.
+    DisplayName,
+    /// A member's id.
+    Member,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProvisionedGroup {
+    pub id: GroupId,
+    pub name: String,
+    pub parent: Option<GroupId>,
+    pub is_public: bool,
+    /// (user id, "First Last"), when asked for.
+    pub members: Option<Vec<(i64, String)>>,
+}
+
+/// The groups this caller oversees (theirs and below, R2) that `condition` keeps, in id order,
+/// from `start` (0 the first), at most `count`; members are those holding `role` directly, read
+/// when `with_members`.
+pub async fn find(
+    db: &Db,
+    permit: &Permit<'_, AddUsersSomewhere>,
+    condition: Option<&Condition<GroupAttribute>>,
+    role: Role,
+    (start, count): (i64, i64),
+    with_members: bool,
+) -> Result<Found<ProvisionedGroup>, AppError> {
+    let principal = permit.by();
+    let overseen = principal.overseen_subtrees();
+    let holding = match condition {
+        Some(condition) => holders(db, condition, role).await?,
+        None => HashSet::new(),
+    };
+    let kept: Vec<&GroupNode> =
+        overseen.iter().filter_map(|&g| principal.tree.get(g)).filter(|node| condition.is_none_or(|c| keeps(c, node, &holding))).collect();
+    let page: Vec<&GroupNode> = kept.iter().skip(start.max(0) as usize).take(count.max(0) as usize).copied().collect();
+    let ids: Vec<GroupId> = page.iter().map(|node| node.id).collect();
+    let mut members = if with_members { members_of(db, &ids, role).await? } else { Vec::new() };
+    let found = page
+        .into_iter()
+        .map(|node| ProvisionedGroup {
+            id: node.id,
+            name: node.name.clone(),
+            parent: node.parent_id,
+            is_public: node.is_public,
+            members: with_members.then(|| members.extract_if(.., |(group, _, _)| *group == node.id).map(|(_, id, name)| (id, name)).collect()),
+        })
+        .collect();
+    Ok(Found { total: kept.len() as i64, found })
+}
+
+/// One group this caller oversees; any other is "not found".
+pub async fn get(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, group: GroupId, role: Role, with_members: bool) -> Result<ProvisionedGroup, AppError> {
+    let only = Condition::Compare(GroupAttribute::Id, Op::Eq, group.to_string());
+    find(db, permit, Some(&only), role, (0, 1), with_members).await?.found.pop().ok_or(AppError::NotFound)
+}
+
+/// Whether a condition keeps a group; `holding` has the (group, user) pairs of the members it
+/// names.
+fn keeps(condition: &Condition<GroupAttribute>, node: &GroupNode, holding: &HashSet<(GroupId, i64)>) -> bool {
+    match condition {
+        Condition::Both(a, b) => keeps(a, node, holding) && keeps(b, node, holding),
+        Condition::Either(a, b) => keeps(a, node, holding) || keeps(b, node, holding),
+        Condition::Not(a) => !keeps(a, node, holding),
+        Condition::Present(GroupAttribute::Member) => holding.iter().any(|(g, _)| *g == node.id),
+        Condition::Present(_) => true,
+        Condition::Active(_) | Condition::Nobody => false,
+        Condition::Compare(GroupAttribute::Member, op, value) => {
+            let holds = value.parse::<i64>().is_ok_and(|user| holding.contains(&(node.id, user)));
+            match op {
+                Op::Eq => holds,
+                Op::Ne => !holds,
+                _ => false,
+            }
+        }
+        Condition::Compare(attribute, op, value) => {
+            let (has, value) = match attribute {
+                GroupAttribute::Id => (node.id.to_string(), value.clone()),
+                _ => (node.name.to_lowercase(), value.to_lowercase()),
+            };
+            match op {
+                Op::Eq => has == value,
+                Op::Ne => has != value,
+                Op::Contains => has.contains(&value),
+                Op::StartsWith => has.starts_with(&value),
+                Op::EndsWith => has.ends_with(&value),
+            }
+        }
+    }
+}
+
+/// The (group, user) pairs of the members a condition names (`members eq "7"`), or of every
+/// member when it asks whether there are any (`members pr`).
+async fn holders(db: &Db, condition: &Condition<GroupAttribute>, role: Role) -> Result<HashSet<(GroupId, i64)>, AppError> {
+    fn named(condition: &Condition<GroupAttribute>, users: &mut Vec<i64>, any: &mut bool) {
+        match condition {
+            Condition::Both(a, b) | Condition::Either(a, b) => {
+                named(a, users, any);
+                named(b, users, any);
+            }
+            Condition::Not(a) => named(a, users, any),
+            Condition::Compare(GroupAttribute::Member, _, value) => users.extend(value.parse::<i64>().ok()),
+            Condition::Present(GroupAttribute::Member) => *any = true,
+            _ => {}
+        }
+    }
+    let (mut users, mut any) = (Vec::new(), false);
+    named(condition, &mut users, &mut any);
+    if users.is_empty() && !any {
+        return Ok(HashSet::new());
+    }
+    let mut pairs = Statement::new("SELECT group_id, user_id FROM memberships WHERE propagated_from IS NULL AND role = ");
+    pairs.bind(role.as_str());
+    if !any {
+        pairs.push(" AND ").push_in("user_id", &users);
+    }
+    Ok(pairs.query_as::<(GroupId, i64)>().fetch_all(&db.pool).await?.into_iter().collect())
+}
+
+/// (group, user id, "First Last") of the direct holders of `role` in `groups`, by user id.
+async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, i64, String)>, AppError> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut s = Statement::new(
+        "SELECT m.group_id, u.id, u.first_name || ' ' || u.last_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = ",
+    );
+    s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups).push(" ORDER BY m.group_id, u.id");
+    Ok(s.query_as().fetch_all(&db.pool).await?)
+}
+
+/// Adds these users, each one the caller sees (R62: anyone else is "not found", naming them),
+/// as the permit's role in its group (R10's climb applies to learners).
+pub async fn add_members(db: &Db, settings: &Settings, adding: &Permit<'_, AddToGroup>, who: &Who, users: &[i64]) -> Result<(), AppError> {
+    let principal: &Principal = adding.by();
+    for &user in users {
+        require_sight(db, principal, user).await?;
+    }
+    for &user in users {
+        groups::add_member(db, settings, adding, who, user).await?;
+    }
+    Ok(())
+}
+
+/// Takes the permit's role in its group from these users (learners it brought up stay, R11).
+pub async fn remove_members(db: &Db, removing: &Permit<'_, RemoveRole>, who: &Who, users: &[i64]) -> Result<(), AppError> {
+    for &user in users {
+        groups::remove_membership(db, removing, who, user).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,446 @@
+//! SCIM Groups (RFC 7643 §4.2; R94): the groups a token oversees — its group and below — with
+//! their members: those holding the token's role there (learner unless the token says
+//! otherwise), directly. Created under a parent (Roster's extension; the token's group when
+//! none), renamed, moved, made public, members added and removed — each through the panels'
+//! group services and permits (R52, R1–R3, R10). Roster does not delete groups.
+
+use std::sync::Arc;
+
+use app::api::context::AppState;
+use app::backend::api_tokens::TokenCaller;
+use app::backend::audit::Who;
+use app::backend::groups;
+use app::backend::principal::Principal;
+use app::backend::provision::groups::{self as provision, ProvisionedGroup};
+use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
+use app::domain::group_tree::GroupId;
+use app::error::AppError;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use serde_json::{json, Value};
+
+use super::patch::{field, PATCH_SCHEMA};
+use super::{answer, filter, if_match, if_none_match, json, parse_body, refusal, version, Paging, ScimError, LIST_SCHEMA, PAGE_DEFAULT, PAGE_MAX};
+
+pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+/// Roster's extension of a Group: where it sits in the tree, and whether learners climb from it.
+pub const ROSTER_GROUP: &str = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/Groups", get(search).post(create)).route("/Groups/{id}", get(read).put(replace).patch(modify).delete(delete))
+}
+
+type Answer = Result<Response, ScimError>;
+
+/// Whether the answer leaves the members out (`excludedAttributes=members`, as Entra ID asks).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shape {
+    excluded_attributes: Option<String>,
+}
+
+impl Shape {
+    fn with_members(&self) -> bool {
+        !self.excluded_attributes.as_deref().is_some_and(|list| list.split(',').any(|a| a.trim().eq_ignore_ascii_case("members")))
+    }
+}
+
+async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<Paging>, Query(shape): Query<Shape>) -> Answer {
+    let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    let condition = paging.condition::<filter::Groups>()?;
+    let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
+    let found = provision::find(&state.db, &permit, condition.as_ref(), caller.scim_role, (start - 1, count), shape.with_members()).await.map_err(refusal)?;
+    let resources: Vec<Value> = found.found.iter().map(|group| resource(&state, group)).collect();
+    Ok(json(
+        StatusCode::OK,
+        json!({ "schemas": [LIST_SCHEMA], "totalResults": found.total, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources }),
+    ))
+}
+
+async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, Query(shape): Query<Shape>, headers: HeaderMap) -> Answer {
+    let shown = resource(&state, &group_of(&state, &caller, &id, shape.with_members()).await?);
+    if if_none_match(&headers, &shown) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, super::version_header(&shown))]).into_response());
+    }
+    Ok(answer(StatusCode::OK, shown))
+}
+
+async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, body: Bytes) -> Answer {
+    caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    let body = parse_body(&body)?;
+    let wanted = Wanted::of(&body)?;
+    let name = wanted.name.clone().ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "displayName is required."))?;
+    let parent = wanted.parent.unwrap_or(caller.group);
+    let permit = caller.principal.require(ManageGroup(parent)).map_err(refusal)?;
+    let id = groups::create_subgroup(&state.db, &permit, &who, &name, wanted.public.unwrap_or(false)).await.map_err(group_refusal)?;
+    // The new group is in the tree as it is now, not as this request found it.
+    let principal = caller.principal.with_current_tree(&state.db, &state.trees).await.map_err(refusal)?;
+    if let Some(members) = &wanted.members {
+        change_members(&state, &principal, &caller, &who, id, Members::Replace(members.clone())).await?;
+    }
+    let shown = resource(&state, &group_seen_by(&state, &principal, &caller, &id.to_string(), true).await?);
+    let mut response = answer(StatusCode::CREATED, shown);
+    if let Ok(location) = HeaderValue::from_str(&location(&state, id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Arc<TokenCaller>>,
+    Extension(who): Extension<Who>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let body = parse_body(&body)?;
+    let group = group_of(&state, &caller, &id, true).await?;
+    if_match(&headers, &resource(&state, &group))?;
+    let wanted = Wanted::of(&body)?;
+    if wanted.name.is_none() {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "displayName is required."));
+    }
+    let changes = [
+        wanted.name.map(Change::Rename),
+        wanted.parent.map(Change::Parent),
+        wanted.public.map(Change::Public),
+        Some(Change::Members(Members::Replace(wanted.members.unwrap_or_default()))),
+    ];
+    apply(&state, &caller, &who, &group, changes.into_iter().flatten().collect()).await
+}
+
+async fn modify(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Arc<TokenCaller>>,
+    Extension(who): Extension<Who>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let body = parse_body(&body)?;
+    let group = group_of(&state, &caller, &id, true).await?;
+    if_match(&headers, &resource(&state, &group))?;
+    let changes = changes(&body).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+    apply(&state, &caller, &who, &group, changes).await
+}
+
+async fn delete(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>) -> Answer {
+    group_of(&state, &caller, &id, false).await?;
+    Err(ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "Roster does not delete groups (their history stays): remove the group's members instead, or unlink it in the identity provider.",
+    ))
+}
+
+/// A group this token oversees, or SCIM's 404.
+async fn group_of(state: &AppState, caller: &TokenCaller, id: &str, with_members: bool) -> Result<ProvisionedGroup, ScimError> {
+    group_seen_by(state, &caller.principal, caller, id, with_members).await
+}
+
+/// A group `principal` (the token's, with a tree that may be newer) oversees, or SCIM's 404.
+async fn group_seen_by(state: &AppState, principal: &Principal, caller: &TokenCaller, id: &str, with_members: bool) -> Result<ProvisionedGroup, ScimError> {
+    let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
+    let id: GroupId = id.parse().map_err(|_| ScimError::new(StatusCode::NOT_FOUND, None, "No such group."))?;
+    provision::get(&state.db, &permit, id, caller.scim_role, with_members).await.map_err(group_refusal)
+}
+
+/// What a group's request asks to change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Rename(String),
+    Parent(GroupId),
+    Public(bool),
+    Members(Members),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Members {
+    Add(Vec<i64>),
+    Remove(Vec<i64>),
+    /// Exactly these (none: nobody).
+    Replace(Vec<i64>),
+}
+
+/// Applies the changes in turn, each under its own permit; answers the group as it then is.
+async fn apply(state: &AppState, caller: &TokenCaller, who: &Who, group: &ProvisionedGroup, changes: Vec<Change>) -> Answer {
+    let principal = &caller.principal;
+    for change in changes {
+        match change {
+            Change::Rename(name) if name != group.name => {
+                let permit = principal.require(ManageGroup(group.id)).map_err(refusal)?;
+                groups::rename(&state.db, &permit, who, &name).await.map_err(group_refusal)?;
+            }
+            Change::Parent(parent) if Some(parent) != group.parent => {
+                let (moved, under) = (principal.require(ManageGroup(group.id)).map_err(refusal)?, principal.require(ManageGroup(parent)).map_err(refusal)?);
+                groups::move_group(&state.db, &moved, &under, who).await.map_err(group_refusal)?;
+            }
+            Change::Public(public) if public != group.is_public => {
+                let permit = principal.require(ManageGroup(group.id)).map_err(refusal)?;
+                groups::set_visibility(&state.db, &permit, who, public).await.map_err(group_refusal)?;
+            }
+            Change::Members(members) => change_members(state, principal, caller, who, group.id, members).await?,
+            _ => {}
+        }
+    }
+    // Renamed or moved: as the tree now is.
+    let principal = principal.with_current_tree(&state.db, &state.trees).await.map_err(refusal)?;
+    Ok(answer(StatusCode::OK, resource(state, &group_seen_by(state, &principal, caller, &group.id.to_string(), true).await?)))
+}
+
+async fn change_members(state: &AppState, principal: &Principal, caller: &TokenCaller, who: &Who, group: GroupId, members: Members) -> Result<(), ScimError> {
+    let role = caller.scim_role;
+    let (add, remove) = match members {
+        Members::Add(users) => (users, Vec::new()),
+        Members::Remove(users) => (Vec::new(), users),
+        Members::Replace(users) => {
+            let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
+            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default().into_iter().map(|(id, _)| id).collect();
+            (users.iter().copied().filter(|u| !now.contains(u)).collect(), now.into_iter().filter(|u| !users.contains(u)).collect())
+        }
+    };
+    if !add.is_empty() {
+        let permit = principal.require(AddToGroup::new(group, &[role])).map_err(refusal)?;
+        provision::add_members(&state.db, &state.settings, &permit, who, &add).await.map_err(|error| match error {
+            AppError::NotFound => ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "members: a member is not a user this token sees (R62)."),
+            other => refusal(other),
+        })?;
+    }
+    if !remove.is_empty() {
+        let permit = principal.require(RemoveRole(group, role)).map_err(refusal)?;
+        provision::remove_members(&state.db, &permit, who, &remove).await.map_err(refusal)?;
+    }
+    Ok(())
+}
+
+/// A group service's refusal: a name taken is SCIM's uniqueness; a group gone, "no such group".
+fn group_refusal(error: AppError) -> ScimError {
+    match error {
+        AppError::NotFound => ScimError::new(StatusCode::NOT_FOUND, None, "No such group."),
+        AppError::Invalid(ref errors) if errors.iter().any(|e| matches!(e.msg, app::i18n::Msg::GroupNameTaken)) => {
+            ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), "A group of this name is already under this parent.")
+        }
+        other => refusal(other),
+    }
+}
+
+/// A group as SCIM shows it.
+fn resource(state: &AppState, group: &ProvisionedGroup) -> Value {
+    let mut shown = json!({
+        "schemas": [GROUP_SCHEMA, ROSTER_GROUP],
+        "id": group.id.to_string(),
+        "displayName": group.name,
+        (ROSTER_GROUP): { "parent": group.parent.map(|p| p.to_string()), "public": group.is_public },
+    });
+    if let Some(members) = &group.members {
+        let base = &state.settings.public_url;
+        shown["members"] = members.iter().map(|(id, name)| json!({ "value": id.to_string(), "display": name, "type": "User", "$ref": format!("{base}/scim/v2/Users/{id}") })).collect();
+    }
+    let tag = version(&shown);
+    shown["meta"] = json!({ "resourceType": "Group", "location": location(state, group.id), "version": tag });
+    shown
+}
+
+fn location(state: &AppState, id: GroupId) -> String {
+    format!("{}/scim/v2/Groups/{id}", state.settings.public_url)
+}
+
+/// What a POST or PUT body says of a group.
+struct Wanted {
+    name: Option<String>,
+    parent: Option<GroupId>,
+    public: Option<bool>,
+    members: Option<Vec<i64>>,
+}
+
+impl Wanted {
+    fn of(body: &Value) -> Result<Wanted, ScimError> {
+        let invalid = |detail: &str| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), detail);
+        let name = match field(body, "displayName") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) => Some(name.clone()),
+            Some(_) => return Err(invalid("displayName is a string.")),
+        };
+        let extension = field(body, ROSTER_GROUP);
+        let (parent, public) = extension_of(extension).map_err(|(_, detail)| invalid(&detail))?;
+        let members = match field(body, "members") {
+            None | Some(Value::Null) => None,
+            Some(members) => Some(member_ids(members).map_err(|(_, detail)| invalid(&detail))?),
+        };
+        Ok(Wanted { name, parent, public, members })
+    }
+}
+
+type Refused = (&'static str, String);
+
+fn extension_of(extension: Option<&Value>) -> Result<(Option<GroupId>, Option<bool>), Refused> {
+    let Some(extension) = extension else { return Ok((None, None)) };
+    let parent = match field(extension, "parent") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(id_of(value).ok_or(("invalidValue", "parent is a group's id.".to_string()))?),
+    };
+    let public = match field(extension, "public") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(boolean(value).ok_or(("invalidValue", "public is true or false.".to_string()))?),
+    };
+    Ok((parent, public))
+}
+
+fn id_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+}
+
+fn boolean(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+/// The user ids of a `members` value: `[{"value": "7"}, …]` (a single object too).
+fn member_ids(members: &Value) -> Result<Vec<i64>, Refused> {
+    let list = match members {
+        Value::Array(list) => list.iter().collect::<Vec<_>>(),
+        Value::Object(_) => vec![members],
+        _ => return Err(("invalidValue", "members is a list of {\"value\": \"<user id>\"}.".into())),
+    };
+    list.into_iter()
+        .map(|member| field(member, "value").and_then(id_of).ok_or(("invalidValue", "Each member is {\"value\": \"<user id>\"}.".to_string())))
+        .collect()
+}
+
+/// A group PATCH's operations as changes, as Entra ID and Okta send them: `{"op": "Add", "path":
+/// "members", "value": [{"value": "7"}]}`, `{"op": "Remove", "path": "members[value eq
+/// \"7\"]"}`, `{"op": "replace", "value": {"id": "…", "displayName": "…"}}`.
+pub fn changes(body: &Value) -> Result<Vec<Change>, Refused> {
+    let schemas_ok = body.get("schemas").and_then(Value::as_array).is_some_and(|s| s.iter().any(|s| s.as_str() == Some(PATCH_SCHEMA)));
+    if !schemas_ok {
+        return Err(("invalidSyntax", format!("A PATCH request's schemas must hold {PATCH_SCHEMA}.")));
+    }
+    let operations = field(body, "Operations").and_then(Value::as_array).ok_or(("invalidSyntax", "A PATCH request lists its Operations.".to_string()))?;
+    let mut changes = Vec::new();
+    for operation in operations {
+        let op = field(operation, "op").and_then(Value::as_str).map(str::to_ascii_lowercase).ok_or(("invalidSyntax", "Each operation has an op.".to_string()))?;
+        if !["add", "replace", "remove"].contains(&op.as_str()) {
+            return Err(("invalidSyntax", format!("Unknown operation '{op}': add, replace or remove.")));
+        }
+        let value = field(operation, "value");
+        let path = field(operation, "path").and_then(Value::as_str).map(str::trim);
+        let members = |ids: Vec<i64>| {
+            Change::Members(match op.as_str() {
+                "add" => Members::Add(ids),
+                "remove" => Members::Remove(ids),
+                _ => Members::Replace(ids),
+            })
+        };
+        match path {
+            None => {
+                if op == "remove" {
+                    return Err(("noTarget", "A remove names what it removes (path).".into()));
+                }
+                let Some(Value::Object(attributes)) = value else { return Err(("invalidValue", format!("An {op} without a path takes an object of attributes."))) };
+                for (name, value) in attributes {
+                    match name.to_ascii_lowercase().as_str() {
+                        "displayname" => changes.push(Change::Rename(value.as_str().ok_or(("invalidValue", "displayName is a string.".to_string()))?.to_string())),
+                        "members" => changes.push(members(member_ids(value)?)),
+                        lower if lower == ROSTER_GROUP.to_ascii_lowercase() => extension_changes(Some(value), &mut changes)?,
+                        // Okta repeats the id; attributes Roster does not keep are ignored.
+                        _ => {}
+                    }
+                }
+            }
+            Some(path) => {
+                let lower = path.to_ascii_lowercase();
+                let lower = lower.strip_prefix("urn:ietf:params:scim:schemas:core:2.0:group:").unwrap_or(&lower);
+                if lower == "displayname" {
+                    if op == "remove" {
+                        return Err(("mutability", "A group keeps its displayName.".into()));
+                    }
+                    changes.push(Change::Rename(value.and_then(Value::as_str).ok_or(("invalidValue", "displayName is a string.".to_string()))?.to_string()));
+                } else if lower == "members" {
+                    changes.push(match (op.as_str(), value) {
+                        ("remove", None) => Change::Members(Members::Replace(Vec::new())),
+                        (_, Some(value)) => members(member_ids(value)?),
+                        (_, None) => return Err(("invalidValue", format!("The {op} of members has no value."))),
+                    });
+                } else if let Some(filter) = lower.strip_prefix("members[").and_then(|rest| rest.strip_suffix(']')) {
+                    // members[value eq "7"]: that member.
+                    let condition = filter::parse::<filter::Groups>(&format!("members[{filter}]")).map_err(|detail| ("invalidPath", detail))?;
+                    let app::backend::provision::Condition::Compare(_, app::backend::provision::Op::Eq, user) = condition else {
+                        return Err(("invalidPath", format!("Roster removes members by value eq \"<id>\", not {path}.")));
+                    };
+                    if op != "remove" {
+                        return Err(("invalidPath", format!("Roster adds members with the path members, not {path}.")));
+                    }
+                    changes.push(Change::Members(Members::Remove(vec![user.parse().map_err(|_| ("invalidValue", format!("No such user: {user}.")))?])));
+                } else if let Some(attribute) = lower.strip_prefix(&format!("{}:", ROSTER_GROUP.to_ascii_lowercase())) {
+                    extension_changes(Some(&json!({ (attribute): value.cloned().unwrap_or(Value::Null) })), &mut changes)?;
+                } else if lower.eq_ignore_ascii_case(ROSTER_GROUP) {
+                    extension_changes(value, &mut changes)?;
+                }
+                // Other attributes Roster does not keep: ignored.
+            }
+        }
+    }
+    Ok(changes)
+}
+
+fn extension_changes(extension: Option<&Value>, changes: &mut Vec<Change>) -> Result<(), Refused> {
+    let (parent, public) = extension_of(extension)?;
+    changes.extend(parent.map(Change::Parent));
+    changes.extend(public.map(Change::Public));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patch(operations: Value) -> Value {
+        json!({ "schemas": [PATCH_SCHEMA], "Operations": operations })
+    }
+
+    #[test]
+    fn r94_members_as_entra_id_and_okta_change_them() {
+        let entra = patch(json!([
+            { "op": "Add", "path": "members", "value": [{ "value": "7" }, { "value": "8" }] },
+            { "op": "Remove", "path": "members[value eq \"9\"]" },
+            { "op": "Remove", "path": "members", "value": [{ "value": "10" }] },
+            { "op": "Replace", "path": "displayName", "value": "Sales EMEA" },
+        ]));
+        assert_eq!(
+            changes(&entra),
+            Ok(vec![
+                Change::Members(Members::Add(vec![7, 8])),
+                Change::Members(Members::Remove(vec![9])),
+                Change::Members(Members::Remove(vec![10])),
+                Change::Rename("Sales EMEA".into()),
+            ])
+        );
+        let okta = patch(json!([{ "op": "replace", "value": { "id": "12", "displayName": "EMEA", (ROSTER_GROUP): { "public": "true" } } }]));
+        assert_eq!(changes(&okta), Ok(vec![Change::Rename("EMEA".into()), Change::Public(true)]));
+        let everyone_out = patch(json!([{ "op": "remove", "path": "members" }]));
+        assert_eq!(changes(&everyone_out), Ok(vec![Change::Members(Members::Replace(vec![]))]));
+    }
+
+    #[test]
+    fn r94_what_cannot_be_done_to_a_group_is_refused() {
+        let kind = |operations: Value| changes(&patch(operations)).unwrap_err().0;
+        assert_eq!(kind(json!([{ "op": "remove", "path": "displayName" }])), "mutability");
+        assert_eq!(kind(json!([{ "op": "add", "path": "members", "value": [{ "display": "x" }] }])), "invalidValue");
+        assert_eq!(kind(json!([{ "op": "add", "path": "members[value eq \"7\"]" }])), "invalidPath");
+        assert_eq!(kind(json!([{ "op": "copy", "path": "members" }])), "invalidSyntax");
+        assert_eq!(changes(&json!({ "Operations": [] })).unwrap_err().0, "invalidSyntax");
+    }
+}
