@@ -78,7 +78,7 @@ fn group_type(state: &AppState) -> Value {
     json!({
         "schemas": [RESOURCE_TYPE_SCHEMA], "id": "Group", "name": "Group", "endpoint": "/Groups",
         "description": "A group of the platform's tree, its members holding the token's role there", "schema": GROUP_SCHEMA,
-        "schemaExtensions": [{ "schema": ROSTER_GROUP, "required": false }],
+        "schemaExtensions": [{ "schema": ROSTER_GROUP, "required": true }],
         "meta": { "resourceType": "ResourceType", "location": location(state, "ResourceTypes/Group") }
     })
 }
@@ -96,6 +96,14 @@ fn attribute(name: &str, kind: &str, description: &str, required: bool, mutabili
     attribute
 }
 
+/// A reference to a resource of `to` (RFC 7643 §2.3.7).
+fn reference(name: &str, description: &str, mutability: &str, to: &str) -> Value {
+    let mut reference = attribute(name, "reference", description, false, mutability, Vec::new());
+    reference["referenceTypes"] = serde_json::json!([to]);
+    reference["caseExact"] = true.into();
+    reference
+}
+
 fn schema_of(state: &AppState, id: &str, name: &str, description: &str, attributes: Vec<Value>) -> Value {
     json!({
         "schemas": [SCHEMA_SCHEMA], "id": id, "name": name, "description": description, "attributes": attributes,
@@ -109,10 +117,10 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
     let mut emails = attribute(
         "emails",
         "complex",
-        "The user's address, the same as userName (none for a user without email)",
+        "The user's address: userName's, when it is one (none for a user without email)",
         false,
-        "readWrite",
-        vec![text("value", "The address"), text("type", "Always work"), attribute("primary", "boolean", "Always true", false, "readWrite", Vec::new())],
+        "readOnly",
+        vec![read_only("value", "string", "The address"), read_only("type", "string", "Always work"), read_only("primary", "boolean", "Always true")],
     );
     emails["multiValued"] = true.into();
     let user = schema_of(
@@ -128,13 +136,28 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
                 "The user's names",
                 true,
                 "readWrite",
-                vec![text("givenName", "First name"), text("familyName", "Last name"), read_only("formatted", "string", "First and last name")],
+                vec![
+                    attribute("givenName", "string", "First name", true, "readWrite", Vec::new()),
+                    attribute("familyName", "string", "Last name", true, "readWrite", Vec::new()),
+                ],
             ),
             read_only("displayName", "string", "First and last name"),
             emails,
-            text("preferredLanguage", "en or fr (others: the platform's language)"),
-            attribute("active", "boolean", "false: deactivated, cannot log in, not billed as active", false, "readWrite", Vec::new()),
-            attribute("password", "string", "At creation (else credentials are emailed); later for users without email only", false, "writeOnly", Vec::new()),
+            {
+                let mut language = text("preferredLanguage", "en or fr, with or without a region (others: the platform's language)");
+                language["canonicalValues"] = serde_json::json!(["en", "fr"]);
+                language
+            },
+            // Every account is active or not: true when a creation leaves it out.
+            attribute("active", "boolean", "false: deactivated, cannot log in, not billed as active (true when left out)", true, "readWrite", Vec::new()),
+            attribute(
+                "password",
+                "string",
+                "At creation (else credentials are emailed to an address; a username account without one cannot log in until it is set); later for users without email only",
+                false,
+                "writeOnly",
+                Vec::new(),
+            ),
         ],
     );
     let config = schema_of(
@@ -172,9 +195,7 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
         "readWrite",
         vec![
             attribute("value", "string", "The user's id", false, "immutable", Vec::new()),
-            read_only("display", "string", "The user's name"),
-            read_only("type", "string", "Always User"),
-            read_only("$ref", "reference", "The user's URI"),
+            reference("$ref", "The user's URI (its value is the user's id)", "immutable", "User"),
         ],
     );
     members["multiValued"] = true.into();
@@ -191,8 +212,14 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
         "Roster Group",
         "Where a group sits in the tree",
         vec![
-            attribute("parent", "string", "The id of the group above (the token's group when a group is created without one)", false, "readWrite", Vec::new()),
-            attribute("public", "boolean", "Learners added here are also added up to the first private group (R10); false unless told", false, "readWrite", Vec::new()),
+            // Every group has it: false when a creation leaves it out.
+            reference(
+                "parent",
+                "The group above, by its URI or its id; none directly under the platform group (a new group left without one goes under the token's group)",
+                "readWrite",
+                "Group",
+            ),
+            attribute("public", "boolean", "Learners added here are also added up to the first private group (R10); false when left out", true, "readWrite", Vec::new()),
         ],
     );
     vec![user, group, roster_group, config, resource_type, schema]

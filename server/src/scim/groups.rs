@@ -11,62 +11,93 @@ use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
 use app::backend::groups;
 use app::backend::principal::Principal;
-use app::backend::provision::groups::{self as provision, ProvisionedGroup};
+use app::backend::provision::groups::{self as provision, GroupAttribute, ProvisionedGroup};
+use app::backend::provision::Condition;
 use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
 use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
 use super::patch::{field, PATCH_SCHEMA};
-use super::{answer, filter, if_match, if_none_match, json, parse_body, refusal, version, Paging, ScimError, LIST_SCHEMA, PAGE_DEFAULT, PAGE_MAX};
+use super::{answer, answer_read, filter, if_match, if_none_match, list_response, parse_body, refusal, version, Paging, ScimError, PAGE_DEFAULT, PAGE_MAX};
 
 pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// Roster's extension of a Group: where it sits in the tree, and whether learners climb from it.
 pub const ROSTER_GROUP: &str = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
 
+/// A group's SCIM id: "g" and its number, so that no user's id (a number) is ever a group's
+/// (RFC 7643 §3.1: ids are unique across all of a provider's resources).
+fn scim_id(group: GroupId) -> String {
+    format!("g{group}")
+}
+
+/// The group of a SCIM id ("g14"), or of a reference to it (".../Groups/g14").
+fn group_of_id(id: &str) -> Option<GroupId> {
+    id.trim().trim_end_matches('/').rsplit('/').next()?.strip_prefix('g')?.parse().ok()
+}
+
+/// A filter's group ids ("g14") as the service reads them (14); an id of no group matches none.
+fn numbered(condition: Condition<GroupAttribute>) -> Condition<GroupAttribute> {
+    match condition {
+        Condition::Both(a, b) => Condition::Both(Box::new(numbered(*a)), Box::new(numbered(*b))),
+        Condition::Either(a, b) => Condition::Either(Box::new(numbered(*a)), Box::new(numbered(*b))),
+        Condition::Not(a) => Condition::Not(Box::new(numbered(*a))),
+        Condition::Compare(GroupAttribute::Id, op, id) => Condition::Compare(GroupAttribute::Id, op, group_of_id(&id).map(|g| g.to_string()).unwrap_or_default()),
+        other => other,
+    }
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/Groups", get(search).post(create)).route("/Groups/{id}", get(read).put(replace).patch(modify).delete(delete))
+    Router::new()
+        .route("/Groups", get(search).post(create))
+        .route("/Groups/.search", post(search_posted))
+        .route("/Groups/{id}", get(read).put(replace).patch(modify).delete(delete))
 }
 
 type Answer = Result<Response, ScimError>;
 
-/// Whether the answer leaves the members out (`excludedAttributes=members`, as Entra ID asks).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Shape {
-    excluded_attributes: Option<String>,
+async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<Paging>) -> Answer {
+    page(&state, &caller, &paging).await
 }
 
-impl Shape {
-    fn with_members(&self) -> bool {
-        !self.excluded_attributes.as_deref().is_some_and(|list| list.split(',').any(|a| a.trim().eq_ignore_ascii_case("members")))
-    }
+async fn search_posted(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, body: Bytes) -> Answer {
+    caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    page(&state, &caller, &Paging::of_search(&parse_body(&body)?)?).await
 }
 
-async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<Paging>, Query(shape): Query<Shape>) -> Answer {
-    let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+async fn page(state: &AppState, caller: &TokenCaller, paging: &Paging) -> Answer {
     let condition = paging.condition::<filter::Groups>()?;
     let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
-    let found = provision::find(&state.db, &permit, condition.as_ref(), caller.scim_role, (start - 1, count), shape.with_members()).await.map_err(refusal)?;
-    let resources: Vec<Value> = found.found.iter().map(|group| resource(&state, group)).collect();
-    Ok(json(
-        StatusCode::OK,
-        json!({ "schemas": [LIST_SCHEMA], "totalResults": found.total, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources }),
-    ))
+    let (total, resources) = found(state, caller, condition, (start - 1, count), paging).await?;
+    Ok(list_response(total, start, resources))
 }
 
-async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, Query(shape): Query<Shape>, headers: HeaderMap) -> Answer {
-    let shown = resource(&state, &group_of(&state, &caller, &id, shape.with_members()).await?);
+/// How many groups the condition keeps, and those of the window (from 0), as shown.
+pub async fn found(
+    state: &AppState,
+    caller: &TokenCaller,
+    condition: Option<Condition<GroupAttribute>>,
+    (start, count): (i64, i64),
+    paging: &Paging,
+) -> Result<(i64, Vec<Value>), ScimError> {
+    let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    let condition = condition.map(numbered);
+    let found = provision::find(&state.db, &permit, condition.as_ref(), caller.scim_role, (start, count.max(0)), paging.with_members()).await.map_err(refusal)?;
+    Ok((found.total, found.found.iter().map(|group| paging.project(resource(state, group, caller.principal.tree.root()))).collect()))
+}
+
+async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, Query(paging): Query<Paging>, headers: HeaderMap) -> Answer {
+    let shown = resource(&state, &group_of(&state, &caller, &id, paging.with_members()).await?, caller.principal.tree.root());
     if if_none_match(&headers, &shown) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, super::version_header(&shown))]).into_response());
     }
-    Ok(answer(StatusCode::OK, shown))
+    Ok(answer_read(shown, &paging))
 }
 
 async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, body: Bytes) -> Answer {
@@ -74,15 +105,23 @@ async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<
     let body = parse_body(&body)?;
     let wanted = Wanted::of(&body)?;
     let name = wanted.name.clone().ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "displayName is required."))?;
-    let parent = wanted.parent.unwrap_or(caller.group);
+    // Left out: the token's group; null: directly under the platform group.
+    let parent = match wanted.parent {
+        None => caller.group,
+        Some(parent) => parent.or(caller.principal.tree.root()).unwrap_or(caller.group),
+    };
     let permit = caller.principal.require(ManageGroup(parent)).map_err(refusal)?;
     let id = groups::create_subgroup(&state.db, &permit, &who, &name, wanted.public.unwrap_or(false)).await.map_err(group_refusal)?;
     // The new group is in the tree as it is now, not as this request found it.
     let principal = caller.principal.with_current_tree(&state.db, &state.trees).await.map_err(refusal)?;
+    if wanted.external_id.is_some() {
+        let permit = principal.require(ManageGroup(id)).map_err(refusal)?;
+        provision::set_external_id(&state.db, &permit, &who, wanted.external_id.as_deref()).await.map_err(refusal)?;
+    }
     if let Some(members) = &wanted.members {
         change_members(&state, &principal, &caller, &who, id, Members::Replace(members.clone())).await?;
     }
-    let shown = resource(&state, &group_seen_by(&state, &principal, &caller, &id.to_string(), true).await?);
+    let shown = resource(&state, &group_seen_by(&state, &principal, &caller, &scim_id(id), true).await?, caller.principal.tree.root());
     let mut response = answer(StatusCode::CREATED, shown);
     if let Ok(location) = HeaderValue::from_str(&location(&state, id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -100,13 +139,14 @@ async fn replace(
 ) -> Answer {
     let body = parse_body(&body)?;
     let group = group_of(&state, &caller, &id, true).await?;
-    if_match(&headers, &resource(&state, &group))?;
+    if_match(&headers, &resource(&state, &group, caller.principal.tree.root()))?;
     let wanted = Wanted::of(&body)?;
     if wanted.name.is_none() {
         return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "displayName is required."));
     }
     let changes = [
         wanted.name.map(Change::Rename),
+        Some(Change::ExternalId(wanted.external_id)),
         wanted.parent.map(Change::Parent),
         wanted.public.map(Change::Public),
         Some(Change::Members(Members::Replace(wanted.members.unwrap_or_default()))),
@@ -124,7 +164,7 @@ async fn modify(
 ) -> Answer {
     let body = parse_body(&body)?;
     let group = group_of(&state, &caller, &id, true).await?;
-    if_match(&headers, &resource(&state, &group))?;
+    if_match(&headers, &resource(&state, &group, caller.principal.tree.root()))?;
     let changes = changes(&body).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     apply(&state, &caller, &who, &group, changes).await
 }
@@ -146,7 +186,7 @@ async fn group_of(state: &AppState, caller: &TokenCaller, id: &str, with_members
 /// A group `principal` (the token's, with a tree that may be newer) oversees, or SCIM's 404.
 async fn group_seen_by(state: &AppState, principal: &Principal, caller: &TokenCaller, id: &str, with_members: bool) -> Result<ProvisionedGroup, ScimError> {
     let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let id: GroupId = id.parse().map_err(|_| ScimError::new(StatusCode::NOT_FOUND, None, "No such group."))?;
+    let id = group_of_id(id).ok_or_else(|| ScimError::new(StatusCode::NOT_FOUND, None, "No such group."))?;
     provision::get(&state.db, &permit, id, caller.scim_role, with_members).await.map_err(group_refusal)
 }
 
@@ -154,7 +194,9 @@ async fn group_seen_by(state: &AppState, principal: &Principal, caller: &TokenCa
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Rename(String),
-    Parent(GroupId),
+    ExternalId(Option<String>),
+    /// Move under this group; `None`: directly under the platform group.
+    Parent(Option<GroupId>),
     Public(bool),
     Members(Members),
 }
@@ -176,13 +218,18 @@ async fn apply(state: &AppState, caller: &TokenCaller, who: &Who, group: &Provis
                 let permit = principal.require(ManageGroup(group.id)).map_err(refusal)?;
                 groups::rename(&state.db, &permit, who, &name).await.map_err(group_refusal)?;
             }
-            Change::Parent(parent) if Some(parent) != group.parent => {
-                let (moved, under) = (principal.require(ManageGroup(group.id)).map_err(refusal)?, principal.require(ManageGroup(parent)).map_err(refusal)?);
+            Change::Parent(parent) if parent.or(principal.tree.root()) != group.parent => {
+                let under = parent.or(principal.tree.root()).ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("mutability"), "The platform group has no parent."))?;
+                let (moved, under) = (principal.require(ManageGroup(group.id)).map_err(refusal)?, principal.require(ManageGroup(under)).map_err(refusal)?);
                 groups::move_group(&state.db, &moved, &under, who).await.map_err(group_refusal)?;
             }
             Change::Public(public) if public != group.is_public => {
                 let permit = principal.require(ManageGroup(group.id)).map_err(refusal)?;
                 groups::set_visibility(&state.db, &permit, who, public).await.map_err(group_refusal)?;
+            }
+            Change::ExternalId(external_id) if external_id != group.external_id => {
+                let permit = principal.require(ManageGroup(group.id)).map_err(refusal)?;
+                provision::set_external_id(&state.db, &permit, who, external_id.as_deref()).await.map_err(refusal)?;
             }
             Change::Members(members) => change_members(state, principal, caller, who, group.id, members).await?,
             _ => {}
@@ -190,7 +237,7 @@ async fn apply(state: &AppState, caller: &TokenCaller, who: &Who, group: &Provis
     }
     // Renamed or moved: as the tree now is.
     let principal = principal.with_current_tree(&state.db, &state.trees).await.map_err(refusal)?;
-    Ok(answer(StatusCode::OK, resource(state, &group_seen_by(state, &principal, caller, &group.id.to_string(), true).await?)))
+    Ok(answer(StatusCode::OK, resource(state, &group_seen_by(state, &principal, caller, &scim_id(group.id), true).await?, caller.principal.tree.root())))
 }
 
 async fn change_members(state: &AppState, principal: &Principal, caller: &TokenCaller, who: &Who, group: GroupId, members: Members) -> Result<(), ScimError> {
@@ -200,7 +247,7 @@ async fn change_members(state: &AppState, principal: &Principal, caller: &TokenC
         Members::Remove(users) => (Vec::new(), users),
         Members::Replace(users) => {
             let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
-            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default().into_iter().map(|(id, _)| id).collect();
+            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default();
             (users.iter().copied().filter(|u| !now.contains(u)).collect(), now.into_iter().filter(|u| !users.contains(u)).collect())
         }
     };
@@ -230,16 +277,23 @@ fn group_refusal(error: AppError) -> ScimError {
 }
 
 /// A group as SCIM shows it.
-fn resource(state: &AppState, group: &ProvisionedGroup) -> Value {
+fn resource(state: &AppState, group: &ProvisionedGroup, root: Option<GroupId>) -> Value {
     let mut shown = json!({
         "schemas": [GROUP_SCHEMA, ROSTER_GROUP],
-        "id": group.id.to_string(),
+        "id": scim_id(group.id),
         "displayName": group.name,
-        (ROSTER_GROUP): { "parent": group.parent.map(|p| p.to_string()), "public": group.is_public },
+        (ROSTER_GROUP): { "public": group.is_public },
     });
+    if let Some(external_id) = &group.external_id {
+        shown["externalId"] = external_id.as_str().into();
+    }
+    // Directly under the platform group (or the platform group itself): no parent to name.
+    if let Some(parent) = group.parent.filter(|&p| Some(p) != root) {
+        shown[ROSTER_GROUP]["parent"] = location(state, parent).into();
+    }
     if let Some(members) = &group.members {
         let base = &state.settings.public_url;
-        shown["members"] = members.iter().map(|(id, name)| json!({ "value": id.to_string(), "display": name, "type": "User", "$ref": format!("{base}/scim/v2/Users/{id}") })).collect();
+        shown["members"] = members.iter().map(|id| json!({ "value": id.to_string(), "$ref": format!("{base}/scim/v2/Users/{id}") })).collect();
     }
     let tag = version(&shown);
     shown["meta"] = json!({ "resourceType": "Group", "location": location(state, group.id), "version": tag });
@@ -247,13 +301,15 @@ fn resource(state: &AppState, group: &ProvisionedGroup) -> Value {
 }
 
 fn location(state: &AppState, id: GroupId) -> String {
-    format!("{}/scim/v2/Groups/{id}", state.settings.public_url)
+    format!("{}/scim/v2/Groups/{}", state.settings.public_url, scim_id(id))
 }
 
 /// What a POST or PUT body says of a group.
 struct Wanted {
     name: Option<String>,
-    parent: Option<GroupId>,
+    external_id: Option<String>,
+    /// `None`: not said; `Some(None)`: directly under the platform group.
+    parent: Option<Option<GroupId>>,
     public: Option<bool>,
     members: Option<Vec<i64>>,
 }
@@ -266,23 +322,31 @@ impl Wanted {
             Some(Value::String(name)) => Some(name.clone()),
             Some(_) => return Err(invalid("displayName is a string.")),
         };
+        let external_id = match field(body, "externalId") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) => Some(id.clone()),
+            Some(_) => return Err(invalid("externalId is a string.")),
+        };
         let extension = field(body, ROSTER_GROUP);
         let (parent, public) = extension_of(extension).map_err(|(_, detail)| invalid(&detail))?;
         let members = match field(body, "members") {
             None | Some(Value::Null) => None,
             Some(members) => Some(member_ids(members).map_err(|(_, detail)| invalid(&detail))?),
         };
-        Ok(Wanted { name, parent, public, members })
+        Ok(Wanted { name, external_id, parent, public, members })
     }
 }
 
 type Refused = (&'static str, String);
 
-fn extension_of(extension: Option<&Value>) -> Result<(Option<GroupId>, Option<bool>), Refused> {
+/// What Roster's extension says: the parent (`Some(None)`: none, directly under the platform
+/// group) and whether public; `None` for what it leaves out.
+fn extension_of(extension: Option<&Value>) -> Result<(Option<Option<GroupId>>, Option<bool>), Refused> {
     let Some(extension) = extension else { return Ok((None, None)) };
     let parent = match field(extension, "parent") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(id_of(value).ok_or(("invalidValue", "parent is a group's id.".to_string()))?),
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(value) => Some(Some(value.as_str().and_then(group_of_id).ok_or(("invalidValue", "parent is a group's id (\"g3\") or URI.".to_string()))?)),
     };
     let public = match field(extension, "public") {
         None | Some(Value::Null) => None,
@@ -291,9 +355,10 @@ fn extension_of(extension: Option<&Value>) -> Result<(Option<GroupId>, Option<bo
     Ok((parent, public))
 }
 
+/// A user's id, or their URI (`…/Users/57`), as references hold them.
 fn id_of(value: &Value) -> Option<i64> {
     match value {
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => s.trim().trim_end_matches('/').rsplit('/').next()?.parse().ok(),
         Value::Number(n) => n.as_i64(),
         _ => None,
     }
@@ -353,6 +418,7 @@ pub fn changes(body: &Value) -> Result<Vec<Change>, Refused> {
                 for (name, value) in attributes {
                     match name.to_ascii_lowercase().as_str() {
                         "displayname" => changes.push(Change::Rename(value.as_str().ok_or(("invalidValue", "displayName is a string.".to_string()))?.to_string())),
+                        "externalid" => changes.push(Change::ExternalId(value.as_str().map(str::to_string))),
                         "members" => changes.push(members(member_ids(value)?)),
                         lower if lower == ROSTER_GROUP.to_ascii_lowercase() => extension_changes(Some(value), &mut changes)?,
                         // Okta repeats the id; attributes Roster does not keep are ignored.
@@ -368,6 +434,8 @@ pub fn changes(body: &Value) -> Result<Vec<Change>, Refused> {
                         return Err(("mutability", "A group keeps its displayName.".into()));
                     }
                     changes.push(Change::Rename(value.and_then(Value::as_str).ok_or(("invalidValue", "displayName is a string.".to_string()))?.to_string()));
+                } else if lower == "externalid" {
+                    changes.push(Change::ExternalId(if op == "remove" { None } else { value.and_then(Value::as_str).map(str::to_string) }));
                 } else if lower == "members" {
                     changes.push(match (op.as_str(), value) {
                         ("remove", None) => Change::Members(Members::Replace(Vec::new())),

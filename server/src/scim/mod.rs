@@ -33,6 +33,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/Schemas", get(discovery::schemas))
         .route("/Schemas/{id}", get(discovery::schema))
         .route("/ResourceTypes/{id}", get(discovery::resource_type))
+        .route("/.search", axum::routing::post(search_everything))
         .merge(users::routes())
         .merge(groups::routes())
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, None, "This endpoint does not take this method.") })
@@ -115,9 +116,81 @@ pub struct Paging {
     filter: Option<String>,
     start_index: Option<String>,
     count: Option<String>,
+    attributes: Option<String>,
+    excluded_attributes: Option<String>,
 }
 
+const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
 impl Paging {
+    /// The paging of a search sent as a body (`POST …/.search`, RFC 7644 §3.4.3).
+    pub fn of_search(body: &Value) -> Result<Paging, ScimError> {
+        let schemas_ok = body.get("schemas").and_then(Value::as_array).is_some_and(|s| s.iter().any(|s| s.as_str() == Some(SEARCH_SCHEMA)));
+        if !schemas_ok {
+            return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), format!("A search's schemas must hold {SEARCH_SCHEMA}.")));
+        }
+        let text = |name: &str| match patch::field(body, name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let names = |name: &str| match patch::field(body, name) {
+            Some(Value::Array(names)) => Some(names.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")),
+            Some(Value::String(names)) => Some(names.clone()),
+            _ => None,
+        };
+        Ok(Paging {
+            filter: text("filter"),
+            start_index: text("startIndex"),
+            count: text("count"),
+            attributes: names("attributes"),
+            excluded_attributes: names("excludedAttributes"),
+        })
+    }
+
+    /// `shown` with only the `attributes` asked for, or without the `excludedAttributes` (RFC 7644
+    /// §3.4.2.5); `id` and `schemas` always stay. Names are read case aside, with or without their
+    /// schema's URN, and may name a sub-attribute (`name.givenName`).
+    pub fn project(&self, shown: Value) -> Value {
+        let Value::Object(mut shown) = shown else { return shown };
+        let names = |list: &Option<String>| -> Vec<(String, Option<String>)> {
+            list.iter().flat_map(|l| l.split(',')).map(str::trim).filter(|n| !n.is_empty()).map(|name| attribute_path(&shown, name)).collect()
+        };
+        let (wanted, excluded) = (names(&self.attributes), names(&self.excluded_attributes));
+        let always = |key: &str| key == "id" || key == "schemas";
+        if !wanted.is_empty() {
+            shown.retain(|key, value| {
+                if always(key) {
+                    return true;
+                }
+                let subs: Vec<&Option<String>> = wanted.iter().filter(|(top, _)| top.eq_ignore_ascii_case(key)).map(|(_, sub)| sub).collect();
+                if subs.is_empty() {
+                    return false;
+                }
+                if !subs.iter().any(|sub| sub.is_none()) {
+                    keep_subs(value, |name| subs.iter().any(|sub| sub.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(name))));
+                }
+                true
+            });
+        }
+        for (top, sub) in excluded {
+            let Some(key) = shown.keys().find(|k| k.eq_ignore_ascii_case(&top) && !always(k)).cloned() else { continue };
+            match sub {
+                None => {
+                    shown.remove(&key);
+                }
+                Some(sub) => keep_subs(shown.get_mut(&key).expect("found"), |name| !name.eq_ignore_ascii_case(&sub)),
+            }
+        }
+        Value::Object(shown)
+    }
+
+    /// Whether the answer leaves a Group's members out (`excludedAttributes=members`, as Entra ID
+    /// asks).
+    pub fn with_members(&self) -> bool {
+        !self.excluded_attributes.as_deref().is_some_and(|list| list.split(',').any(|a| a.trim().eq_ignore_ascii_case("members")))
+    }
+
     /// The `filter`, read with a resource's vocabulary (`invalidFilter` when it cannot be).
     pub fn condition<V: filter::Vocabulary>(&self) -> Result<Option<Condition<V::Attribute>>, ScimError> {
         match self.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
@@ -147,6 +220,14 @@ pub fn version(shown: &Value) -> String {
 
 pub fn version_header(shown: &Value) -> HeaderValue {
     HeaderValue::from_str(shown["meta"]["version"].as_str().unwrap_or_default()).unwrap_or(HeaderValue::from_static("*"))
+}
+
+/// A resource read: its `ETag`, and only the attributes asked for.
+pub fn answer_read(shown: Value, paging: &Paging) -> Response {
+    let tag = version_header(&shown);
+    let mut response = json(StatusCode::OK, paging.project(shown));
+    response.headers_mut().insert(header::ETAG, tag);
+    response
 }
 
 pub fn answer(status: StatusCode, shown: Value) -> Response {
@@ -228,4 +309,69 @@ fn attribute_of(field: &str) -> &str {
         "groups" | "roles" => "the token's group",
         other => other,
     }
+}
+
+/// (attribute, sub-attribute) of a name in `attributes`: `name.givenName`, an extension's
+/// `urn:…:Group:parent`, or a core attribute with its schema's URN before it.
+fn attribute_path(shown: &serde_json::Map<String, Value>, name: &str) -> (String, Option<String>) {
+    // An extension's attributes sit under its URN.
+    if let Some(extension) = shown.keys().find(|key| key.starts_with("urn:") && name.len() > key.len() && name[..key.len()].eq_ignore_ascii_case(key)) {
+        return (extension.clone(), Some(name[extension.len()..].trim_start_matches(':').to_string()));
+    }
+    let bare = match name.to_ascii_lowercase().rfind(':') {
+        Some(at) if name.to_ascii_lowercase().starts_with("urn:") => &name[at + 1..],
+        _ => name,
+    };
+    match bare.split_once('.') {
+        Some((top, sub)) => (top.to_string(), Some(sub.to_string())),
+        None => (bare.to_string(), None),
+    }
+}
+
+/// Keeps the sub-attributes `keep` says of a complex attribute, or of each value of a
+/// multi-valued one.
+fn keep_subs(value: &mut Value, keep: impl Fn(&str) -> bool + Copy) {
+    match value {
+        Value::Object(object) => object.retain(|name, _| keep(name)),
+        Value::Array(values) => values.iter_mut().for_each(|v| keep_subs(v, keep)),
+        _ => {}
+    }
+}
+
+/// `POST /.search` (RFC 7644 §3.4.3): users, then groups, each kept by the filter when it speaks
+/// of their attributes (a filter naming only a user's attributes keeps no group, and the other
+/// way round).
+async fn search_everything(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(caller): axum::Extension<std::sync::Arc<app::backend::api_tokens::TokenCaller>>,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    let paging = Paging::of_search(&parse_body(&body)?)?;
+    let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
+    let users = paging.condition::<filter::Users>();
+    let groups = paging.condition::<filter::Groups>();
+    if let (Err(refused), Err(_)) = (&users, &groups) {
+        return Err(ScimError::new(refused.status, refused.scim_type, refused.detail.clone()));
+    }
+    let (mut total, mut resources) = (0, Vec::new());
+    if let Ok(condition) = users {
+        let (found, page) = users::found(&state, &caller, condition.as_ref(), (start - 1, count), &paging).await?;
+        total += found;
+        resources.extend(page);
+    }
+    if let Ok(condition) = groups {
+        let skip = (start - 1 - total).max(0);
+        let (found, page) = groups::found(&state, &caller, condition, (skip, count - resources.len() as i64), &paging).await?;
+        total += found;
+        resources.extend(page);
+    }
+    Ok(list_response(total, start, resources))
+}
+
+/// A page of resources, as SCIM's ListResponse.
+pub fn list_response(total: i64, start: i64, resources: Vec<Value>) -> Response {
+    json(
+        StatusCode::OK,
+        serde_json::json!({ "schemas": [LIST_SCHEMA], "totalResults": total, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources }),
+    )
 }

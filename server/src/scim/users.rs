@@ -2,14 +2,16 @@
 //! delete, each through the provisioning service with the token's caller as principal. A User
 //! shows what Roster keeps: `userName` (the email, or the username of a user without one),
 //! `name`, `displayName`, `emails` (that one address, of type work), `externalId`,
-//! `preferredLanguage`, `active`, and `password` on the way in only.
+//! `preferredLanguage`, `active`, and `password` on the way in only. `emails` is read-only: it
+//! shows userName's address, and what a provider sends there is ignored (RFC 7643 §2.2).
 
 use std::sync::Arc;
 
 use app::api::context::AppState;
 use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
-use app::backend::provision::users::{self as provision, Account, Provisioned};
+use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned};
+use app::backend::provision::Condition;
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
 use app::i18n::Lang;
@@ -17,42 +19,56 @@ use app::wire::tokens::ScimCreates;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
 use super::patch::{self, field};
-use super::{answer, filter, if_match, if_none_match, json, parse_body, refusal, version_header, ScimError, LIST_SCHEMA, PAGE_DEFAULT, PAGE_MAX};
+use super::{answer, answer_read, filter, if_match, if_none_match, list_response, parse_body, refusal, version_header, Paging, ScimError, PAGE_DEFAULT, PAGE_MAX};
 
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/Users", get(search).post(create)).route("/Users/{id}", get(read).put(replace).patch(modify).delete(delete))
+    Router::new()
+        .route("/Users", get(search).post(create))
+        .route("/Users/.search", post(search_posted))
+        .route("/Users/{id}", get(read).put(replace).patch(modify).delete(delete))
 }
 
 /// A call's answer, or why it was refused.
 type Answer = Result<Response, ScimError>;
 
-async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<super::Paging>) -> Answer {
-    let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let condition = paging.condition::<filter::Users>()?;
-    let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
-    let found = provision::find(&state.db, &permit, condition.as_ref(), start - 1, count).await.map_err(refusal)?;
-    let resources: Vec<Value> = found.found.iter().map(|user| resource(&state, user)).collect();
-    Ok(json(
-        StatusCode::OK,
-        json!({ "schemas": [LIST_SCHEMA], "totalResults": found.total, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources }),
-    ))
+async fn search(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Query(paging): Query<Paging>) -> Answer {
+    page(&state, &caller, &paging).await
 }
 
-async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+async fn search_posted(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, body: Bytes) -> Answer {
+    caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    page(&state, &caller, &Paging::of_search(&parse_body(&body)?)?).await
+}
+
+async fn page(state: &AppState, caller: &TokenCaller, paging: &Paging) -> Answer {
+    let condition = paging.condition::<filter::Users>()?;
+    let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
+    let (total, resources) = found(state, caller, condition.as_ref(), (start - 1, count), paging).await?;
+    Ok(list_response(total, start, resources))
+}
+
+/// How many users the condition keeps, and those of the window (from 0), as shown.
+pub async fn found(state: &AppState, caller: &TokenCaller, condition: Option<&Condition<Attribute>>, (start, count): (i64, i64), paging: &Paging) -> Result<(i64, Vec<Value>), ScimError> {
+    let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
+    let found = provision::find(&state.db, &permit, condition, start, count.max(0)).await.map_err(refusal)?;
+    Ok((found.total, found.found.iter().map(|user| paging.project(resource(state, user))).collect()))
+}
+
+async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, Query(paging): Query<Paging>, headers: HeaderMap) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
     let shown = resource(&state, &user);
     if if_none_match(&headers, &shown) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, version_header(&shown))]).into_response());
     }
-    Ok(answer(StatusCode::OK, shown))
+    Ok(answer_read(shown, &paging))
 }
 
 async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, body: Bytes) -> Answer {
@@ -127,7 +143,7 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
         "schemas": [USER_SCHEMA],
         "id": user.id.to_string(),
         "userName": user.login(),
-        "name": { "givenName": user.first_name, "familyName": user.last_name, "formatted": display },
+        "name": { "givenName": user.first_name, "familyName": user.last_name },
         "displayName": display,
         "emails": user.email.iter().map(|email| json!({ "value": email, "type": "work", "primary": true })).collect::<Vec<_>>(),
         "active": user.active(),
@@ -177,18 +193,7 @@ pub fn account_of(user: &Value) -> Result<Account, (&'static str, String)> {
     let (Some(first_name), Some(last_name)) = (first, last) else {
         return Err(invalid("name.givenName and name.familyName are required (Roster shows people by their first and last names)."));
     };
-    let emails = match field(user, "emails") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(emails)) => emails.iter().filter_map(|e| field(e, "value").and_then(Value::as_str)).collect(),
-        Some(_) => return Err(invalid("emails is a list.")),
-    };
-    if login.contains('@') {
-        if emails.iter().any(|e| !e.trim().eq_ignore_ascii_case(login.trim())) {
-            return Err(invalid("Roster keeps one address per user, its login: emails must hold userName's address (map the same attribute to both)."));
-        }
-    } else if !emails.is_empty() {
-        return Err(invalid("A user whose userName is not an email address has no email in Roster: send their address as userName, or no emails."));
-    }
+    // `emails` is read-only (RFC 7643 §2.2: ignored when sent): a user's address is userName.
     let active = match field(user, "active") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
@@ -235,6 +240,12 @@ mod tests {
     }
 
     #[test]
+    fn r92_emails_are_read_only_and_the_user_name_is_the_address() {
+        let user = json!({ "userName": "ada@example.com", "name": { "givenName": "Ada", "familyName": "Lovelace" }, "emails": [{ "value": "ada@contoso.example" }] });
+        assert_eq!(account_of(&user).unwrap().login, "ada@example.com");
+    }
+
+    #[test]
     fn r92_what_roster_cannot_keep_is_refused() {
         let base = || json!({ "userName": "ada@example.com", "name": { "givenName": "Ada", "familyName": "Lovelace" } });
         let refused = |change: &dyn Fn(&mut Value)| {
@@ -244,12 +255,6 @@ mod tests {
         };
         assert!(refused(&|u| u["userName"] = json!("")).contains("userName is required"));
         assert!(refused(&|u| u["name"] = json!({})).contains("givenName"));
-        assert!(refused(&|u| u["emails"] = json!([{ "value": "other@example.com" }])).contains("one address"));
-        assert!(refused(&|u| {
-            u["userName"] = json!("kiosk.lyon");
-            u["emails"] = json!([{ "value": "kiosk@example.com" }]);
-        })
-        .contains("no email"));
         assert!(refused(&|u| u["active"] = json!("maybe")).contains("true or false"));
         assert!(refused(&|u| u["externalId"] = json!(7)).contains("externalId is a string"));
     }

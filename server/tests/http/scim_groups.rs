@@ -53,13 +53,14 @@ async fn r94_an_identity_provider_makes_groups_and_sets_their_members(db: TestDb
     assert_eq!((partners["displayName"].as_str(), partners[ROSTER]["public"].as_bool()), (Some("Partners"), Some(false)));
     assert_eq!(member_ids(&partners), [colin.to_string()]);
     let root: i64 = sqlx::query_scalar("SELECT id FROM groups WHERE parent_id IS NULL").fetch_one(&h.db.pool).await.unwrap();
-    assert_eq!(partners[ROSTER]["parent"].as_str(), Some(root.to_string().as_str()));
+    assert!(partners[ROSTER].get("parent").is_none(), "directly under the platform group (#{root}): no parent named");
+    assert!(partners["id"].as_str().unwrap().starts_with('g'), "never a user's id");
     let (status, _, taken) = scim(&h, &entra, Method::POST, "Groups", Some(json!({ "schemas": [GROUP], "displayName": "PARTNERS" })), &[]).await;
     assert_eq!((status, taken["scimType"].as_str()), (StatusCode::CONFLICT, Some("uniqueness")));
 
     // A public group under Sales EMEA: a learner added there climbs to Sales, the first private
     // group (R10); taken out, the climbed memberships stay (R11).
-    let body = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon office", ROSTER: { "parent": emea.to_string(), "public": true } });
+    let body = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon office", ROSTER: { "parent": format!("g{emea}"), "public": true } });
     let (status, _, lyon) = scim(&h, &entra, Method::POST, "Groups", Some(body), &[]).await;
     assert_eq!(status, StatusCode::CREATED, "{lyon}");
     let lyon_id = lyon["id"].as_str().unwrap().to_string();
@@ -80,13 +81,17 @@ async fn r94_an_identity_provider_makes_groups_and_sets_their_members(db: TestDb
     assert!(member_ids(&lyon).is_empty());
     assert_eq!(memberships(&h, aurora).await, [climbed[0].clone(), climbed[2].clone(), climbed[3].clone()]);
 
-    // Okta renames without a path; a PUT moves it under Engineering and says who its members are.
+    // Okta renames without a path; a PUT says who its members are, and moves it (R52).
     let rename = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "value": { "id": lyon_id, "displayName": "Lyon" } }] });
     let (_, _, lyon) = scim(&h, &entra, Method::PATCH, &format!("Groups/{lyon_id}"), Some(rename), &[]).await;
     assert_eq!(lyon["displayName"], "Lyon");
-    let put = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon", "members": [{ "value": colin.to_string() }], ROSTER: { "parent": engineering.to_string() } });
+    let put = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon", "members": [{ "value": colin.to_string() }], ROSTER: { "parent": format!("g{emea}"), "public": true } });
     let (status, _, lyon) = scim(&h, &entra, Method::PUT, &format!("Groups/{lyon_id}"), Some(put), &[]).await;
-    assert_eq!((status, lyon[ROSTER]["parent"].as_str(), member_ids(&lyon)), (StatusCode::OK, Some(engineering.to_string().as_str()), vec![colin.to_string()]), "{lyon}");
+    assert_eq!((status, member_ids(&lyon)), (StatusCode::OK, vec![colin.to_string()]), "{lyon}");
+    let moved = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon", ROSTER: { "parent": format!("g{engineering}") } });
+    let (status, _, lyon) = scim(&h, &entra, Method::PUT, &format!("Groups/{lyon_id}"), Some(moved), &[]).await;
+    assert_eq!((status, lyon[ROSTER]["parent"].as_str()), (StatusCode::OK, Some(format!("http://127.0.0.1:3000/scim/v2/Groups/g{engineering}").as_str())), "{lyon}");
+    assert_eq!(member_ids(&lyon), Vec::<String>::new(), "a PUT says the members exactly");
 
     // Members left out on request (Entra ID asks so); groups are not deleted.
     let (_, _, bare) = scim(&h, &entra, Method::GET, &format!("Groups/{lyon_id}?excludedAttributes=members"), None, &[]).await;
@@ -113,24 +118,24 @@ async fn r94_a_token_limited_to_a_group_manages_its_branch_only(db: TestDb) {
     names.sort();
     assert_eq!(names, ["Paris office", "Sales", "Sales Americas", "Sales EMEA"]);
     let engineering = h.group("Engineering").await;
-    let (status, _, _) = scim(&h, &okta, Method::GET, &format!("Groups/{engineering}"), None, &[]).await;
+    let (status, _, _) = scim(&h, &okta, Method::GET, &format!("Groups/g{engineering}"), None, &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let body = json!({ "schemas": [GROUP, ROSTER], "displayName": "Outside", ROSTER: { "parent": engineering.to_string() } });
+    let body = json!({ "schemas": [GROUP, ROSTER], "displayName": "Outside", ROSTER: { "parent": format!("g{engineering}") } });
     let (status, _, _) = scim(&h, &okta, Method::POST, "Groups", Some(body), &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Members are its role's holders (coach here); someone it does not see cannot be added.
     let emea = h.group("Sales EMEA").await;
-    let (_, _, group) = scim(&h, &okta, Method::GET, &format!("Groups/{emea}"), None, &[]).await;
+    let (_, _, group) = scim(&h, &okta, Method::GET, &format!("Groups/g{emea}"), None, &[]).await;
     let colin = h.user("emea.coach@northwind.example").await;
     assert_eq!(member_ids(&group), [colin.to_string()]);
     let aurora = h.user("author@northwind.example").await;
     let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "add", "path": "members", "value": [{ "value": aurora.to_string() }] }] });
-    let (status, _, refused) = scim(&h, &okta, Method::PATCH, &format!("Groups/{emea}"), Some(add), &[]).await;
+    let (status, _, refused) = scim(&h, &okta, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
     assert_eq!((status, refused["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{refused}");
     let leo = h.user("learner@northwind.example").await;
     let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "add", "path": "members", "value": [{ "value": leo.to_string() }] }] });
-    let (status, _, group) = scim(&h, &okta, Method::PATCH, &format!("Groups/{emea}"), Some(add), &[]).await;
+    let (status, _, group) = scim(&h, &okta, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
     assert_eq!(status, StatusCode::OK, "{group}");
     assert!(member_ids(&group).contains(&leo.to_string()));
     assert!(memberships(&h, leo).await.contains(&("Sales EMEA".to_string(), "coach".to_string(), false)), "coach does not climb (R13)");

@@ -247,7 +247,6 @@ async fn r92_searches_pages_and_refusals_in_scims_words(db: TestDb) {
     assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidFilter")));
     for (body, scim_type, says) in [
         (json!({ "userName": "x@example.com" }), "invalidValue", "givenName"),
-        (json!({ "userName": "kiosk.lyon", "name": { "givenName": "Kiosk", "familyName": "Lyon" } }), "invalidValue", "password"),
         (json!({ "userName": "not an address@", "name": { "givenName": "A", "familyName": "B" }, "password": "Analytical-Engine-1843" }), "invalidValue", "userName"),
         (json!({ "userName": "nul@example.com", "name": { "givenName": "A\u{0}", "familyName": "B" } }), "invalidSyntax", "NUL"),
         (json!({ "userName": "owner@northwind.example", "name": { "givenName": "A", "familyName": "B" } }), "uniqueness", "active account"),
@@ -263,10 +262,17 @@ async fn r92_searches_pages_and_refusals_in_scims_words(db: TestDb) {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(users().await, before);
 
-    // A username account (R40) with its password: set up, no email.
+    // A username account (R40) with its password: set up, no email, and it logs in. Without a
+    // password: set up, no email either, and no login until a password is set (R61).
     let kiosk = json!({ "userName": "kiosk.lyon", "name": { "givenName": "Kiosk", "familyName": "Lyon" }, "password": "Quiet-Harbour-2026" });
     let (status, _, kiosk) = scim(&h, &token, Method::POST, "Users", Some(kiosk), &[]).await;
     assert_eq!((status, kiosk["emails"].as_array().map(Vec::len)), (StatusCode::CREATED, Some(0)), "{kiosk}");
+    assert_eq!(log_in_status(&h, "kiosk.lyon", "Quiet-Harbour-2026").await, StatusCode::OK);
+    let nice = json!({ "userName": "kiosk.nice", "name": { "givenName": "Kiosk", "familyName": "Nice" } });
+    let (status, _, _) = scim(&h, &token, Method::POST, "Users", Some(nice), &[]).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails").fetch_one(&h.db.pool).await.unwrap();
+    assert_eq!(emails, 0, "nothing is sent to a user without email");
 
     // Discovery: what Roster does, and writes refused.
     let (_, _, config) = scim(&h, &token, Method::GET, "ServiceProviderConfig", None, &[]).await;

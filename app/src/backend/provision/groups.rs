@@ -7,13 +7,13 @@ use std::collections::HashSet;
 
 use super::{Condition, Found, Op};
 
-use crate::backend::audit::Who;
+use crate::backend::audit::{self, Who};
 use crate::backend::db::Db;
 use crate::backend::principal::Principal;
 use crate::backend::statement::Statement;
 use crate::backend::users::require_sight;
 use crate::backend::{groups, Permit, Settings};
-use crate::domain::capability::{AddToGroup, AddUsersSomewhere, RemoveRole};
+use crate::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use crate::domain::group_tree::{GroupId, GroupNode};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -34,8 +34,10 @@ pub struct ProvisionedGroup {
     pub name: String,
     pub parent: Option<GroupId>,
     pub is_public: bool,
-    /// (user id, "First Last"), when asked for.
-    pub members: Option<Vec<(i64, String)>>,
+    /// What the provider knows it as (SCIM's externalId).
+    pub external_id: Option<String>,
+    /// Their user ids, when asked for.
+    pub members: Option<Vec<i64>>,
 }
 
 /// The groups this caller oversees (theirs and below, R2) that `condition` keeps, in id order,
@@ -60,6 +62,9 @@ pub async fn find(
     let page: Vec<&GroupNode> = kept.iter().skip(start.max(0) as usize).take(count.max(0) as usize).copied().collect();
     let ids: Vec<GroupId> = page.iter().map(|node| node.id).collect();
     let mut members = if with_members { members_of(db, &ids, role).await? } else { Vec::new() };
+    let mut known_as = Statement::new("SELECT id, external_id FROM groups WHERE external_id IS NOT NULL AND ");
+    known_as.push_in("id", &ids);
+    let known_as: Vec<(GroupId, String)> = if ids.is_empty() { Vec::new() } else { known_as.query_as().fetch_all(&db.pool).await? };
     let found = page
         .into_iter()
         .map(|node| ProvisionedGroup {
@@ -67,7 +72,8 @@ pub async fn find(
             name: node.name.clone(),
             parent: node.parent_id,
             is_public: node.is_public,
-            members: with_members.then(|| members.extract_if(.., |(group, _, _)| *group == node.id).map(|(_, id, name)| (id, name)).collect()),
+            external_id: known_as.iter().find(|(g, _)| *g == node.id).map(|(_, e)| e.clone()),
+            members: with_members.then(|| members.extract_if(.., |(group, _)| *group == node.id).map(|(_, id)| id).collect()),
         })
         .collect();
     Ok(Found { total: kept.len() as i64, found })
@@ -141,17 +147,31 @@ async fn holders(db: &Db, condition: &Condition<GroupAttribute>, role: Role) -> 
     Ok(pairs.query_as::<(GroupId, i64)>().fetch_all(&db.pool).await?.into_iter().collect())
 }
 
-/// (group, user id, "First Last") of the direct holders of `role` in `groups`, by user id.
-async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, i64, String)>, AppError> {
+/// (group, user id) of the direct holders of `role` in `groups`, by user id.
+async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, i64)>, AppError> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
     let mut s = Statement::new(
-        "SELECT m.group_id, u.id, u.first_name || ' ' || u.last_name FROM memberships m JOIN users u ON u.id = m.user_id
+        "SELECT m.group_id, u.id FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = ",
     );
     s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups).push(" ORDER BY m.group_id, u.id");
     Ok(s.query_as().fetch_all(&db.pool).await?)
+}
+
+/// Sets what the provider knows the group as (SCIM's externalId; `None`: nothing), by whoever
+/// manages the group (R52).
+pub async fn set_external_id(db: &Db, group: &Permit<'_, ManageGroup>, who: &Who, external_id: Option<&str>) -> Result<(), AppError> {
+    let ManageGroup(group) = *group.what();
+    let external_id = super::users::checked_external_id(external_id)?;
+    let mut tx = db.begin().await?;
+    let changed = sqlx::query("UPDATE groups SET external_id = $1 WHERE id = $2 AND external_id IS DISTINCT FROM $1").bind(external_id).bind(group).execute(&mut *tx).await?.rows_affected();
+    if changed == 1 {
+        audit::record(&mut tx, who, "group_external_id_set", "group", group, &serde_json::json!({ "external_id": external_id })).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Adds these users, each one the caller sees (R62: anyone else is "not found", naming them),

@@ -5,7 +5,7 @@
 use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
-use crate::backend::auth::PasswordHasher;
+use crate::backend::auth::{random_password, PasswordHasher};
 use crate::backend::db::{now_ms, serialize_on_address, Db};
 use crate::backend::statement::Statement;
 use crate::backend::users::{require_manage, require_sight, set_up_known_as};
@@ -204,14 +204,17 @@ pub async fn create(
 ) -> Result<Provisioned, AppError> {
     let external_id = checked_external_id(account.external_id.as_deref())?;
     let without_email = !account.login.contains('@');
+    // A user without email gets no credentials (R40): without a password from the provider, one
+    // nobody knows, until an administrator (R61) or the provider sets theirs.
+    let password = account.password.clone().or_else(|| without_email.then(random_password));
     let form = NewUser {
         first_name: account.first_name.clone(),
         last_name: account.last_name.clone(),
         email: if without_email { String::new() } else { account.login.clone() },
         without_email,
         username: if without_email { account.login.clone() } else { String::new() },
-        password: account.password.clone().unwrap_or_default(),
-        send_credentials: account.password.is_none(),
+        send_credentials: password.is_none(),
+        password: password.unwrap_or_default(),
         groups: vec![group],
         roles: vec![role],
         details: UserDetails { language: account.language, ..UserDetails::default() },
@@ -361,7 +364,7 @@ pub async fn erase(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, u
     Ok(())
 }
 
-fn checked_external_id(external_id: Option<&str>) -> Result<Option<&str>, AppError> {
+pub(super) fn checked_external_id(external_id: Option<&str>) -> Result<Option<&str>, AppError> {
     match external_id.map(str::trim).filter(|id| !id.is_empty()) {
         Some(id) if id.chars().count() > EXTERNAL_ID_MAX || id.chars().any(char::is_control) => Err(AppError::field("external_id", Msg::TooLong { max: EXTERNAL_ID_MAX })),
         other => Ok(other),
