@@ -4,7 +4,8 @@
 # Used by the README's two commands and by .ci/run.
 #
 #   scripts/setup.sh            build tools only (enough to run Roster)
-#   scripts/setup.sh --test     build tools + test services (Chromium, Playwright, MailDev, PostgreSQL)
+#   scripts/setup.sh --test     build tools + test services (Chromium, Playwright, MailDev, PostgreSQL,
+#                               scim2-tester)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,7 +81,18 @@ if [[ $want_test_tools -eq 1 ]]; then
   # Debian's Chromium (never a browser downloaded by Playwright), PostgreSQL 15, python3
   # (whose sqlite3 lets the journeys move the test database's clock, e.g. age an invitation),
   # openssl (the test CA of the TLS MailDev) and aiosmtpd (the STARTTLS test server).
-  apt_install chromium postgresql python3 openssl python3-aiosmtpd
+  apt_install chromium postgresql python3 python3-venv openssl python3-aiosmtpd
+
+  # scim2-tester (issue 15: SCIM's outside test suite), pinned with everything it runs on, in a
+  # virtual environment of its own; installed again when the pins change.
+  scim_venv="$ROSTER_TOOLS/scim-tester"
+  scim_sum="$(sha256sum "$here/scripts/scim-requirements.txt" | cut -d' ' -f1)"
+  if [[ "$(cat "$scim_venv/.roster-requirements-sha256" 2>/dev/null || true)" != "$scim_sum" ]]; then
+    say "pip install scim2-tester into $scim_venv"
+    python3 -m venv --clear "$scim_venv"
+    "$scim_venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$here/scripts/scim-requirements.txt"
+    echo "$scim_sum" >"$scim_venv/.roster-requirements-sha256"
+  fi
 
   # Playwright and axe-core, for end2end/, from its lockfile (installed again when the lockfile
   # changes); never Playwright's own browser download.

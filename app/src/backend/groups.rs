@@ -132,6 +132,48 @@ pub fn check_move(tree: &GroupTree, group: GroupId, new_parent: GroupId) -> Resu
     Ok(())
 }
 
+/// Deletes a subgroup of the permit's group (R95), with its memberships, its place in sessions'
+/// assigned groups and in invitations' grants; learners it brought up to groups above stay there
+/// (R11), as members of their own. Refused, changing nothing, while it has subgroups, sessions
+/// take place in it, or API tokens are limited to it (even revoked: the audit names them).
+pub async fn delete_subgroup(db: &Db, parent: &Permit<'_, ManageGroup>, who: &Who, group: GroupId) -> Result<(), AppError> {
+    let ManageGroup(parent) = *parent.what();
+    let mut tx = db.begin().await?;
+    // Held from here: a subgroup created meanwhile waits, then finds its parent gone.
+    let row: Option<(String, i64)> = sqlx::query_as("UPDATE groups SET name = name WHERE id = $1 AND parent_id = $2 RETURNING name, id")
+        .bind(group)
+        .bind(parent)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((name, _)) = row else { return Err(AppError::NotFound) };
+    let (subgroups, sessions, tokens): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM groups WHERE parent_id = $1), (SELECT COUNT(*) FROM program_sessions WHERE group_id = $1),
+                (SELECT COUNT(*) FROM api_tokens WHERE group_id = $1)",
+    )
+    .bind(group)
+    .fetch_one(&mut *tx)
+    .await?;
+    let refusal = [(subgroups, Msg::GroupHasSubgroups), (sessions, Msg::GroupHasSessions), (tokens, Msg::GroupHasTokens)].into_iter().find(|(n, _)| *n > 0);
+    if let Some((_, msg)) = refusal {
+        return Err(AppError::field("group", msg));
+    }
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT user_id) FROM memberships WHERE group_id = $1").bind(group).fetch_one(&mut *tx).await?;
+    for statement in [
+        "DELETE FROM memberships WHERE group_id = $1",
+        "UPDATE memberships SET propagated_from = NULL WHERE propagated_from = $1",
+        "DELETE FROM session_groups WHERE group_id = $1",
+        "DELETE FROM invitation_grants WHERE group_id = $1",
+        "UPDATE invitations SET origin_group_id = NULL WHERE origin_group_id = $1",
+        "DELETE FROM groups WHERE id = $1",
+    ] {
+        sqlx::query(statement).bind(group).execute(&mut *tx).await?;
+    }
+    bump_version(&mut tx).await?;
+    audit::record(&mut tx, who, "group_deleted", "group", group, &serde_json::json!({ "name": name, "parent": parent, "members": members })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Adds `user` to `group` with `roles`, and learners to the groups of the climb (R10), enrolled
 /// in their sessions with the sessions' emails (R31). Adding what is already there changes
 /// nothing; a propagated role added directly becomes direct.

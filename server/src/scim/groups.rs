@@ -2,7 +2,7 @@
 //! their members: those holding the token's role there (learner unless the token says
 //! otherwise), directly. Created under a parent (Roster's extension; the token's group when
 //! none), renamed, moved, made public, members added and removed — each through the panels'
-//! group services and permits (R52, R1–R3, R10). Roster does not delete groups.
+//! group services and permits (R52, R1–R3, R10), and deleted (R95).
 
 use std::sync::Arc;
 
@@ -16,6 +16,7 @@ use app::backend::provision::Condition;
 use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
 use app::error::AppError;
+use app::i18n::{Lang, Msg};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -169,13 +170,14 @@ async fn modify(
     apply(&state, &caller, &who, &group, changes).await
 }
 
-async fn delete(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>) -> Answer {
-    group_of(&state, &caller, &id, false).await?;
-    Err(ScimError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        None,
-        "Roster does not delete groups (their history stays): remove the group's members instead, or unlink it in the identity provider.",
-    ))
+async fn delete(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let group = group_of(&state, &caller, &id, false).await?;
+    if_match(&headers, &resource(&state, &group, caller.principal.tree.root()))?;
+    // By whoever manages the group above (R95): never the platform group, nor the token's own.
+    let parent = group.parent.ok_or_else(|| ScimError::new(StatusCode::FORBIDDEN, None, "The platform group is never deleted."))?;
+    let permit = caller.principal.require(ManageGroup(parent)).map_err(refusal)?;
+    groups::delete_subgroup(&state.db, &permit, &who, group.id).await.map_err(group_refusal)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// A group this token oversees, or SCIM's 404.
@@ -269,8 +271,12 @@ async fn change_members(state: &AppState, principal: &Principal, caller: &TokenC
 fn group_refusal(error: AppError) -> ScimError {
     match error {
         AppError::NotFound => ScimError::new(StatusCode::NOT_FOUND, None, "No such group."),
-        AppError::Invalid(ref errors) if errors.iter().any(|e| matches!(e.msg, app::i18n::Msg::GroupNameTaken)) => {
+        AppError::Invalid(ref errors) if errors.iter().any(|e| matches!(e.msg, Msg::GroupNameTaken)) => {
             ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), "A group of this name is already under this parent.")
+        }
+        // What keeps a group from being deleted (R95).
+        AppError::Invalid(ref errors) if errors.iter().any(|e| matches!(e.msg, Msg::GroupHasSubgroups | Msg::GroupHasSessions | Msg::GroupHasTokens)) => {
+            ScimError::new(StatusCode::CONFLICT, None, errors.iter().map(|e| e.msg.render(Lang::En)).collect::<Vec<_>>().join(" "))
         }
         other => refusal(other),
     }

@@ -93,17 +93,34 @@ async fn r94_an_identity_provider_makes_groups_and_sets_their_members(db: TestDb
     assert_eq!((status, lyon[ROSTER]["parent"].as_str()), (StatusCode::OK, Some(format!("http://127.0.0.1:3000/scim/v2/Groups/g{engineering}").as_str())), "{lyon}");
     assert_eq!(member_ids(&lyon), Vec::<String>::new(), "a PUT says the members exactly");
 
-    // Members left out on request (Entra ID asks so); groups are not deleted.
+    // Members left out on request (Entra ID asks so).
     let (_, _, bare) = scim(&h, &entra, Method::GET, &format!("Groups/{lyon_id}?excludedAttributes=members"), None, &[]).await;
     assert!(bare.get("members").is_none(), "{bare}");
+
+    // Deleted (R95): with its memberships; learners it brought up stay above (R11); not while it
+    // has a subgroup; never the platform group.
+    let body = json!({ "schemas": [GROUP, ROSTER], "displayName": "Lyon 2", ROSTER: { "parent": lyon_id } });
+    let (status, _, child) = scim(&h, &entra, Method::POST, "Groups", Some(body), &[]).await;
+    assert_eq!(status, StatusCode::CREATED, "{child}");
     let (status, _, refused) = scim(&h, &entra, Method::DELETE, &format!("Groups/{lyon_id}"), None, &[]).await;
-    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    assert!(refused["detail"].as_str().unwrap().contains("does not delete groups"));
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE token_id IS NOT NULL AND action IN ('group_created', 'membership_added', 'membership_removed', 'group_renamed', 'group_moved')")
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(refused["detail"].as_str().unwrap().contains("subgroups"), "{refused}");
+    let (status, _, _) = scim(&h, &entra, Method::DELETE, &format!("Groups/{}", child["id"].as_str().unwrap()), None, &[]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = scim(&h, &entra, Method::DELETE, &format!("Groups/{lyon_id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = scim(&h, &entra, Method::GET, &format!("Groups/{lyon_id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!memberships(&h, colin).await.iter().any(|(g, _, _)| g == "Lyon"), "its memberships went with it");
+    // The learner it had brought up stays a learner above, now in their own right.
+    assert_eq!(memberships(&h, aurora).await, [climbed[0].clone(), ("Sales".to_string(), "learner".to_string(), false), ("Sales EMEA".to_string(), "learner".to_string(), false)]);
+    let (status, _, _) = scim(&h, &entra, Method::DELETE, &format!("Groups/g{root}"), None, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE token_id IS NOT NULL AND action IN ('group_created', 'membership_added', 'membership_removed', 'group_renamed', 'group_moved', 'group_deleted')")
         .fetch_one(&h.db.pool)
         .await
         .unwrap();
-    assert!(audited >= 7, "{audited}");
+    assert!(audited >= 9, "{audited}");
 }
 
 async fn r94_a_token_limited_to_a_group_manages_its_branch_only(db: TestDb) {
@@ -140,4 +157,17 @@ async fn r94_a_token_limited_to_a_group_manages_its_branch_only(db: TestDb) {
     assert!(member_ids(&group).contains(&leo.to_string()));
     assert!(memberships(&h, leo).await.contains(&("Sales EMEA".to_string(), "coach".to_string(), false)), "coach does not climb (R13)");
     assert_eq!(memberships(&h, aurora).await, [("Engineering".to_string(), "author".to_string(), false)]);
+    // Its own group is above it to delete; a session's group stays.
+    let (status, _, _) = scim(&h, &okta, Method::DELETE, &format!("Groups/g{sales}"), None, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let americas = h.group("Sales Americas").await;
+    sqlx::query("INSERT INTO program_sessions (program_id, group_id, name, starts_on, ends_on, created_at) SELECT id, $1, 'Americas cohort', '2027-01-04', '2027-02-26', 0 FROM programs")
+        .bind(americas)
+        .execute(&h.db.pool)
+        .await
+        .unwrap();
+    let (status, _, refused) = scim(&h, &okta, Method::DELETE, &format!("Groups/g{americas}"), None, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(refused["detail"].as_str().unwrap().contains("Program sessions"), "{refused}");
+    assert_eq!(h.group("Sales Americas").await, americas, "still there");
 }

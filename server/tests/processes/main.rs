@@ -7,6 +7,7 @@
 mod cli;
 mod cluster;
 mod crashes;
+mod scim;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
