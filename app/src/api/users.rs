@@ -86,6 +86,16 @@ pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
     users::send_new_credentials(&state.db, &state.settings, &state.hasher, &permit, &context::who(&principal), user).await
 }
 
+/// R93: deactivates (`active` false) or reactivates a user's account.
+#[server(endpoint = "users/set_active")]
+pub async fn set_user_active(user: i64, active: bool) -> Result<(), AppError> {
+    use crate::backend::users;
+    let principal = context::principal()?;
+    let permit = principal.require(AddUsersSomewhere)?;
+    let state = context::state()?;
+    users::set_active(&state.db, &permit, &context::who(&principal), user, active).await
+}
+
 /// R41: queues a failed email again.
 #[server(endpoint = "users/resend_email")]
 pub async fn resend_email(id: i64) -> Result<(), AppError> {

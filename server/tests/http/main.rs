@@ -21,6 +21,7 @@ use server::middleware::PUBLIC_SERVER_FNS;
 mod api_tokens;
 mod bad_input;
 mod climb;
+mod deactivation;
 mod email_limits;
 mod import;
 mod labels;

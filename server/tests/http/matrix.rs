@@ -514,6 +514,15 @@ fn rows() -> Vec<Row> {
                 .collect(),
         },
         Row {
+            // R93: (re)activating is access (R54). `active=true` on active accounts: the check
+            // runs in full and no actor's own account is taken away from the cells after.
+            path: "/api/users/set_active",
+            cells: [P::InLearner, P::InAdmin, P::PeerAdmin, P::OutLearner, P::PlatformAdmin, P::Owner]
+                .into_iter()
+                .map(|p| cell(format!("{p:?}"), move |w, _| format!("user={}&active=true", w.id(p, true)), sight(p, manages(p, true))))
+                .collect(),
+        },
+        Row {
             path: "/api/users/resend_email",
             cells: vec![
                 cell_after("a failed email of a learner of the branch", |w, _| Box::pin(async move { format!("id={}", w.failed_email(Person::InLearner).await) }), sight(P::InLearner, all(Ok))),

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::scim_users::{filter, scim, token};
 use super::{demo_on, Harness};
 
-app::on_both_databases!(r94_an_identity_provider_makes_groups_and_sets_their_members, r94_a_token_limited_to_a_group_manages_its_branch_only);
+app::on_both_databases!(r94_r95_an_identity_provider_makes_groups_sets_their_members_and_deletes_them, r94_r95_a_token_limited_to_a_group_manages_its_branch_only);
 
 const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const ROSTER: &str = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
@@ -33,7 +33,7 @@ fn member_ids(group: &Value) -> Vec<String> {
     group["members"].as_array().map(|m| m.iter().map(|m| m["value"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
 }
 
-async fn r94_an_identity_provider_makes_groups_and_sets_their_members(db: TestDb) {
+async fn r94_r95_an_identity_provider_makes_groups_sets_their_members_and_deletes_them(db: TestDb) {
     let h = demo_on(db).await;
     let paula = h.log_in_as("admin@northwind.example").await;
     let entra = token(&h, &paula, "form[name]=Entra&form[scope]=scim").await;
@@ -123,7 +123,7 @@ async fn r94_an_identity_provider_makes_groups_and_sets_their_members(db: TestDb
     assert!(audited >= 9, "{audited}");
 }
 
-async fn r94_a_token_limited_to_a_group_manages_its_branch_only(db: TestDb) {
+async fn r94_r95_a_token_limited_to_a_group_manages_its_branch_only(db: TestDb) {
     let h = demo_on(db).await;
     let paula = h.log_in_as("admin@northwind.example").await;
     let sales = h.group("Sales").await;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::{body_text, demo_on, post, Harness};
 
 app::on_both_databases!(
-    r92_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user,
+    r92_r93_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user,
     r92_a_token_limited_to_a_group_sees_and_manages_its_branch_only,
     r92_searches_pages_and_refusals_in_scims_words
 );
@@ -71,7 +71,7 @@ async fn log_in_status(h: &Harness, login: &str, password: &str) -> StatusCode {
     log_in(h, login, password).await.status()
 }
 
-async fn r92_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user(db: TestDb) {
+async fn r92_r93_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user(db: TestDb) {
     let h = demo_on(db).await;
     let paula = h.log_in_as("admin@northwind.example").await;
     let okta = token(&h, &paula, "form[name]=Okta&form[scope]=scim").await;

@@ -6,9 +6,9 @@ use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
-use crate::backend::db::{now_ms, serialize_on_address, Db};
+use crate::backend::db::{serialize_on_address, Db};
 use crate::backend::statement::Statement;
-use crate::backend::users::{require_manage, require_sight, set_up_known_as};
+use crate::backend::users::{refuse_own_deactivation, require_manage, require_sight, set_up_known_as, store_active, store_password};
 use crate::backend::{Permit, Settings};
 use crate::domain::capability::AddUsersSomewhere;
 use crate::domain::group_tree::GroupId;
@@ -221,7 +221,7 @@ pub async fn create(
     };
     let done = set_up_known_as(db, settings, hasher, permit, who, &form, external_id).await?;
     if !account.active {
-        set_active(db, who, done.user_id, false).await?;
+        store_active(db, who, done.user_id, false).await?;
     }
     read(db, done.user_id).await
 }
@@ -264,6 +264,7 @@ pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUs
     let login_changed = login.key() != stored.login().to_lowercase();
     if login_changed || account.password.is_some() || account.active != stored.active() {
         require_manage(db, principal, user, Handling::Access).await?;
+        refuse_own_deactivation(principal, user, account.active)?;
     }
     let hash = match &account.password {
         Some(password) => Some(hasher.hash(password).await?),
@@ -308,9 +309,7 @@ pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUs
         return Err(AppError::NotFound);
     }
     if let Some(hash) = hash {
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_expires_at = NULL WHERE id = $2").bind(hash).bind(user).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
-        audit::record(&mut tx, who, "password_set", "user", user, &serde_json::json!({})).await?;
+        store_password(&mut tx, who, user, &hash).await?;
     }
     // Which fields changed, not their values (those go with the person if the account is erased).
     let fields: Vec<&str> = [
@@ -328,29 +327,9 @@ pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUs
     }
     tx.commit().await?;
     if account.active != stored.active() {
-        set_active(db, who, user, account.active).await?;
+        store_active(db, who, user, account.active).await?;
     }
     read(db, user).await
-}
-
-/// Deactivates (R93: no login, its sessions end, not counted as active by billing) or
-/// reactivates an account; the caller has checked who may.
-async fn set_active(db: &Db, who: &Who, user: i64, active: bool) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
-    let changed = if active {
-        sqlx::query("UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL AND deleted_at IS NULL").bind(user).execute(&mut *tx).await?
-    } else {
-        sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL AND deleted_at IS NULL").bind(now_ms()).bind(user).execute(&mut *tx).await?
-    }
-    .rows_affected();
-    if changed == 1 {
-        if !active {
-            sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
-        }
-        audit::record(&mut tx, who, if active { "user_reactivated" } else { "user_deactivated" }, "user", user, &serde_json::json!({})).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Erases the account as its deletion date would (R68), by whoever may manage its access (R54).

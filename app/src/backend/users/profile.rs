@@ -6,7 +6,7 @@ use super::set_up::{queue_credentials, Credentials};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
-use crate::backend::db::{date_of, minute_of, now_ms, Db};
+use crate::backend::db::{date_of, minute_of, now_ms, Db, Tx};
 use crate::backend::mail::{self};
 use crate::backend::principal::Principal;
 use crate::backend::Permit;
@@ -242,19 +242,58 @@ pub async fn set_password(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, 
     crate::domain::password::check(password, &[&first, &last, username.as_deref().unwrap_or("")]).map_err(|m| AppError::field("password", m))?;
     let hash = hasher.hash(password).await?;
     let mut tx = db.begin().await?;
+    store_password(&mut tx, who, user, &hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// R93: deactivates an account (no login, its sessions end, not counted as active by billing)
+/// or reactivates it, by whoever may manage its access (R54); never one's own, never the owner's.
+pub async fn set_active(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64, active: bool) -> Result<(), AppError> {
+    require_manage(db, permit.by(), user, Handling::Access).await?;
+    refuse_own_deactivation(permit.by(), user, active)?;
+    store_active(db, who, user, active).await
+}
+
+/// Nobody deactivates their own account (nor a token its maker's, which would stop it, R90).
+pub(crate) fn refuse_own_deactivation(principal: &Principal, user: i64, active: bool) -> Result<(), AppError> {
+    if !active && user == principal.user_id { Err(AppError::NotAllowed) } else { Ok(()) }
+}
+
+/// Deactivates or reactivates an account, audited; nothing when it already is so. The caller
+/// has checked who may.
+pub(crate) async fn store_active(db: &Db, who: &Who, user: i64, active: bool) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let changed = if active {
+        sqlx::query("UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL AND deleted_at IS NULL").bind(user).execute(&mut *tx).await?
+    } else {
+        sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL AND deleted_at IS NULL").bind(now_ms()).bind(user).execute(&mut *tx).await?
+    }
+    .rows_affected();
+    if changed == 1 {
+        if !active {
+            sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+        }
+        audit::record(&mut tx, who, if active { "user_reactivated" } else { "user_deactivated" }, "user", user, &serde_json::json!({})).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a password someone else set for a user without email (R40, R61; a provider's, R92):
+/// it works at once, and the user's sessions end. `NotFound` for an erased account.
+pub(crate) async fn store_password(tx: &mut Tx, who: &Who, user: i64, hash: &str) -> Result<(), AppError> {
     let set = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_expires_at = NULL WHERE id = $2 AND deleted_at IS NULL")
         .bind(hash)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
     if set != 1 {
         return Err(AppError::NotFound);
     }
-    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
-    audit::record(&mut tx, who, "password_set", "user", user, &serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1").bind(user).execute(&mut **tx).await?;
+    audit::record(tx, who, "password_set", "user", user, &serde_json::json!({})).await
 }
 
 /// R41: a failed email is queued again, from its first attempt.

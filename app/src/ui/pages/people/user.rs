@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserDetails, SetUserPassword};
+use crate::api::users::{get_user, ResendEmail, SendNewCredentials, SetUserActive, SetUserDetails, SetUserPassword};
 use crate::domain::account::UserStatus;
 use crate::i18n::{Msg, T};
 use crate::ui::components::{successes, Card, DataTable, ErrorNotice, Loaded, NewPasswordField, TimesIn};
@@ -23,14 +23,15 @@ pub fn UserPage() -> impl IntoView {
     let resend = ServerAction::<ResendEmail>::new();
     let save = ServerAction::<SetUserDetails>::new();
     let saved = successes(save.value());
-    let user = Resource::new(move || (id(), resend.version().get(), saved.get()), |(id, _, _)| get_user(id));
+    let activate = ServerAction::<SetUserActive>::new();
+    let user = Resource::new(move || (id(), resend.version().get(), saved.get(), activate.version().get()), |(id, _, _, _)| get_user(id));
     view! {
-        <Loaded resource=user ready=move |user| view! { <UserView user resend save /> } />
+        <Loaded resource=user ready=move |user| view! { <UserView user resend save activate /> } />
     }
 }
 
 #[component]
-fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAction<SetUserDetails>) -> impl IntoView {
+fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAction<SetUserDetails>, activate: ServerAction<SetUserActive>) -> impl IntoView {
     let lang = use_lang();
     let name = format!("{} {}", user.first_name, user.last_name);
     let status = match user.status {
@@ -40,10 +41,12 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
     };
     let date_locked = !user.may_manage_access;
     let change_details = user.may_manage.then(|| view! { <ChangeDetails user_id=user.id details=user.details.clone() save date_locked /> });
-    let password = user.may_manage_access.then(|| match user.has_email {
+    let deactivated = user.status == UserStatus::Deactivated;
+    let password = (user.may_manage_access && !deactivated).then(|| match user.has_email {
         true => view! { <NewCredentials user_id=user.id /> }.into_any(),
         false => view! { <SetPassword user_id=user.id /> }.into_any(),
     });
+    let access = user.may_manage_access.then(|| view! { <AccountAccess user_id=user.id deactivated activate /> });
     view! {
         <Title text=name.clone() />
         <header class="page-header">
@@ -150,6 +153,27 @@ fn UserView(user: UserProfile, resend: ServerAction<ResendEmail>, save: ServerAc
         {(!user.may_manage).then(|| view! { <p class="muted">{T::NotYoursToManage.in_lang(lang)}</p> })}
         {change_details}
         {password}
+        {access}
+    }
+}
+
+/// R93: deactivate the account (asked to confirm), or reactivate it.
+#[component]
+fn AccountAccess(user_id: i64, deactivated: bool, activate: ServerAction<SetUserActive>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Card id="account" title=T::AccountAccessTitle.in_lang(lang)>
+            <p class="muted">{if deactivated { T::ReactivateExplained } else { T::DeactivateExplained }.in_lang(lang)}</p>
+            {move || activate.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <button type="button" class="button" class:button-danger-text=!deactivated disabled=move || activate.pending().get()
+                on:click=move |_| {
+                    if deactivated || window().confirm_with_message(T::ConfirmDeactivate.in_lang(lang)).unwrap_or(false) {
+                        activate.dispatch(SetUserActive { user: user_id, active: deactivated });
+                    }
+                }>
+                {if deactivated { T::ReactivateAccount } else { T::DeactivateAccount }.in_lang(lang)}
+            </button>
+        </Card>
     }
 }
 
