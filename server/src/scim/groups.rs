@@ -138,8 +138,8 @@ async fn replace(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let body = parse_body(&body)?;
     let group = group_of(&state, &caller, &id, true).await?;
+    let body = parse_body(&body)?;
     if_match(&headers, &resource(&state, &group, caller.principal.tree.root()))?;
     let wanted = Wanted::of(&body)?;
     if wanted.name.is_none() {
@@ -163,8 +163,8 @@ async fn modify(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let body = parse_body(&body)?;
     let group = group_of(&state, &caller, &id, true).await?;
+    let body = parse_body(&body)?;
     if_match(&headers, &resource(&state, &group, caller.principal.tree.root()))?;
     let changes = changes(&body).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     apply(&state, &caller, &who, &group, changes).await

@@ -346,6 +346,7 @@ async fn search_everything(
     axum::Extension(caller): axum::Extension<std::sync::Arc<app::backend::api_tokens::TokenCaller>>,
     body: Bytes,
 ) -> Result<Response, ScimError> {
+    caller.principal.require(app::domain::capability::AddUsersSomewhere).map_err(refusal)?;
     let paging = Paging::of_search(&parse_body(&body)?)?;
     let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
     let users = paging.condition::<filter::Users>();
