@@ -1,6 +1,8 @@
-//! SCIM 2.0 (RFC 7643, 7644) at `/scim/v2` (R90, issue 15): how identity providers provision
-//! Roster's users and groups with a token whose scope is SCIM. Answers are
-//! `application/scim+json`; refusals are SCIM's error messages, with `scimType` where one applies.
+//! SCIM 2.0 (RFC 7643, 7644) at `/scim/v2` (R90, R92–R95; issue 15): how identity providers
+//! provision Roster's users (`users`) and groups (`groups`) with a token whose scope is SCIM.
+//! Answers are `application/scim+json`; refusals are SCIM's error messages, with `scimType` where
+//! one applies. Here: the door, the answers and errors, and a list's query, which both resources
+//! share; `filter` and `patch` read what clients send.
 
 mod discovery;
 mod filter;
@@ -109,7 +111,8 @@ pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListRespons
 pub const PAGE_DEFAULT: i64 = 100;
 pub const PAGE_MAX: i64 = 1000;
 
-
+/// A list's query (RFC 7644 §3.4.2): its filter, its window, the attributes to show or leave out;
+/// from the URL, or from a search's body.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Paging {
