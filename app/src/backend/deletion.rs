@@ -192,7 +192,7 @@ pub(crate) async fn erase(tx: &mut Tx, who: &Who, user: i64, date: Option<&str>)
     let erased = sqlx::query(
         "UPDATE users SET first_name = '', last_name = '', email = NULL, email_key = NULL, username = $2, username_key = $2,
                           password_hash = NULL, must_change_password = 0, language = NULL, external_id = NULL, deleted_at = $3
-         WHERE id = $1 AND deleted_at IS NULL AND ($4 IS NULL OR deletion_date = $4) AND id <> (SELECT COALESCE(owner_id, 0) FROM platform WHERE id = 1)",
+         WHERE id = $1 AND deleted_at IS NULL AND (CAST($4 AS TEXT) IS NULL OR deletion_date = $4) AND id <> (SELECT COALESCE(owner_id, 0) FROM platform WHERE id = 1)",
     )
     .bind(user)
     .bind(format!("#deleted-{user}"))
