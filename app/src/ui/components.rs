@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::use_lang;
 
+use crate::ui::kept::kept;
 use crate::error::AppError;
 
 /// An error where no field is at fault, announced to screen readers. A lost session links to
@@ -140,7 +141,7 @@ pub fn RoleChoice(roles: Vec<crate::domain::role::Role>, chosen: RwSignal<Vec<cr
             <div class="checkbox-row">
                 {roles.into_iter().map(|role| view! {
                     <label class="checkbox">
-                        <input type="checkbox"
+                        <input use:kept type="checkbox"
                             prop:checked=move || chosen.with(|c| c.contains(&role))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -231,7 +232,7 @@ pub fn TextField(
     let invalid = invalid(error, &field);
     let input = match value {
         Some(value) => view! {
-            <input id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
+            <input use:kept id=id.clone() name=name type=kind autocomplete=autocomplete maxlength=maxlength required=required autofocus=autofocus
                 disabled=disabled aria-describedby=described aria-invalid=invalid.clone() prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
         }
         .into_any(),

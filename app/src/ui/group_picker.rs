@@ -12,6 +12,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
+use crate::ui::kept::kept;
 use crate::api::users::addable_groups;
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
@@ -290,7 +291,7 @@ fn GroupModal(
                 </button>
             </header>
             <label class="visually-hidden" for="group-filter">{T::SearchGroups.in_lang(lang)}</label>
-            <input id="group-filter" type="search" autocomplete="off" placeholder=T::SearchGroups.in_lang(lang) autofocus
+            <input use:kept id="group-filter" type="search" autocomplete="off" placeholder=T::SearchGroups.in_lang(lang) autofocus
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev)) />
             <div class="modal-body">
                 {move || load_error.get().map(|error| view! { <ErrorNotice error /> })}
@@ -333,7 +334,7 @@ fn group_row(index: &Index, row: Row, ticked: RwSignal<HashSet<GroupId>>, open: 
         <li class="group-row" style:padding-left=format!("{}rem", row.depth as f32 * 1.25)>
             <span class="tree-toggle-slot">{toggle}</span>
             <label class="checkbox">
-                <input type="checkbox" data-row=i.to_string() aria-expanded=row.has_children.then(|| row.is_open.to_string())
+                <input use:kept type="checkbox" data-row=i.to_string() aria-expanded=row.has_children.then(|| row.is_open.to_string())
                     prop:checked=move || ticked.with(|t| t.contains(&id))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);

@@ -3,6 +3,7 @@
 mod components;
 mod group_picker;
 mod invite_results;
+mod kept;
 mod navigation;
 mod user_details;
 pub mod layout;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::kept::kept;
 use crate::api::details::detail_choices;
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
@@ -29,7 +30,7 @@ pub fn UserDetailsFields(
         <div class="field-pair">
             <div class="field">
                 <label for="language">{T::DefaultLanguage.in_lang(lang)}</label>
-                <select id="language" on:change=move |ev| details.update(|d| d.language = Lang::parse(&event_target_value(&ev)))>
+                <select use:kept id="language" on:change=move |ev| details.update(|d| d.language = Lang::parse(&event_target_value(&ev)))>
                     <option value="" selected=move || details.with(|d| d.language.is_none())>{T::PlatformLanguage.in_lang(lang)}</option>
                     <option value="en" selected=move || details.with(|d| d.language == Some(Lang::En))>"English"</option>
                     <option value="fr" selected=move || details.with(|d| d.language == Some(Lang::Fr))>"Français"</option>
@@ -37,7 +38,7 @@ pub fn UserDetailsFields(
             </div>
             <div class="field">
                 <label for="deletion_date">{T::DeletionDate.in_lang(lang)}</label>
-                <input id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" disabled=date_locked
+                <input use:kept id="deletion_date" type="date" aria-describedby="deletion_date-help deletion_date-error" disabled=date_locked
                     aria-invalid=date_invalid.clone()
                     prop:value=move || details.with(|d| d.deletion_date.clone().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); details.update(|d| d.deletion_date = (!v.is_empty()).then_some(v)); } />
@@ -62,7 +63,7 @@ fn LabelsAndValues(choices: LabelsAndFields, details: RwSignal<UserDetails>, err
             <div class="checkbox-row">
                 {choices.labels.into_iter().map(|LabelChoice { id, name, .. }| view! {
                     <label class="checkbox">
-                        <input type="checkbox" prop:checked=move || details.with(|d| d.labels.contains(&id))
+                        <input use:kept type="checkbox" prop:checked=move || details.with(|d| d.labels.contains(&id))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 details.update(|d| { d.labels.retain(|l| *l != id); if on { d.labels.push(id); } });
@@ -105,7 +106,7 @@ fn ValueInput(field: FieldChoice, details: RwSignal<UserDetails>, error: Signal<
     let marked = invalid(error, &message);
     let input = match field.field_type {
         FieldType::List(options) => view! {
-            <select id=input_id.clone() aria-describedby=described aria-invalid=marked.clone() on:change=move |ev| set(event_target_value(&ev))>
+            <select use:kept id=input_id.clone() aria-describedby=described aria-invalid=marked.clone() on:change=move |ev| set(event_target_value(&ev))>
                 <option value="" selected=move || value().is_empty()>{T::NoValue.in_lang(lang)}</option>
                 {options.into_iter().map(|option| {
                     let shown = option.clone();
@@ -115,14 +116,14 @@ fn ValueInput(field: FieldChoice, details: RwSignal<UserDetails>, error: Signal<
             </select>
         }.into_any(),
         FieldType::Date => view! {
-            <input id=input_id.clone() type="date" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input use:kept id=input_id.clone() type="date" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
         // Text, so that what is typed reaches the server's check (a number input drops it).
         FieldType::Number => view! {
-            <input id=input_id.clone() inputmode="decimal" autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input use:kept id=input_id.clone() inputmode="decimal" autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
         FieldType::Text => view! {
-            <input id=input_id.clone() autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+            <input use:kept id=input_id.clone() autocomplete="off" aria-describedby=described aria-invalid=marked.clone() prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
         }.into_any(),
     };
     view! {

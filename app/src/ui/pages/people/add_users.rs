@@ -6,6 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::ui::kept::kept;
 use crate::api::directory::get_group;
 use crate::api::invitations::InviteUsers;
 use crate::domain::role::Role;
@@ -78,7 +79,7 @@ fn InviteForm(group: GroupView) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <div class="field">
                 <label for="emails">{T::Emails.in_lang(lang)}</label>
-                <textarea id="emails" name="emails" rows="4" aria-describedby="emails-help emails-error" aria-invalid=emails_invalid.clone()
+                <textarea use:kept id="emails" name="emails" rows="4" aria-describedby="emails-help emails-error" aria-invalid=emails_invalid.clone()
                     prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
                 <p class="field-help" id="emails-help">{T::EmailsHelp.in_lang(lang)}</p>
                 <FieldMessage error field="emails" />

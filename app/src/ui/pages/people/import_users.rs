@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::kept::kept;
 use crate::api::batch::{import_progress, latest_import, preview_import, start_import, upload_import_file, FILE_FIELD};
 use crate::domain::batch::{Defaults, Mode};
 use crate::domain::role::Role;
@@ -155,11 +156,11 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
             <fieldset class="field mode-choice">
                 <legend>{T::ImportMode.in_lang(lang)}</legend>
                 <label class="checkbox">
-                    <input type="radio" name="mode" value="invite" prop:checked=move || mode.get() == Mode::Invite on:change=move |_| mode.set(Mode::Invite) />
+                    <input use:kept type="radio" name="mode" value="invite" prop:checked=move || mode.get() == Mode::Invite on:change=move |_| mode.set(Mode::Invite) />
                     {T::ModeInvite.in_lang(lang)}
                 </label>
                 <label class="checkbox">
-                    <input type="radio" name="mode" value="set_up" prop:checked=move || mode.get() == Mode::SetUp on:change=move |_| mode.set(Mode::SetUp) />
+                    <input use:kept type="radio" name="mode" value="set_up" prop:checked=move || mode.get() == Mode::SetUp on:change=move |_| mode.set(Mode::SetUp) />
                     {T::ModeSetUp.in_lang(lang)}
                 </label>
             </fieldset>
@@ -171,7 +172,7 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
             }}
             <div class="field">
                 <label for="import-language">{T::DefaultLanguage.in_lang(lang)}</label>
-                <select id="import-language" on:change=move |ev| language.set(Lang::parse(&event_target_value(&ev)))>
+                <select use:kept id="import-language" on:change=move |ev| language.set(Lang::parse(&event_target_value(&ev)))>
                     <option value="" selected=move || language.get().is_none()>{T::PlatformLanguage.in_lang(lang)}</option>
                     <option value="en" selected=move || language.get() == Some(Lang::En)>"English"</option>
                     <option value="fr" selected=move || language.get() == Some(Lang::Fr)>"Français"</option>
@@ -179,7 +180,7 @@ fn ImportForm(status: RwSignal<Option<ImportStatus>>) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="import-file">{T::CsvFile.in_lang(lang)}</label>
-                <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file_input aria-describedby="file-error" on:change=upload />
+                <input use:kept id="import-file" type="file" accept=".csv,text/csv" node_ref=file_input aria-describedby="file-error" on:change=upload />
                 <FieldMessage error=error_signal field="file" />
             </div>
             {move || (uploading.get() || checking.get()).then(|| view! { <p class="muted" role="status">{T::CheckingFile.in_lang(lang)}</p> })}
@@ -253,7 +254,7 @@ fn PreviewReport(checked: ImportPreview, mode: Mode, add_existing: RwSignal<bool
             {unknown}
             {active.then(|| view! {
                 <label class="checkbox">
-                    <input type="checkbox" prop:checked=add_existing on:change=move |ev| add_existing.set(event_target_checked(&ev)) />
+                    <input use:kept type="checkbox" prop:checked=add_existing on:change=move |ev| add_existing.set(event_target_checked(&ev)) />
                     {T::AddExistingAccounts.in_lang(lang)}
                 </label>
             })}

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::ui::kept::kept;
 use crate::api::invitations::{list_invitations, resend_invitation, CancelInvitation, ResendInvitation};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -108,14 +109,14 @@ pub fn InvitationsPage() -> impl IntoView {
         <AddUsersPanel current="invitations" title=T::Invitations>
             <form class="search-form" role="search" on:submit=move |ev| ev.prevent_default()>
                 <label for="invitation-search" class="visually-hidden">{T::SearchInvitations.in_lang(lang)}</label>
-                <input id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
+                <input use:kept id="invitation-search" type="search" placeholder=T::SearchInvitations.in_lang(lang) prop:value=search
                     aria-describedby="invitation-search-help"
                     on:input=move |ev| { after.set(None); search.set(event_target_value(&ev)); } />
                 <p class="field-help" id="invitation-search-help">{T::SearchInvitationsHelp.in_lang(lang)}</p>
                 // R87: on phones, where the table's headers are not shown, the order is chosen here.
                 <div class="field field-phone-only">
                     <label for="invitation-sort">{T::SortBy.in_lang(lang)}</label>
-                    <select id="invitation-sort" prop:value=move || sort.get().code()
+                    <select use:kept id="invitation-sort" prop:value=move || sort.get().code()
                         on:change=move |ev| {
                             let chosen = InvitationsSort::parse(&event_target_value(&ev)).unwrap_or_default();
                             navigate(&invitations_href(&search.get_untracked(), chosen), Default::default());
@@ -179,7 +180,7 @@ fn InvitationTable(
                     <tr>
                         // The row's tick (R88) before its address: one column fewer beside the panel.
                         <td class="cell-email" data-label=T::Email.in_lang(lang)><div class="ticked-email">
-                            <input type="checkbox" aria-label=select_label prop:checked=move || ticked.with(|t| t.iter().any(|(i, _)| *i == id))
+                            <input use:kept type="checkbox" aria-label=select_label prop:checked=move || ticked.with(|t| t.iter().any(|(i, _)| *i == id))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     ticked.update(|t| {
@@ -242,7 +243,7 @@ fn ResendTicked(on_page: Vec<(i64, String)>, ticked: RwSignal<Vec<(i64, String)>
     view! {
         <div class="bulk-bar">
             <label class="check">
-                <input type="checkbox" disabled=running prop:checked=move || ticked.with(|t| t.len() == count)
+                <input use:kept type="checkbox" disabled=running prop:checked=move || ticked.with(|t| t.len() == count)
                     on:change=move |ev| ticked.set(if event_target_checked(&ev) { on_page.clone() } else { Vec::new() }) />
                 {T::SelectAllOnPage.in_lang(lang)}
             </label>

@@ -7,6 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::ui::kept::kept;
 use crate::ui::navigation::{encode_query_value, AddUsersPanel};
 
 use crate::api::directory::get_group;
@@ -123,7 +124,7 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
                         view! { <TextField id="email" kind="email" label=T::Email value=email error>{pending_link}</TextField> }.into_any()
                     }}
                     <label class="checkbox">
-                        <input type="checkbox" prop:checked=without_email
+                        <input use:kept type="checkbox" prop:checked=without_email
                             on:change=move |ev| { let on = event_target_checked(&ev); without_email.set(on); if on { send_credentials.set(false); } } />
                         {T::NoEmailAddress.in_lang(lang)}
                     </label>
@@ -147,7 +148,7 @@ fn SetUpForm(preset: Option<ChosenGroup>) -> impl IntoView {
                     <UserDetailsFields details error />
                     <div class="field">
                         <label class="checkbox">
-                            <input type="checkbox" prop:checked=send_credentials disabled=without_email aria-describedby="send_credentials-error"
+                            <input use:kept type="checkbox" prop:checked=send_credentials disabled=without_email aria-describedby="send_credentials-error"
                                 on:change=move |ev| send_credentials.set(event_target_checked(&ev)) />
                             {T::SendCredentials.in_lang(lang)}
                         </label>

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::ui::kept::kept;
 use crate::api::details::detail_choices;
 use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
@@ -98,7 +99,7 @@ pub fn UsersPage() -> impl IntoView {
             // R87: on phones, where the table's headers are not shown, the order is chosen here.
             <div class="field field-phone-only">
                 <label for="user-sort">{T::SortBy.in_lang(lang)}</label>
-                <select id="user-sort" name="sort" node_ref=sort_select prop:value=move || filter.get().sort.code()>
+                <select use:kept id="user-sort" name="sort" node_ref=sort_select prop:value=move || filter.get().sort.code()>
                     {ORDERS.into_iter().map(|(column, descending, label)| {
                         let sort = UsersSort { column, descending };
                         view! { <option value=sort.code() selected=start.sort == sort>{label.in_lang(lang)}</option> }

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::ui::kept::kept;
 use crate::api::tokens::{api_token_groups, list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -51,7 +52,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                     help=Signal::derive(move || T::TokenNameHelp.in_lang(lang).to_string()) />
                 <div class="field">
                     <label for="token-scope">{T::TokenScope.in_lang(lang)}</label>
-                    <select id="token-scope" on:change=move |ev| form.update(|f| f.scope = TokenScope::parse(&select(ev)).unwrap_or_default())>
+                    <select use:kept id="token-scope" on:change=move |ev| form.update(|f| f.scope = TokenScope::parse(&select(ev)).unwrap_or_default())>
                         {TokenScope::ALL.into_iter().map(|scope| view! {
                             <option value=scope.code() selected=move || form.with(|f| f.scope == scope)>{scope_label(scope).in_lang(lang)}</option>
                         }).collect_view()}
@@ -59,7 +60,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                 </div>
                 <div class="field">
                     <label for="token-group">{T::TokenGroup.in_lang(lang)}</label>
-                    <select id="token-group" aria-describedby="token-group-help token-group-error"
+                    <select use:kept id="token-group" aria-describedby="token-group-help token-group-error"
                         on:change=move |ev| form.update(|f| f.group = select(ev).parse().ok())>
                         <option value="">{T::TokenWholePlatform.in_lang(lang)}</option>
                         {groups.into_iter().map(|(id, path)| view! { <option value=id.to_string()>{path}</option> }).collect_view()}
@@ -70,7 +71,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                 <div class="field-pair">
                     <div class="field">
                         <label for="token-expires">{T::TokenExpires.in_lang(lang)}</label>
-                        <select id="token-expires" on:change=move |ev| form.update(|f| f.expires_in_days = select(ev).parse().ok())>
+                        <select use:kept id="token-expires" on:change=move |ev| form.update(|f| f.expires_in_days = select(ev).parse().ok())>
                             {[(Some(30), T::TokenIn30Days), (Some(90), T::TokenIn90Days), (Some(180), T::TokenIn180Days), (Some(365), T::TokenIn365Days), (None, T::TokenNeverExpires)]
                                 .into_iter()
                                 .map(|(days, label)| view! {
@@ -81,7 +82,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                     </div>
                     <div class="field">
                         <label for="token-per-minute">{T::TokenPerMinute.in_lang(lang)}</label>
-                        <input id="token-per-minute" type="number" min="1" max=PER_MINUTE_MAX inputmode="numeric"
+                        <input use:kept id="token-per-minute" type="number" min="1" max=PER_MINUTE_MAX inputmode="numeric"
                             aria-describedby="token-per-minute-help token-per-minute-error" aria-invalid=per_minute_invalid
                             prop:value=move || form.with(|f| f.per_minute.to_string())
                             on:input=move |ev| form.update(|f| f.per_minute = event_target_value(&ev).trim().parse().unwrap_or(0)) />
@@ -94,7 +95,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                     <div class="field-pair">
                         <div class="field">
                             <label for="token-scim-creates">{T::TokenScimCreates.in_lang(lang)}</label>
-                            <select id="token-scim-creates" on:change=move |ev| form.update(|f| f.scim_creates = ScimCreates::parse(&select(ev)).unwrap_or_default())>
+                            <select use:kept id="token-scim-creates" on:change=move |ev| form.update(|f| f.scim_creates = ScimCreates::parse(&select(ev)).unwrap_or_default())>
                                 {[(ScimCreates::SetUp, T::TokenScimSetUp), (ScimCreates::Invite, T::TokenScimInvite)].into_iter().map(|(creates, label)| view! {
                                     <option value=creates.code() selected=move || form.with(|f| f.scim_creates == creates)>{label.in_lang(lang)}</option>
                                 }).collect_view()}
@@ -102,7 +103,7 @@ fn NewTokenForm(create: ServerAction<CreateApiToken>, groups: Vec<(i64, String)>
                         </div>
                         <div class="field">
                             <label for="token-scim-role">{T::TokenScimRole.in_lang(lang)}</label>
-                            <select id="token-scim-role" on:change=move |ev| form.update(|f| f.scim_role = Role::parse(&select(ev)).unwrap_or(Role::Learner))>
+                            <select use:kept id="token-scim-role" on:change=move |ev| form.update(|f| f.scim_role = Role::parse(&select(ev)).unwrap_or(Role::Learner))>
                                 {Role::ALL.into_iter().map(|role| view! {
                                     <option value=role.as_str() selected=move || form.with(|f| f.scim_role == role)>{role.label().in_lang(lang)}</option>
                                 }).collect_view()}

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::ui::kept::kept;
 use crate::api::details::{detail_choices, CreateCustomField, CreateLabel, DeleteCustomField, DeleteLabel, EditCustomField, EditLabel};
 use crate::domain::custom_field::FieldType;
 use crate::error::AppError;
@@ -97,7 +98,7 @@ fn LabelsCard(labels: Vec<LabelChoice>, may_define: bool, actions: Actions) -> i
                             actions.edit_label.dispatch(EditLabel { id, name: renamed.get_untracked() });
                         }>
                             <label class="visually-hidden" for=format!("label-{id}-name")>{T::Name.in_lang(lang)}</label>
-                            <input id=format!("label-{id}-name") aria-describedby=format!("label-{id}-name-error") aria-invalid=invalid(edit_error, "name") prop:value=renamed on:input=move |ev| renamed.set(event_target_value(&ev)) />
+                            <input use:kept id=format!("label-{id}-name") aria-describedby=format!("label-{id}-name-error") aria-invalid=invalid(edit_error, "name") prop:value=renamed on:input=move |ev| renamed.set(event_target_value(&ev)) />
                             <button type="submit" class="button button-primary">{T::SaveDetails.in_lang(lang)}</button>
                             <button type="button" class="button" on:click=move |_| editing.set(None)>{T::Cancel.in_lang(lang)}</button>
                         </form>
@@ -236,7 +237,7 @@ fn FieldEditor(draft: Draft, id: String, error: Signal<Option<AppError>>) -> imp
             <TextField id=name_id field="name" label=T::Name value=draft.name error />
             <div class="field">
                 <label for=kind_id.clone()>{T::FieldType.in_lang(lang)}</label>
-                <select id=kind_id aria-describedby=kind_error.clone() aria-invalid=invalid(error, "kind") on:change=move |ev| draft.kind.set(event_target_value(&ev))>
+                <select use:kept id=kind_id aria-describedby=kind_error.clone() aria-invalid=invalid(error, "kind") on:change=move |ev| draft.kind.set(event_target_value(&ev))>
                     {kinds.into_iter().map(|(kind, label)| view! {
                         <option value=kind selected=move || draft.kind.get() == kind>{label.in_lang(lang)}</option>
                     }).collect_view()}
@@ -247,7 +248,7 @@ fn FieldEditor(draft: Draft, id: String, error: Signal<Option<AppError>>) -> imp
         <Show when=move || draft.kind.get() == "list">
             <div class="field">
                 <label for=options_id.clone()>{T::ListChoices.in_lang(lang)}</label>
-                <textarea id=options_id.clone() rows="4" aria-describedby=options_described.clone() aria-invalid=invalid(error, "options") prop:value=draft.options on:input=move |ev| draft.options.set(event_target_value(&ev))></textarea>
+                <textarea use:kept id=options_id.clone() rows="4" aria-describedby=options_described.clone() aria-invalid=invalid(error, "options") prop:value=draft.options on:input=move |ev| draft.options.set(event_target_value(&ev))></textarea>
             </div>
         </Show>
         <FieldMessage error field="options" id=options_error />

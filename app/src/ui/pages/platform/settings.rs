@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::ui::kept::kept;
 use crate::api::settings::{get_email_limits, get_platform_settings, SetEmailLimits, SetPlatformSettings};
 use crate::error::AppError;
 use crate::i18n::{Lang, T};
@@ -62,7 +63,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
             }>
                 <div class="field">
                     <label for="name">{T::PlatformName.in_lang(lang)}</label>
-                    <input id="name" type="text" maxlength="100" aria-describedby="name-help name-error" aria-invalid=name_invalid.clone()
+                    <input use:kept id="name" type="text" maxlength="100" aria-describedby="name-help name-error" aria-invalid=name_invalid.clone()
                         prop:value=move || settings.with(|s| s.name.clone())
                         on:input=move |ev| settings.update(|s| s.name = event_target_value(&ev)) />
                     <p class="field-help" id="name-help">{T::PlatformNameHelp.in_lang(lang)}</p>
@@ -70,7 +71,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="default_language">{T::PlatformLanguageField.in_lang(lang)}</label>
-                    <select id="default_language" aria-describedby="default_language-help"
+                    <select use:kept id="default_language" aria-describedby="default_language-help"
                         on:change=move |ev| settings.update(|s| s.default_language = Lang::parse(&event_target_value(&ev)).unwrap_or_default())>
                         {language_option(Lang::En, "English")}
                         {language_option(Lang::Fr, "Français")}
@@ -79,7 +80,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="time_zone">{T::TimeZone.in_lang(lang)}</label>
-                    <input id="time_zone" type="text" list="time-zones" autocomplete="off" spellcheck="false" aria-describedby="time_zone-help time_zone-error" aria-invalid=zone_invalid.clone()
+                    <input use:kept id="time_zone" type="text" list="time-zones" autocomplete="off" spellcheck="false" aria-describedby="time_zone-help time_zone-error" aria-invalid=zone_invalid.clone()
                         prop:value=move || settings.with(|s| s.time_zone.clone())
                         on:input=move |ev| settings.update(|s| s.time_zone = event_target_value(&ev)) />
                     <datalist id="time-zones">
@@ -90,7 +91,7 @@ fn PlatformForm(view: PlatformSettingsView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="invitation_lifetime_days">{T::InvitationLifetime.in_lang(lang)}</label>
-                    <input id="invitation_lifetime_days" type="number" min=*LIFETIME_DAYS.start() max=*LIFETIME_DAYS.end() inputmode="numeric"
+                    <input use:kept id="invitation_lifetime_days" type="number" min=*LIFETIME_DAYS.start() max=*LIFETIME_DAYS.end() inputmode="numeric"
                         aria-describedby="invitation_lifetime_days-help invitation_lifetime_days-error" aria-invalid=days_invalid.clone()
                         prop:value=move || settings.with(|s| s.invitation_lifetime_days.to_string())
                         on:input=move |ev| settings.update(|s| s.invitation_lifetime_days = event_target_value(&ev).trim().parse().unwrap_or(0)) />
@@ -142,7 +143,7 @@ fn LimitField(
     view! {
         <div class="field">
             <label for=id>{label.in_lang(lang)}</label>
-            <input id=id type="number" min="1" inputmode="numeric" aria-describedby=format!("{id}-error") aria-invalid=marked.clone()
+            <input use:kept id=id type="number" min="1" inputmode="numeric" aria-describedby=format!("{id}-error") aria-invalid=marked.clone()
                 prop:value=move || limits.with(|l| get(l).to_string())
                 on:input=move |ev| limits.update(|l| set(l, event_target_value(&ev).trim().parse().unwrap_or(0))) />
             <FieldMessage error field=id />

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::kept::kept;
 use crate::api::invitations::InviteFromSession;
 use crate::api::programs::{get_session, AddInstructor, AddSessionLearner, AssignSessionGroup};
 use crate::domain::role::Role;
@@ -144,7 +145,7 @@ fn SessionInvite(session: i64, group: i64, add_learner: ServerAction<AddSessionL
                 <p class="muted">{T::SessionInviteExplained.in_lang(lang)}</p>
                 <div class="field">
                     <label for="session-emails">{T::Emails.in_lang(lang)}</label>
-                    <textarea id="session-emails" rows="3" aria-describedby="emails-error" aria-invalid=emails_invalid.clone()
+                    <textarea use:kept id="session-emails" rows="3" aria-describedby="emails-error" aria-invalid=emails_invalid.clone()
                         prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
                     <FieldMessage error field="emails" />
                 </div>
