@@ -61,7 +61,6 @@ async fn init(db: &Db, args: InitArgs) -> Result<(), String> {
     let language = Lang::parse(&args.language).ok_or_else(|| format!("--language {:?}: use en or fr", args.language))?;
     let credentials = seed::init(
         db,
-        &PasswordHasher::default(),
         seed::NewPlatform {
             name: &args.platform_name,
             language,
@@ -80,7 +79,7 @@ async fn init(db: &Db, args: InitArgs) -> Result<(), String> {
 }
 
 async fn reset_password(db: &Db, args: ResetPasswordArgs) -> Result<(), String> {
-    let password = app::backend::auth::reset_to_one_time_password(db, &PasswordHasher::default(), &args.login).await.map_err(|e| match e {
+    let password = app::backend::auth::reset_to_one_time_password(db, &args.login).await.map_err(|e| match e {
         app::error::AppError::NotFound => format!("no account logs in as {:?}", args.login),
         other => other.to_string(),
     })?;

@@ -83,7 +83,7 @@ pub async fn send_new_credentials(user: i64) -> Result<(), AppError> {
     let principal = context::principal()?;
     let permit = principal.require(AddUsersSomewhere)?;
     let state = context::state()?;
-    users::send_new_credentials(&state.db, &state.settings, &state.hasher, &permit, &context::who(&principal), user).await
+    users::send_new_credentials(&state.db, &state.settings, &permit, &context::who(&principal), user).await
 }
 
 /// R93: deactivates (`active` false) or reactivates a user's account.

@@ -1,7 +1,7 @@
 //! Bringing a platform into being: `init` (the platform, its group and its owner) and the demo
 //! data that the Quick start shows.
 
-use super::auth::{random_password, PasswordHasher};
+use super::auth::{generated_password, PasswordHasher};
 use super::db::{now_ms, Db, Tx};
 
 use crate::domain::identity::Email;
@@ -47,15 +47,14 @@ pub async fn is_initialised(db: &Db) -> Result<bool, AppError> {
 
 /// Creates the platform, its platform group and its owner (an admin of the platform group) with a
 /// one-time password to change at first login. Refuses if the platform exists.
-pub async fn init(db: &Db, hasher: &PasswordHasher, new: NewPlatform<'_>) -> Result<Credentials, InitError> {
+pub async fn init(db: &Db, new: NewPlatform<'_>) -> Result<Credentials, InitError> {
     let name = new.name.trim();
     if name.is_empty() {
         return Err(InitError::EmptyName);
     }
     let email = Email::parse(new.owner_email).map_err(|_| InitError::InvalidEmail(new.owner_email.to_string()))?;
     let time_zone: chrono_tz::Tz = new.time_zone.trim().parse().map_err(|_| InitError::UnknownTimeZone(new.time_zone.to_string()))?;
-    let password = random_password();
-    let hash = hasher.hash(&password).await?;
+    let (password, hash) = generated_password();
     let mut tx = db.begin().await.map_err(AppError::from)?;
     if is_initialised_in(&mut tx).await? {
         return Err(InitError::AlreadyInitialised);
@@ -138,7 +137,6 @@ const ROLE_PEOPLE: &[(&str, &str, &str, &str, Role, &str)] = &[
 pub async fn demo(db: &Db, hasher: &PasswordHasher) -> Result<Demo, InitError> {
     let owner = init(
         db,
-        hasher,
         NewPlatform {
             name: "Northwind Academy",
             language: Lang::En,

@@ -84,7 +84,7 @@ pub struct Acme {
 
 pub async fn acme(db: &Db, language: crate::i18n::Lang) -> Acme {
     let new = super::seed::NewPlatform { name: "Acme", language, owner_email: "owner@acme.example", owner_first_name: "Olga", owner_last_name: "Owner", time_zone: "UTC" };
-    let credentials = super::seed::init(db, &hasher(), new).await.expect("init");
+    let credentials = super::seed::init(db, new).await.expect("init");
     let owner = sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'owner@acme.example'").fetch_one(&db.pool).await.expect("owner");
     let root = super::tree::group_tree(db).await.expect("tree").root().expect("root");
     Acme { owner, owner_password: credentials.password, root }

@@ -37,7 +37,6 @@ const OWNER_EMAIL: &str = "Owner@Example.com";
 async fn init(db: &TestDb) -> seed::Credentials {
     seed::init(
         db,
-        &hasher(),
         seed::NewPlatform { name: "Acme", language: Lang::Fr, owner_email: OWNER_EMAIL, owner_first_name: "Olga", owner_last_name: "Owner", time_zone: "Europe/Paris" },
     )
     .await
@@ -67,17 +66,16 @@ async fn init_creates_a_private_platform_group_and_its_owner_once(db: TestDb) {
     assert_eq!((visibility.as_str(), parent), ("private", None));
     let again = seed::init(
         &db,
-        &hasher(),
         seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y", time_zone: "UTC" },
     )
     .await;
     assert!(matches!(again, Err(seed::InitError::AlreadyInitialised)), "{again:?}");
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
     assert_eq!(users, 1, "a refused init changes nothing");
-    let bad = seed::init(&db, &hasher(), seed::NewPlatform { name: "  ", language: Lang::En, owner_email: "x@example.com", owner_first_name: "", owner_last_name: "", time_zone: "UTC" }).await;
+    let bad = seed::init(&db, seed::NewPlatform { name: "  ", language: Lang::En, owner_email: "x@example.com", owner_first_name: "", owner_last_name: "", time_zone: "UTC" }).await;
     assert!(matches!(bad, Err(seed::InitError::EmptyName)));
     let unknown_zone = seed::NewPlatform { name: "Other", language: Lang::En, owner_email: "x@example.com", owner_first_name: "X", owner_last_name: "Y", time_zone: "Mars/Olympus" };
-    assert!(matches!(seed::init(&db, &hasher(), unknown_zone).await, Err(seed::InitError::UnknownTimeZone(_))));
+    assert!(matches!(seed::init(&db, unknown_zone).await, Err(seed::InitError::UnknownTimeZone(_))));
 }
 
 async fn login_accepts_email_in_any_case_and_usernames(db: TestDb) {
@@ -211,7 +209,7 @@ async fn r58_a_one_time_password_expires_after_a_week(db: TestDb) {
     sqlx::query("UPDATE users SET password_expires_at = $1").bind(now_ms() - 1).execute(&db.pool).await.unwrap();
     let late = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &owner.password)).await;
     assert!(matches!(late, Err(AppError::WrongCredentials)), "{late:?}");
-    let again = auth::reset_to_one_time_password(&db, &hasher(), OWNER_EMAIL).await.unwrap();
+    let again = auth::reset_to_one_time_password(&db, OWNER_EMAIL).await.unwrap();
     let fresh = auth::log_in(&db, &hasher(), attempt(OWNER_EMAIL, &again)).await.expect("a new one works");
     assert!(fresh.must_change_password);
 }

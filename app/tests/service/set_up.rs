@@ -357,7 +357,7 @@ async fn r41_the_user_page_shows_memberships_and_emails_and_failed_ones_are_rese
     // New credentials replace the failed ones: the old email, whose password is dead, is not resent.
     sqlx::query("UPDATE outbox_emails SET status = 'failed'").execute(&db.pool).await.unwrap();
     sqlx::query("UPDATE outbox_emails SET created_at = created_at - 120000").execute(&db.pool).await.unwrap();
-    users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user).await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, user).await.unwrap();
     assert_eq!(field(users::resend_email(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, email.id).await), ("email".to_string(), Msg::EmailNoLongerWorks));
     let newest = users::detail(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, user).await.unwrap().emails[0].id;
     sqlx::query("UPDATE outbox_emails SET status = 'failed' WHERE id = $1").bind(newest).execute(&db.pool).await.unwrap();
@@ -439,17 +439,17 @@ async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
     let s = setup(&db).await;
     let grace = set_up(&db, &s, &s.owner, &grace_form(vec![s.emea])).await.unwrap().user_id;
     let session = log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap();
-    users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await.unwrap();
     assert!(Principal::load(&db, &Default::default(), &session.token, None).await.unwrap().is_none(), "her sessions end");
     assert_eq!(log_in(&db, "grace@acme.example", "compilers all the way").await.unwrap_err(), AppError::WrongCredentials, "the old password is gone");
     let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE kind = 'credentials'", app::backend::mail::DELIVERED_TEXT)).fetch_one(&db.pool).await.unwrap();
     let password = text.lines().find_map(|l| l.strip_prefix("Password: ")).unwrap().to_string();
     assert!(log_in(&db, "grace@acme.example", &password).await.unwrap().must_change_password, "a one-time password (R58)");
-    let again = users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await;
+    let again = users::send_new_credentials(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await;
     assert!(matches!(again, Err(AppError::TooManyAttempts { .. })), "once a minute: a double click sends one email");
     assert_eq!(count(&db, "outbox_emails").await, 1);
     // R54: a user admin of a group below hers may not.
     let paris = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.emea)).await, &s.who, "Paris", true).await.unwrap();
     let ua = user_admin_of(&db, &s, paris).await;
-    assert!(users::send_new_credentials(&db, &s.settings, &hasher(), &permit(&db, &ua, AddUsersSomewhere).await, &s.who, grace).await.is_err());
+    assert!(users::send_new_credentials(&db, &s.settings, &permit(&db, &ua, AddUsersSomewhere).await, &s.who, grace).await.is_err());
 }

@@ -285,7 +285,7 @@ async fn logout_ends_the_session_on_the_server() {
 async fn r44_pages_speak_the_platforms_language_before_login_and_the_users_after() {
     let db = testing::sqlite().await;
     let new = seed::NewPlatform { name: "Académie", language: app::i18n::Lang::Fr, owner_email: "chef@example.fr", owner_first_name: "Chef", owner_last_name: "Fr", time_zone: "Europe/Paris" };
-    let owner = seed::init(&db, &PasswordHasher::default(), new).await.unwrap();
+    let owner = seed::init(&db, new).await.unwrap();
     let h = harness_on(db, owner.password.clone());
     let html = body_text(h.send(Request::get("/login").body(Body::empty()).unwrap()).await).await;
     assert!(html.contains("<html lang=\"fr\"") && html.contains("Se connecter"), "French platform, anonymous visitor");

@@ -15,7 +15,7 @@ use super::preview::{self, Request};
 use super::rows::{self, Checked};
 
 use crate::backend::audit::{self, Who};
-use crate::backend::auth::{random_password, PasswordHasher};
+use crate::backend::auth::PasswordHasher;
 use crate::backend::db::{now_ms, Db, Tx};
 use crate::backend::invitations::{invite_many, Batch, Invitee};
 use crate::backend::statement::{Statement, Value, ROWS_PER_INSERT};
@@ -472,9 +472,7 @@ impl ImportWorker {
     async fn hash_passwords(&self, part: &[(Row, Checked)]) -> Result<Vec<(String, String)>, AppError> {
         let mut hashed = Vec::new();
         for (_, checked) in part.iter().filter(|(_, c)| c.outcome == RowOutcome::New) {
-            let password = checked.request.password.clone().unwrap_or_else(random_password);
-            let hash = self.hasher.hash(&password).await?;
-            hashed.push((password, hash));
+            hashed.push(self.hasher.given_or_generated(checked.request.password.clone()).await?);
         }
         Ok(hashed)
     }

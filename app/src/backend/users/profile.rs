@@ -5,7 +5,7 @@
 use super::set_up::{queue_credentials, Credentials};
 
 use crate::backend::audit::{self, Who};
-use crate::backend::auth::{random_password, PasswordHasher};
+use crate::backend::auth::{generated_password, PasswordHasher};
 use crate::backend::db::{date_of, minute_of, now_ms, Db, Tx};
 use crate::backend::mail::{self};
 use crate::backend::principal::Principal;
@@ -354,15 +354,14 @@ const NEW_CREDENTIALS_INTERVAL_MS: i64 = 60_000;
 /// Sends a user with email a new one-time password (R58), for one who lost theirs or never got
 /// the first email; their sessions end. Whoever may manage the user's access may (R54), once a
 /// minute per user, so that a double click sends one email.
-pub async fn send_new_credentials(db: &Db, settings: &Settings, hasher: &PasswordHasher, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64) -> Result<(), AppError> {
+pub async fn send_new_credentials(db: &Db, settings: &Settings, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, user: i64) -> Result<(), AppError> {
     let principal = permit.by();
     require_manage(db, principal, user, Handling::Access).await?;
-    crate::backend::settings::sending_invitation_emails(db, principal, 1, "credentials", send_credentials_now(db, settings, hasher, principal, who, user)).await
+    crate::backend::settings::sending_invitation_emails(db, principal, 1, "credentials", send_credentials_now(db, settings, principal, who, user)).await
 }
 
-async fn send_credentials_now(db: &Db, settings: &Settings, hasher: &PasswordHasher, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
-    let password = random_password();
-    let hash = hasher.hash(&password).await?;
+async fn send_credentials_now(db: &Db, settings: &Settings, principal: &Principal, who: &Who, user: i64) -> Result<(), AppError> {
+    let (password, hash) = generated_password();
     let now = now_ms();
     let mut tx = db.begin().await?;
     crate::backend::db::serialize_on_address(&mut tx, db.backend, &format!("user:{user}")).await?;

@@ -4,7 +4,7 @@
 //! enrollments and their session emails, the credentials email and, without one, the billing.
 
 use crate::backend::audit::{self, Who};
-use crate::backend::auth::{random_password, PasswordHasher};
+use crate::backend::auth::PasswordHasher;
 use crate::backend::billing;
 use crate::backend::db::{now_ms, Backend, Db, Tx};
 use crate::backend::mail::{self, OutgoingEmail};
@@ -136,8 +136,7 @@ pub(crate) async fn set_up_known_as(
     let send_credentials = password.is_none();
     // R71: a credentials email goes to an outside address like an invitation, under the same limits.
     let created = async {
-        let password = password.unwrap_or_else(random_password);
-        let password_hash = hasher.hash(&password).await?;
+        let (password, password_hash) = hasher.given_or_generated(password).await?;
         let mut tx = db.begin().await?;
         let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
         let account = Account { first: &first, last: &last, login: &login, password: &password, password_hash, send_credentials, groups: &form.groups, roles: &form.roles, details: &details, external_id };
