@@ -23,7 +23,7 @@ async function holdCode(page: Page): Promise<() => Promise<void>> {
 test('R96: a set-up form filled before the page hydrated keeps its fields and ticks, and the new password typed early is the one saved', async ({ page, browser }) => {
   const errors = watchConsole(page);
   const { password } = demoOwner();
-  const email = `grace.${Date.now()}@example.com`;
+  const email = `margaret.${Date.now()}@example.com`;
   await logIn(page, 'sales.admin@northwind.example', password);
 
   await page.getByRole('navigation', { name: 'Group tree' }).getByRole('link', { name: 'Sales EMEA' }).click();
@@ -33,8 +33,8 @@ test('R96: a set-up form filled before the page hydrated keeps its fields and ti
   const hydrate = await holdCode(page);
   await page.goto(`/set-up-user?group=${group}`, { waitUntil: 'domcontentloaded' });
   await expect(page.getByRole('heading', { level: 1, name: 'Set up a user' })).toBeVisible();
-  await page.getByLabel('First name').fill('Grace');
-  await page.getByLabel('Last name').fill('Hopper');
+  await page.getByLabel('First name').fill('Margaret');
+  await page.getByLabel('Last name').fill('Hamilton');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Send this new user credentials by email (login and password)').check();
   await page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' }).check();
@@ -42,35 +42,35 @@ test('R96: a set-up form filled before the page hydrated keeps its fields and ti
 
   // Hydrated: what was entered is still there, and the page's state knows it (the password field
   // is disabled because credentials are to be sent).
-  await expect(page.getByLabel('First name')).toHaveValue('Grace');
+  await expect(page.getByLabel('First name')).toHaveValue('Margaret');
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
   await expect(page.getByLabel('Send this new user credentials by email (login and password)')).toBeChecked();
   await expect(page.getByLabel('Password', { exact: true })).toBeDisabled();
   await expect(page.getByRole('group', { name: 'Role(s)' }).getByRole('checkbox', { name: 'Learner' })).toBeChecked();
   await page.getByRole('button', { name: 'SET UP USER' }).click();
-  await expect(page.getByRole('heading', { name: 'Grace Hopper is set up' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Margaret Hamilton is set up' })).toBeVisible();
   expect(errors).toEqual([]);
 
   // She logs in with the emailed password; the page asking for her own opens slowly, and she
   // types it before it has hydrated.
   const given = (await emailTo(email, 'Your account on')).text.match(/^Password: (\S+)$/m)![1];
-  const grace = await (await browser.newContext()).newPage();
-  const graceErrors = watchConsole(grace);
-  await grace.goto('/login');
-  await grace.waitForLoadState('networkidle');
-  await grace.getByLabel('Email or username').fill(email);
-  await grace.getByLabel('Password').fill(given);
-  const changed = await holdCode(grace);
-  await grace.getByRole('button', { name: 'Log in' }).click();
-  await expect(grace).toHaveURL(/\/change-password$/);
-  await grace.getByLabel('New password').fill('compiler pioneer 1952');
+  const margaret = await (await browser.newContext()).newPage();
+  const margaretErrors = watchConsole(margaret);
+  await margaret.goto('/login');
+  await margaret.waitForLoadState('networkidle');
+  await margaret.getByLabel('Email or username').fill(email);
+  await margaret.getByLabel('Password').fill(given);
+  const changed = await holdCode(margaret);
+  await margaret.getByRole('button', { name: 'Log in' }).click();
+  await expect(margaret).toHaveURL(/\/change-password$/);
+  await margaret.getByLabel('New password').fill('apollo guidance 1969');
   await changed();
-  await expect(grace.getByLabel('New password')).toHaveValue('compiler pioneer 1952');
-  await grace.getByRole('button', { name: 'Save the new password' }).click();
-  await expect(grace).toHaveURL(/\/$/);
-  expect(graceErrors).toEqual([]);
+  await expect(margaret.getByLabel('New password')).toHaveValue('apollo guidance 1969');
+  await margaret.getByRole('button', { name: 'Save the new password' }).click();
+  await expect(margaret).toHaveURL(/\/$/);
+  expect(margaretErrors).toEqual([]);
 
   // The password saved is the one she typed.
   const again = await (await browser.newContext()).newPage();
-  await logIn(again, email, 'compiler pioneer 1952');
+  await logIn(again, email, 'apollo guidance 1969');
 });
