@@ -101,8 +101,8 @@ const GENERATED: &str = "$roster-sha256$";
 
 /// A password Roster generates (R97) and its hash. About 90 random bits cannot be guessed, however
 /// fast each guess: a salted SHA-256 keeps it as safe as argon2id would, in a microsecond instead
-/// of tens of milliseconds of a core — what lets an identity provider's first sync create
-/// thousands of accounts a second. A password a person chose always gets argon2id.
+/// of tens of milliseconds of a core — what lets an identity provider's first sync set up
+/// hundreds of accounts a second. A password a person chose always gets argon2id.
 pub fn generated_password() -> (String, String) {
     let password = random_password();
     let salt = super::random_hex(16);
