@@ -5,7 +5,7 @@ emailed), against a running Roster. Prints users/s and the latency median and p9
 
     SCIM_URL=http://127.0.0.1:3000/scim/v2 SCIM_TOKEN=roster_… scim-bench.py [USERS] [CLIENTS]
 
-Standard library only; run by scripts/bench.sh.
+Standard library only; run by scripts/scim-bench.sh, which starts the server and makes the token.
 """
 import http.client
 import json

@@ -8,6 +8,8 @@
 #
 # PostgreSQL: a database made for the run on ROSTER_TEST_POSTGRES_URL's server (scripts/services.sh
 # starts one) and dropped after. Needs a release build. Run by scripts/bench.sh.
+# To see where the time goes: RUST_LOG=warn,sqlx::query=debug KEEP_LOG=/tmp/scim.log keeps the
+# server's log (every statement, with its time) after the run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -36,7 +38,7 @@ cleanup() {
   kill $server_pid 2>/dev/null || true
   wait $server_pid 2>/dev/null || true
   [[ -n $database ]] && psql -q "$server_url" -c "DROP DATABASE IF EXISTS $database" || true
-  [[ -n ${KEEP_LOG:-} ]] && cp "$data/server.log" "$KEEP_LOG"
+  if [[ -n ${KEEP_LOG:-} ]]; then cp "$data/server.log" "$KEEP_LOG"; fi
   rm -rf "$data"
 }
 trap cleanup EXIT
