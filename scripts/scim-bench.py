@@ -10,6 +10,7 @@ Standard library only; run by scripts/scim-bench.sh, which starts the server and
 import http.client
 import json
 import os
+import resource
 import statistics
 import sys
 import threading
@@ -64,6 +65,8 @@ def main() -> int:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(f"SCIM POST /Users: {users} users, {clients} clients: {users / elapsed:,.0f} users/s "
           f"(median {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms), {len(failures)} failed")
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"clients' CPU: {(used.ru_utime + used.ru_stime) * 1000 / users:.2f} ms a user")
     for failure in failures[:5]:
         print(f"  {failure}")
     return 1 if failures else 0

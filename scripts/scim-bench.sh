@@ -57,4 +57,10 @@ curl -s -b "$data/cookies" -o /dev/null "${same_site[@]}" -X POST "$base/api/set
 token=$(curl -s -b "$data/cookies" "${same_site[@]}" -X POST "$base/api/tokens/create" \
   --data 'form[name]=bench&form[scope]=scim&form[per_minute]=600000' | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 echo "SCIM first sync ($backend):"
+# The server's CPU time per user (user + system, from /proc): steadier than the rate on a machine
+# whose 2 cores the clients share; the clients' own CPU beside it.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+before=$(cpu_ticks $server_pid)
 SCIM_URL="$base/scim/v2" SCIM_TOKEN="$token" python3 scripts/scim-bench.py "$users" "$clients" | sed 's/^/  /'
+awk -v ticks="$(( $(cpu_ticks $server_pid) - before ))" -v hz="$(getconf CLK_TCK)" -v n="$users" \
+  'BEGIN {printf "  server CPU: %.2f ms a user\n", ticks * 1000 / hz / n}'

@@ -12,7 +12,7 @@ use super::audit::{self, Who};
 use super::auth::{random_hex, token_hash};
 use super::db::{minute_of, now_ms, Db};
 use super::groups::is_unique_violation;
-use super::principal::{Permit, Principal};
+use super::principal::{Permit, Principal, Rights, ACTIVE, PERSON};
 use super::tree::TreeCache;
 
 use crate::domain::capability::AdministerPlatform;
@@ -187,46 +187,66 @@ pub enum Presented {
     Stopped,
 }
 
-/// Finds the token of `secret` and the rights it acts with (one statement, and the creator's
-/// person and rights as a background job reads them).
+/// Finds the token of `secret` and the rights it acts with: the token and its creator's person in
+/// one statement, the creator's rights in another, on one connection (every API call comes here).
 pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Presented, AppError> {
     if !secret.starts_with(SECRET_PREFIX) {
         return Ok(Presented::Unknown);
     }
     let now = now_ms();
-    let row = sqlx::query(
-        "SELECT id, name, scope, group_id, scim_creates, scim_role, per_minute, created_by, last_used_at FROM api_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
-    )
+    let mut conn = db.connection().await?;
+    // The creator, if still an active account (else the token has stopped working).
+    let row = sqlx::query(&format!(
+        "SELECT t.id AS token_id, t.name AS token_name, t.scope, t.group_id, t.scim_creates, t.scim_role, t.per_minute, t.last_used_at, creator.*
+         FROM api_tokens t LEFT JOIN ({PERSON} WHERE {ACTIVE}) creator ON creator.id = t.created_by
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    ))
     .bind(token_hash(secret))
     .bind(now)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(Presented::Unknown) };
-    let id: i64 = row.try_get("id")?;
-    let Some(creator) = administering_creator(db, trees, row.try_get("created_by")?).await? else { return Ok(Presented::Stopped) };
-    let group = row.try_get::<Option<i64>, _>("group_id")?.unwrap_or_else(|| creator.platform_group_id());
+    let Some(creator) = row.try_get::<Option<i64>, _>("id")? else { return Ok(Presented::Stopped) };
+    let rights = Rights::load(&mut *conn, creator).await?;
+    // Handed back before the tree, which a stale cache reads on a connection of its own.
+    drop(conn);
+    let id: i64 = row.try_get("token_id")?;
+    let (name, scope, group_id, scim_creates, scim_role, per_minute, last_used_at): (String, String, Option<i64>, String, String, i64, Option<i64>) = (
+        row.try_get("token_name")?,
+        row.try_get("scope")?,
+        row.try_get("group_id")?,
+        row.try_get("scim_creates")?,
+        row.try_get("scim_role")?,
+        row.try_get("per_minute")?,
+        row.try_get("last_used_at")?,
+    );
+    // A token acts for a platform administrator: one who no longer is stops it.
+    let creator = Principal::of_row(trees, db, row, rights).await?;
+    if !creator.is_platform_admin() {
+        return Ok(Presented::Stopped);
+    }
+    let group = group_id.unwrap_or_else(|| creator.platform_group_id());
     if creator.tree.get(group).is_none() {
         return Ok(Presented::Stopped);
     }
-    if row.try_get::<Option<i64>, _>("last_used_at")?.is_none_or(|at| at + LAST_USED_EVERY_MS <= now) {
+    if last_used_at.is_none_or(|at| at + LAST_USED_EVERY_MS <= now) {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&db.pool).await?;
     }
     let principal = Principal { is_owner: false, memberships: vec![(group, Role::Admin)], instructs: Vec::new(), must_change_password: false, ..creator };
     Ok(Presented::Works(Box::new(TokenCaller {
         id,
-        name: row.try_get("name")?,
-        scope: TokenScope::parse(&row.try_get::<String, _>("scope")?).unwrap_or(TokenScope::Read),
-        scim_creates: ScimCreates::parse(&row.try_get::<String, _>("scim_creates")?).unwrap_or_default(),
-        scim_role: Role::parse(&row.try_get::<String, _>("scim_role")?).unwrap_or(Role::Learner),
-        per_minute: row.try_get("per_minute")?,
+        name,
+        scope: TokenScope::parse(&scope).unwrap_or(TokenScope::Read),
+        scim_creates: ScimCreates::parse(&scim_creates).unwrap_or_default(),
+        scim_role: Role::parse(&scim_role).unwrap_or(Role::Learner),
+        per_minute,
         group,
         principal,
     })))
 }
 
-/// A token's creator as of now, if still an active platform administrator: what a token acts
-/// for, and what the list's "stopped" says it no longer has.
+/// A token's creator as of now, if still an active platform administrator: what the list's
+/// "stopped" says a token no longer has.
 async fn administering_creator(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
     Ok(Principal::of_user(db, trees, user).await?.filter(Principal::is_platform_admin))
 }

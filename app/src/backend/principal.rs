@@ -47,12 +47,12 @@ pub struct Principal {
 }
 
 /// A person and the platform, read together: every signed-in request reads this once.
-const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
+pub(crate) const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
         COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
         p.time_zone
     FROM users u CROSS JOIN platform p";
 // R93: a deactivated account is no one's session and no job's principal.
-const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
+pub(crate) const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
 
 /// What the policy needs to know of a person besides the tree: whether they own the platform,
 /// their memberships (direct or propagated) and the program sessions they instruct. One
@@ -131,7 +131,8 @@ impl Principal {
         Ok(Principal { tree: trees.get(db, version).await?, ..self.clone() })
     }
 
-    async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
+    /// The principal of a row of `PERSON` and the person's rights.
+    pub(crate) async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
         let Rights { is_owner, memberships, instructs } = rights;
         let tree = trees.get(db, row.try_get("tree_version")?).await?;

@@ -12,6 +12,7 @@ use super::db::{Db, Tx};
 
 use crate::domain::group_tree::{GroupNode, GroupTree};
 use crate::error::AppError;
+use crate::i18n::Lang;
 
 const GROUP_NODES: &str = "SELECT id, parent_id, name, visibility FROM groups";
 
@@ -39,6 +40,27 @@ fn tree_of(rows: Vec<sqlx::any::AnyRow>) -> Result<GroupTree, AppError> {
     Ok(GroupTree::new(nodes))
 }
 
+/// What a transaction that adds people reads of the platform, in one statement: the group tree
+/// as the transaction sees it, and the name and default language of the emails it queues.
+pub struct Current {
+    pub tree: Arc<GroupTree>,
+    pub platform_name: String,
+    pub default_language: Option<Lang>,
+}
+
+/// The platform as this transaction sees it. The tree is `known` (the caller's, from the cache)
+/// when its version is still the platform's, and is read anew only when it changed: adding a
+/// user reads one row, not every group.
+pub async fn current_in(tx: &mut Tx, known: &Arc<GroupTree>) -> Result<Current, AppError> {
+    let (version, platform_name, language): (i64, String, String) =
+        sqlx::query_as("SELECT tree_version, name, default_language FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
+    let tree = match known.version() {
+        Some(v) if v == version => known.clone(),
+        _ => Arc::new(group_tree_in(tx).await?.at_version(version)),
+    };
+    Ok(Current { tree, platform_name, default_language: Lang::parse(&language) })
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TreeCache {
     current: Arc<RwLock<Option<(i64, Arc<GroupTree>)>>>,
@@ -53,7 +75,7 @@ impl TreeCache {
         // Read the version before the groups: the groups are then at least that new, so a
         // change racing this load makes the next request reload, never keeps stale groups.
         let loaded_version: i64 = sqlx::query_scalar("SELECT tree_version FROM platform WHERE id = 1").fetch_one(&db.pool).await?;
-        let tree = Arc::new(group_tree(db).await?);
+        let tree = Arc::new(group_tree(db).await?.at_version(loaded_version));
         let mut slot = self.current.write().map_err(|_| AppError::internal("tree cache poisoned"))?;
         if slot.as_ref().is_none_or(|(v, _)| *v < loaded_version) {
             *slot = Some((loaded_version, tree.clone()));

@@ -31,6 +31,8 @@ pub struct GroupTree {
     nodes: HashMap<GroupId, GroupNode>,
     children: HashMap<GroupId, Vec<GroupId>>,
     root: Option<GroupId>,
+    /// The platform's `tree_version` this tree was read at, when the reader knew it.
+    version: Option<i64>,
 }
 
 impl GroupTree {
@@ -49,6 +51,15 @@ impl GroupTree {
             kids.sort_by_cached_key(|id| (nodes[id].name.to_lowercase(), *id));
         }
         tree
+    }
+
+    /// This tree, known to be the one of `tree_version` `version`.
+    pub fn at_version(self, version: i64) -> GroupTree {
+        GroupTree { version: Some(version), ..self }
+    }
+
+    pub fn version(&self) -> Option<i64> {
+        self.version
     }
 
     pub fn root(&self) -> Option<GroupId> {

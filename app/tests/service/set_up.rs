@@ -32,6 +32,7 @@ app::on_both_databases!(
     r40_an_administrator_sets_the_password_of_a_user_without_email,
     r43_labels_and_custom_values_are_given_at_set_up_and_at_registration,
     r58_new_credentials_replace_the_password_once_a_minute,
+    r58_credentials_not_sent_yet_are_withdrawn_when_new_ones_are_sent,
 );
 
 use crate::support::Acme as Setup;
@@ -452,4 +453,19 @@ async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {
     let paris = groups::create_subgroup(&db, &permit(&db, &s.owner, ManageGroup(s.emea)).await, &s.who, "Paris", true).await.unwrap();
     let ua = user_admin_of(&db, &s, paris).await;
     assert!(users::send_new_credentials(&db, &s.settings, &permit(&db, &ua, AddUsersSomewhere).await, &s.who, grace).await.is_err());
+}
+
+async fn r58_credentials_not_sent_yet_are_withdrawn_when_new_ones_are_sent(db: TestDb) {
+    let s = setup(&db).await;
+    let form = NewUser { password: String::new(), send_credentials: true, ..grace(vec![s.sales], vec![Role::Learner]) };
+    let grace = set_up(&db, &s, &s.owner, &form).await.unwrap().user_id;
+    // The first email still waits (its SMTP server down, say) when the administrator sends new
+    // credentials a few minutes later: the first one's password no longer works.
+    sqlx::query("UPDATE outbox_emails SET created_at = created_at - 600000").execute(&db.pool).await.unwrap();
+    users::send_new_credentials(&db, &s.settings, &permit(&db, &s.owner, AddUsersSomewhere).await, &s.who, grace).await.unwrap();
+    let worker = Worker { db: db.db.clone(), delivery: Delivery::DevelopmentMailbox, batch: 64 };
+    let report = worker.round().await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 1), "the first is withdrawn, the second sent");
+    let statuses: Vec<(String, String)> = sqlx::query_as("SELECT dedupe_key, status FROM outbox_emails ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(statuses.iter().map(|(_, status)| status.as_str()).collect::<Vec<_>>(), ["failed", "sent"]);
 }

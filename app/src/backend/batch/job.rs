@@ -336,7 +336,8 @@ impl ImportWorker {
         let hashed = if run.mode == Mode::SetUp { self.hash_passwords(&part).await? } else { Vec::new() };
         let mut tx = self.db.begin().await?;
         let mut tally = Tally::default();
-        let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
+        let current = crate::backend::tree::current_in(&mut tx, &run.principal.tree).await?;
+        let tree = &current.tree;
         let (mut valid, mut rejected) = (Vec::new(), Vec::new());
         for (index, (row, checked)) in part.iter().enumerate() {
             // A group deleted since the job started.
@@ -371,7 +372,7 @@ impl ImportWorker {
                         InviteResult::AlreadyInvited => tally.add(RowOutcome::AlreadyInvited),
                         InviteResult::ActiveAccount { user_id, .. } => {
                             tally.add(RowOutcome::ActiveAccount);
-                            if run.add_existing && add_to_groups(&mut tx, &self.settings, &tree, run, user_id, &part[i].1.request).await? {
+                            if run.add_existing && add_to_groups(&mut tx, &self.settings, tree, run, user_id, &part[i].1.request).await? {
                                 tally.accounts_added += 1;
                             }
                         }
@@ -396,7 +397,7 @@ impl ImportWorker {
                         details: &details[i],
                         external_id: None,
                     };
-                    match create_account(&mut tx, self.db.backend, &self.settings, &tree, run.principal, &run.who, &account).await {
+                    match create_account(&mut tx, self.db.backend, &self.settings, &current, run.principal, &run.who, &account).await {
                         Ok(_) => {
                             tally.add(RowOutcome::New);
                             tally.emails += i64::from(request.send_credentials);
@@ -408,7 +409,7 @@ impl ImportWorker {
                                 tally.add(RowOutcome::ActiveAccount);
                                 let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1 OR username_key = $1").bind(login.key()).fetch_optional(&mut *tx).await?;
                                 if let (true, Some(user)) = (run.add_existing, user) {
-                                    if add_to_groups(&mut tx, &self.settings, &tree, run, user, request).await? {
+                                    if add_to_groups(&mut tx, &self.settings, tree, run, user, request).await? {
                                         tally.accounts_added += 1;
                                     }
                                 }

@@ -69,6 +69,9 @@ async fn renew_lease(db: Db, ids: Vec<i64>) {
     }
 }
 
+/// What became of one claimed email: (id, attempts, the server's reply or the failure).
+type Outcome = (i64, i64, Result<String, SendFailure>);
+
 impl Worker {
     /// Runs until the process ends: a round whenever emails are due, else a short sleep.
     pub async fn run(self) {
@@ -110,25 +113,30 @@ impl Worker {
         };
         let reason = || SendFailure { permanent: true, reason: "not sent: its link or password no longer works".into() };
         let mut report = RoundReport::default();
-        for c in &withdrawn {
-            self.record_surely(&mut report, c.id, c.attempts, Err(reason())).await?;
-        }
-        // Each outcome is recorded as soon as it is known (see `SmtpSender::send_all`).
-        while let Some((id, attempts, outcome)) = outcomes.recv().await {
-            self.record_surely(&mut report, id, attempts, outcome).await?;
+        let withdrawn: Vec<Outcome> = withdrawn.iter().map(|c| (c.id, c.attempts, Err(reason()))).collect();
+        self.record_surely(&mut report, &withdrawn).await?;
+        // Each outcome is recorded as soon as it is known (see `SmtpSender::send_all`); those
+        // known at the same moment together (the development mailbox knows all of them at once).
+        while let Some(first) = outcomes.recv().await {
+            let mut known = vec![first];
+            while let Ok(more) = outcomes.try_recv() {
+                known.push(more);
+            }
+            self.record_surely(&mut report, &known).await?;
         }
         Ok(report)
     }
 
-    /// Records an outcome, waiting out a database outage (a restart, a failover): the email went
+    /// Records outcomes, waiting out a database outage (a restart, a failover): the emails went
     /// or failed whatever the database says, and an outcome given up would send the email again
     /// once its lease lapsed. The lease is renewed meanwhile, as long as the database answers.
-    async fn record_surely(&self, report: &mut RoundReport, id: i64, attempts: i64, outcome: Result<String, SendFailure>) -> Result<(), AppError> {
+    /// Recording twice changes nothing (only emails still `sending` are recorded, and counted).
+    async fn record_surely(&self, report: &mut RoundReport, outcomes: &[Outcome]) -> Result<(), AppError> {
         let mut wait = Duration::from_millis(250);
         loop {
-            match self.record(report, id, attempts, outcome.clone()).await {
+            match self.record(report, outcomes).await {
                 Err(AppError::Unavailable) => {
-                    tracing::warn!(id, "the database is unavailable: the email's outcome will be recorded when it is back");
+                    tracing::warn!(emails = outcomes.len(), "the database is unavailable: the emails' outcomes will be recorded when it is back");
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(2));
                 }
@@ -137,59 +145,61 @@ impl Worker {
         }
     }
 
-    /// Records what became of one email (R41).
-    async fn record(&self, report: &mut RoundReport, id: i64, attempts: i64, outcome: Result<String, SendFailure>) -> Result<(), AppError> {
-        match outcome {
-            Ok(reply) => {
-                self.record_sent(id).await?;
-                tracing::debug!(id, %reply, "email sent");
-                report.sent += 1;
-            }
-            Err(failure) if !failure.permanent && retry::should_retry(attempts as u32) => {
-                let wait = retry::backoff(attempts as u32, rand::thread_rng().r#gen::<f64>());
-                sqlx::query("UPDATE outbox_emails SET status = 'queued', last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'")
+    /// Records what became of emails (R41): the sent ones in one transaction, each failure by
+    /// itself.
+    async fn record(&self, report: &mut RoundReport, outcomes: &[Outcome]) -> Result<(), AppError> {
+        let sent: Vec<i64> = outcomes.iter().filter(|(_, _, outcome)| outcome.is_ok()).map(|(id, _, _)| *id).collect();
+        for chunk in sent.chunks(IN_LIST_MAX) {
+            report.sent += self.record_sent(chunk).await?;
+        }
+        for (id, attempts, outcome) in outcomes {
+            let Err(failure) = outcome else { continue };
+            if !failure.permanent && retry::should_retry(*attempts as u32) {
+                let wait = retry::backoff(*attempts as u32, rand::thread_rng().r#gen::<f64>());
+                let done = sqlx::query("UPDATE outbox_emails SET status = 'queued', last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'")
                     .bind(&failure.reason)
                     .bind(now_ms() + wait.as_millis() as i64)
                     .bind(id)
                     .execute(&self.db.pool)
                     .await?;
-                report.retried += 1;
-            }
-            Err(failure) => {
-                sqlx::query("UPDATE outbox_emails SET status = 'failed', last_error = $1 WHERE id = $2 AND status = 'sending'")
+                report.retried += done.rows_affected() as usize;
+            } else {
+                let done = sqlx::query("UPDATE outbox_emails SET status = 'failed', last_error = $1 WHERE id = $2 AND status = 'sending'")
                     .bind(&failure.reason)
                     .bind(id)
                     .execute(&self.db.pool)
                     .await?;
-                report.failed += 1;
+                report.failed += done.rows_affected() as usize;
             }
         }
         Ok(())
     }
 
-    /// Marks an email sent. A credentials email bills its user (R26), in the same transaction.
-    /// Sent over SMTP, its secret is forgotten (the development mailbox, being the delivery
-    /// itself, keeps it to show).
-    async fn record_sent(&self, id: i64) -> Result<(), AppError> {
+    /// Marks emails sent; how many were still to record. A credentials email bills its user
+    /// (R26), in the same transaction. Sent over SMTP, its secret is forgotten (the development
+    /// mailbox, being the delivery itself, keeps it to show).
+    async fn record_sent(&self, ids: &[i64]) -> Result<usize, AppError> {
         let now = now_ms();
         let forget = matches!(self.delivery, Delivery::Smtp(_));
         let mut tx = self.db.begin().await?;
-        let sent: Option<(String, Option<i64>)> = sqlx::query_as(
-            "UPDATE outbox_emails SET status = 'sent', sent_at = $1, last_error = NULL, next_attempt_at = $1,
-                                      secret = CASE WHEN $3 = 1 THEN NULL ELSE secret END
-             WHERE id = $2 AND status = 'sending'
-             RETURNING kind, user_id",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(i64::from(forget))
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((_, Some(user))) = sent.filter(|(kind, _)| kind == CREDENTIALS_KIND) {
-            crate::backend::billing::bill(&mut tx, user, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
+        let mut statement = Statement::new("UPDATE outbox_emails SET status = 'sent', sent_at = ");
+        statement
+            .bind(now)
+            .push(", last_error = NULL, next_attempt_at = ")
+            .bind(now)
+            .push(", secret = CASE WHEN ")
+            .bind(i64::from(forget))
+            .push(" = 1 THEN NULL ELSE secret END WHERE status = 'sending' AND ")
+            .push_in("id", ids)
+            .push(" RETURNING kind, user_id");
+        let sent: Vec<(String, Option<i64>)> = statement.query_as().fetch_all(&mut *tx).await?;
+        for (_, user) in sent.iter().filter(|(kind, _)| kind == CREDENTIALS_KIND) {
+            if let Some(user) = user {
+                crate::backend::billing::bill(&mut tx, *user, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
+            }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(sent.len())
     }
 
     /// Takes the due emails (queued, or claimed by a worker whose lease ran out) for this

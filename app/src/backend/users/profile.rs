@@ -2,7 +2,7 @@
 //! details, their password (R40), new credentials (R58), resending an email — each by R54's
 //! rule of who manages whom.
 
-use super::set_up::{queue_credentials, Credentials};
+use super::set_up::{queue_credentials, withdraw_unsent_credentials, Credentials};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{generated_password, PasswordHasher};
@@ -385,6 +385,7 @@ async fn send_credentials_now(db: &Db, settings: &Settings, principal: &Principa
     let platform: String = sqlx::query_scalar("SELECT name FROM platform WHERE id = 1").fetch_one(&mut *tx).await?;
     let cause = format!("new:{now}");
     let sent = Credentials { user, to: &email, password: &password, language: mail::language_of(&mut tx, user).await?, cause: &cause };
+    withdraw_unsent_credentials(&mut tx, user).await?;
     queue_credentials(&mut tx, settings, &platform, &principal.display_name(), sent).await?;
     audit::record(&mut tx, who, "credentials_sent_again", "user", user, &serde_json::json!({})).await?;
     tx.commit().await?;

@@ -12,7 +12,8 @@ use crate::backend::Permit;
 use crate::domain::capability::AddUsersSomewhere;
 use crate::backend::Settings;
 use crate::domain::billing::BillingReason;
-use crate::domain::group_tree::{GroupId, GroupTree};
+use crate::backend::tree::Current;
+use crate::domain::group_tree::GroupId;
 use crate::domain::identity::{Email, LoginId, Username};
 use crate::backend::Principal;
 use crate::domain::policy::Action;
@@ -138,9 +139,9 @@ pub(crate) async fn set_up_known_as(
     let created = async {
         let (password, password_hash) = hasher.given_or_generated(password).await?;
         let mut tx = db.begin().await?;
-        let tree = crate::backend::tree::group_tree_in(&mut tx).await?;
+        let current = crate::backend::tree::current_in(&mut tx, &principal.tree).await?;
         let account = Account { first: &first, last: &last, login: &login, password: &password, password_hash, send_credentials, groups: &form.groups, roles: &form.roles, details: &details, external_id };
-        let user = create_account(&mut tx, db.backend, settings, &tree, principal, who, &account).await?;
+        let user = create_account(&mut tx, db.backend, settings, &current, principal, who, &account).await?;
         tx.commit().await?;
         Ok(SetUpDone { user_id: user, name: format!("{first} {last}"), login: login.as_str().to_string(), credentials_sent: send_credentials })
     };
@@ -169,7 +170,8 @@ pub(crate) struct Account<'a> {
 /// (learners climb, R10), the details, the credentials email or, without one, the billing (R26),
 /// the session emails (R31), the audit entry. Refused, writing nothing: an address with a pending
 /// invitation (R28), a login already taken, a group that no longer exists.
-pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Settings, tree: &GroupTree, principal: &Principal, who: &Who, account: &Account<'_>) -> Result<i64, AppError> {
+pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Settings, current: &Current, principal: &Principal, who: &Who, account: &Account<'_>) -> Result<i64, AppError> {
+    let tree = &current.tree;
     let now = now_ms();
     let login = account.login;
     crate::backend::db::serialize_on_address(tx, backend, login.key()).await?;
@@ -223,13 +225,12 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
         enrolled.extend(crate::backend::groups::insert_memberships(tx, tree, user, group, account.roles).await?);
     }
     crate::backend::details::apply_to_user(tx, user, details).await?;
-    let platform: (String, String) = sqlx::query_as("SELECT name, default_language FROM platform WHERE id = 1").fetch_one(&mut **tx).await?;
-    let language = details.language.or_else(|| Lang::parse(&platform.1)).unwrap_or_default();
+    let language = details.language.or(current.default_language).unwrap_or_default();
     match login {
         LoginId::Email(email) if account.send_credentials => {
             // Billed when this email is sent (R26): see the outbox worker.
             let sent = Credentials { user, to: email.as_str(), password: account.password, language, cause: "set_up" };
-            queue_credentials(tx, settings, &platform.0, &principal.display_name(), sent).await?;
+            queue_credentials(tx, settings, &current.platform_name, &principal.display_name(), sent).await?;
         }
         LoginId::Email(_) => billing::bill(tx, user, BillingReason::SetUp, now).await?,
         // R40: no email, ever; billed at creation.
@@ -251,17 +252,22 @@ pub(super) struct Credentials<'a> {
     pub(super) cause: &'a str,
 }
 
+/// Earlier credentials not sent yet carry a password that no longer works: withdrawn (before new
+/// ones are queued to an account that had some).
+pub(super) async fn withdraw_unsent_credentials(tx: &mut Tx, user: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
+        .bind(user)
+        .bind(mail::CREDENTIALS_KIND)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub(super) async fn queue_credentials(tx: &mut Tx, settings: &Settings, platform: &str, inviter: &str, sent: Credentials<'_>) -> Result<(), AppError> {
     let link = format!("{}/login", settings.public_url);
     // The password is the email's secret: stored apart, forgotten once sent (mail::SECRET).
     let rendered = emails::Credentials { platform, inviter, login: sent.to, password: mail::SECRET, link: &link }.render(sent.language);
     let key = format!("credentials:user:{}:{}", sent.user, sent.cause);
-    // Earlier credentials not sent yet carry a password that no longer works: withdrawn.
-    sqlx::query("UPDATE outbox_emails SET secret = NULL WHERE user_id = $1 AND kind = $2 AND status IN ('queued', 'failed')")
-        .bind(sent.user)
-        .bind(mail::CREDENTIALS_KIND)
-        .execute(&mut **tx)
-        .await?;
     let email = OutgoingEmail { user_id: Some(sent.user), secret: Some(sent.password.to_string()), ..OutgoingEmail::new(key, mail::CREDENTIALS_KIND, sent.to, sent.language, rendered) };
     mail::enqueue(tx, &email).await?;
     Ok(())
