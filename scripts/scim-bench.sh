@@ -59,8 +59,14 @@ token=$(curl -s -b "$data/cookies" "${same_site[@]}" -X POST "$base/api/tokens/c
 echo "SCIM first sync ($backend):"
 # The server's CPU time per user (user + system, from /proc): steadier than the rate on a machine
 # whose 2 cores the clients share; the clients' own CPU beside it.
+# PostgreSQL's own processes (the connections' backends, the WAL writer) beside it.
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
-before=$(cpu_ticks $server_pid)
+postgres_ticks() { local sum=0 pid; for pid in $(pgrep -x postgres); do sum=$(( sum + $(cpu_ticks "$pid" 2>/dev/null || echo 0) )); done; echo $sum; }
+before=$(cpu_ticks $server_pid) postgres_before=$(postgres_ticks)
 SCIM_URL="$base/scim/v2" SCIM_TOKEN="$token" python3 scripts/scim-bench.py "$users" "$clients" | sed 's/^/  /'
 awk -v ticks="$(( $(cpu_ticks $server_pid) - before ))" -v hz="$(getconf CLK_TCK)" -v n="$users" \
   'BEGIN {printf "  server CPU: %.2f ms a user\n", ticks * 1000 / hz / n}'
+if [[ $backend == postgres ]]; then
+  awk -v ticks="$(( $(postgres_ticks) - postgres_before ))" -v hz="$(getconf CLK_TCK)" -v n="$users" \
+    'BEGIN {printf "  PostgreSQL CPU: %.2f ms a user\n", ticks * 1000 / hz / n}'
+fi

@@ -3,6 +3,7 @@
 //! sees who is billed and since when.
 
 use super::db::{date_of, minute_of, Db, Tx};
+use super::statement::Statement;
 use super::Permit;
 use crate::domain::capability::SeeBilling;
 
@@ -12,12 +13,18 @@ use crate::wire::billing::{BILLING_PER_PAGE, BillingHistory, BillingRow};
 
 /// Records that a user became billable, once per user whatever the races.
 pub async fn bill(tx: &mut Tx, user: i64, reason: BillingReason, at: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO billing_events (user_id, reason, billed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING")
-        .bind(user)
-        .bind(reason.as_str())
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+    bill_all(tx, &[user], reason, at).await
+}
+
+/// `bill` for many users in one statement (the outbox worker's credentials emails sent together);
+/// at most `IN_LIST_MAX` of them.
+pub async fn bill_all(tx: &mut Tx, users: &[i64], reason: BillingReason, at: i64) -> Result<(), AppError> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    let mut statement = Statement::new("INSERT INTO billing_events (user_id, reason, billed_at) SELECT id, ");
+    statement.bind(reason.as_str()).push(", ").bind(at).push(" FROM users WHERE ").push_in("id", users).push(" ON CONFLICT (user_id) DO NOTHING");
+    statement.query().execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -46,11 +46,12 @@ pub struct Principal {
     pub session: String,
 }
 
-/// A person and the platform, read together: every signed-in request reads this once.
-pub(crate) const PERSON: &str = "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
+/// A person and the platform, read together: every signed-in request reads this once. The
+/// columns `of_row` reads, and the tables they come from (`u`, `p`).
+pub(crate) const PERSON_COLUMNS: &str = "u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
         COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
-        p.time_zone
-    FROM users u CROSS JOIN platform p";
+        p.time_zone";
+const PERSON_TABLES: &str = "FROM users u CROSS JOIN platform p";
 // R93: a deactivated account is no one's session and no job's principal.
 pub(crate) const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
 
@@ -102,7 +103,7 @@ impl Principal {
         let session = token_hash(token);
         // Every signed-in request comes here: both statements on one connection.
         let mut conn = db.connection().await?;
-        let row = sqlx::query(&format!("{PERSON} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
+        let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} {PERSON_TABLES} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
             .bind(&session)
             .bind(now_ms())
             .fetch_optional(&mut *conn)
@@ -118,7 +119,7 @@ impl Principal {
     /// The principal of an active account as it is now, outside any request (a background job
     /// acting for the person who started it); `None` if the account is no longer active.
     pub async fn of_user(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
-        let row = sqlx::query(&format!("{PERSON} WHERE u.id = $1 AND {ACTIVE}")).bind(user).fetch_optional(&db.pool).await?;
+        let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} {PERSON_TABLES} WHERE u.id = $1 AND {ACTIVE}")).bind(user).fetch_optional(&db.pool).await?;
         let Some(row) = row else { return Ok(None) };
         let rights = Rights::load(&db.pool, user).await?;
         Ok(Some(Principal::of_row(trees, db, row, rights).await?))
@@ -131,7 +132,7 @@ impl Principal {
         Ok(Principal { tree: trees.get(db, version).await?, ..self.clone() })
     }
 
-    /// The principal of a row of `PERSON` and the person's rights.
+    /// The principal of a row of `PERSON_COLUMNS` and the person's rights.
     pub(crate) async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
         let Rights { is_owner, memberships, instructs } = rights;

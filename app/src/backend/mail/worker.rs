@@ -193,11 +193,8 @@ impl Worker {
             .push_in("id", ids)
             .push(" RETURNING kind, user_id");
         let sent: Vec<(String, Option<i64>)> = statement.query_as().fetch_all(&mut *tx).await?;
-        for (_, user) in sent.iter().filter(|(kind, _)| kind == CREDENTIALS_KIND) {
-            if let Some(user) = user {
-                crate::backend::billing::bill(&mut tx, *user, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
-            }
-        }
+        let billed: Vec<i64> = sent.iter().filter(|(kind, _)| kind == CREDENTIALS_KIND).filter_map(|(_, user)| *user).collect();
+        crate::backend::billing::bill_all(&mut tx, &billed, crate::domain::billing::BillingReason::CredentialsSent, now).await?;
         tx.commit().await?;
         Ok(sent.len())
     }

@@ -175,12 +175,6 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
     let now = now_ms();
     let login = account.login;
     crate::backend::db::serialize_on_address(tx, backend, login.key()).await?;
-    if let LoginId::Email(email) = login {
-        let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut **tx).await?;
-        if pending.is_some() {
-            return Err(AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }));
-        }
-    }
     if let Some(&missing) = account.groups.iter().find(|&&group| tree.get(group).is_none()) {
         return Err(AppError::field("groups", Msg::MayNotAddIn { groups: format!("#{missing}") }));
     }
@@ -189,12 +183,14 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
         LoginId::Username(u) => ("username", None, None, Some(u.as_str()), Some(u.key())),
     };
     let details = account.details;
-    // The unique index decides between two submissions of the same form: the second one finds
-    // the account the first created.
+    // Not over a pending invitation (R28: the address is serialised above); the unique index
+    // decides between two submissions of the same form: the second one finds the account the
+    // first created.
     let user: Option<i64> = sqlx::query_scalar(&format!(
         "INSERT INTO users (email, email_key, username, username_key, first_name, last_name, language, status, password_hash,
                             must_change_password, password_expires_at, deletion_date, created_at, activated_at, external_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11, $13)
+         SELECT $1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $12, $10, $11, $11, $13
+         WHERE NOT EXISTS (SELECT 1 FROM invitations WHERE email_key = $2 AND status = 'pending')
          ON CONFLICT ({column}_key) WHERE {column}_key IS NOT NULL DO NOTHING RETURNING id"
     ))
     .bind(email)
@@ -213,11 +209,16 @@ pub(crate) async fn create_account(tx: &mut Tx, backend: Backend, settings: &Set
     .fetch_optional(&mut **tx)
     .await?;
     let Some(user) = user else {
-        let msg = match login {
-            LoginId::Email(_) => ("email", Msg::ActiveAccountExists),
-            LoginId::Username(_) => ("username", Msg::UsernameTaken),
-        };
-        return Err(AppError::field(msg.0, msg.1));
+        return Err(match login {
+            LoginId::Email(email) => {
+                let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending'").bind(email.key()).fetch_optional(&mut **tx).await?;
+                match pending {
+                    Some(_) => AppError::field("email", Msg::PendingInvitation { email: email.as_str().to_string() }),
+                    None => AppError::field("email", Msg::ActiveAccountExists),
+                }
+            }
+            LoginId::Username(_) => AppError::field("username", Msg::UsernameTaken),
+        });
     };
 
     let mut enrolled = Vec::new();
