@@ -19,6 +19,7 @@ app::on_both_databases!(
     two_admins_adding_the_same_membership_at_once_make_one,
     every_change_is_in_the_audit_log,
     unknown_users_and_groups_get_clear_messages,
+    a_transaction_reads_the_groups_again_only_when_the_tree_changed,
 );
 
 /// The owner, and their permits: a platform administrator may do all of these anywhere.
@@ -209,4 +210,28 @@ async fn unknown_users_and_groups_get_clear_messages(db: TestDb) {
     assert!(matches!(groups::create_subgroup(&db, &f.manage(999_999), &f.who, "X", false).await, Err(AppError::NotFound)));
     assert!(matches!(groups::rename(&db, &f.manage(999_999), &f.who, "X").await, Err(AppError::NotFound)));
     assert!(matches!(groups::move_group(&db, &f.manage(999_999), &f.manage(f.root), &f.who).await, Err(AppError::NotFound)));
+}
+
+/// Adding a user reads one platform row, not every group, while the tree is the one the caller
+/// holds; once the tree changes (a group added), the transaction reads it anew.
+async fn a_transaction_reads_the_groups_again_only_when_the_tree_changed(db: TestDb) {
+    let f = fixture(&db).await;
+    let trees = app::backend::tree::TreeCache::default();
+    let version: i64 = sqlx::query_scalar("SELECT tree_version FROM platform").fetch_one(&db.pool).await.unwrap();
+    let held = trees.get(&db, version).await.unwrap();
+    assert_eq!(held.version(), Some(version));
+    let mut tx = db.begin().await.unwrap();
+    let current = app::backend::tree::current_in(&mut tx, &held).await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&current.tree, &held), "the tree held is still current: reused");
+    assert_eq!(current.platform_name, "Acme");
+    drop(tx);
+
+    let paris = groups::create_subgroup(&db, &f.manage(f.root), &f.who, "Paris", true).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let current = app::backend::tree::current_in(&mut tx, &held).await.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&current.tree, &held) && current.tree.get(paris).is_some(), "the tree changed: read again, with the new group");
+    assert_eq!(current.tree.version(), Some(version + 1));
+    let unversioned = std::sync::Arc::new(app::backend::tree::group_tree(&db).await.unwrap());
+    let again = app::backend::tree::current_in(&mut tx, &unversioned).await.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&again.tree, &unversioned), "a tree of unknown version is never taken as current");
 }
