@@ -57,21 +57,24 @@ impl Kind {
 /// each (the platform administrators' list, whose deletions say it), counted in the same query.
 pub async fn choices(db: &Db, holders: bool) -> Result<LabelsAndFields, AppError> {
     let count = |kind: Kind, of: &str| if holders { kind.holders_sql(of) } else { "CAST(0 AS BIGINT)".to_string() };
-    let mut conn = db.connection().await?;
-    let labels: Vec<(i64, String, i64)> =
-        sqlx::query_as(&format!("SELECT l.id, l.name, {} FROM labels l ORDER BY l.name_key", count(Kind::Label, "l.id"))).fetch_all(&mut *conn).await?;
-    let fields: Vec<(i64, String, String, Option<String>, i64)> =
-        sqlx::query_as(&format!("SELECT f.id, f.name, f.kind, f.options, {} FROM custom_fields f ORDER BY f.name_key", count(Kind::Field, "f.id")))
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(LabelsAndFields {
-        labels: labels.into_iter().map(|(id, name, holders)| LabelChoice { id, name, holders }).collect(),
-        fields: fields
-            .into_iter()
-            .map(|(id, name, kind, options, holders)| FieldChoice { id, name, field_type: FieldType::from_stored(&kind, options.as_deref()), holders })
-            .collect(),
-        may_define: false,
-    })
+    // Both in one statement (the USERS filter and the + > User forms read them on every view).
+    let rows: Vec<(String, i64, String, Option<String>, Option<String>, i64)> = sqlx::query_as(&format!(
+        "SELECT 'field', f.id, f.name, f.kind, f.options, {}, f.name_key FROM custom_fields f
+         UNION ALL SELECT 'label', l.id, l.name, NULL, NULL, {}, l.name_key FROM labels l
+         ORDER BY 1, 7",
+        count(Kind::Field, "f.id"),
+        count(Kind::Label, "l.id")
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut choices = LabelsAndFields { labels: Vec::new(), fields: Vec::new(), may_define: false };
+    for (what, id, name, kind, options, holders) in rows {
+        match kind {
+            Some(kind) if what == "field" => choices.fields.push(FieldChoice { id, name, field_type: FieldType::from_stored(&kind, options.as_deref()), holders }),
+            _ => choices.labels.push(LabelChoice { id, name, holders }),
+        }
+    }
+    Ok(choices)
 }
 
 fn clean_name(name: &str) -> Result<String, AppError> {

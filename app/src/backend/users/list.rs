@@ -22,12 +22,16 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     let mut conn = db.connection().await?;
     let Page { rows, total, previous, next } = page(&mut conn, db.backend, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut memberships = Statement::new("SELECT user_id, group_id, role FROM memberships WHERE propagated_from IS NULL AND ");
-    memberships.push_in("user_id", &ids).push(" ORDER BY group_id");
-    let memberships: Vec<(i64, GroupId, String)> = memberships.query_as().fetch_all(&mut *conn).await?;
-    let mut labels = Statement::new("SELECT ul.user_id, lb.name FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ");
-    labels.push_in("ul.user_id", &ids).push(" ORDER BY lb.name_key");
-    let labels: Vec<(i64, String)> = labels.query_as().fetch_all(&mut *conn).await?;
+    // The rows' direct memberships (by group) and labels (by name), in one statement.
+    let mut held = Statement::new("SELECT 'group', user_id, group_id, role, NULL AS name_key FROM memberships WHERE propagated_from IS NULL AND ");
+    held.push_in("user_id", &ids)
+        .push(" UNION ALL SELECT 'label', ul.user_id, NULL, lb.name, lb.name_key FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ")
+        .push_in("ul.user_id", &ids)
+        .push(" ORDER BY 1, 3, 5");
+    let held: Vec<(String, i64, Option<GroupId>, String, Option<String>)> = held.query_as().fetch_all(&mut *conn).await?;
+    let (memberships, labels): (Vec<_>, Vec<_>) = held.into_iter().partition(|(what, ..)| what == "group");
+    let memberships: Vec<(i64, GroupId, String)> = memberships.into_iter().filter_map(|(_, user, group, role, _)| Some((user, group?, role))).collect();
+    let labels: Vec<(i64, String)> = labels.into_iter().map(|(_, user, _, name, _)| (user, name)).collect();
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
