@@ -74,6 +74,9 @@ test('a group administrator creates a user in a group, who logs in with the emai
   await expect(row).toContainText('First login pending');
   await expect(page.getByRole('row', { name: /Olivia Owner/ })).toHaveCount(0);
   await snap(page, '33-dashboard-users');
+  // Issue 14: the table fits its card on a 1280 px screen, long addresses and all.
+  const past = await page.locator('table.table-users').evaluate((table) => table.getBoundingClientRect().right - table.parentElement!.getBoundingClientRect().right);
+  expect(past, 'Dashboard > USERS fits 1280 px').toBeLessThanOrEqual(0);
   await row.getByRole('link', { name: 'Ada Lovelace' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
   const memberships = page.getByRole('region', { name: 'Groups and roles' });
