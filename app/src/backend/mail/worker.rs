@@ -149,6 +149,11 @@ impl Worker {
     /// itself.
     async fn record(&self, report: &mut RoundReport, outcomes: &[Outcome]) -> Result<(), AppError> {
         let sent: Vec<i64> = outcomes.iter().filter(|(_, _, outcome)| outcome.is_ok()).map(|(id, _, _)| *id).collect();
+        for (id, _, reply) in outcomes {
+            if let Ok(reply) = reply {
+                tracing::debug!(id, %reply, "email sent");
+            }
+        }
         for chunk in sent.chunks(IN_LIST_MAX) {
             report.sent += self.record_sent(chunk).await?;
         }
