@@ -148,10 +148,11 @@ impl Worker {
     /// Records what became of emails (R41): the sent ones in one transaction, each failure by
     /// itself.
     async fn record(&self, report: &mut RoundReport, outcomes: &[Outcome]) -> Result<(), AppError> {
-        let sent: Vec<i64> = outcomes.iter().filter(|(_, _, outcome)| outcome.is_ok()).map(|(id, _, _)| *id).collect();
-        for (id, _, reply) in outcomes {
-            if let Ok(reply) = reply {
+        let mut sent = Vec::new();
+        for (id, _, outcome) in outcomes {
+            if let Ok(reply) = outcome {
                 tracing::debug!(id, %reply, "email sent");
+                sent.push(*id);
             }
         }
         for chunk in sent.chunks(IN_LIST_MAX) {
