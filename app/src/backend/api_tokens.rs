@@ -12,7 +12,7 @@ use super::audit::{self, Who};
 use super::auth::{random_hex, token_hash};
 use super::db::{minute_of, now_ms, Db};
 use super::groups::is_unique_violation;
-use super::principal::{Permit, Principal, Rights, ACTIVE, PERSON_COLUMNS};
+use super::principal::{Permit, Principal, ACTIVE, PERSON_COLUMNS};
 use super::tree::TreeCache;
 
 use crate::domain::capability::AdministerPlatform;
@@ -187,14 +187,13 @@ pub enum Presented {
     Stopped,
 }
 
-/// Finds the token of `secret` and the rights it acts with: the token and its creator's person in
-/// one statement, the creator's rights in another, on one connection (every API call comes here).
+/// Finds the token of `secret` and the rights it acts with: the token, its creator's person and
+/// rights in one statement (every API call comes here).
 pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Presented, AppError> {
     if !secret.starts_with(SECRET_PREFIX) {
         return Ok(Presented::Unknown);
     }
     let now = now_ms();
-    let mut conn = db.connection().await?;
     // With its creator, and whether that account is still active (else the token has stopped
     // working). A join, not a subquery: SQLite would read a subquery's every user.
     let row = sqlx::query(&format!(
@@ -205,15 +204,12 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
     ))
     .bind(token_hash(secret))
     .bind(now)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(Presented::Unknown) };
     if row.try_get::<i64, _>("creator_active")? == 0 {
         return Ok(Presented::Stopped);
     }
-    let rights = Rights::load(&mut *conn, row.try_get("id")?).await?;
-    // Handed back before the tree, which a stale cache reads on a connection of its own.
-    drop(conn);
     let id: i64 = row.try_get("token_id")?;
     let (name, scope, group_id, scim_creates, scim_role, per_minute, last_used_at): (String, String, Option<i64>, String, String, i64, Option<i64>) = (
         row.try_get("token_name")?,
@@ -225,7 +221,7 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
         row.try_get("last_used_at")?,
     );
     // A token acts for a platform administrator: one who no longer is stops it.
-    let creator = Principal::of_row(trees, db, row, rights).await?;
+    let creator = Principal::of_row(trees, db, row).await?;
     if !creator.is_platform_admin() {
         return Ok(Presented::Stopped);
     }

@@ -46,18 +46,22 @@ pub struct Principal {
     pub session: String,
 }
 
-/// A person and the platform, read together: every signed-in request reads this once. The
-/// columns `of_row` reads, and the tables they come from (`u`, `p`).
+/// A person, their rights and the platform, read together: every signed-in request reads this
+/// once, in one statement (each statement is a round trip to the database's thread or server).
+/// The columns `of_row` reads, and the tables they come from (`u`, `p`). The rights are lists in
+/// text, `group:role,…` and `session,…` (`string_agg`: SQLite ≥ 3.44 and PostgreSQL).
 pub(crate) const PERSON_COLUMNS: &str = "u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
         COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
-        p.time_zone";
+        p.time_zone, CAST(CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS BIGINT) AS is_owner,
+        (SELECT string_agg(CAST(m.group_id AS TEXT) || ':' || m.role, ',') FROM memberships m WHERE m.user_id = u.id) AS member_of,
+        (SELECT string_agg(CAST(si.session_id AS TEXT), ',') FROM session_instructors si WHERE si.user_id = u.id) AS instructs";
 const PERSON_TABLES: &str = "FROM users u CROSS JOIN platform p";
 // R93: a deactivated account is no one's session and no job's principal.
 pub(crate) const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
 
 /// What the policy needs to know of a person besides the tree: whether they own the platform,
-/// their memberships (direct or propagated) and the program sessions they instruct. One
-/// statement: a page reads it for its viewer, and the Invitations list for each granter.
+/// their memberships (direct or propagated) and the program sessions they instruct. Read with
+/// the person (`PERSON_COLUMNS`), or alone for someone else (the Invitations list's granters).
 pub(crate) struct Rights {
     pub is_owner: bool,
     pub memberships: Vec<(GroupId, Role)>,
@@ -85,6 +89,20 @@ impl Rights {
         Ok(rights)
     }
 
+    /// The rights in a row of `PERSON_COLUMNS`.
+    fn of_row(row: &AnyRow) -> Result<Rights, AppError> {
+        let list = |column: &str| -> Result<String, AppError> { Ok(row.try_get::<Option<String>, _>(column)?.unwrap_or_default()) };
+        let memberships = list("member_of")?
+            .split(',')
+            .filter_map(|held| {
+                let (group, role) = held.split_once(':')?;
+                Some((group.parse().ok()?, Role::parse(role)?))
+            })
+            .collect();
+        let instructs = list("instructs")?.split(',').filter_map(|id| id.parse().ok()).collect();
+        Ok(Rights { is_owner: row.try_get::<i64, _>("is_owner")? != 0, memberships, instructs })
+    }
+
     pub(crate) fn actor(&self) -> Actor<'_> {
         Actor { is_owner: self.is_owner, memberships: &self.memberships, instructs: &self.instructs }
     }
@@ -101,18 +119,14 @@ impl Principal {
     /// `browser_zone` is the time zone the browser said it is in (R86), if it did.
     pub async fn load(db: &Db, trees: &TreeCache, token: &str, browser_zone: Option<&str>) -> Result<Option<Principal>, AppError> {
         let session = token_hash(token);
-        // Every signed-in request comes here: both statements on one connection.
-        let mut conn = db.connection().await?;
+        // Every signed-in request comes here: one statement.
         let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} {PERSON_TABLES} JOIN auth_sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {ACTIVE}"))
             .bind(&session)
             .bind(now_ms())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&db.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let rights = Rights::load(&mut *conn, row.try_get("id")?).await?;
-        // Handed back before the tree, which a stale cache reads on a connection of its own.
-        drop(conn);
-        let principal = Principal::of_row(trees, db, row, rights).await?;
+        let principal = Principal::of_row(trees, db, row).await?;
         Ok(Some(Principal { session, zone: viewer_zone(browser_zone, principal.zone), ..principal }))
     }
 
@@ -121,8 +135,7 @@ impl Principal {
     pub async fn of_user(db: &Db, trees: &TreeCache, user: i64) -> Result<Option<Principal>, AppError> {
         let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} {PERSON_TABLES} WHERE u.id = $1 AND {ACTIVE}")).bind(user).fetch_optional(&db.pool).await?;
         let Some(row) = row else { return Ok(None) };
-        let rights = Rights::load(&db.pool, user).await?;
-        Ok(Some(Principal::of_row(trees, db, row, rights).await?))
+        Ok(Some(Principal::of_row(trees, db, row).await?))
     }
 
     /// This person with the group tree as it is now: after a change of the tree made earlier in
@@ -132,10 +145,10 @@ impl Principal {
         Ok(Principal { tree: trees.get(db, version).await?, ..self.clone() })
     }
 
-    /// The principal of a row of `PERSON_COLUMNS` and the person's rights.
-    pub(crate) async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow, rights: Rights) -> Result<Principal, AppError> {
+    /// The principal of a row of `PERSON_COLUMNS`.
+    pub(crate) async fn of_row(trees: &TreeCache, db: &Db, row: AnyRow) -> Result<Principal, AppError> {
         let user_id: i64 = row.try_get("id")?;
-        let Rights { is_owner, memberships, instructs } = rights;
+        let Rights { is_owner, memberships, instructs } = Rights::of_row(&row)?;
         let tree = trees.get(db, row.try_get("tree_version")?).await?;
         Ok(Principal {
             user_id,

@@ -10,7 +10,7 @@ pub mod layout;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
@@ -31,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="roster-css" />
+                <link id="roster-css" rel="stylesheet" href=site_file(&options, "css") />
                 <AutoReload options=options.clone() />
                 <Hydration options />
                 <MetaTags />
@@ -49,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// `HydrationScripts`, which preloads all of it in the `<head>`.
 #[component]
 fn Hydration(options: LeptosOptions) -> impl IntoView {
-    let (js, wasm) = code_files(&options);
+    let (js, wasm) = (site_file(&options, "js"), site_file(&options, "wasm"));
     let script = format!(
         "((js, wasm) => {{ \
            const hydrate = () => import(js).then((m) => m.default({{ module_or_path: wasm }}).then(() => m.hydrate())); \
@@ -60,20 +60,17 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
-/// Where the page's code is: `/pkg/<name>.<hash>.js` and `.wasm`, the hashes read once from the
-/// file cargo-leptos writes beside the server (`hash.txt`).
-fn code_files(options: &LeptosOptions) -> (String, String) {
-    static HASHES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (js, wasm) = HASHES.get_or_init(|| {
+/// Where the site's stylesheet and code are: `/pkg/<name>.<hash>.css`, `.js` and `.wasm`, the
+/// hashes read once from the file cargo-leptos writes beside the server (`hash.txt`; Leptos'
+/// `HashedStylesheet` read it again for every page).
+fn site_file(options: &LeptosOptions, kind: &str) -> String {
+    static HASHES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
         let read = || std::fs::read_to_string(std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref())).ok();
-        let hashes = if options.hash_files { read().unwrap_or_default() } else { String::new() };
-        let hash = |kind: &str| {
-            hashes.lines().find_map(|line| line.split_once(':').filter(|(k, _)| k.trim() == kind).map(|(_, h)| format!(".{}", h.trim()))).unwrap_or_default()
-        };
-        (hash("js"), hash("wasm"))
+        if options.hash_files { read().unwrap_or_default() } else { String::new() }
     });
-    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
-    (format!("/{pkg}/{name}{js}.js"), format!("/{pkg}/{name}{wasm}.wasm"))
+    let hash = hashes.lines().find_map(|line| line.split_once(':').filter(|(k, _)| k.trim() == kind).map(|(_, h)| format!(".{}", h.trim()))).unwrap_or_default();
+    format!("/{}/{}{hash}.{kind}", options.site_pkg_dir, options.output_name)
 }
 
 /// The per-request nonce that the server's security headers allow scripts with.

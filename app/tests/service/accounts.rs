@@ -471,6 +471,12 @@ async fn r84_large_and_small_sets_give_the_same_pages_and_large_counts_say_more(
                 let page = users::list(db, &permit, &filter, at).await.unwrap();
                 assert!(page.rows.len() <= USERS_PER_PAGE as usize);
                 total = total.or(Some(page.total));
+                assert_eq!(Some(page.total), total, "every page counts the whole list");
+                if let (true, Some(first)) = (seen.is_empty(), page.rows.first()) {
+                    // The page before the first: no one, and the same count.
+                    let before = users::list(db, &permit, &filter, UsersAt { after: None, before: Some(first.id) }).await.unwrap();
+                    assert_eq!((before.rows.len(), before.total), (0, page.total), "the page before the first");
+                }
                 seen.extend(page.rows.iter().map(|r| r.id));
                 match page.next {
                     Some(next) => at = next,

@@ -35,7 +35,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
-        .map(|ListedUser { id, first_name, last_name, login, must_change_password, deactivated_at, created_at, activated_at }| {
+        .map(|ListedUser { id, first_name, last_name, login, must_change_password, deactivated_at, created_at, activated_at, .. }| {
             let mut groups: Vec<UserGroupRoles> = Vec::new();
             for (_, group, role) in memberships.iter().filter(|m| m.0 == id) {
                 let Some(role) = Role::parse(role) else { continue };
@@ -83,38 +83,34 @@ pub(crate) async fn page(
     per_page: u32,
 ) -> Result<Page, AppError> {
     let sets = Sets::of(conn, backend, scope, filter).await?;
-    let total: i64 = match sets.only().and_then(UserSet::users).filter(|_| filter.status.is_none()) {
-        // One group's members and nothing else: the set's own count is the list's.
-        Some(users) => users,
-        None => {
-            let mut counted = users_where("SELECT COUNT(*) FROM (SELECT 1", filter, &sets);
-            counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
-            counted.query_scalar().fetch_one(&mut *conn).await?
-        }
-    };
-    let total = (total as u64 <= USERS_COUNTED).then_some(total as u64);
+    // One group's members and nothing else: the set's own count is the list's. Else the list
+    // is counted (up to a bound) in the statement that reads the page.
+    let known: Option<i64> = sets.only().and_then(UserSet::users).filter(|_| filter.status.is_none());
+    let mut counted = users_where(Statement::new("SELECT COUNT(*) FROM (SELECT 1"), filter, &sets);
+    counted.push(" LIMIT ").bind(USERS_COUNTED as i64 + 1).push(") counted");
 
     let keys = order_keys(filter.sort.column);
     let order = keys.iter().map(|(expression, _)| *expression).collect::<Vec<_>>().join(", ");
     let backwards = at.after.is_none() && at.before.is_some();
     // Read the list's way, or the other way for the page before a user.
     let descending = filter.sort.descending != backwards;
-    let mut rows = users_where(
-        "SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.deactivated_at, u.created_at, u.activated_at",
-        filter,
-        &sets,
-    );
+    let mut columns = Statement::new("SELECT u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login, u.must_change_password, u.deactivated_at, u.created_at, u.activated_at");
+    if known.is_none() {
+        columns.push(", (").append(&counted).push(") AS total");
+    }
+    let mut rows = users_where(columns, filter, &sets);
     if let Some(cursor) = at.after.or(at.before) {
         // Where the page starts, read first so that the order's index is entered right there.
         // Only a user of the list itself marks it: the place of anyone else's name in the order
         // is not for this person to learn (R62); such a cursor finds no one. (The cursor's row
         // is named `u` too, so that the sets' conditions apply to it.)
-        let mut key = users_where(&format!("SELECT {order}"), filter, &Sets { scope: None, filters: Vec::new() });
+        let mut key = users_where(Statement::new(&format!("SELECT {order}")), filter, &Sets { scope: None, filters: Vec::new() });
         key.push(" AND u.id = ").bind(cursor);
         for set in sets.scope.iter().chain(&sets.filters) {
             key.push(" AND ").append(&set.condition);
         }
         let Some(cursor) = key.query().fetch_optional(&mut *conn).await? else {
+            let total = total_of(known, &counted, conn).await?;
             return Ok(Page { rows: Vec::new(), total, previous: None, next: None });
         };
         rows.push(&format!(" AND ({order}) {} (", if descending { "<" } else { ">" }));
@@ -132,6 +128,16 @@ pub(crate) async fn page(
     let order_by = keys.iter().map(|(expression, _)| format!("{expression}{direction}")).collect::<Vec<_>>().join(", ");
     rows.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(i64::from(per_page) + 1);
     let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&mut *conn).await?;
+    let total = match (known, rows.first()) {
+        (None, Some(row)) => row.total,
+        // No row to carry the count: none at all, or a page past the end (which a fresh count says).
+        (None, None) if at.after.is_none() && at.before.is_none() => Some(0),
+        _ => None,
+    };
+    let total = match total {
+        Some(total) => (total as u64 <= USERS_COUNTED).then_some(total as u64),
+        None => total_of(known, &counted, conn).await?,
+    };
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
     if backwards {
@@ -143,6 +149,15 @@ pub(crate) async fn page(
     let previous = rows.first().filter(|_| has_previous).map(|r| UsersAt { after: None, before: Some(r.id) });
     let next = rows.last().filter(|_| has_next).map(|r| UsersAt { after: Some(r.id), before: None });
     Ok(Page { rows, total, previous, next })
+}
+
+/// How many users the list holds, `None` past `USERS_COUNTED`: `known` already, else counted.
+async fn total_of(known: Option<i64>, counted: &Statement, conn: &mut AnyConnection) -> Result<Option<u64>, AppError> {
+    let total = match known {
+        Some(total) => total,
+        None => counted.query_scalar().fetch_one(&mut *conn).await?,
+    };
+    Ok((total as u64 <= USERS_COUNTED).then_some(total as u64))
 }
 
 /// The expressions an order reads users by (R87), each with whether it is text: all read the
@@ -168,6 +183,9 @@ pub(crate) struct ListedUser {
     deactivated_at: Option<i64>,
     created_at: i64,
     activated_at: Option<i64>,
+    /// How many users the list holds (counted up to `USERS_COUNTED + 1`), when the statement counts.
+    #[sqlx(default)]
+    total: Option<i64>,
 }
 
 /// A set of users the list keeps (those one sees, a search, the filter's groups and role, its
@@ -327,8 +345,8 @@ fn search(backend: Backend, term: &str) -> Option<(Statement, Statement)> {
 }
 
 /// `select` from the users that every set keeps (R62, R84), with the filter's status.
-fn users_where(select: &str, filter: &UserFilter, sets: &Sets) -> Statement {
-    let mut s = Statement::new(select);
+fn users_where(select: Statement, filter: &UserFilter, sets: &Sets) -> Statement {
+    let mut s = select;
     s.push(" FROM users u WHERE u.deleted_at IS NULL");
     for set in sets.scope.iter().chain(&sets.filters) {
         set.push_into(&mut s);

@@ -196,7 +196,7 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
                                                 " "
                                                 {match held.propagated_from {
                                                     Some((from_id, from_name)) => view! {
-                                                        <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<A href=format!("/groups/{from_id}")>{from_name}</A></span>
+                                                        <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<a href=format!("/groups/{from_id}")>{from_name}</a></span>
                                                     }.into_any(),
                                                     None => view! { <span class="muted small">{T::Direct.in_lang(lang)}</span> }.into_any(),
                                                 }}

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::billing::get_billing;
@@ -46,7 +45,7 @@ fn BillingTable(billing: BillingHistory) -> impl IntoView {
             {billing.rows.into_iter().map(|row| view! {
                 <tr>
                     <td data-label=T::Name.in_lang(lang)>{match (row.user_id, row.deleted_on) {
-                        (Some(id), _) => view! { <A href=format!("/users/{id}")>{row.name}</A> }.into_any(),
+                        (Some(id), _) => view! { <a href=format!("/users/{id}")>{row.name}</a> }.into_any(),
                         (None, deleted) => view! {
                             <span class="muted">{T::DeletedAccount.in_lang(lang)}</span>
                             {deleted.map(|d| view! { " " <span class="muted small">{d}</span> })}
