@@ -27,6 +27,9 @@ cargo test -p server
 step "release build (server and wasm)"
 cargo leptos build --release --precompress --split
 
+step "the release package runs alone (unpacked in an empty folder, an empty environment)"
+bash scripts/package.sh --check
+
 step "Playwright journeys in Chromium"
 (cd end2end && npx playwright test)
 

@@ -86,9 +86,10 @@ pub struct ServeArgs {
     /// The From of every email.
     #[arg(long, env = "SMTP_FROM", default_value = "Roster <no-reply@localhost>")]
     pub smtp_from: String,
-    /// Where cargo-leptos put the site (the wasm, JS and CSS under pkg/).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    pub site_root: String,
+    /// Where the site is (the wasm, JS and CSS under pkg/). By default `site/` beside the
+    /// server when there is one (a release package), else `target/site` (a build here).
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<String>,
     /// On an empty database, create a demo platform and print how to log in. Turns on the
     /// development mailbox when there is no SMTP_URL (and the public URL is not https).
     #[arg(long, env = "ROSTER_DEMO")]
@@ -131,6 +132,17 @@ impl Role {
 impl ServeArgs {
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
+    /// Where the site is: as given; else `site/` beside the server, where the release package
+    /// puts it (`scripts/package.sh`), if there is one; else `target/site`, where the build in
+    /// this repository puts it.
+    pub fn site_root(&self) -> String {
+        if let Some(root) = &self.site_root {
+            return root.clone();
+        }
+        let packaged = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join("site"))).filter(|site| site.is_dir());
+        packaged.map_or_else(|| "target/site".to_string(), |site| site.to_string_lossy().into_owned())
     }
 
     /// The SMTP URL, if one is set (an empty one is none).

@@ -101,7 +101,7 @@ async fn serve(db: Db, args: ServeArgs, database_url: &str) -> Result<(), String
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("roster")
-        .site_root(args.site_root.as_str())
+        .site_root(args.site_root())
         .site_pkg_dir("pkg")
         .hash_files(true)
         .env(env)
