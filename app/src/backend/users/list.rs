@@ -128,15 +128,11 @@ pub(crate) async fn page(
     let order_by = keys.iter().map(|(expression, _)| format!("{expression}{direction}")).collect::<Vec<_>>().join(", ");
     rows.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(i64::from(per_page) + 1);
     let mut rows: Vec<ListedUser> = rows.query_as().fetch_all(&mut *conn).await?;
-    let total = match (known, rows.first()) {
-        (None, Some(row)) => row.total,
-        // No row to carry the count: none at all, or a page past the end (which a fresh count says).
+    let total = match (known, rows.first().and_then(|row| row.total)) {
+        (Some(total), _) | (None, Some(total)) => shown_count(total),
+        // No row carries the count: an empty list, or a page past its end (counted apart).
         (None, None) if at.after.is_none() && at.before.is_none() => Some(0),
-        _ => None,
-    };
-    let total = match total {
-        Some(total) => (total as u64 <= USERS_COUNTED).then_some(total as u64),
-        None => total_of(known, &counted, conn).await?,
+        (None, None) => total_of(known, &counted, conn).await?,
     };
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
@@ -153,11 +149,15 @@ pub(crate) async fn page(
 
 /// How many users the list holds, `None` past `USERS_COUNTED`: `known` already, else counted.
 async fn total_of(known: Option<i64>, counted: &Statement, conn: &mut AnyConnection) -> Result<Option<u64>, AppError> {
-    let total = match known {
+    Ok(shown_count(match known {
         Some(total) => total,
         None => counted.query_scalar().fetch_one(&mut *conn).await?,
-    };
-    Ok((total as u64 <= USERS_COUNTED).then_some(total as u64))
+    }))
+}
+
+/// A count as the list shows it: `None` past `USERS_COUNTED` ("more than …").
+fn shown_count(total: i64) -> Option<u64> {
+    (total as u64 <= USERS_COUNTED).then_some(total as u64)
 }
 
 /// The expressions an order reads users by (R87), each with whether it is text: all read the
