@@ -46,15 +46,25 @@ pub struct Principal {
     pub session: String,
 }
 
+/// A person's rights (`Rights::of_row`) as columns of `u` and `p`: lists in text, `group:role,…`
+/// and `session,…` (`string_agg`: SQLite ≥ 3.44 and PostgreSQL).
+macro_rules! rights_columns {
+    () => {
+        "CAST(CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS BIGINT) AS is_owner,
+        (SELECT string_agg(CAST(m.group_id AS TEXT) || ':' || m.role, ',') FROM memberships m WHERE m.user_id = u.id) AS member_of,
+        (SELECT string_agg(CAST(si.session_id AS TEXT), ',') FROM session_instructors si WHERE si.user_id = u.id) AS instructs"
+    };
+}
+
 /// A person, their rights and the platform, read together: every signed-in request reads this
 /// once, in one statement (each statement is a round trip to the database's thread or server).
-/// The columns `of_row` reads, and the tables they come from (`u`, `p`). The rights are lists in
-/// text, `group:role,…` and `session,…` (`string_agg`: SQLite ≥ 3.44 and PostgreSQL).
-pub(crate) const PERSON_COLUMNS: &str = "u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
+/// The columns `of_row` reads, and the tables they come from (`u`, `p`).
+pub(crate) const PERSON_COLUMNS: &str = concat!(
+    "u.id, u.first_name, u.last_name, COALESCE(u.email, u.username) AS login,
         COALESCE(u.language, p.default_language) AS lang, u.must_change_password, p.tree_version, p.name AS platform_name,
-        p.time_zone, CAST(CASE WHEN p.owner_id = u.id THEN 1 ELSE 0 END AS BIGINT) AS is_owner,
-        (SELECT string_agg(CAST(m.group_id AS TEXT) || ':' || m.role, ',') FROM memberships m WHERE m.user_id = u.id) AS member_of,
-        (SELECT string_agg(CAST(si.session_id AS TEXT), ',') FROM session_instructors si WHERE si.user_id = u.id) AS instructs";
+        p.time_zone, ",
+    rights_columns!()
+);
 const PERSON_TABLES: &str = "FROM users u CROSS JOIN platform p";
 // R93: a deactivated account is no one's session and no job's principal.
 pub(crate) const ACTIVE: &str = "u.status = 'active' AND u.deleted_at IS NULL AND u.deactivated_at IS NULL";
@@ -69,27 +79,19 @@ pub(crate) struct Rights {
 }
 
 impl Rights {
+    /// Someone else's rights (none for an account that is no more).
     pub(crate) async fn load<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(executor: E, user: i64) -> Result<Rights, AppError> {
-        let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-            "SELECT 'member', group_id, role FROM memberships WHERE user_id = $1
-             UNION ALL SELECT 'instructor', session_id, NULL FROM session_instructors WHERE user_id = $1
-             UNION ALL SELECT 'owner', id, NULL FROM platform WHERE owner_id = $1",
-        )
-        .bind(user)
-        .fetch_all(executor)
-        .await?;
-        let mut rights = Rights { is_owner: false, memberships: Vec::new(), instructs: Vec::new() };
-        for (kind, id, role) in rows {
-            match kind.as_str() {
-                "member" => rights.memberships.extend(role.as_deref().and_then(Role::parse).map(|role| (id, role))),
-                "instructor" => rights.instructs.push(id),
-                _ => rights.is_owner = true,
-            }
+        let row = sqlx::query(concat!("SELECT ", rights_columns!(), " FROM users u CROSS JOIN platform p WHERE u.id = $1"))
+            .bind(user)
+            .fetch_optional(executor)
+            .await?;
+        match row {
+            Some(row) => Rights::of_row(&row),
+            None => Ok(Rights { is_owner: false, memberships: Vec::new(), instructs: Vec::new() }),
         }
-        Ok(rights)
     }
 
-    /// The rights in a row of `PERSON_COLUMNS`.
+    /// The rights in a row of `rights_columns!()` (in `PERSON_COLUMNS`).
     fn of_row(row: &AnyRow) -> Result<Rights, AppError> {
         let list = |column: &str| -> Result<String, AppError> { Ok(row.try_get::<Option<String>, _>(column)?.unwrap_or_default()) };
         let memberships = list("member_of")?
