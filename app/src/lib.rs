@@ -19,6 +19,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod emails;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod ui;
 pub mod wire;

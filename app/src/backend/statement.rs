@@ -63,17 +63,20 @@ macro_rules! bound {
     };
 }
 
+/// `IN` lists up to this long keep their statement prepared (see `query`).
+const KEPT_LIST: usize = 32;
+
 #[derive(Clone, Debug, Default)]
 pub struct Statement {
     sql: String,
     values: Vec<Value>,
-    /// Holds an `IN` list (`push_in`).
-    has_list: bool,
+    /// Holds an `IN` list (`push_in`) longer than `KEPT_LIST`.
+    has_long_list: bool,
 }
 
 impl Statement {
     pub fn new(sql: &str) -> Statement {
-        Statement { sql: sql.to_string(), values: Vec::new(), has_list: false }
+        Statement { sql: sql.to_string(), values: Vec::new(), has_long_list: false }
     }
 
     /// Appends SQL text (no values in it: those go through `bind` or `param`).
@@ -96,7 +99,7 @@ impl Statement {
         }
         self.sql.push_str(rest);
         self.values.extend(other.values.iter().cloned());
-        self.has_list |= other.has_list;
+        self.has_long_list |= other.has_long_list;
         self
     }
 
@@ -117,7 +120,7 @@ impl Statement {
         if values.is_empty() {
             return self.push("1 = 0");
         }
-        self.has_list = true;
+        self.has_long_list |= values.len() > KEPT_LIST;
         self.push(column).push(" IN (");
         for (i, &value) in values.iter().enumerate() {
             if i > 0 {
@@ -144,24 +147,26 @@ impl Statement {
         &self.sql
     }
 
-    // A statement with an `IN` list is planned for its values each time, not kept prepared:
+    // A statement with a long `IN` list is planned for its values each time, not kept prepared:
     // PostgreSQL switches a kept statement to a generic plan after five runs, in which a long
     // `IN ($1, …)` list can no longer be hashed (measured: a preview's lookups of 10,000
-    // addresses went from 0.03 s to 2.2 s once the table had grown since the plan). Others (the
-    // multi-row inserts) stay prepared: SQLite takes ~20 ms to prepare a 3,000-value insert.
+    // addresses went from 0.03 s to 2.2 s once the table had grown since the plan). Short lists
+    // (a page's rows) and the others (the multi-row inserts) stay prepared: preparing USERS'
+    // memberships-and-labels statement anew was ~5% of the page's server time, and SQLite takes
+    // ~20 ms to prepare a 3,000-value insert.
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        bound!(sqlx::query(&self.sql), self.values).persistent(!self.has_list)
+        bound!(sqlx::query(&self.sql), self.values).persistent(!self.has_long_list)
     }
 
     pub fn query_as<T: for<'r> sqlx::FromRow<'r, AnyRow>>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>> {
-        bound!(sqlx::query_as(&self.sql), self.values).persistent(!self.has_list)
+        bound!(sqlx::query_as(&self.sql), self.values).persistent(!self.has_long_list)
     }
 
     pub fn query_scalar<T>(&self) -> QueryScalar<'_, Any, T, AnyArguments<'_>>
     where
         (T,): for<'r> sqlx::FromRow<'r, AnyRow>,
     {
-        bound!(sqlx::query_scalar(&self.sql), self.values).persistent(!self.has_list)
+        bound!(sqlx::query_scalar(&self.sql), self.values).persistent(!self.has_long_list)
     }
 }
 
@@ -190,6 +195,9 @@ mod tests {
         s.bind(10).push(" AND u.id IN (SELECT user_id").append(&set).push(") LIMIT ").bind(26);
         assert_eq!(s.sql(), "SELECT 1 FROM users u WHERE u.id > $1 AND u.id IN (SELECT user_id FROM memberships WHERE group_id IN ($2, $3) AND role = $4) LIMIT $5");
         assert_eq!(s.values.len(), 5);
-        assert!(s.has_list);
+        assert!(!s.has_long_list, "a short list is kept prepared");
+        let long: Vec<i64> = (0..=KEPT_LIST as i64).collect();
+        s.append(Statement::new(" OR ").push_in("id", &long));
+        assert!(s.has_long_list, "a long list, appended, is planned each time");
     }
 }

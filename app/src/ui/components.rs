@@ -268,7 +268,11 @@ pub fn DataTable(
     /// The headers that sort the table when clicked.
     #[prop(optional)]
     sort: Vec<SortBy>,
-    children: Children,
+    /// The rows, written as HTML by a long list (`crate::html`), in place of `children`.
+    #[prop(optional)]
+    rows_html: Option<String>,
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
@@ -296,7 +300,10 @@ pub fn DataTable(
                         }).collect_view()}
                     </tr>
                 </thead>
-                <tbody>{children()}</tbody>
+                {match rows_html {
+                    Some(rows) => leptos::either::Either::Left(view! { <tbody inner_html=rows /> }),
+                    None => leptos::either::Either::Right(view! { <tbody>{children.map(|rows| rows())}</tbody> }),
+                }}
             </table>
         </div>
     }

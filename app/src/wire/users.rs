@@ -135,6 +135,8 @@ pub struct UserList {
     pub next: Option<UsersAt>,
     /// The names of the filter's groups, for its chips.
     pub filter_groups: Vec<(GroupId, String)>,
+    /// The platform's labels (id and name, by name), for the filter.
+    pub labels: Vec<(i64, String)>,
     /// The time zone its dates and times are in (R86): the viewer's.
     pub time_zone: String,
 }

@@ -429,11 +429,17 @@ async fn r43_labels_and_custom_values_are_given_at_set_up_and_at_registration(db
     assert_eq!((page.labels.len(), page.values.len(), page.details.deletion_date.as_deref()), (1, 1, Some("2099-12-31")));
     assert_eq!(page.details.language, Some(Lang::Fr));
 
+    details::create(&db, &permit(&db, &s.owner, AdministerPlatform).await, &s.who, Kind::Label, "Alumni", Default::default()).await.unwrap();
     let labelled = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { label: Some(label), ..UserFilter::default() }, Default::default()).await.unwrap();
     let mut ids: Vec<i64> = labelled.rows.iter().map(|r| r.id).collect();
     ids.sort();
     assert_eq!(ids, vec![grace, ada]);
     assert_eq!(labelled.rows[0].labels, vec!["Contractor".to_string()]);
+    // The filter's choices come with the page: the platform's labels, by name.
+    let alumni = details::choices(&db, false).await.unwrap().labels[0].id;
+    assert_eq!(labelled.labels, vec![(alumni, "Alumni".to_string()), (label, "Contractor".to_string())]);
+    let none = users::list(&db, &permit(&db, &s.owner, AddUsersSomewhere).await, &UserFilter { search: "nobody by this name".into(), ..UserFilter::default() }, Default::default()).await.unwrap();
+    assert_eq!((none.rows.len(), none.labels.len()), (0, 2), "an empty page offers them too");
 }
 
 async fn r58_new_credentials_replace_the_password_once_a_minute(db: TestDb) {

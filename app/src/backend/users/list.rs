@@ -22,16 +22,24 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
     let mut conn = db.connection().await?;
     let Page { rows, total, previous, next } = page(&mut conn, db.backend, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    // The rows' direct memberships (by group) and labels (by name), in one statement.
+    // The rows' direct memberships (by group) and labels (by name), and the platform's labels
+    // for the filter (`0` for the user, the label's id for the group), in one statement.
     let mut held = Statement::new("SELECT 'group', user_id, group_id, role, NULL AS name_key FROM memberships WHERE propagated_from IS NULL AND ");
     held.push_in("user_id", &ids)
         .push(" UNION ALL SELECT 'label', ul.user_id, NULL, lb.name, lb.name_key FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ")
         .push_in("ul.user_id", &ids)
-        .push(" ORDER BY 1, 3, 5");
+        .push(" UNION ALL SELECT 'of platform', 0, id, name, name_key FROM labels")
+        .push(" ORDER BY 1, 5, 3");
     let held: Vec<(String, i64, Option<GroupId>, String, Option<String>)> = held.query_as().fetch_all(&mut *conn).await?;
-    let (memberships, labels): (Vec<_>, Vec<_>) = held.into_iter().partition(|(what, ..)| what == "group");
-    let memberships: Vec<(i64, GroupId, String)> = memberships.into_iter().filter_map(|(_, user, group, role, _)| Some((user, group?, role))).collect();
-    let labels: Vec<(i64, String)> = labels.into_iter().map(|(_, user, _, name, _)| (user, name)).collect();
+    let (mut memberships, mut labels, mut label_choices) = (Vec::new(), Vec::new(), Vec::new());
+    for (what, user, id, name, _) in held {
+        match (what.as_str(), id) {
+            ("group", Some(group)) => memberships.push((user, group, name)),
+            ("label", _) => labels.push((user, name)),
+            (_, Some(label)) => label_choices.push((label, name)),
+            _ => {}
+        }
+    }
     let tree = &principal.tree;
     let rows = rows
         .into_iter()
@@ -61,7 +69,7 @@ pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &User
         })
         .collect();
     let filter_groups = filter.groups.iter().filter_map(|&g| tree.get(g).map(|n| (g, n.name.clone()))).collect();
-    Ok(UserList { rows, total, previous, next, filter_groups, time_zone: principal.zone.name().to_string() })
+    Ok(UserList { rows, total, previous, next, filter_groups, labels: label_choices, time_zone: principal.zone.name().to_string() })
 }
 
 /// A page of users in the filter's order: those in `scope` (`None`: everyone) that the filter keeps,

@@ -9,16 +9,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::ui::kept::kept;
-use crate::api::details::detail_choices;
 use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
-use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, Login, SortBy, TimesIn};
+use crate::html::push_escaped;
+use crate::i18n::{Lang, Msg, T};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, SortBy, TimesIn};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
 use crate::ui::{t, use_lang};
-use crate::wire::users::{UserFilter, UserList, UsersAt, UsersColumn, UsersSort, USERS_COUNTED, USERS_PER_PAGE};
+use crate::wire::users::{UserFilter, UserList, UserRow, UsersAt, UsersColumn, UsersSort, USERS_COUNTED, USERS_PER_PAGE};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -48,7 +48,6 @@ pub fn UsersPage() -> impl IntoView {
         NodeRef::<leptos::html::Select>::new(),
         NodeRef::<leptos::html::Select>::new(),
     );
-    let choices = Resource::new(|| (), |_| detail_choices(None, false));
     let groups = RwSignal::new(Vec::<ChosenGroup>::new());
     let navigate = use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -106,15 +105,18 @@ pub fn UsersPage() -> impl IntoView {
                 </select>
             </div>
             <Transition fallback=|| ()>
+                // The platform's labels come with the page's users (one server function).
                 {move || Suspend::new(async move {
-                    let labels = choices.await.map(|c| c.labels).unwrap_or_default();
+                    let labels = users.await.map(|u| u.labels).unwrap_or_default();
+                    // Drawn again with each page: the filter's label is the one now in the URL.
+                    let chosen = filter.get_untracked().label;
                     (!labels.is_empty()).then(|| view! {
                         <div class="field">
                             <label for="user-label">{T::Labels.in_lang(lang)}</label>
                             <select id="user-label" name="label" node_ref=label_select>
-                                <option value="" selected=start.label.is_none()>{T::AnyLabel.in_lang(lang)}</option>
-                                {labels.into_iter().map(|crate::wire::details::LabelChoice { id, name, .. }| view! {
-                                    <option value=id.to_string() selected=start.label == Some(id)>{name}</option>
+                                <option value="" selected=chosen.is_none()>{T::AnyLabel.in_lang(lang)}</option>
+                                {labels.into_iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=chosen == Some(id)>{name}</option>
                                 }).collect_view()}
                             </select>
                         </div>
@@ -187,35 +189,87 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
                 None => Msg::UsersCountMore { count: USERS_COUNTED },
             }.render(lang)}
         </p>
-        <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn] sort>
-            // Rows link with plain `<a>`: the router navigates them in the page all the same, and
-            // `<A>`'s current-page check, which no row needs, was ~6% of the page's cost.
-            {users.rows.into_iter().map(|user| view! {
-                <tr>
-                    <td data-label=T::Name.in_lang(lang)>
-                        <a href=format!("/users/{}", user.id)>{format!("{} {}", user.first_name, user.last_name)}</a>
-                        {(!user.labels.is_empty()).then(|| view! {
-                            <span class="user-labels">{user.labels.iter().map(|l| view! { <span class="badge">{l.clone()}</span> }).collect_view()}</span>
-                        })}
-                    </td>
-                    <td class="cell-login" data-label=T::EmailOrUsername.in_lang(lang)><Login login=user.login /></td>
-                    <td class="cell-groups" data-label=T::GroupsAndRoles.in_lang(lang)>
-                        {user.groups.into_iter().map(|g| view! {
-                            <span class="group-roles">{g.group}": "{g.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ")}</span>
-                        }).collect_view()}
-                    </td>
-                    <td data-label=T::Status.in_lang(lang)>
-                        <span class="status" class:status-active=user.status == UserStatus::Active>{status_label(user.status).in_lang(lang)}</span>
-                    </td>
-                    <td data-label=T::CreatedOn.in_lang(lang)><time datetime=user.created_on.clone()>{user.created_on.clone()}</time></td>
-                    <td data-label=T::ActivatedOn.in_lang(lang)>{user.activated_on.clone().map(|d| view! { <time datetime=d.clone()>{d.clone()}</time> })}</td>
-                </tr>
-            }).collect_view()}
-        </DataTable>
+        <DataTable class="table-users" headers=&[T::Name, T::EmailOrUsername, T::GroupsAndRoles, T::Status, T::CreatedOn, T::ActivatedOn] sort rows_html=user_rows(&users.rows, lang) />
         <TimesIn zone=users.time_zone />
         <KeysetPagination page total=users.total per_page=USERS_PER_PAGE previous=users.previous next=users.next href=move |page, at| users_href(&filter, page, at) />
     }
     .into_any()
+}
+
+/// The table's rows as HTML, written here rather than with `view!`: Leptos' view of a row cost
+/// ~25 µs of the server's time, most of the page's (docs/performance.md, stop 21). The rows hold
+/// only text and plain links, which the router follows in the page all the same; every text is
+/// escaped. A phone shows each row as a card, its cells named by `data-label`.
+fn user_rows(rows: &[UserRow], lang: Lang) -> String {
+    let mut html = String::with_capacity(rows.len() * 700);
+    let cell = |html: &mut String, class: &str, label: T| {
+        html.push_str("<td");
+        if !class.is_empty() {
+            html.push_str(" class=\"");
+            html.push_str(class);
+            html.push('"');
+        }
+        html.push_str(" data-label=\"");
+        push_escaped(html, label.in_lang(lang));
+        html.push_str("\">");
+    };
+    let date = |html: &mut String, day: &str| {
+        html.push_str("<time datetime=\"");
+        push_escaped(html, day);
+        html.push_str("\">");
+        push_escaped(html, day);
+        html.push_str("</time>");
+    };
+    for user in rows {
+        html.push_str("<tr>");
+        cell(&mut html, "", T::Name);
+        html.push_str(&format!("<a href=\"/users/{}\">", user.id));
+        push_escaped(&mut html, &format!("{} {}", user.first_name, user.last_name));
+        html.push_str("</a>");
+        if !user.labels.is_empty() {
+            html.push_str("<span class=\"user-labels\">");
+            for label in &user.labels {
+                html.push_str("<span class=\"badge\">");
+                push_escaped(&mut html, label);
+                html.push_str("</span>");
+            }
+            html.push_str("</span>");
+        }
+        html.push_str("</td>");
+        // An email may break after its `@` (as `Login` does).
+        cell(&mut html, "cell-login", T::EmailOrUsername);
+        match user.login.split_once('@') {
+            Some((local, domain)) => {
+                push_escaped(&mut html, local);
+                html.push_str("@<wbr>");
+                push_escaped(&mut html, domain);
+            }
+            None => push_escaped(&mut html, &user.login),
+        }
+        html.push_str("</td>");
+        cell(&mut html, "cell-groups", T::GroupsAndRoles);
+        for membership in &user.groups {
+            html.push_str("<span class=\"group-roles\">");
+            push_escaped(&mut html, &membership.group);
+            html.push_str(": ");
+            push_escaped(&mut html, &membership.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", "));
+            html.push_str("</span>");
+        }
+        html.push_str("</td>");
+        cell(&mut html, "", T::Status);
+        html.push_str(if user.status == UserStatus::Active { "<span class=\"status status-active\">" } else { "<span class=\"status\">" });
+        push_escaped(&mut html, status_label(user.status).in_lang(lang));
+        html.push_str("</span></td>");
+        cell(&mut html, "", T::CreatedOn);
+        date(&mut html, &user.created_on);
+        html.push_str("</td>");
+        cell(&mut html, "", T::ActivatedOn);
+        if let Some(day) = &user.activated_on {
+            date(&mut html, day);
+        }
+        html.push_str("</td></tr>");
+    }
+    html
 }
 
 /// The URL of a page of USERS with this filter: its number (for show) and where it starts.
@@ -253,5 +307,29 @@ mod tests {
         let at = UsersAt { after: Some(12), before: None };
         assert_eq!(users_href(&filter, 2, at), "/dashboard/users?page=2&after=12&q=ada%20l&groups=3,4&role=coach&status=first_login_pending&label=7&sort=-created");
         assert_eq!(users_href(&UserFilter::default(), 1, UsersAt::default()), "/dashboard/users");
+    }
+
+    #[test]
+    fn r39_rows_show_each_users_cells_and_escape_what_people_typed() {
+        use crate::wire::users::UserGroupRoles;
+        let row = UserRow {
+            id: 7,
+            first_name: "<b>Eve</b>".into(),
+            last_name: "O'Neil & co".into(),
+            login: "eve\"x@example.com".into(),
+            status: UserStatus::Active,
+            groups: vec![UserGroupRoles { group_id: 2, group: "R&D <lab>".into(), roles: vec![Role::Learner, Role::Admin] }],
+            labels: vec!["<img src=x onerror=alert(1)>".into()],
+            created_on: "2026-11-02".into(),
+            activated_on: None,
+        };
+        let html = user_rows(&[row], Lang::En);
+        assert!(!html.contains("<b>") && !html.contains("<img"), "{html}");
+        assert!(html.starts_with("<tr><td data-label=\"Name\"><a href=\"/users/7\">&lt;b&gt;Eve&lt;/b&gt; O&#39;Neil &amp; co</a>"), "{html}");
+        assert!(html.contains("<span class=\"badge\">&lt;img src=x onerror=alert(1)&gt;</span>"), "{html}");
+        assert!(html.contains("eve&quot;x@<wbr>example.com</td>"), "{html}");
+        assert!(html.contains("<span class=\"group-roles\">R&amp;D &lt;lab&gt;: Learner, Admin</span>"), "{html}");
+        assert!(html.contains("<span class=\"status status-active\">Active</span>"), "{html}");
+        assert!(html.ends_with("<time datetime=\"2026-11-02\">2026-11-02</time></td><td data-label=\"Activated\"></td></tr>"), "{html}");
     }
 }
