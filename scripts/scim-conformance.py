@@ -16,6 +16,15 @@ from scim2_tester import Status, check_server
 
 # (resource type, check): what docs/scim.md explains.
 EXPLAINED: set[tuple[str, str]] = set()
+# (resource type, check, the reason's start): failures docs/scim.md explains that the tester's
+# random values cause in some runs only, so they may pass.
+MAY_FAIL: set[tuple[str, str, str]] = {
+    # RFC 7644 §3.5.2.1: an add to a multi-valued attribute adds to the values already there;
+    # the tester compares the attribute with the values it added, and its user already holds a
+    # random label and field value (one of the platform's two), so the add fails it half the time.
+    ("User", "check_add_attribute", "PATCH modify() returned unexpected value for 'urn:ietf:params:scim:schemas:extension:roster:2.0:User:labels'"),
+    ("User", "check_add_attribute", "PATCH modify() returned unexpected value for 'urn:ietf:params:scim:schemas:extension:roster:2.0:User:customFields'"),
+}
 FAILING = {Status.ERROR, Status.CRITICAL}
 
 
@@ -28,7 +37,9 @@ def main() -> int:
         kind = getattr(result, "resource_type", None) or "-"
         print(f"{result.status.name:<10} {kind:<8} {result.title}" + (f"\n           {result.reason}" if result.reason else ""))
         if result.status in FAILING:
-            if (kind, result.title) in EXPLAINED:
+            if any(kind == k and result.title == t and (result.reason or "").startswith(r) for k, t, r in MAY_FAIL):
+                explained.add((kind, result.title))
+            elif (kind, result.title) in EXPLAINED:
                 explained.add((kind, result.title))
             else:
                 failed.append(f"{kind} {result.title}: {result.reason}")
@@ -37,7 +48,7 @@ def main() -> int:
     print(f"\n{passed} passed, {skipped} skipped, {len(explained)} explained in docs/scim.md, {len(failed)} failed")
     for failure in failed:
         print(f"FAILED {failure}")
-    fixed = EXPLAINED - explained
+    fixed = EXPLAINED - explained  # MAY_FAIL's may pass
     for kind, title in sorted(fixed):
         print(f"NOW PASSING {kind} {title}: take it out of EXPLAINED and docs/scim.md")
     return 1 if failed or fixed or not results else 0

@@ -92,6 +92,8 @@ pub enum Msg {
     PlatformGroupStaysRoot,
     MoveUnderItself,
     NoSuchUser,
+    /// A label or custom field named by a provider that the platform does not define (R98).
+    NoSuchName { name: String },
     NameTooLong { max: usize },
     /// A text longer than the field takes.
     TooLong { max: usize },
@@ -223,6 +225,7 @@ impl Msg {
             Msg::PlatformGroupStaysRoot => say(W::PlatformGroupStaysRoot, &[]),
             Msg::MoveUnderItself => say(W::MoveUnderItself, &[]),
             Msg::NoSuchUser => say(W::NoSuchUser, &[]),
+            Msg::NoSuchName { name } => say(W::NoSuchName, &[("name", name)]),
             Msg::NameTooLong { max } => say(W::NameTooLong, &[("max", max)]),
             Msg::TooLong { max } => say(W::TooLong, &[("max", max)]),
             Msg::TooManyItems { max } => say(W::TooManyItems, &[("max", max)]),
@@ -403,6 +406,7 @@ mod tests {
             Msg::PlatformGroupStaysRoot,
             Msg::MoveUnderItself,
             Msg::NoSuchUser,
+            Msg::NoSuchName { name: "x".into() },
             Msg::NameTooLong { max: 2 },
             Msg::TooLong { max: 2 },
             Msg::TooManyItems { max: 2 },

@@ -30,6 +30,7 @@ PlatformGroupStaysPrivate = The platform group is always private.
 PlatformGroupStaysRoot = The platform group is the root of the tree: it cannot move.
 MoveUnderItself = A group cannot move under itself or one of its subgroups.
 NoSuchUser = No user has this email or username.
+NoSuchName = The platform has no label or custom field named “{ $name }”: a platform administrator defines them on Dashboard > LABELS.
 NameTooLong = A name has at most { $max } characters.
 TooLong = At most { $max } characters.
 TooManyItems = At most { $max } at a time.

@@ -29,6 +29,7 @@ PlatformGroupStaysPrivate = Le groupe de la plateforme est toujours privé.
 PlatformGroupStaysRoot = Le groupe de la plateforme est la racine de l'arborescence : il ne peut pas être déplacé.
 MoveUnderItself = Un groupe ne peut pas être déplacé sous lui-même ni sous un de ses sous-groupes.
 NoSuchUser = Aucun utilisateur n'a cet e-mail ou ce nom d'utilisateur.
+NoSuchName = La plateforme n’a ni libellé ni champ personnalisé nommé « { $name } » : un administrateur de la plateforme les définit dans Tableau de bord > LIBELLÉS.
 NameTooLong = Un nom compte au plus { $max } caractères.
 TooLong = Au plus { $max } caractères.
 TooManyItems = Au plus { $max } à la fois.

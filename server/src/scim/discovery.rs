@@ -4,12 +4,12 @@
 
 use app::api::context::AppState;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::groups::{GROUP_SCHEMA, ROSTER_GROUP};
-use super::users::USER_SCHEMA;
+use super::users::{ROSTER_USER, USER_SCHEMA};
 use super::PAGE_MAX;
 use super::{error, json};
 
@@ -56,20 +56,24 @@ pub async fn resource_type(State(state): State<AppState>, Path(id): Path<String>
 }
 
 pub async fn schemas(State(state): State<AppState>) -> Response {
-    list(all_schemas(&state))
+    match all_schemas(&state).await {
+        Ok(schemas) => list(schemas),
+        Err(refused) => refused.into_response(),
+    }
 }
 
 pub async fn schema(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match all_schemas(&state).into_iter().find(|s| s["id"] == id.as_str()) {
-        Some(schema) => json(StatusCode::OK, schema),
-        None => error(StatusCode::NOT_FOUND, None, "No such schema."),
+    match all_schemas(&state).await.map(|all| all.into_iter().find(|s| s["id"] == id.as_str())) {
+        Ok(Some(schema)) => json(StatusCode::OK, schema),
+        Ok(None) => error(StatusCode::NOT_FOUND, None, "No such schema."),
+        Err(refused) => refused.into_response(),
     }
 }
 
 fn user_type(state: &AppState) -> Value {
     json!({
         "schemas": [RESOURCE_TYPE_SCHEMA], "id": "User", "name": "User", "endpoint": "/Users",
-        "description": "A person's account on the platform", "schema": USER_SCHEMA, "schemaExtensions": [],
+        "description": "A person's account on the platform", "schema": USER_SCHEMA, "schemaExtensions": [{ "schema": ROSTER_USER, "required": false }],
         "meta": { "resourceType": "ResourceType", "location": location(state, "ResourceTypes/User") }
     })
 }
@@ -111,7 +115,10 @@ fn schema_of(state: &AppState, id: &str, name: &str, description: &str, attribut
     })
 }
 
-fn all_schemas(state: &AppState) -> Vec<Value> {
+/// The schemas; Roster's User extension names the platform's labels and custom fields as the
+/// values its names may take (R98).
+async fn all_schemas(state: &AppState) -> Result<Vec<Value>, super::ScimError> {
+    let choices = app::backend::details::choices(&state.db, false).await.map_err(super::refusal)?;
     let text = |name: &str, description: &str| attribute(name, "string", description, false, "readWrite", Vec::new());
     let read_only = |name: &str, kind: &str, description: &str| attribute(name, kind, description, false, "readOnly", Vec::new());
     let mut emails = attribute(
@@ -159,6 +166,27 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
                 Vec::new(),
             ),
         ],
+    );
+    let mut labels = text("labels", "The user's labels, by name (a platform administrator defines them on Dashboard > LABELS); an add adds, a remove with a value removes it");
+    labels["multiValued"] = true.into();
+    labels["canonicalValues"] = choices.labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().into();
+    let mut field_name = text("name", "The field's name");
+    field_name["canonicalValues"] = choices.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().into();
+    let mut custom_fields = attribute(
+        "customFields",
+        "complex",
+        "The user's custom field values, by the field's name (defined on Dashboard > LABELS); a field left out has no value",
+        false,
+        "readWrite",
+        vec![field_name, text("value", "Its value, as the field's type takes it (a number, a date YYYY-MM-DD, one of a list's options)")],
+    );
+    custom_fields["multiValued"] = true.into();
+    let roster_user = schema_of(
+        state,
+        ROSTER_USER,
+        "Roster User",
+        "What Roster keeps of a user beyond SCIM's core: labels and custom fields left out of a POST or PUT are left as they are",
+        vec![labels, custom_fields, read_only("deletionDate", "string", "The day the account is erased (YYYY-MM-DD), set on the user's page")],
     );
     let config = schema_of(
         state,
@@ -222,7 +250,7 @@ fn all_schemas(state: &AppState) -> Vec<Value> {
             attribute("public", "boolean", "Learners added here are also added up to the first private group (R10); false when left out", true, "readWrite", Vec::new()),
         ],
     );
-    vec![user, group, roster_group, config, resource_type, schema]
+    Ok(vec![user, roster_user, group, roster_group, config, resource_type, schema])
 }
 
 /// A whole list, as SCIM's ListResponse.

@@ -310,6 +310,9 @@ fn attribute_of(field: &str) -> &str {
         "external_id" => "externalId",
         "language" => "preferredLanguage",
         "groups" | "roles" => "the token's group",
+        "labels" => "urn:ietf:params:scim:schemas:extension:roster:2.0:User:labels",
+        "deletion_date" => "urn:ietf:params:scim:schemas:extension:roster:2.0:User:deletionDate",
+        field if field == "values" || field.starts_with("value-") => "urn:ietf:params:scim:schemas:extension:roster:2.0:User:customFields",
         other => other,
     }
 }

@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use super::users::ROSTER_USER;
+
 pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// Why a PATCH cannot be applied: SCIM's `scimType` and a message.
@@ -32,18 +34,18 @@ pub fn apply(user: &Value, body: &Value) -> Result<Value, Refused> {
         let value = field(operation, "value");
         let path = field(operation, "path").and_then(Value::as_str);
         match (op.as_str(), path) {
-            ("add" | "replace", Some(path)) => set(&mut user, path, value.cloned().ok_or_else(|| refused("invalidValue", format!("The {op} of {path} has no value.")))?)?,
+            ("add" | "replace", Some(path)) => set(&mut user, path, value.cloned().ok_or_else(|| refused("invalidValue", format!("The {op} of {path} has no value.")))?, op == "add")?,
             ("add" | "replace", None) => {
                 let Some(Value::Object(attributes)) = value else { return Err(refused("invalidValue", format!("An {op} without a path takes an object of attributes."))) };
                 for (name, value) in attributes {
-                    if is_dotted(name) {
-                        set(&mut user, name, value.clone())?;
+                    if is_dotted(name) || is_extension_path(name) {
+                        set(&mut user, name, value.clone(), op == "add")?;
                     } else {
                         merge(&mut user, name, value.clone());
                     }
                 }
             }
-            ("remove", Some(path)) => remove(&mut user, path)?,
+            ("remove", Some(path)) => remove(&mut user, path, value)?,
             ("remove", None) => return Err(refused("noTarget", "A remove names the attribute it removes (path).")),
             _ => return Err(refused("invalidSyntax", format!("Unknown operation '{op}': add, replace or remove."))),
         }
@@ -66,9 +68,25 @@ fn is_dotted(name: &str) -> bool {
     name.contains('.') && !name.to_ascii_lowercase().starts_with("urn:")
 }
 
-/// A path without the core schema's URN; the emails' value paths stand for the one address.
+/// An attribute of Roster's extension named with its schema (`urn:…:roster:2.0:User:labels`).
+fn is_extension_path(name: &str) -> bool {
+    name.get(..ROSTER_USER.len() + 1).is_some_and(|start| start.eq_ignore_ascii_case(&format!("{ROSTER_USER}:")))
+}
+
+/// A path without the core schema's URN; Roster's extension is the first part of its
+/// attributes' paths; the emails' value paths stand for the one address.
 fn target(path: &str) -> Result<Vec<String>, Refused> {
     const CORE: &str = "urn:ietf:params:scim:schemas:core:2.0:user:";
+    if path.eq_ignore_ascii_case(ROSTER_USER) {
+        return Ok(vec![ROSTER_USER.to_string()]);
+    }
+    if is_extension_path(path) {
+        let attribute = &path[ROSTER_USER.len() + 1..];
+        if attribute.contains(['[', '.']) {
+            return Err(refused("invalidPath", format!("Roster cannot reach inside {path}: give the attribute's whole value.")));
+        }
+        return Ok(vec![ROSTER_USER.to_string(), attribute.to_string()]);
+    }
     let bare = match path.get(..CORE.len()) {
         Some(prefix) if prefix.eq_ignore_ascii_case(CORE) => &path[CORE.len()..],
         _ => path,
@@ -89,7 +107,9 @@ fn target(path: &str) -> Result<Vec<String>, Refused> {
     Ok(bare.split('.').map(str::to_string).collect())
 }
 
-fn set(user: &mut Value, path: &str, value: Value) -> Result<(), Refused> {
+/// Sets the attribute at `path`; an `add` to a list adds the values it lacks (RFC 7644
+/// §3.5.2.1), a `replace` replaces it.
+fn set(user: &mut Value, path: &str, value: Value, add: bool) -> Result<(), Refused> {
     let parts = target(path)?;
     let object = user.as_object_mut().expect("a user is an object");
     match parts.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -106,7 +126,26 @@ fn set(user: &mut Value, path: &str, value: Value) -> Result<(), Refused> {
             }
             let parent = parent.as_object_mut().expect("made an object");
             let sub_key = key_of(parent, sub);
-            parent.insert(sub_key, value);
+            match (parent.get_mut(&sub_key), value) {
+                (Some(Value::Array(held)), Value::Array(added)) if add => {
+                    for value in added {
+                        if !held.contains(&value) {
+                            held.push(value);
+                        }
+                    }
+                }
+                (_, Value::Array(added)) if add => {
+                    parent.insert(sub_key, Value::Array(added));
+                }
+                (Some(Value::Array(held)), value) if add => {
+                    if !held.contains(&value) {
+                        held.push(value);
+                    }
+                }
+                (_, value) => {
+                    parent.insert(sub_key, value);
+                }
+            }
         }
         _ => return Err(refused("invalidPath", format!("Roster has no attribute at {path}."))),
     }
@@ -130,8 +169,26 @@ fn merge(user: &mut Value, name: &str, value: Value) {
     }
 }
 
-fn remove(user: &mut Value, path: &str) -> Result<(), Refused> {
+/// Removes the attribute at `path`; with a `value`, only those values from a list (as Entra ID
+/// removes one of several).
+fn remove(user: &mut Value, path: &str, value: Option<&Value>) -> Result<(), Refused> {
     let parts = target(path)?;
+    if let (Some(value), [name, sub]) = (value, &parts[..]) {
+        let listed = user.as_object_mut().and_then(|o| o.get_mut(&key_of(o, name))).and_then(Value::as_object_mut);
+        if let Some(parent) = listed {
+            let sub_key = key_of(parent, sub);
+            if let Some(Value::Array(held)) = parent.get_mut(&sub_key) {
+                let gone: Vec<&Value> = match value {
+                    Value::Array(values) => values.iter().collect(),
+                    value => vec![value],
+                };
+                // `"VIP"` or `{"value": "VIP"}`.
+                let plain = |v: &Value| v.get("value").cloned().unwrap_or_else(|| v.clone());
+                held.retain(|held| !gone.iter().any(|g| plain(g) == plain(held)));
+                return Ok(());
+            }
+        }
+    }
     let object = user.as_object_mut().expect("a user is an object");
     match parts.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["emails", ..] => {
@@ -199,6 +256,26 @@ mod tests {
         assert_eq!(done["userName"], "augusta@example.com");
         assert_eq!(done["externalId"], "e-1");
         assert_eq!(done["name"], json!({ "givenName": "Ada" }));
+    }
+
+    #[test]
+    fn r98_rosters_extension_by_its_paths_as_okta_and_entra_send_them() {
+        let mut user = ada();
+        user[ROSTER_USER] = json!({ "labels": ["Contractor"], "customFields": [], "deletionDate": "2099-12-31" });
+        let path = |attribute: &str| format!("{ROSTER_USER}:{attribute}");
+        let done = apply(
+            &user,
+            &patch(json!([
+                { "op": "Add", "path": path("labels"), "value": ["Partner", "Contractor"] },
+                { "op": "Remove", "path": path("labels"), "value": [{ "value": "Contractor" }] },
+                { "op": "remove", "path": path("deletionDate") },
+                { "op": "Replace", "value": { (path("customFields")): [{ "name": "Employee ID", "value": "E-7" }] } },
+            ])),
+        )
+        .unwrap();
+        assert_eq!(done[ROSTER_USER], json!({ "labels": ["Partner"], "customFields": [{ "name": "Employee ID", "value": "E-7" }] }));
+        let inside = apply(&user, &patch(json!([{ "op": "replace", "path": path("customFields[name eq \"Employee ID\"].value"), "value": "E-8" }])));
+        assert_eq!(inside.unwrap_err().scim_type, "invalidPath");
     }
 
     #[test]

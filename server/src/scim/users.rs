@@ -2,15 +2,16 @@
 //! delete, each through the provisioning service with the token's caller as principal. A User
 //! shows what Roster keeps: `userName` (the email, or the username of a user without one),
 //! `name`, `displayName`, `emails` (that one address, of type work), `externalId`,
-//! `preferredLanguage`, `active`, and `password` on the way in only. `emails` is read-only: it
-//! shows userName's address, and what a provider sends there is ignored (RFC 7643 §2.2).
+//! `preferredLanguage`, `active`, `password` on the way in only, and Roster's extension (R98:
+//! labels, custom fields, deletion date). `emails` is read-only: it shows userName's address, and
+//! what a provider sends there is ignored (RFC 7643 §2.2).
 
 use std::sync::Arc;
 
 use app::api::context::AppState;
 use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
-use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned};
+use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned, SaidDetails};
 use app::backend::provision::Condition;
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
@@ -28,6 +29,8 @@ use super::patch::{self, field};
 use super::{answer, answer_read, filter, if_match, if_none_match, list_response, parse_body, refusal, version_header, Paging, ScimError, PAGE_DEFAULT, PAGE_MAX};
 
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// Roster's own attributes of a user (R98): labels, custom fields and deletion date.
+pub const ROSTER_USER: &str = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/Users", get(search).post(create))
@@ -81,7 +84,7 @@ async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<
             "This token invites new users, which SCIM cannot do yet: make a token whose new users are set up (Dashboard > API TOKENS).",
         ));
     }
-    let account = account_of(&body).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+    let account = account_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     let user = provision::create(&state.db, &state.settings, &state.hasher, &permit, &who, &account, (caller.group, Role::Learner)).await.map_err(refusal)?;
     let shown = resource(&state, &user);
     let mut response = answer(StatusCode::CREATED, shown);
@@ -103,7 +106,7 @@ async fn replace(
     let body = parse_body(&body)?;
     let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
     if_match(&headers, &resource(&state, &user))?;
-    let account = account_of(&body).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+    let account = account_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     let user = provision::replace(&state.db, &state.hasher, &permit, &who, user.id, &account).await.map_err(refusal)?;
     Ok(answer(StatusCode::OK, resource(&state, &user)))
 }
@@ -122,7 +125,7 @@ async fn modify(
     let shown = resource(&state, &user);
     if_match(&headers, &shown)?;
     let patched = patch::apply(&shown, &body).map_err(|refused| ScimError::new(StatusCode::BAD_REQUEST, Some(refused.scim_type), refused.detail))?;
-    let account = account_of(&patched).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+    let account = account_of(&patched, Said::Whole).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     let user = provision::replace(&state.db, &state.hasher, &permit, &who, user.id, &account).await.map_err(refusal)?;
     Ok(answer(StatusCode::OK, resource(&state, &user)))
 }
@@ -148,6 +151,22 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
         "emails": user.email.iter().map(|email| json!({ "value": email, "type": "work", "primary": true })).collect::<Vec<_>>(),
         "active": user.active(),
     });
+    // Roster's extension, with what it holds only (RFC 7643 §2.5: unassigned attributes are
+    // left out), and named in `schemas` only then.
+    let mut extension = serde_json::Map::new();
+    if !user.labels.is_empty() {
+        extension.insert("labels".into(), json!(user.labels));
+    }
+    if !user.values.is_empty() {
+        extension.insert("customFields".into(), user.values.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect());
+    }
+    if let Some(date) = &user.deletion_date {
+        extension.insert("deletionDate".into(), date.as_str().into());
+    }
+    if !extension.is_empty() {
+        shown["schemas"] = json!([USER_SCHEMA, ROSTER_USER]);
+        shown[ROSTER_USER] = Value::Object(extension);
+    }
     if let Some(external_id) = &user.external_id {
         shown["externalId"] = external_id.as_str().into();
     }
@@ -167,10 +186,21 @@ fn user_id(id: &str) -> Result<i64, ScimError> {
     id.parse().map_err(|_| ScimError::new(StatusCode::NOT_FOUND, None, "No such user."))
 }
 
+/// How much of Roster's extension a User resource says (R98).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Said {
+    /// A client's POST or PUT: what it leaves out of the extension (or the whole extension) is
+    /// left as it is — a provider that does not know the extension changes none of it.
+    Given,
+    /// A PATCH's result, the user as shown with the operations applied: what is no longer
+    /// there was removed.
+    Whole,
+}
+
 /// What a User resource says of the account (POST, PUT, a PATCH's result), checked for what
 /// only SCIM can get wrong; the service checks the rest as the panels do. Attributes Roster does
 /// not keep are ignored.
-pub fn account_of(user: &Value) -> Result<Account, (&'static str, String)> {
+pub fn account_of(user: &Value, said: Said) -> Result<Account, (&'static str, String)> {
     let invalid = |detail: &str| ("invalidValue", detail.to_string());
     let text = |value: Option<&Value>, name: &str| -> Result<Option<String>, (&'static str, String)> {
         match value {
@@ -212,7 +242,50 @@ pub fn account_of(user: &Value) -> Result<Account, (&'static str, String)> {
         language,
         active,
         password: text(field(user, "password"), "password")?,
+        details: details_of(field(user, ROSTER_USER), said)?,
     })
+}
+
+/// Roster's extension of a user (R98): `labels` (names) and `customFields` (`{name, value}`);
+/// `deletionDate` is shown only (set on the user's page; written through SCIM later, docs/scim.md).
+fn details_of(extension: Option<&Value>, said: Said) -> Result<SaidDetails, (&'static str, String)> {
+    let invalid = |detail: &str| ("invalidValue", format!("In {ROSTER_USER}, {detail}"));
+    let removed = json!({});
+    let extension = match extension {
+        None | Some(Value::Null) if said == Said::Given => return Ok(SaidDetails::default()),
+        None | Some(Value::Null) => &removed,
+        Some(extension @ Value::Object(_)) => extension,
+        Some(_) => return Err(("invalidValue", format!("{ROSTER_USER} is an object."))),
+    };
+    let absent = |name: &str| field(extension, name).is_none_or(Value::is_null);
+    let said_here = |name: &str| !absent(name) || said == Said::Whole;
+    let text = |value: &Value| match value {
+        Value::String(s) => Some(s.clone()),
+        // A number field's value sent as a number.
+        Value::Number(n) => Some(n.to_string()),
+        // A multi-valued attribute's values may come as {"value": …} (RFC 7643 §2.4).
+        Value::Object(_) => field(value, "value").and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    };
+    let labels = match field(extension, "labels") {
+        _ if !said_here("labels") => None,
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(labels)) => Some(labels.iter().map(text).collect::<Option<Vec<_>>>().ok_or_else(|| invalid("labels are names (strings)."))?),
+        Some(_) => return Err(invalid("labels is a list of names.")),
+    };
+    let values = match field(extension, "customFields") {
+        _ if !said_here("customFields") => None,
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(fields)) => Some(
+            fields
+                .iter()
+                .map(|f| Some((field(f, "name")?.as_str()?.to_string(), text(field(f, "value")?)?)))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| invalid("customFields is a list of {\"name\": …, \"value\": …}, each a text or a number."))?,
+        ),
+        Some(_) => return Err(invalid("customFields is a list of {\"name\": …, \"value\": …}.")),
+    };
+    Ok(SaidDetails { labels, values })
 }
 
 #[cfg(test)]
@@ -226,7 +299,7 @@ mod tests {
             "emails": [{ "primary": true, "value": "Ada@Example.com", "type": "work" }], "displayName": "Ada Lovelace", "locale": "en-US",
             "externalId": "00u1", "groups": [], "password": "correct horse battery", "active": true
         });
-        let account = account_of(&okta).unwrap();
+        let account = account_of(&okta, Said::Given).unwrap();
         assert_eq!((account.login.as_str(), account.first_name.as_str(), account.last_name.as_str()), ("ada@example.com", "Ada", "Lovelace"));
         assert_eq!((account.external_id.as_deref(), account.password.as_deref(), account.active), (Some("00u1"), Some("correct horse battery"), true));
         let entra = json!({
@@ -234,7 +307,7 @@ mod tests {
             "displayName": "Grace Brewster Hopper", "preferredLanguage": "fr-FR",
             "emails": [{ "type": "work", "value": "grace@example.com", "primary": true }]
         });
-        let account = account_of(&entra).unwrap();
+        let account = account_of(&entra, Said::Given).unwrap();
         assert_eq!((account.first_name.as_str(), account.last_name.as_str()), ("Grace", "Brewster Hopper"));
         assert_eq!((account.active, account.language), (false, Some(Lang::Fr)));
     }
@@ -242,7 +315,7 @@ mod tests {
     #[test]
     fn r92_emails_are_read_only_and_the_user_name_is_the_address() {
         let user = json!({ "userName": "ada@example.com", "name": { "givenName": "Ada", "familyName": "Lovelace" }, "emails": [{ "value": "ada@contoso.example" }] });
-        assert_eq!(account_of(&user).unwrap().login, "ada@example.com");
+        assert_eq!(account_of(&user, Said::Given).unwrap().login, "ada@example.com");
     }
 
     #[test]
@@ -251,7 +324,7 @@ mod tests {
         let refused = |change: &dyn Fn(&mut Value)| {
             let mut user = base();
             change(&mut user);
-            account_of(&user).unwrap_err().1
+            account_of(&user, Said::Given).unwrap_err().1
         };
         assert!(refused(&|u| u["userName"] = json!("")).contains("userName is required"));
         assert!(refused(&|u| u["name"] = json!({})).contains("givenName"));

@@ -13,11 +13,13 @@ use super::{body_text, demo_on, post, Harness};
 app::on_both_databases!(
     r92_r93_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user,
     r92_a_token_limited_to_a_group_sees_and_manages_its_branch_only,
-    r92_searches_pages_and_refusals_in_scims_words
+    r92_searches_pages_and_refusals_in_scims_words,
+    r98_labels_custom_fields_and_the_deletion_date_through_rosters_extension
 );
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const ROSTER_USER: &str = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
 
 /// A SCIM call with `token`: (status, headers, JSON body or Null).
 pub(super) async fn scim(h: &Harness, token: &str, method: Method, path: &str, body: Option<Value>, extra: &[(header::HeaderName, &str)]) -> (StatusCode, HeaderMap, Value) {
@@ -283,4 +285,76 @@ async fn r92_searches_pages_and_refusals_in_scims_words(db: TestDb) {
     assert_eq!((status, schema["attributes"][0]["name"].as_str()), (StatusCode::OK, Some("userName")));
     let (status, _, refused) = scim(&h, &token, Method::DELETE, "Schemas", None, &[]).await;
     assert_eq!((status, refused["status"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("405")));
+}
+
+async fn r98_labels_custom_fields_and_the_deletion_date_through_rosters_extension(db: TestDb) {
+    let h = demo_on(db).await;
+    let paula = h.log_in_as("admin@northwind.example").await;
+    let token = token(&h, &paula, "form[name]=Okta&form[scope]=scim").await;
+    let ext = |user: &Value| user[ROSTER_USER].clone();
+    let patch = |operations: Value| json!({ "schemas": [PATCH], "Operations": operations });
+    // A PUT says everything again but the password (an address's owner chooses their own, R61).
+    let put = || {
+        let mut user = okta_user("ada.x@example.com", "00u9");
+        user.as_object_mut().unwrap().remove("password");
+        user
+    };
+
+    // Discovery names the extension.
+    let (status, _, schema) = scim(&h, &token, Method::GET, &format!("Schemas/{ROSTER_USER}"), None, &[]).await;
+    assert_eq!((status, schema["attributes"].as_array().map(Vec::len)), (StatusCode::OK, Some(3)), "{schema}");
+    let (_, _, user_type) = scim(&h, &token, Method::GET, "ResourceTypes/User", None, &[]).await;
+    assert_eq!(user_type["schemaExtensions"], json!([{ "schema": ROSTER_USER, "required": false }]));
+
+    // Created with them: labels and fields by name, case aside.
+    let mut ada = okta_user("ada.x@example.com", "00u9");
+    ada[ROSTER_USER] = json!({ "labels": ["contractor"], "customFields": [{ "name": "employee id", "value": " E-7 " }] });
+    let (status, _, ada) = scim(&h, &token, Method::POST, "Users", Some(ada), &[]).await;
+    assert_eq!(status, StatusCode::CREATED, "{ada}");
+    assert!(ada["schemas"].as_array().unwrap().contains(&json!(ROSTER_USER)));
+    assert_eq!(ext(&ada), json!({ "labels": ["Contractor"], "customFields": [{ "name": "Employee ID", "value": "E-7" }] }));
+    let id = ada["id"].as_str().unwrap().to_string();
+    let user: i64 = id.parse().unwrap();
+    // The deletion date is shown (set on the user's page), not written through SCIM.
+    sqlx::query("UPDATE users SET deletion_date = '2099-12-31' WHERE id = $1").bind(user).execute(&h.db.pool).await.unwrap();
+    let (_, _, ada) = scim(&h, &token, Method::GET, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!(ext(&ada)["deletionDate"], "2099-12-31");
+
+    // A PUT from a provider that does not know the extension leaves them as they are.
+    let (status, _, shown) = scim(&h, &token, Method::PUT, &format!("Users/{id}"), Some(put()), &[]).await;
+    assert_eq!((status, ext(&shown)), (StatusCode::OK, ext(&ada)), "{shown}");
+
+    // PATCH: an add adds a label (and replaces a field's value), a remove with a value removes
+    // one, a replace replaces.
+    let field = json!([{ "op": "add", "path": format!("{ROSTER_USER}:customFields"), "value": [{ "name": "Employee ID", "value": "E-8" }] }]);
+    let (status, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(patch(field)), &[]).await;
+    assert_eq!((status, &ext(&patched)["customFields"]), (StatusCode::OK, &json!([{ "name": "Employee ID", "value": "E-8" }])), "{patched}");
+    let (status, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(patch(json!([{ "op": "add", "path": format!("{ROSTER_USER}:labels"), "value": ["Partner"] }]))), &[]).await;
+    assert_eq!((status, &ext(&patched)["labels"]), (StatusCode::OK, &json!(["Contractor", "Partner"])), "{patched}");
+    let operations = json!([
+        { "op": "Remove", "path": format!("{ROSTER_USER}:labels"), "value": [{ "value": "Contractor" }] },
+        { "op": "remove", "path": format!("{ROSTER_USER}:deletionDate") },
+        { "op": "replace", "value": { (format!("{ROSTER_USER}:customFields")): [{ "name": "Cost centre", "value": "CC-1" }] } },
+    ]);
+    let (status, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(patch(operations)), &[]).await;
+    let kept = json!({ "labels": ["Partner"], "customFields": [{ "name": "Cost centre", "value": "CC-1" }], "deletionDate": "2099-12-31" });
+    assert_eq!((status, ext(&patched)), (StatusCode::OK, kept), "{patched}: the deletion date is read-only");
+    let stored: (Option<String>, i64) = sqlx::query_as("SELECT deletion_date, (SELECT COUNT(*) FROM user_labels WHERE user_id = $1) FROM users WHERE id = $1").bind(user).fetch_one(&h.db.pool).await.unwrap();
+    assert_eq!(stored, (Some("2099-12-31".to_string()), 1));
+
+    // Refused, in SCIM's words, changing nothing: a label the platform lacks, a field it lacks.
+    let mut unknown = put();
+    unknown[ROSTER_USER] = json!({ "labels": ["Partner", "VIP"] });
+    let (status, _, refused) = scim(&h, &token, Method::PUT, &format!("Users/{id}"), Some(unknown), &[]).await;
+    assert_eq!((status, refused["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{refused}");
+    assert!(refused["detail"].as_str().unwrap().contains("“VIP”"), "{refused}");
+    let field = patch(json!([{ "op": "add", "path": format!("{ROSTER_USER}:customFields"), "value": [{ "name": "Shoe size", "value": "42" }] }]));
+    let (status, _, refused) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(field), &[]).await;
+    assert_eq!((status, refused["detail"].as_str().is_some_and(|d| d.contains("customFields") && d.contains("“Shoe size”"))), (StatusCode::BAD_REQUEST, true), "{refused}");
+    let (_, _, now) = scim(&h, &token, Method::GET, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!(ext(&now), ext(&patched));
+
+    // Searches show them too.
+    let (_, _, found) = scim(&h, &token, Method::GET, &filter("Users", r#"externalId eq "00u9""#), None, &[]).await;
+    assert_eq!(ext(&found["Resources"][0]), ext(&patched));
 }

@@ -17,7 +17,7 @@ use crate::domain::policy::Handling;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
-use crate::wire::details::UserDetails;
+use crate::wire::details::{FieldValue, UserDetails};
 use crate::wire::users::NewUser;
 
 /// The most an identifier from an identity provider may hold.
@@ -37,6 +37,12 @@ pub struct Provisioned {
     pub must_change_password: i64,
     pub deletion_date: Option<String>,
     pub created_at: i64,
+    /// Their labels' names, by name (R43).
+    #[sqlx(skip)]
+    pub labels: Vec<String>,
+    /// Their custom fields' values, as (field's name, value), by name (R43, R79).
+    #[sqlx(skip)]
+    pub values: Vec<(String, String)>,
 }
 
 impl Provisioned {
@@ -159,11 +165,32 @@ pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Op
     let users = if count > 0 && start < total {
         let mut page = kept(&format!("SELECT {COLUMNS}"));
         page.push(" ORDER BY u.id LIMIT ").bind(count).push(" OFFSET ").bind(start);
-        page.query_as().fetch_all(&mut *conn).await?
+        let mut users = page.query_as().fetch_all(&mut *conn).await?;
+        with_details(&mut conn, &mut users).await?;
+        users
     } else {
         Vec::new()
     };
     Ok(Found { total, found: users })
+}
+
+/// Fills in the users' labels and custom values, all in one statement.
+async fn with_details(conn: &mut sqlx::AnyConnection, users: &mut [Provisioned]) -> Result<(), AppError> {
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let mut held = Statement::new("SELECT 'label', ul.user_id, lb.name, NULL, lb.name_key FROM user_labels ul JOIN labels lb ON lb.id = ul.label_id WHERE ");
+    held.push_in("ul.user_id", &ids)
+        .push(" UNION ALL SELECT 'value', v.user_id, f.name, v.value, f.name_key FROM user_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE ")
+        .push_in("v.user_id", &ids)
+        .push(" ORDER BY 1, 5");
+    let held: Vec<(String, i64, String, Option<String>, String)> = held.query_as().fetch_all(&mut *conn).await?;
+    for (what, id, name, value, _) in held {
+        let Some(user) = users.iter_mut().find(|u| u.id == id) else { continue };
+        match value {
+            Some(value) if what == "value" => user.values.push((name, value)),
+            _ => user.labels.push(name),
+        }
+    }
+    Ok(())
 }
 
 /// One user this caller sees; anyone else is "not found" (R62).
@@ -173,7 +200,11 @@ pub async fn get(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) -> 
 }
 
 async fn read(db: &Db, user: i64) -> Result<Provisioned, AppError> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL")).bind(user).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)
+    let mut conn = db.connection().await?;
+    let mut found: Provisioned =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL")).bind(user).fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+    with_details(&mut conn, std::slice::from_mut(&mut found)).await?;
+    Ok(found)
 }
 
 /// What a provider says of a user: all of it, each time (a change says everything again).
@@ -189,6 +220,62 @@ pub struct Account {
     /// A password to set: at creation as an administrator's (R25); later, for users without
     /// email only (R61). None at creation: credentials are emailed (R27).
     pub password: Option<String>,
+    pub details: SaidDetails,
+}
+
+/// What a provider says of a user's labels and custom values (R43), by name; each `None` when it
+/// says nothing of it: left as it is (R98).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaidDetails {
+    pub labels: Option<Vec<String>>,
+    /// (field's name, value); a field left out has no value.
+    pub values: Option<Vec<(String, String)>>,
+}
+
+impl SaidDetails {
+    fn says_something(&self) -> bool {
+        self.labels.is_some() || self.values.is_some()
+    }
+
+    /// The details these make of `stored`'s (names read as the platform's labels and fields,
+    /// case aside; the deletion date kept), with `language`, and the stored ones read the same way (labels and values in
+    /// the order of their ids, to compare); an unknown name is an error at `labels` or `values`.
+    async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
+        let choices = crate::backend::details::choices(db, false).await?;
+        let read = |labels: &[String], values: &[(String, String)], deletion_date: Option<String>, errors: &mut Vec<FieldError>| {
+            let mut unknown = |field: &str, name: &str| errors.push(FieldError { field: field.into(), msg: Msg::NoSuchName { name: name.to_string() } });
+            let mut details = UserDetails { language, deletion_date, labels: Vec::new(), values: Vec::new() };
+            for name in labels {
+                match choices.labels.iter().find(|l| l.name.to_lowercase() == name.trim().to_lowercase()) {
+                    Some(label) if !details.labels.contains(&label.id) => details.labels.push(label.id),
+                    Some(_) => {}
+                    None => unknown("labels", name),
+                }
+            }
+            for (name, value) in values {
+                match choices.fields.iter().find(|f| f.name.to_lowercase() == name.trim().to_lowercase()) {
+                    // A field holds one value: the last one given (a PATCH add after the one held).
+                    Some(field) => {
+                        details.values.retain(|v| v.field != field.id);
+                        details.values.push(FieldValue { field: field.id, value: value.clone() });
+                    }
+                    None => unknown("values", name),
+                }
+            }
+            details.labels.sort();
+            details.values.sort_by_key(|v| v.field);
+            details
+        };
+        let (labels, values, date) = stored.map(|s| (s.labels.clone(), s.values.clone(), s.deletion_date.clone())).unwrap_or_default();
+        let before = read(&labels, &values, date, &mut Vec::new());
+        let said = read(
+            self.labels.as_deref().unwrap_or(&labels),
+            self.values.as_deref().unwrap_or(&values),
+            before.deletion_date.clone(),
+            errors,
+        );
+        Ok((said, before))
+    }
 }
 
 /// Sets up the account (R25–R28) as a member of a group with a role (R10's climb applies), known
@@ -207,6 +294,16 @@ pub async fn create(
     // A user without email gets no credentials (R40): without a password from the provider, one
     // nobody knows, until an administrator (R61) or the provider sets theirs.
     let password = account.password.clone().or_else(|| without_email.then(random_password));
+    let details = if account.details.says_something() {
+        let mut errors = Vec::new();
+        let (details, _) = account.details.over(db, None, account.language, &mut errors).await?;
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        details
+    } else {
+        UserDetails { language: account.language, ..UserDetails::default() }
+    };
     let form = NewUser {
         first_name: account.first_name.clone(),
         last_name: account.last_name.clone(),
@@ -217,7 +314,7 @@ pub async fn create(
         password: password.unwrap_or_default(),
         groups: vec![group],
         roles: vec![role],
-        details: UserDetails { language: account.language, ..UserDetails::default() },
+        details,
     };
     let done = set_up_known_as(db, settings, hasher, permit, who, &form, external_id).await?;
     if !account.active {
@@ -260,6 +357,14 @@ pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUs
             let _ = crate::domain::password::check(password, &identity).map_err(|m| fail("password", m));
         }
     }
+    // The details said are checked with the rest, and written after if they change anything
+    // (R54 decides who may).
+    let details = if account.details.says_something() {
+        let (said, before) = account.details.over(db, Some(&stored), account.language, &mut errors).await?;
+        Some(crate::backend::details::check(db, &said, &mut errors).await?).filter(|said| *said != before)
+    } else {
+        None
+    };
     let (Some(login), true) = (login, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
     let login_changed = login.key() != stored.login().to_lowercase();
     if login_changed || account.password.is_some() || account.active != stored.active() {
@@ -328,6 +433,9 @@ pub async fn replace(db: &Db, hasher: &PasswordHasher, permit: &Permit<'_, AddUs
     tx.commit().await?;
     if account.active != stored.active() {
         store_active(db, who, user, account.active).await?;
+    }
+    if let Some(details) = details {
+        crate::backend::users::set_details(db, permit, who, user, &details).await?;
     }
     read(db, user).await
 }
