@@ -176,18 +176,23 @@ pub fn HelpText(open: RwSignal<bool>, id: &'static str, children: Children) -> i
 /// Inline SVG icons (decorative: the control carries the accessible name).
 #[component]
 pub fn Icon(name: &'static str) -> impl IntoView {
-    let path = match name {
+    let path = icon_path(name);
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
+/// The drawing of an icon: one stroked path on a 24 × 24 grid.
+pub fn icon_path(name: &str) -> &'static str {
+    match name {
         "plus" => "M12 5v14M5 12h14",
         "lock" => "M7 11V8a5 5 0 0 1 10 0v3M6 11h12v9H6z",
         "globe" => "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18",
         "close" => "M6 6l12 12M18 6L6 18",
         "resend" => "M20 12a8 8 0 1 1-2.34-5.66M20 4v5h-5",
         _ => "",
-    };
-    view! {
-        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
-        </svg>
     }
 }
 

@@ -8,6 +8,7 @@ mod navigation;
 mod user_details;
 pub mod layout;
 mod pages;
+mod rows_html;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

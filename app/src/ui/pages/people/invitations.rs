@@ -10,9 +10,10 @@ use crate::ui::kept::kept;
 use crate::api::invitations::{list_invitations, resend_invitation, CancelInvitation, ResendInvitation};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::i18n::{Msg, T};
-use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Icon, Loaded, Login, SortBy, TimesIn};
+use crate::i18n::{Lang, Msg, T};
+use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Loaded, SortBy, TimesIn};
 use crate::ui::navigation::{encode_query_value, AddUsersPanel};
+use crate::ui::rows_html::RowsHtml;
 use crate::ui::use_lang;
 use crate::wire::invitations::{InvitationList, InvitationRow, InvitationsColumn, InvitationsSort};
 
@@ -152,6 +153,8 @@ pub fn InvitationsPage() -> impl IntoView {
     }
 }
 
+/// The table of a page of invitations. Its rows are HTML (`invitation_rows`); one listener on
+/// the table answers their buttons and ticks.
 #[component]
 fn InvitationTable(
     rows: Vec<InvitationRow>,
@@ -160,65 +163,106 @@ fn InvitationTable(
     ticked: RwSignal<Vec<(i64, String)>>,
     sort: Vec<SortBy>,
 ) -> impl IntoView {
+    use leptos::wasm_bindgen::JsCast;
     let lang = use_lang();
-    view! {
-        <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort>
-            {rows.into_iter().map(|row| {
-                let id = row.id;
-                let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
-                let grants = listed(&row.grants);
-                // R24, R72: what registration would drop, and a link left with nothing.
-                let lapsed = (!row.lapsed.is_empty()).then(|| {
-                    let text = if row.grants.is_empty() { Msg::NothingLeftToGrant { lapsed: listed(&row.lapsed) } } else { Msg::GrantsLapsed { lapsed: listed(&row.lapsed) } };
-                    view! { <p class="grant-lapsed small">{text.render(lang)}</p> }
-                });
-                let cancel_label = format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email);
-                let resend_label = format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email);
-                let select_label = format!("{} — {}", T::Select.in_lang(lang), row.email);
-                let email = row.email.clone();
-                view! {
-                    <tr>
-                        // The row's tick (R88) before its address: one column fewer beside the panel.
-                        <td class="cell-email" data-label=T::Email.in_lang(lang)><div class="ticked-email">
-                            <input use:kept type="checkbox" aria-label=select_label prop:checked=move || ticked.with(|t| t.iter().any(|(i, _)| *i == id))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    ticked.update(|t| {
-                                        t.retain(|(i, _)| *i != id);
-                                        if on {
-                                            t.push((id, email.clone()));
-                                        }
-                                    });
-                                } />
-                            <span><Login login=row.email.clone() /></span>
-                        </div></td>
-                        <td data-label=T::GroupsAndRoles.in_lang(lang)>{grants}{lapsed}</td>
-                        <td data-label=T::Invited.in_lang(lang)>{row.invited_by.clone()}<br /><span class="muted small"><Day stamp=row.invited_at.clone() /></span></td>
-                        <td data-label=T::Expiry.in_lang(lang)><Day stamp=row.expires_at.clone() />{row.is_expired.then(|| view! { " " <span class="status status-expired">{T::Expired.in_lang(lang)}</span> })}</td>
-                        <td data-label=T::Delivery.in_lang(lang) title=row.delivery_error.clone().unwrap_or_default()>
-                            // The delivery of the last email sent, and when it was sent (as "Invited by" shows who, then when).
-                            {Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang)}
-                            {row.last_sent_at.clone().map(|stamp| view! { <br /><span class="muted small"><Day stamp /></span> })}
-                        </td>
-                        <td data-label=T::Actions.in_lang(lang)><div class="row-actions">
-                            <button type="button" class="icon-button icon-danger" aria-label=cancel_label.clone() title=cancel_label
-                                on:click=move |_| {
-                                    if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
-                                        cancel.dispatch(CancelInvitation { id });
-                                    }
-                                }>
-                                <Icon name="close" />
-                            </button>
-                            <button type="button" class="icon-button" aria-label=resend_label.clone() title=resend_label
-                                on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>
-                                <Icon name="resend" />
-                            </button>
-                        </div></td>
-                    </tr>
+    let rows_html = invitation_rows(&rows, lang);
+    let emails: Vec<(i64, String)> = rows.into_iter().map(|row| (row.id, row.email)).collect();
+    let table = NodeRef::<leptos::html::Div>::new();
+    // The ticks follow `ticked`. The first time (the page just hydrated), the other way round:
+    // rows ticked before the code had loaded are kept (R96).
+    let on_page = emails.clone();
+    Effect::new(move |hydrated: Option<()>| {
+        let chosen = ticked.get();
+        let Some(table) = table.get() else { return };
+        let Ok(boxes) = table.query_selector_all("input[data-id]") else { return };
+        let boxes: Vec<web_sys::HtmlInputElement> = (0..boxes.length()).filter_map(|i| boxes.item(i)?.dyn_into().ok()).collect();
+        let id_of = |b: &web_sys::HtmlInputElement| b.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok());
+        if hydrated.is_none() {
+            let early: Vec<i64> = boxes.iter().filter(|b| b.checked()).filter_map(id_of).collect();
+            if !early.is_empty() {
+                ticked.set(on_page.iter().filter(|(id, _)| early.contains(id)).cloned().collect());
+                return;
+            }
+        }
+        for b in &boxes {
+            b.set_checked(id_of(b).is_some_and(|id| chosen.iter().any(|(i, _)| *i == id)));
+        }
+    });
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let button = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("button[data-action]").ok().flatten());
+        let Some(button) = button else { return };
+        let Some(id) = button.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok()) else { return };
+        match button.get_attribute("data-action").as_deref() {
+            Some("cancel") => {
+                if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
+                    cancel.dispatch(CancelInvitation { id });
                 }
-            }).collect_view()}
-        </DataTable>
+            }
+            Some("resend") => {
+                resend.dispatch(ResendInvitation { id });
+            }
+            _ => {}
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(id) = input.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok()) else { return };
+        let on = input.checked();
+        ticked.update(|t| {
+            t.retain(|(i, _)| *i != id);
+            if on {
+                t.extend(emails_of(&emails, id));
+            }
+        });
+    };
+    view! {
+        <div node_ref=table on:click=on_click on:change=on_change>
+            <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort rows_html />
+        </div>
     }
+}
+
+/// The address of the invitation `id` of the page, as the ticked list holds it.
+fn emails_of(emails: &[(i64, String)], id: i64) -> Option<(i64, String)> {
+    emails.iter().find(|(i, _)| *i == id).cloned()
+}
+
+/// The table's rows, written as HTML (`RowsHtml`): each row's tick before its address (one
+/// column fewer beside the panel), its grants and what registration would drop (R24, R72), who
+/// invited and when, the expiry, the last email's delivery and when it was sent, and the Cancel
+/// and Resend buttons.
+fn invitation_rows(rows: &[InvitationRow], lang: Lang) -> String {
+    let listed = |grants: &[(String, Role)]| grants.iter().map(|(g, r)| format!("{g} · {}", r.label().in_lang(lang))).collect::<Vec<_>>().join(", ");
+    let mut html = RowsHtml::new(rows.len(), 1_100, lang);
+    for row in rows {
+        html.markup("<tr>").cell("cell-email", T::Email).markup("<div class=\"ticked-email\">");
+        html.checkbox(row.id, &format!("{} — {}", T::Select.in_lang(lang), row.email));
+        html.markup("<span>").login(&row.email).markup("</span></div></td>");
+        html.cell("", T::GroupsAndRoles).text(&listed(&row.grants));
+        if !row.lapsed.is_empty() {
+            let lapsed = listed(&row.lapsed);
+            let text = if row.grants.is_empty() { Msg::NothingLeftToGrant { lapsed } } else { Msg::GrantsLapsed { lapsed } };
+            html.markup("<p class=\"grant-lapsed small\">").text(&text.render(lang)).markup("</p>");
+        }
+        html.markup("</td>").cell("", T::Invited).text(&row.invited_by).markup("<br><span class=\"muted small\">").day_of(&row.invited_at).markup("</span></td>");
+        html.cell("", T::Expiry).day_of(&row.expires_at);
+        if row.is_expired {
+            html.markup(" <span class=\"status status-expired\">").text(T::Expired.in_lang(lang)).markup("</span>");
+        }
+        html.markup("</td>");
+        // The delivery of the last email sent, its error in the tooltip, and when it was sent
+        // (as "Invited by" shows who, then when).
+        html.markup("<td data-label=\"").text(T::Delivery.in_lang(lang)).markup("\" title=\"").text(row.delivery_error.as_deref().unwrap_or_default()).markup("\">");
+        html.text(&Msg::Delivery { status: row.delivery.clone(), attempts: 0 }.render(lang));
+        if let Some(stamp) = &row.last_sent_at {
+            html.markup("<br><span class=\"muted small\">").day_of(stamp).markup("</span>");
+        }
+        html.markup("</td>").cell("", T::Actions).markup("<div class=\"row-actions\">");
+        html.button("icon-button icon-danger", "cancel", row.id, &format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email), "close");
+        html.button("icon-button", "resend", row.id, &format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email), "resend");
+        html.markup("</div></td></tr>");
+    }
+    html.finish()
 }
 
 /// R88: resending the ticked invitations, one after the other.
@@ -317,11 +361,34 @@ const ORDERS: [(InvitationsColumn, bool, T); 6] = [
     (InvitationsColumn::Expiry, true, T::SortExpiryDown),
 ];
 
-/// A `YYYY-MM-DD HH:MM` instant (in the viewer's time zone, which the list names) shown as its
-/// day, the time in the tooltip: the table stays readable beside the panel's sidebar.
-#[component]
-fn Day(stamp: String) -> impl IntoView {
-    let day = stamp.split(' ').next().unwrap_or_default().to_string();
-    let shown = day.clone();
-    view! { <time class="nowrap" datetime=day title=stamp>{shown}</time> }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r38_rows_show_each_invitations_cells_and_escape_what_people_typed() {
+        let row = InvitationRow {
+            id: 41,
+            email: "eve\"<x>@example.com".into(),
+            grants: vec![("R&D <lab>".into(), Role::Learner)],
+            lapsed: vec![("Paris".into(), Role::Admin)],
+            invited_by: "O'Neil & co".into(),
+            invited_at: "2026-11-02 09:30".into(),
+            last_sent_at: Some("2026-11-03 10:00".into()),
+            expires_at: "2026-11-09 09:30".into(),
+            is_expired: true,
+            delivery: "failed".into(),
+            delivery_error: Some("550 <no such user>".into()),
+        };
+        let html = invitation_rows(&[row], Lang::En);
+        assert!(!html.contains("<x>") && !html.contains("<lab>") && !html.contains("<no such"), "{html}");
+        assert!(html.starts_with("<tr><td class=\"cell-email\" data-label=\"Email\"><div class=\"ticked-email\"><input type=\"checkbox\" data-id=\"41\" aria-label=\"Select — eve&quot;&lt;x&gt;@example.com\"><span>eve&quot;&lt;x&gt;@<wbr>example.com</span>"), "{html}");
+        assert!(html.contains("R&amp;D &lt;lab&gt; · Learner<p class=\"grant-lapsed small\">"), "{html}");
+        assert!(html.contains("O&#39;Neil &amp; co<br><span class=\"muted small\"><time class=\"nowrap\" datetime=\"2026-11-02\" title=\"2026-11-02 09:30\">2026-11-02</time>"), "{html}");
+        assert!(html.contains("<span class=\"status status-expired\">expired</span>"), "{html}");
+        assert!(html.contains("title=\"550 &lt;no such user&gt;\">Failed<br>"), "{html}");
+        assert!(html.contains("<button type=\"button\" class=\"icon-button icon-danger\" data-action=\"cancel\" data-id=\"41\" aria-label=\"Cancel invitation — eve&quot;&lt;x&gt;@example.com\""), "{html}");
+        assert!(html.contains("data-action=\"resend\" data-id=\"41\""), "{html}");
+        assert!(html.ends_with("</svg></button></div></td></tr>"), "{html}");
+    }
 }

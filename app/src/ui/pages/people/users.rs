@@ -12,11 +12,11 @@ use crate::ui::kept::kept;
 use crate::api::users::list_users;
 use crate::domain::account::UserStatus;
 use crate::domain::role::Role;
-use crate::html::push_escaped;
 use crate::i18n::{Lang, Msg, T};
 use crate::ui::components::{DataTable, EmptyState, ErrorNotice, KeysetPagination, SortBy, TimesIn};
 use crate::ui::group_picker::{ChosenGroup, GroupChoice};
 use crate::ui::navigation::{encode_query_value, page_in_url, page_query, DashboardTabs};
+use crate::ui::rows_html::RowsHtml;
 use crate::ui::{t, use_lang};
 use crate::wire::users::{UserFilter, UserList, UserRow, UsersAt, UsersColumn, UsersSort, USERS_COUNTED, USERS_PER_PAGE};
 
@@ -196,80 +196,35 @@ fn UserTable(users: UserList, filter: UserFilter, page: u32) -> impl IntoView {
     .into_any()
 }
 
-/// The table's rows as HTML, written here rather than with `view!`: Leptos' view of a row cost
-/// ~25 µs of the server's time, most of the page's (docs/performance.md, stop 21). The rows hold
-/// only text and plain links, which the router follows in the page all the same; every text is
-/// escaped. A phone shows each row as a card, its cells named by `data-label`.
+/// The table's rows, written as HTML (`RowsHtml`): text and links to each user's page.
 fn user_rows(rows: &[UserRow], lang: Lang) -> String {
-    let mut html = String::with_capacity(rows.len() * 700);
-    let cell = |html: &mut String, class: &str, label: T| {
-        html.push_str("<td");
-        if !class.is_empty() {
-            html.push_str(" class=\"");
-            html.push_str(class);
-            html.push('"');
-        }
-        html.push_str(" data-label=\"");
-        push_escaped(html, label.in_lang(lang));
-        html.push_str("\">");
-    };
-    let date = |html: &mut String, day: &str| {
-        html.push_str("<time datetime=\"");
-        push_escaped(html, day);
-        html.push_str("\">");
-        push_escaped(html, day);
-        html.push_str("</time>");
-    };
+    let mut html = RowsHtml::new(rows.len(), 700, lang);
     for user in rows {
-        html.push_str("<tr>");
-        cell(&mut html, "", T::Name);
-        html.push_str(&format!("<a href=\"/users/{}\">", user.id));
-        push_escaped(&mut html, &format!("{} {}", user.first_name, user.last_name));
-        html.push_str("</a>");
+        html.markup("<tr>").cell("", T::Name);
+        html.markup("<a href=\"/users/").text(&user.id.to_string()).markup("\">").text(&format!("{} {}", user.first_name, user.last_name)).markup("</a>");
         if !user.labels.is_empty() {
-            html.push_str("<span class=\"user-labels\">");
+            html.markup("<span class=\"user-labels\">");
             for label in &user.labels {
-                html.push_str("<span class=\"badge\">");
-                push_escaped(&mut html, label);
-                html.push_str("</span>");
+                html.markup("<span class=\"badge\">").text(label).markup("</span>");
             }
-            html.push_str("</span>");
+            html.markup("</span>");
         }
-        html.push_str("</td>");
-        // An email may break after its `@` (as `Login` does).
-        cell(&mut html, "cell-login", T::EmailOrUsername);
-        match user.login.split_once('@') {
-            Some((local, domain)) => {
-                push_escaped(&mut html, local);
-                html.push_str("@<wbr>");
-                push_escaped(&mut html, domain);
-            }
-            None => push_escaped(&mut html, &user.login),
-        }
-        html.push_str("</td>");
-        cell(&mut html, "cell-groups", T::GroupsAndRoles);
+        html.markup("</td>").cell("cell-login", T::EmailOrUsername).login(&user.login).markup("</td>");
+        html.cell("cell-groups", T::GroupsAndRoles);
         for membership in &user.groups {
-            html.push_str("<span class=\"group-roles\">");
-            push_escaped(&mut html, &membership.group);
-            html.push_str(": ");
-            push_escaped(&mut html, &membership.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", "));
-            html.push_str("</span>");
+            let roles = membership.roles.iter().map(|r| r.label().in_lang(lang)).collect::<Vec<_>>().join(", ");
+            html.markup("<span class=\"group-roles\">").text(&membership.group).markup(": ").text(&roles).markup("</span>");
         }
-        html.push_str("</td>");
-        cell(&mut html, "", T::Status);
-        html.push_str(if user.status == UserStatus::Active { "<span class=\"status status-active\">" } else { "<span class=\"status\">" });
-        push_escaped(&mut html, status_label(user.status).in_lang(lang));
-        html.push_str("</span></td>");
-        cell(&mut html, "", T::CreatedOn);
-        date(&mut html, &user.created_on);
-        html.push_str("</td>");
-        cell(&mut html, "", T::ActivatedOn);
+        html.markup("</td>").cell("", T::Status);
+        html.markup(if user.status == UserStatus::Active { "<span class=\"status status-active\">" } else { "<span class=\"status\">" });
+        html.text(status_label(user.status).in_lang(lang)).markup("</span></td>");
+        html.cell("", T::CreatedOn).day(&user.created_on).markup("</td>").cell("", T::ActivatedOn);
         if let Some(day) = &user.activated_on {
-            date(&mut html, day);
+            html.day(day);
         }
-        html.push_str("</td></tr>");
+        html.markup("</td></tr>");
     }
-    html
+    html.finish()
 }
 
 /// The URL of a page of USERS with this filter: its number (for show) and where it starts.
