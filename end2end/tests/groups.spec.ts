@@ -63,6 +63,14 @@ test('a group admin creates a subgroup, makes it public, adds a learner, and see
     await expect(row).toContainText('Learner from Lyon office');
   }
   await snap(page, '11-propagated-to-sales');
+
+  // The role given in Lyon office is taken back from its chip there (the rows are HTML; one
+  // listener answers their buttons): he is no longer a member of it.
+  await tree.getByRole('link', { name: 'Lyon office' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Lyon office' })).toBeVisible();
+  const lyon = page.getByRole('region', { name: 'Members' });
+  await lyon.getByRole('button', { name: 'Remove Learner — Colin Coach' }).click();
+  await expect(lyon.getByRole('row', { name: /Colin Coach/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -84,7 +84,6 @@ pub fn NewPasswordField(value: RwSignal<String>, #[prop(into)] error: Signal<Opt
 /// Previous / Page N [of M] / Next, as links; a missing one is shown disabled.
 #[component]
 pub fn Pagination(page: u32, pages: Option<u32>, previous: Option<String>, next: Option<String>) -> impl IntoView {
-    use leptos_router::components::A;
     let lang = use_lang();
     let label = move |t: crate::i18n::T| t.in_lang(lang);
     let position = match pages {
@@ -94,12 +93,12 @@ pub fn Pagination(page: u32, pages: Option<u32>, previous: Option<String>, next:
     view! {
         <nav class="pagination" aria-label=label(crate::i18n::T::Pagination)>
             {match previous {
-                Some(href) => view! { <A href=href attr:class="button" attr:rel="prev">{label(crate::i18n::T::Previous)}</A> }.into_any(),
+                Some(href) => view! { <a href=href class="button" rel="prev">{label(crate::i18n::T::Previous)}</a> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Previous)}</span> }.into_any(),
             }}
             <span>{position.render(lang)}</span>
             {match next {
-                Some(href) => view! { <A href=href attr:class="button" attr:rel="next">{label(crate::i18n::T::Next)}</A> }.into_any(),
+                Some(href) => view! { <a href=href class="button" rel="next">{label(crate::i18n::T::Next)}</a> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true">{label(crate::i18n::T::Next)}</span> }.into_any(),
             }}
         </nav>
@@ -295,9 +294,9 @@ pub fn DataTable(
                             };
                             view! {
                                 <th scope="col" aria-sort=state>
-                                    <leptos_router::components::A href attr:class="sort-link">
+                                    <a href=href class="sort-link">
                                         {header.in_lang(lang)}<span class="sort-mark" aria-hidden="true">{mark}</span>
-                                    </leptos_router::components::A>
+                                    </a>
                                 </th>
                             }.into_any()
                         } else {
@@ -340,7 +339,7 @@ pub fn EmptyState(text: crate::i18n::T, #[prop(optional_no_strip)] next: Option<
             <p class="empty-state-text">{text.in_lang(lang)}</p>
             {next.map(|(hint, href, label)| view! {
                 <p class="muted">{hint.in_lang(lang)}</p>
-                <leptos_router::components::A href attr:class="button">{label.in_lang(lang)}</leptos_router::components::A>
+                <a href=href class="button">{label.in_lang(lang)}</a>
             })}
         </div>
     }

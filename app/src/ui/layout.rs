@@ -2,10 +2,11 @@
 //! menu), the group tree in the left sidebar, and the page itself.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use super::components::{ErrorNotice, Icon};
+use super::navigation::current_page;
 use super::{t, use_lang};
 
 use crate::api::auth::Logout;
@@ -73,11 +74,11 @@ fn TopBar(data: ShellData) -> impl IntoView {
     });
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">{data.platform_name.clone()}</A>
+            <a href="/" class="brand">{data.platform_name.clone()}</a>
             <nav class="topnav" aria-label=T::MainNavigation.in_lang(lang)>
-                {data.may_see_dashboard.then(|| view! { <A href="/dashboard/users" attr:class="topnav-link">{T::Dashboard.in_lang(lang)}</A> })}
-                <A href="/programs" attr:class="topnav-link">{T::Programs.in_lang(lang)}</A>
-                {data.may_see_mailbox.then(|| view! { <A href="/mailbox" attr:class="topnav-link">{T::Mailbox.in_lang(lang)}</A> })}
+                {data.may_see_dashboard.then(|| view! { <a href="/dashboard/users" class="topnav-link" aria-current=current_page("/dashboard/users")>{T::Dashboard.in_lang(lang)}</a> })}
+                <a href="/programs" class="topnav-link" aria-current=current_page("/programs")>{T::Programs.in_lang(lang)}</a>
+                {data.may_see_mailbox.then(|| view! { <a href="/mailbox" class="topnav-link" aria-current=current_page("/mailbox")>{T::Mailbox.in_lang(lang)}</a> })}
             </nav>
             <div class="topbar-actions">
                 {data.may_add_users.then(|| view! {
@@ -101,7 +102,7 @@ fn TopBar(data: ShellData) -> impl IntoView {
                     </div>
                 })}
                 <div class="account">
-                    <A href="/account" attr:class="account-name" attr:title=data.viewer_login.clone()>{data.viewer_name.clone()}</A>
+                    <a href="/account" class="account-name" title=data.viewer_login.clone() aria-current=current_page("/account")>{data.viewer_name.clone()}</a>
                     <button type="button" class="button button-quiet" on:click=move |_| { logout.dispatch(Logout {}); } disabled=move || logout.pending().get()>
                         {T::LogOut.in_lang(lang)}
                     </button>

@@ -3,12 +3,25 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::i18n::T;
 use crate::ui::components::Icon;
 use crate::ui::use_lang;
+
+/// `aria-current="page"` for a link to `href` while that page, or one under it, is shown. Links
+/// are plain `<a>`s (the router follows them in the page): `<A>` cost ~3% of a page's server time
+/// (docs/performance.md, stop 22), and marked a link to the same page in another order or at
+/// another page (the tables' headers, Previous/Next) as the current page too.
+pub fn current_page(href: &'static str) -> impl Fn() -> Option<&'static str> + Clone + Send + Sync + 'static {
+    let location = use_location();
+    move || location.pathname.with(|path| is_under(path, href).then_some("page"))
+}
+
+/// `path` is the page `href` leads to, or one under it.
+fn is_under(path: &str, href: &str) -> bool {
+    path.strip_prefix(href).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 /// USERS, LABELS (the labels and custom fields, R43) and, for the owner, BILLING (R45).
 #[component]
@@ -25,18 +38,18 @@ pub fn DashboardTabs() -> impl IntoView {
             };
             let (billing, settings) = data.map(|d| (d.may_see_billing, d.may_see_settings)).unwrap_or_default();
             view! {
-                {billing.then(|| view! { <A href="/dashboard/billing" attr:class="tab">{T::BillingTab.in_lang(lang)}</A> })}
+                {billing.then(|| view! { <a href="/dashboard/billing" class="tab" aria-current=current_page("/dashboard/billing")>{T::BillingTab.in_lang(lang)}</a> })}
                 {settings.then(|| view! {
-                    <A href="/dashboard/settings" attr:class="tab">{T::SettingsTab.in_lang(lang)}</A>
-                    <A href="/dashboard/api-tokens" attr:class="tab">{T::ApiTokensTab.in_lang(lang)}</A>
+                    <a href="/dashboard/settings" class="tab" aria-current=current_page("/dashboard/settings")>{T::SettingsTab.in_lang(lang)}</a>
+                    <a href="/dashboard/api-tokens" class="tab" aria-current=current_page("/dashboard/api-tokens")>{T::ApiTokensTab.in_lang(lang)}</a>
                 })}
             }
         })
     };
     view! {
         <nav class="tabs" aria-label=T::DashboardSections.in_lang(lang)>
-            <A href="/dashboard/users" attr:class="tab">{T::UsersTab.in_lang(lang)}</A>
-            <A href="/dashboard/labels" attr:class="tab">{T::LabelsTab.in_lang(lang)}</A>
+            <a href="/dashboard/users" class="tab" aria-current=current_page("/dashboard/users")>{T::UsersTab.in_lang(lang)}</a>
+            <a href="/dashboard/labels" class="tab" aria-current=current_page("/dashboard/labels")>{T::LabelsTab.in_lang(lang)}</a>
             <Transition fallback=|| ()>{owner_and_admin_tabs}</Transition>
         </nav>
     }
@@ -139,6 +152,14 @@ pub fn encode_query_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_is_current_on_its_page_and_the_pages_under_it_only() {
+        assert!(is_under("/dashboard/users", "/dashboard/users"));
+        assert!(is_under("/programs/3", "/programs"));
+        assert!(!is_under("/programs-archive", "/programs"));
+        assert!(!is_under("/dashboard/labels", "/dashboard/users"));
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {

@@ -3,7 +3,7 @@
 //! (docs/performance.md, stops 21 and 22). Every text is escaped (`crate::html`); a phone shows
 //! each row as a card, its cells named by `data-label` (style/main.css). The rows hold text, plain
 //! links (the router follows them in the page) and buttons whose clicks the table's owner answers
-//! with one listener, by their `data-action` and `data-id`.
+//! with one listener, by their `data-action` and `data-key` (`clicked`).
 
 use crate::html::push_escaped;
 use crate::i18n::{Lang, T};
@@ -65,11 +65,11 @@ impl RowsHtml {
         self.markup("<time class=\"nowrap\" datetime=\"").text(day).markup("\" title=\"").text(stamp).markup("\">").text(day).markup("</time>")
     }
 
-    /// An icon button answered by the table's listener: `action` and `id` say what it does to
-    /// which row; `label` names it to screen readers and in its tooltip.
-    pub fn button(&mut self, class: &'static str, action: &'static str, id: i64, label: &str, icon: &'static str) -> &mut Self {
+    /// An icon button answered by the table's listener (`clicked`): `action` and `key` say what
+    /// it does to which row; `label` names it to screen readers and in its tooltip.
+    pub fn button(&mut self, class: &'static str, action: &'static str, key: &str, label: &str, icon: &'static str) -> &mut Self {
         self.markup("<button type=\"button\" class=\"").markup(class).markup("\" data-action=\"").markup(action);
-        self.html.push_str(&format!("\" data-id=\"{id}\""));
+        self.markup("\" data-key=\"").text(key).markup("\"");
         self.markup(" aria-label=\"").text(label).markup("\" title=\"").text(label).markup("\">");
         self.markup("<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\"><path d=\"")
             .markup(icon_path(icon))
@@ -85,4 +85,11 @@ impl RowsHtml {
     pub fn finish(self) -> String {
         self.html
     }
+}
+
+/// The action and key of the row's button a click was on (`RowsHtml::button`), if it was on one.
+pub fn clicked(ev: &leptos::ev::MouseEvent) -> Option<(String, String)> {
+    use leptos::wasm_bindgen::JsCast;
+    let button = ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest("button[data-action]").ok()??;
+    Some((button.get_attribute("data-action")?, button.get_attribute("data-key")?))
 }

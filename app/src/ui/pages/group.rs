@@ -5,7 +5,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::directory::get_group;
@@ -13,10 +12,11 @@ use crate::api::groups::{AddMember, CreateSubgroup, MoveGroup, RemoveMembership,
 use crate::domain::group_tree::GroupId;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::i18n::{Msg, T};
-use crate::ui::components::{invalid, successes, Card, DataTable, EmptyState, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, Login, RoleChoice, TextField};
+use crate::i18n::{Lang, Msg, T};
+use crate::ui::components::{invalid, successes, Card, DataTable, EmptyState, ErrorNotice, FieldMessage, Icon, KeysetPagination, Loaded, RoleChoice, TextField};
 use crate::ui::navigation::{page_in_url, page_query};
-use crate::wire::groups::MEMBERS_PER_PAGE;
+use crate::ui::rows_html::{clicked, RowsHtml};
+use crate::wire::groups::{MemberRow, MEMBERS_PER_PAGE};
 use crate::wire::users::{UsersAt, USERS_COUNTED};
 use crate::ui::layout::TreeChanged;
 use crate::ui::use_lang;
@@ -146,7 +146,7 @@ fn GroupDetails(group: GroupView, actions: GroupActions, page: u32) -> impl Into
                     {group.ancestors.clone().into_iter().enumerate().map(|(i, (id, name))| {
                         // The first ancestor is the platform group, whose page is the homepage.
                         let href = if i == 0 { "/".to_string() } else { format!("/groups/{id}") };
-                        view! { <li><A href=href>{name}</A></li> }
+                        view! { <li><a href=href>{name}</a></li> }
                     }).collect_view()}
                     <li aria-current="page">{group.name.clone()}</li>
                 </ol>
@@ -175,46 +175,16 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
             let next = (!group.grantable_roles.is_empty()).then(|| (T::NoMembersNext, format!("/add-users?group={group_id}"), T::AddUsers));
             return view! { <EmptyState text=T::NoMembers next /> }.into_any();
         }
+        // The rows are HTML (`member_rows`); one listener answers their remove buttons.
+        let on_click = move |ev: leptos::ev::MouseEvent| {
+            let Some(key) = clicked(&ev).filter(|(action, _)| action == "remove").map(|(_, key)| key) else { return };
+            let Some((user, role)) = key.split_once(':').and_then(|(user, role)| Some((user.parse().ok()?, Role::parse(role)?))) else { return };
+            actions.remove.dispatch(RemoveMembership { group: group_id, user, role });
+        };
         view! {
-            <DataTable headers=&[T::Name, T::EmailOrUsername, T::Roles]>
-                {members.into_iter().map(|member| {
-                    let name = member.name.clone();
-                    view! {
-                        <tr>
-                            <td data-label=T::Name.in_lang(lang)>{member.name.clone()}</td>
-                            <td class="cell-login" data-label=T::EmailOrUsername.in_lang(lang)><Login login=member.login.clone() /></td>
-                            <td data-label=T::Roles.in_lang(lang)>
-                                <ul class="role-list">
-                                    {member.roles.into_iter().map(|held| {
-                                        let removable = removable_roles.contains(&held.role);
-                                        let remove_label = format!("{} {} — {}", T::Remove.in_lang(lang), held.role.label().in_lang(lang), name);
-                                        let user = member.user_id;
-                                        let role = held.role;
-                                        view! {
-                                            <li class="role-chip">
-                                                <span>{held.role.label().in_lang(lang)}</span>
-                                                " "
-                                                {match held.propagated_from {
-                                                    Some((from_id, from_name)) => view! {
-                                                        <span class="muted small">{T::PropagatedFrom.in_lang(lang)}" "<a href=format!("/groups/{from_id}")>{from_name}</a></span>
-                                                    }.into_any(),
-                                                    None => view! { <span class="muted small">{T::Direct.in_lang(lang)}</span> }.into_any(),
-                                                }}
-                                                {removable.then(|| view! {
-                                                    <button type="button" class="chip-remove" aria-label=remove_label.clone() title=remove_label
-                                                        on:click=move |_| { actions.remove.dispatch(RemoveMembership { group: group_id, user, role }); }>
-                                                        <Icon name="close" />
-                                                    </button>
-                                                })}
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+            <div on:click=on_click>
+                <DataTable headers=&[T::Name, T::EmailOrUsername, T::Roles] rows_html=member_rows(&members, &removable_roles, lang) />
+            </div>
         }.into_any()
     });
     // Pages of members (R84), at this group's own address.
@@ -242,6 +212,34 @@ fn Members(group: GroupView, actions: GroupActions, page: u32) -> impl IntoView 
             {add_form}
         </Card>
     }
+}
+
+/// The members' rows, written as HTML (`RowsHtml`): name, login, and each role held — direct, or
+/// propagated from the group below it came from (R11) — with its remove button where the viewer
+/// may remove it (`key`: the user and the role).
+fn member_rows(members: &[MemberRow], removable: &[Role], lang: Lang) -> String {
+    let mut html = RowsHtml::new(members.len(), 700, lang);
+    for member in members {
+        html.markup("<tr>").cell("", T::Name).text(&member.name).markup("</td>");
+        html.cell("cell-login", T::EmailOrUsername).login(&member.login).markup("</td>");
+        html.cell("", T::Roles).markup("<ul class=\"role-list\">");
+        for held in &member.roles {
+            let role = held.role.label().in_lang(lang);
+            html.markup("<li class=\"role-chip\"><span>").text(role).markup("</span> <span class=\"muted small\">");
+            match &held.propagated_from {
+                Some((from_id, from_name)) => html.text(T::PropagatedFrom.in_lang(lang)).markup(" <a href=\"/groups/").text(&from_id.to_string()).markup("\">").text(from_name).markup("</a>"),
+                None => html.text(T::Direct.in_lang(lang)),
+            };
+            html.markup("</span>");
+            if removable.contains(&held.role) {
+                let label = format!("{} {role} — {}", T::Remove.in_lang(lang), member.name);
+                html.button("chip-remove", "remove", &format!("{}:{}", member.user_id, held.role.as_str()), &label, "close");
+            }
+            html.markup("</li>");
+        }
+        html.markup("</ul></td></tr>");
+    }
+    html.finish()
 }
 
 #[component]
@@ -292,7 +290,7 @@ fn Subgroups(group: GroupView, actions: GroupActions) -> impl IntoView {
             <ul class="link-list">
                 {group.subgroups.clone().into_iter().map(|(id, name, is_public)| view! {
                     <li>
-                        <A href=format!("/groups/{id}")>{name}</A>
+                        <a href=format!("/groups/{id}")>{name}</a>
                         <span class="muted small">{if is_public { T::PublicGroup } else { T::PrivateGroup }.in_lang(lang)}</span>
                     </li>
                 }).collect_view()}
@@ -376,5 +374,30 @@ fn GroupSettings(group: GroupView, actions: GroupActions) -> impl IntoView {
                 </ActionForm>
             })}
         </Card>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::groups::RoleHeld;
+
+    #[test]
+    fn r11_member_rows_say_where_a_role_comes_from_offer_removal_only_where_allowed_and_escape_names() {
+        let member = MemberRow {
+            user_id: 9,
+            name: "<b>Eve</b> & co".into(),
+            login: "eve@example.com".into(),
+            roles: vec![
+                RoleHeld { role: Role::Learner, propagated_from: Some((4, "Paris <office>".into())) },
+                RoleHeld { role: Role::Admin, propagated_from: None },
+            ],
+        };
+        let html = member_rows(&[member], &[Role::Learner], Lang::En);
+        assert!(!html.contains("<b>") && !html.contains("<office>"), "{html}");
+        assert!(html.starts_with("<tr><td data-label=\"Name\">&lt;b&gt;Eve&lt;/b&gt; &amp; co</td><td class=\"cell-login\" data-label=\"Email or username\">eve@<wbr>example.com</td>"), "{html}");
+        assert!(html.contains("<span>Learner</span> <span class=\"muted small\">from <a href=\"/groups/4\">Paris &lt;office&gt;</a></span><button type=\"button\" class=\"chip-remove\" data-action=\"remove\" data-key=\"9:learner\" aria-label=\"Remove Learner — &lt;b&gt;Eve&lt;/b&gt; &amp; co\""), "{html}");
+        assert!(html.contains("<span>Admin</span> <span class=\"muted small\">direct</span></li>"), "{html}");
+        assert_eq!(html.matches("<button").count(), 1, "{html}");
     }
 }

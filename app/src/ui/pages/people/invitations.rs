@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Msg, T};
 use crate::ui::components::{DataTable, EmptyState, ErrorNotice, Loaded, SortBy, TimesIn};
 use crate::ui::navigation::{encode_query_value, AddUsersPanel};
-use crate::ui::rows_html::RowsHtml;
+use crate::ui::rows_html::{clicked, RowsHtml};
 use crate::ui::use_lang;
 use crate::wire::invitations::{InvitationList, InvitationRow, InvitationsColumn, InvitationsSort};
 
@@ -189,16 +189,15 @@ fn InvitationTable(
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let button = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("button[data-action]").ok().flatten());
-        let Some(button) = button else { return };
-        let Some(id) = button.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok()) else { return };
-        match button.get_attribute("data-action").as_deref() {
-            Some("cancel") => {
+        let Some((action, key)) = clicked(&ev) else { return };
+        let Ok(id) = key.parse::<i64>() else { return };
+        match action.as_str() {
+            "cancel" => {
                 if window().confirm_with_message(T::ConfirmCancelInvitation.in_lang(lang)).unwrap_or(false) {
                     cancel.dispatch(CancelInvitation { id });
                 }
             }
-            Some("resend") => {
+            "resend" => {
                 resend.dispatch(ResendInvitation { id });
             }
             _ => {}
@@ -258,8 +257,8 @@ fn invitation_rows(rows: &[InvitationRow], lang: Lang) -> String {
             html.markup("<br><span class=\"muted small\">").day_of(stamp).markup("</span>");
         }
         html.markup("</td>").cell("", T::Actions).markup("<div class=\"row-actions\">");
-        html.button("icon-button icon-danger", "cancel", row.id, &format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email), "close");
-        html.button("icon-button", "resend", row.id, &format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email), "resend");
+        html.button("icon-button icon-danger", "cancel", &row.id.to_string(), &format!("{} — {}", T::CancelInvitation.in_lang(lang), row.email), "close");
+        html.button("icon-button", "resend", &row.id.to_string(), &format!("{} — {}", T::ResendInvitation.in_lang(lang), row.email), "resend");
         html.markup("</div></td></tr>");
     }
     html.finish()
@@ -387,8 +386,8 @@ mod tests {
         assert!(html.contains("O&#39;Neil &amp; co<br><span class=\"muted small\"><time class=\"nowrap\" datetime=\"2026-11-02\" title=\"2026-11-02 09:30\">2026-11-02</time>"), "{html}");
         assert!(html.contains("<span class=\"status status-expired\">expired</span>"), "{html}");
         assert!(html.contains("title=\"550 &lt;no such user&gt;\">Failed<br>"), "{html}");
-        assert!(html.contains("<button type=\"button\" class=\"icon-button icon-danger\" data-action=\"cancel\" data-id=\"41\" aria-label=\"Cancel invitation — eve&quot;&lt;x&gt;@example.com\""), "{html}");
-        assert!(html.contains("data-action=\"resend\" data-id=\"41\""), "{html}");
+        assert!(html.contains("<button type=\"button\" class=\"icon-button icon-danger\" data-action=\"cancel\" data-key=\"41\" aria-label=\"Cancel invitation — eve&quot;&lt;x&gt;@example.com\""), "{html}");
+        assert!(html.contains("data-action=\"resend\" data-key=\"41\""), "{html}");
         assert!(html.ends_with("</svg></button></div></td></tr>"), "{html}");
     }
 }
