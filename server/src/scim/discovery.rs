@@ -186,7 +186,9 @@ async fn all_schemas(state: &AppState) -> Result<Vec<Value>, super::ScimError> {
         ROSTER_USER,
         "Roster User",
         "What Roster keeps of a user beyond SCIM's core: labels and custom fields left out of a POST or PUT are left as they are",
-        vec![labels, custom_fields, read_only("deletionDate", "string", "The day the account is erased (YYYY-MM-DD), set on the user's page")],
+        vec![labels, custom_fields, read_only("deletionDate", "string", "The day the account is erased (YYYY-MM-DD), set on the user's page"),
+            read_only("invitationPending", "boolean", "Invited by a token that invites (R99): the person has not registered yet; active false cancels the invitation"),
+        ],
     );
     let config = schema_of(
         state,

@@ -12,6 +12,7 @@ use app::backend::audit::Who;
 use app::backend::groups;
 use app::backend::principal::Principal;
 use app::backend::provision::groups::{self as provision, GroupAttribute, ProvisionedGroup};
+use app::backend::provision::users::{self, ScimId};
 use app::backend::provision::Condition;
 use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
@@ -205,10 +206,10 @@ pub enum Change {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Members {
-    Add(Vec<i64>),
-    Remove(Vec<i64>),
+    Add(Vec<ScimId>),
+    Remove(Vec<ScimId>),
     /// Exactly these (none: nobody).
-    Replace(Vec<i64>),
+    Replace(Vec<ScimId>),
 }
 
 /// Applies the changes in turn, each under its own permit; answers the group as it then is.
@@ -245,11 +246,12 @@ async fn apply(state: &AppState, caller: &TokenCaller, who: &Who, group: &Provis
 async fn change_members(state: &AppState, principal: &Principal, caller: &TokenCaller, who: &Who, group: GroupId, members: Members) -> Result<(), ScimError> {
     let role = caller.scim_role;
     let (add, remove) = match members {
-        Members::Add(users) => (users, Vec::new()),
-        Members::Remove(users) => (Vec::new(), users),
+        Members::Add(users) => (accounts(state, &users).await?, Vec::new()),
+        Members::Remove(users) => (Vec::new(), accounts(state, &users).await?),
         Members::Replace(users) => {
+            let users = accounts(state, &users).await?;
             let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
-            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default();
+            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default().iter().map(|m| m.user).collect();
             (users.iter().copied().filter(|u| !now.contains(u)).collect(), now.into_iter().filter(|u| !users.contains(u)).collect())
         }
     };
@@ -265,6 +267,24 @@ async fn change_members(state: &AppState, principal: &Principal, caller: &TokenC
         provision::remove_members(&state.db, &permit, who, &remove).await.map_err(refusal)?;
     }
     Ok(())
+}
+
+/// The accounts members' ids name: an invitation made through SCIM names the account it became
+/// (R99); one not accepted yet names none, and is refused.
+async fn accounts(state: &AppState, ids: &[ScimId]) -> Result<Vec<i64>, ScimError> {
+    let named = users::accounts_named(&state.db, ids).await.map_err(refusal)?;
+    ids.iter()
+        .zip(named)
+        .map(|(id, account)| {
+            account.ok_or_else(|| {
+                ScimError::new(
+                    StatusCode::BAD_REQUEST,
+                    Some("invalidValue"),
+                    format!("members: {id} is an invitation not accepted yet (R99): the person joins the token's group on registering, and other groups after."),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A group service's refusal: a name taken is SCIM's uniqueness; a group gone, "no such group".
@@ -299,7 +319,7 @@ fn resource(state: &AppState, group: &ProvisionedGroup, root: Option<GroupId>) -
     }
     if let Some(members) = &group.members {
         let base = &state.settings.public_url;
-        shown["members"] = members.iter().map(|id| json!({ "value": id.to_string(), "$ref": format!("{base}/scim/v2/Users/{id}") })).collect();
+        shown["members"] = members.iter().map(|m| json!({ "value": m.scim_id.to_string(), "$ref": format!("{base}/scim/v2/Users/{}", m.scim_id) })).collect();
     }
     let tag = version(&shown);
     shown["meta"] = json!({ "resourceType": "Group", "location": location(state, group.id), "version": tag });
@@ -317,7 +337,7 @@ struct Wanted {
     /// `None`: not said; `Some(None)`: directly under the platform group.
     parent: Option<Option<GroupId>>,
     public: Option<bool>,
-    members: Option<Vec<i64>>,
+    members: Option<Vec<ScimId>>,
 }
 
 impl Wanted {
@@ -361,11 +381,11 @@ fn extension_of(extension: Option<&Value>) -> Result<(Option<Option<GroupId>>, O
     Ok((parent, public))
 }
 
-/// A user's id, or their URI (`…/Users/57`), as references hold them.
-fn id_of(value: &Value) -> Option<i64> {
+/// A user's id (`57`, or `i42`: R99), or their URI (`…/Users/57`), as references hold them.
+fn id_of(value: &Value) -> Option<ScimId> {
     match value {
-        Value::String(s) => s.trim().trim_end_matches('/').rsplit('/').next()?.parse().ok(),
-        Value::Number(n) => n.as_i64(),
+        Value::String(s) => ScimId::parse(s.trim().trim_end_matches('/').rsplit('/').next()?),
+        Value::Number(n) => n.as_i64().map(ScimId::User),
         _ => None,
     }
 }
@@ -380,7 +400,7 @@ fn boolean(value: &Value) -> Option<bool> {
 }
 
 /// The user ids of a `members` value: `[{"value": "7"}, …]` (a single object too).
-fn member_ids(members: &Value) -> Result<Vec<i64>, Refused> {
+fn member_ids(members: &Value) -> Result<Vec<ScimId>, Refused> {
     let list = match members {
         Value::Array(list) => list.iter().collect::<Vec<_>>(),
         Value::Object(_) => vec![members],
@@ -408,7 +428,7 @@ pub fn changes(body: &Value) -> Result<Vec<Change>, Refused> {
         }
         let value = field(operation, "value");
         let path = field(operation, "path").and_then(Value::as_str).map(str::trim);
-        let members = |ids: Vec<i64>| {
+        let members = |ids: Vec<ScimId>| {
             Change::Members(match op.as_str() {
                 "add" => Members::Add(ids),
                 "remove" => Members::Remove(ids),
@@ -457,7 +477,7 @@ pub fn changes(body: &Value) -> Result<Vec<Change>, Refused> {
                     if op != "remove" {
                         return Err(("invalidPath", format!("Roster adds members with the path members, not {path}.")));
                     }
-                    changes.push(Change::Members(Members::Remove(vec![user.parse().map_err(|_| ("invalidValue", format!("No such user: {user}.")))?])));
+                    changes.push(Change::Members(Members::Remove(vec![ScimId::parse(&user).ok_or_else(|| ("invalidValue", format!("No such user: {user}.")))?])));
                 } else if let Some(attribute) = lower.strip_prefix(&format!("{}:", ROSTER_GROUP.to_ascii_lowercase())) {
                     extension_changes(Some(&json!({ (attribute): value.cloned().unwrap_or(Value::Null) })), &mut changes)?;
                 } else if lower.eq_ignore_ascii_case(ROSTER_GROUP) {
@@ -496,9 +516,9 @@ mod tests {
         assert_eq!(
             changes(&entra),
             Ok(vec![
-                Change::Members(Members::Add(vec![7, 8])),
-                Change::Members(Members::Remove(vec![9])),
-                Change::Members(Members::Remove(vec![10])),
+                Change::Members(Members::Add(vec![ScimId::User(7), ScimId::User(8)])),
+                Change::Members(Members::Remove(vec![ScimId::User(9)])),
+                Change::Members(Members::Remove(vec![ScimId::User(10)])),
                 Change::Rename("Sales EMEA".into()),
             ])
         );

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use app::api::context::AppState;
 use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
-use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned, SaidDetails};
+use app::backend::provision::invited::{self, Invited, Named};
+use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned, SaidDetails, ScimId};
 use app::backend::provision::Condition;
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
@@ -66,8 +67,10 @@ pub async fn found(state: &AppState, caller: &TokenCaller, condition: Option<&Co
 
 async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Path(id): Path<String>, Query(paging): Query<Paging>, headers: HeaderMap) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
-    let shown = resource(&state, &user);
+    let shown = match target(&state, &permit, &id).await? {
+        Named::User(user) => resource(&state, &user),
+        Named::Pending(invited) => invited_resource(&state, &invited, true),
+    };
     if if_none_match(&headers, &shown) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, version_header(&shown))]).into_response());
     }
@@ -77,18 +80,18 @@ async fn read(State(state): State<AppState>, Extension(caller): Extension<Arc<To
 async fn create(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, body: Bytes) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let body = parse_body(&body)?;
-    if caller.scim_creates == ScimCreates::Invite {
-        return Err(ScimError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            None,
-            "This token invites new users, which SCIM cannot do yet: make a token whose new users are set up (Dashboard > API TOKENS).",
-        ));
-    }
-    let account = account_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
-    let user = provision::create(&state.db, &state.settings, &state.hasher, &permit, &who, &account, (caller.group, Role::Learner)).await.map_err(refusal)?;
-    let shown = resource(&state, &user);
+    // R99: a token that invites invites; the names are the person's to type, at registration.
+    let (shown, id) = if caller.scim_creates == ScimCreates::Invite {
+        let account = invitee_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+        let invited = invited::invite(&state.db, &state.settings, &permit, &who, &account, caller.group).await.map_err(refusal)?;
+        (invited_resource(&state, &invited, true), ScimId::Invitation(invited.id))
+    } else {
+        let account = account_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+        let user = provision::create(&state.db, &state.settings, &state.hasher, &permit, &who, &account, (caller.group, Role::Learner)).await.map_err(refusal)?;
+        (resource(&state, &user), ScimId::of(&user))
+    };
     let mut response = answer(StatusCode::CREATED, shown);
-    if let Ok(location) = HeaderValue::from_str(&location(&state, user.id)) {
+    if let Ok(location) = HeaderValue::from_str(&location(&state, id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
@@ -104,7 +107,13 @@ async fn replace(
 ) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let body = parse_body(&body)?;
-    let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
+    let user = match target(&state, &permit, &id).await? {
+        Named::User(user) => user,
+        Named::Pending(invited) => {
+            if_match(&headers, &invited_resource(&state, &invited, true))?;
+            return change_pending(&state, &permit, &who, &invited, &body).await;
+        }
+    };
     if_match(&headers, &resource(&state, &user))?;
     let account = account_of(&body, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
     let user = provision::replace(&state.db, &state.hasher, &permit, &who, user.id, &account).await.map_err(refusal)?;
@@ -121,7 +130,15 @@ async fn modify(
 ) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let body = parse_body(&body)?;
-    let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
+    let user = match target(&state, &permit, &id).await? {
+        Named::User(user) => user,
+        Named::Pending(invited) => {
+            let shown = invited_resource(&state, &invited, true);
+            if_match(&headers, &shown)?;
+            let patched = patch::apply(&shown, &body).map_err(|refused| ScimError::new(StatusCode::BAD_REQUEST, Some(refused.scim_type), refused.detail))?;
+            return change_pending(&state, &permit, &who, &invited, &patched).await;
+        }
+    };
     let shown = resource(&state, &user);
     if_match(&headers, &shown)?;
     let patched = patch::apply(&shown, &body).map_err(|refused| ScimError::new(StatusCode::BAD_REQUEST, Some(refused.scim_type), refused.detail))?;
@@ -132,9 +149,17 @@ async fn modify(
 
 async fn delete(State(state): State<AppState>, Extension(caller): Extension<Arc<TokenCaller>>, Extension(who): Extension<Who>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let user = provision::get(&state.db, &permit, user_id(&id)?).await.map_err(refusal)?;
-    if_match(&headers, &resource(&state, &user))?;
-    provision::erase(&state.db, &permit, &who, user.id).await.map_err(refusal)?;
+    match target(&state, &permit, &id).await? {
+        Named::User(user) => {
+            if_match(&headers, &resource(&state, &user))?;
+            provision::erase(&state.db, &permit, &who, user.id).await.map_err(refusal)?;
+        }
+        // R99: a pending invitation is cancelled (its link dies at once, R23).
+        Named::Pending(invited) => {
+            if_match(&headers, &invited_resource(&state, &invited, true))?;
+            app::backend::invitations::cancel(&state.db, &permit, &who, invited.id).await.map_err(refusal)?;
+        }
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -144,7 +169,7 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
     let created = chrono::DateTime::from_timestamp_millis(user.created_at).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut shown = json!({
         "schemas": [USER_SCHEMA],
-        "id": user.id.to_string(),
+        "id": ScimId::of(user).to_string(),
         "userName": user.login(),
         "name": { "givenName": user.first_name, "familyName": user.last_name },
         "displayName": display,
@@ -174,16 +199,61 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
         shown["preferredLanguage"] = language.as_str().into();
     }
     let version = super::version(&shown);
-    shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, user.id), "version": version });
+    shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, ScimId::of(user)), "version": version });
     shown
 }
 
-fn location(state: &AppState, id: i64) -> String {
+/// A pending invitation made through SCIM as a User (R99): its address, `active` while it stands
+/// (`false` once cancelled), Roster's `invitationPending` (the person has not registered), and the
+/// externalId and language it will give the account.
+fn invited_resource(state: &AppState, invited: &Invited, stands: bool) -> Value {
+    let id = ScimId::Invitation(invited.id);
+    let created = chrono::DateTime::from_timestamp_millis(invited.created_at).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut shown = json!({
+        "schemas": [USER_SCHEMA, ROSTER_USER],
+        "id": id.to_string(),
+        "userName": invited.email,
+        "emails": [{ "value": invited.email, "type": "work", "primary": true }],
+        "active": stands,
+        ROSTER_USER: { "invitationPending": stands },
+    });
+    if let Some(external_id) = &invited.external_id {
+        shown["externalId"] = external_id.as_str().into();
+    }
+    if let Some(language) = &invited.language {
+        shown["preferredLanguage"] = language.as_str().into();
+    }
+    let version = super::version(&shown);
+    shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, id), "version": version });
+    shown
+}
+
+fn location(state: &AppState, id: ScimId) -> String {
     format!("{}/scim/v2/Users/{id}", state.settings.public_url)
 }
 
-fn user_id(id: &str) -> Result<i64, ScimError> {
-    id.parse().map_err(|_| ScimError::new(StatusCode::NOT_FOUND, None, "No such user."))
+/// The user, or the pending invitation (R99), an id names for this caller.
+async fn target(state: &AppState, permit: &app::backend::Permit<'_, AddUsersSomewhere>, id: &str) -> Result<Named, ScimError> {
+    match ScimId::parse(id) {
+        Some(ScimId::User(user)) => Ok(Named::User(provision::get(&state.db, permit, user).await.map_err(refusal)?)),
+        Some(ScimId::Invitation(invitation)) => invited::named(&state.db, permit, invitation).await.map_err(refusal),
+        None => Err(ScimError::new(StatusCode::NOT_FOUND, None, "No such user.")),
+    }
+}
+
+/// A PUT, or a PATCH's result, on a pending invitation (R99): `active: false` cancels it; its
+/// externalId may change; the rest (names, password) is the person's to type, and ignored.
+async fn change_pending(state: &AppState, permit: &app::backend::Permit<'_, AddUsersSomewhere>, who: &Who, invited: &Invited, said: &Value) -> Answer {
+    let account = invitee_of(said, Said::Given).map_err(|(scim_type, detail)| ScimError::new(StatusCode::BAD_REQUEST, Some(scim_type), detail))?;
+    if !account.login.eq_ignore_ascii_case(&invited.email) {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("mutability"), "userName: a pending invitation's address does not change; cancel it and invite the new one."));
+    }
+    if !account.active {
+        app::backend::invitations::cancel(&state.db, permit, who, invited.id).await.map_err(refusal)?;
+        return Ok(answer(StatusCode::OK, invited_resource(state, invited, false)));
+    }
+    let invited = invited::set_external_id(&state.db, permit, who, invited.id, account.external_id.as_deref()).await.map_err(refusal)?;
+    Ok(answer(StatusCode::OK, invited_resource(state, &invited, true)))
 }
 
 /// How much of Roster's extension a User resource says (R98).
@@ -201,15 +271,12 @@ pub enum Said {
 /// only SCIM can get wrong; the service checks the rest as the panels do. Attributes Roster does
 /// not keep are ignored.
 pub fn account_of(user: &Value, said: Said) -> Result<Account, (&'static str, String)> {
-    let invalid = |detail: &str| ("invalidValue", detail.to_string());
-    let text = |value: Option<&Value>, name: &str| -> Result<Option<String>, (&'static str, String)> {
-        match value {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(invalid(&format!("{name} is a string."))),
-        }
-    };
-    let login = text(field(user, "userName"), "userName")?.filter(|l| !l.trim().is_empty()).ok_or_else(|| invalid("userName is required: the user's email, or a username for a user without email."))?;
+    let (first_name, last_name) = names_of(user)?;
+    Ok(Account { first_name, last_name, ..invitee_of(user, said)? })
+}
+
+/// A User's given and family names: `name`'s, or its display name's first word and the rest.
+fn names_of(user: &Value) -> Result<(String, String), (&'static str, String)> {
     let name = field(user, "name");
     let mut first = text(name.and_then(|n| field(n, "givenName")), "name.givenName")?;
     let mut last = text(name.and_then(|n| field(n, "familyName")), "name.familyName")?;
@@ -220,9 +287,16 @@ pub fn account_of(user: &Value, said: Said) -> Result<Account, (&'static str, St
             (first, last) = (Some(given.to_string()), Some(family.trim().to_string()));
         }
     }
-    let (Some(first_name), Some(last_name)) = (first, last) else {
-        return Err(invalid("name.givenName and name.familyName are required (Roster shows people by their first and last names)."));
-    };
+    match (first, last) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err(invalid("name.givenName and name.familyName are required (Roster shows people by their first and last names).")),
+    }
+}
+
+/// What a User resource says but the names: all a token that invites needs (R99), the person
+/// typing their names at registration; `first_name` and `last_name` are left empty.
+fn invitee_of(user: &Value, said: Said) -> Result<Account, (&'static str, String)> {
+    let login = text(field(user, "userName"), "userName")?.filter(|l| !l.trim().is_empty()).ok_or_else(|| invalid("userName is required: the user's email, or a username for a user without email."))?;
     // `emails` is read-only (RFC 7643 §2.2: ignored when sent): a user's address is userName.
     let active = match field(user, "active") {
         None | Some(Value::Null) => true,
@@ -236,14 +310,27 @@ pub fn account_of(user: &Value, said: Said) -> Result<Account, (&'static str, St
     let language = text(field(user, "preferredLanguage"), "preferredLanguage")?.and_then(|tag| Lang::parse(&tag));
     Ok(Account {
         login,
-        first_name,
-        last_name,
+        first_name: String::new(),
+        last_name: String::new(),
         external_id: text(field(user, "externalId"), "externalId")?,
         language,
         active,
         password: text(field(user, "password"), "password")?,
         details: details_of(field(user, ROSTER_USER), said)?,
     })
+}
+
+fn invalid(detail: &str) -> (&'static str, String) {
+    ("invalidValue", detail.to_string())
+}
+
+/// A string attribute's value, if it has one.
+fn text(value: Option<&Value>, name: &str) -> Result<Option<String>, (&'static str, String)> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(&format!("{name} is a string."))),
+    }
 }
 
 /// Roster's extension of a user (R98): `labels` (names) and `customFields` (`{name, value}`);

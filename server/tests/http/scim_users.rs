@@ -14,7 +14,8 @@ app::on_both_databases!(
     r92_r93_an_identity_provider_sets_up_finds_changes_deactivates_and_erases_a_user,
     r92_a_token_limited_to_a_group_sees_and_manages_its_branch_only,
     r92_searches_pages_and_refusals_in_scims_words,
-    r98_labels_custom_fields_and_the_deletion_date_through_rosters_extension
+    r98_labels_custom_fields_and_the_deletion_date_through_rosters_extension,
+    r99_a_token_that_invites_invites_and_the_provider_follows_the_invitation_to_the_account
 );
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -300,9 +301,9 @@ async fn r98_labels_custom_fields_and_the_deletion_date_through_rosters_extensio
         user
     };
 
-    // Discovery names the extension.
+    // Discovery names the extension: labels, custom fields, deletion date, a pending invitation (R99).
     let (status, _, schema) = scim(&h, &token, Method::GET, &format!("Schemas/{ROSTER_USER}"), None, &[]).await;
-    assert_eq!((status, schema["attributes"].as_array().map(Vec::len)), (StatusCode::OK, Some(3)), "{schema}");
+    assert_eq!((status, schema["attributes"].as_array().map(Vec::len)), (StatusCode::OK, Some(4)), "{schema}");
     let (_, _, user_type) = scim(&h, &token, Method::GET, "ResourceTypes/User", None, &[]).await;
     assert_eq!(user_type["schemaExtensions"], json!([{ "schema": ROSTER_USER, "required": false }]));
 
@@ -357,4 +358,139 @@ async fn r98_labels_custom_fields_and_the_deletion_date_through_rosters_extensio
     // Searches show them too.
     let (_, _, found) = scim(&h, &token, Method::GET, &filter("Users", r#"externalId eq "00u9""#), None, &[]).await;
     assert_eq!(ext(&found["Resources"][0]), ext(&patched));
+}
+
+/// The link of the latest invitation email to `to`, as delivered.
+async fn invitation_link_token(h: &Harness, to: &str) -> String {
+    let text: String = sqlx::query_scalar(&format!("SELECT {} FROM outbox_emails WHERE to_address = $1 ORDER BY id DESC LIMIT 1", app::backend::mail::DELIVERED_TEXT))
+        .bind(to)
+        .fetch_one(&h.db.pool)
+        .await
+        .unwrap();
+    text.split_whitespace().find(|w| w.contains("/invitation/")).unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+async fn r99_a_token_that_invites_invites_and_the_provider_follows_the_invitation_to_the_account(db: TestDb) {
+    let h = demo_on(db).await;
+    let paula = h.log_in_as("admin@northwind.example").await;
+    let sales = h.group("Sales").await;
+    let entra = token(&h, &paula, &format!("form[name]=Entra&form[scope]=scim&form[scim_creates]=invite&form[group]={sales}")).await;
+    let accounts = |email: &'static str| {
+        let pool = h.db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE email_key = $1").bind(email).fetch_one(&pool).await.unwrap() }
+    };
+    let status_of = |id: &str| {
+        let (pool, id) = (h.db.pool.clone(), id.trim_start_matches('i').parse::<i64>().unwrap());
+        async move { sqlx::query_scalar::<_, String>("SELECT status FROM invitations WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
+    };
+
+    // Created as Entra ID sends it (a display name only): an invitation into Sales, its email
+    // queued — no account yet, nothing billed.
+    let nina = json!({ "schemas": [USER], "userName": "nina@outside.example", "externalId": "e-77", "active": true, "displayName": "Nina N", "preferredLanguage": "fr-FR" });
+    let (status, headers, created) = scim(&h, &entra, Method::POST, "Users", Some(nina.clone()), &[]).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with('i'), "{created}");
+    assert_eq!((created["active"].as_bool(), created[ROSTER_USER]["invitationPending"].as_bool()), (Some(true), Some(true)), "{created}");
+    assert_eq!((created["externalId"].as_str(), created["preferredLanguage"].as_str()), (Some("e-77"), Some("fr")));
+    assert!(headers[header::LOCATION].to_str().unwrap().ends_with(&format!("/scim/v2/Users/{id}")));
+    assert_eq!(accounts("nina@outside.example").await, 0);
+    let grants: Vec<(i64, String)> = sqlx::query_as("SELECT group_id, role FROM invitation_grants WHERE invitation_id = $1")
+        .bind(id[1..].parse::<i64>().unwrap())
+        .fetch_all(&h.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(grants, [(sales, "learner".to_string())]);
+    let (status, _, read) = scim(&h, &entra, Method::GET, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!((status, &read), (StatusCode::OK, &created));
+
+    // Sent again: the address is taken (SCIM's uniqueness), and nothing is sent twice.
+    let (status, _, again) = scim(&h, &entra, Method::POST, "Users", Some(nina), &[]).await;
+    assert_eq!((status, again["scimType"].as_str()), (StatusCode::CONFLICT, Some("uniqueness")), "{again}");
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE to_address = 'nina@outside.example'").fetch_one(&h.db.pool).await.unwrap();
+    assert_eq!(sent, 1);
+    // While pending: its externalId may change; its address may not; the names are the person's.
+    let change = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "path": "externalId", "value": "e-78" }, { "op": "replace", "path": "name.givenName", "value": "Nino" }] });
+    let (status, _, changed) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(change), &[]).await;
+    assert_eq!((status, changed["externalId"].as_str(), changed["id"].as_str()), (StatusCode::OK, Some("e-78"), Some(id.as_str())), "{changed}");
+    let moved = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "path": "userName", "value": "nina@elsewhere.example" }] });
+    let (status, _, _) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(moved), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Nina registers from the email: the provider's id now names her account, active, with the
+    // externalId it gave; searches find her by it.
+    let link = invitation_link_token(&h, "nina@outside.example").await;
+    let registered = h.send(post("/api/invitations/register", &format!("token={link}&first_name=Nina&last_name=Nilsson&password=a+long+enough+secret"))).await;
+    assert_eq!(registered.status(), StatusCode::OK);
+    let (status, _, account) = scim(&h, &entra, Method::GET, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!((account["id"].as_str(), account["active"].as_bool(), account["name"]["familyName"].as_str(), account["externalId"].as_str()), (Some(id.as_str()), Some(true), Some("Nilsson"), Some("e-78")));
+    for expression in [r#"userName eq "nina@outside.example""#.to_string(), format!(r#"id eq "{id}""#), r#"externalId eq "e-78""#.to_string()] {
+        let (_, _, found) = scim(&h, &entra, Method::GET, &filter("Users", &expression), None, &[]).await;
+        assert_eq!((found["totalResults"].as_i64(), found["Resources"][0]["id"].as_str()), (Some(1), Some(id.as_str())), "{expression}: {found}");
+    }
+    // Groups know her by the same id: shown as a member by it, added and removed by it.
+    let emea = h.group("Sales EMEA").await;
+    let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": id }] }] });
+    let (status, _, group) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{group}");
+    assert!(group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str()), "{group}");
+    let (_, _, sales_group) = scim(&h, &entra, Method::GET, &format!("Groups/g{sales}"), None, &[]).await;
+    assert!(sales_group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str() && m["$ref"].as_str().unwrap().ends_with(&format!("/Users/{id}"))), "{sales_group}");
+    let remove = json!({ "schemas": [PATCH], "Operations": [{ "op": "Remove", "path": format!("members[value eq \"{id}\"]") }] });
+    let (status, _, group) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(remove), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{group}");
+    assert!(!group["members"].as_array().map(|m| m.iter().any(|m| m["value"] == id.as_str())).unwrap_or(false), "{group}");
+
+    let off = json!({ "schemas": [PATCH], "Operations": [{ "op": "Replace", "path": "active", "value": "False" }] });
+    let (status, _, body) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(off.clone()), &[]).await;
+    assert_eq!((status, body["active"].as_bool()), (StatusCode::OK, Some(false)), "{body}");
+    let (status, _, _) = scim(&h, &entra, Method::DELETE, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = scim(&h, &entra, Method::GET, &format!("Users/{id}"), None, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(accounts("nina@outside.example").await, 0, "erased (R68)");
+
+    // Deprovisioned before registering, as Entra ID does (active "False"), or by DELETE: the
+    // invitation is cancelled, its link dead (R23).
+    for (email, by_patch) in [("grace@outside.example", true), ("hedy@outside.example", false)] {
+        let (status, _, made) = scim(&h, &entra, Method::POST, "Users", Some(json!({ "schemas": [USER], "userName": email })), &[]).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let id = made["id"].as_str().unwrap().to_string();
+        let link = invitation_link_token(&h, email).await;
+        if by_patch {
+            let (status, _, body) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(off.clone()), &[]).await;
+            assert_eq!((status, body["active"].as_bool()), (StatusCode::OK, Some(false)), "{body}");
+        } else {
+            let (status, _, _) = scim(&h, &entra, Method::DELETE, &format!("Users/{id}"), None, &[]).await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+        }
+        assert_eq!(status_of(&id).await, "cancelled");
+        let (status, _, _) = scim(&h, &entra, Method::GET, &format!("Users/{id}"), None, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let late = h.send(post("/api/invitations/register", &format!("token={link}&first_name=Late&last_name=L&password=a+long+enough+secret"))).await;
+        assert_eq!(late.status(), StatusCode::NOT_FOUND);
+    }
+
+    // Refused, changing nothing: a username (an invitation is an email), an address with an
+    // account.
+    let (status, _, body) = scim(&h, &entra, Method::POST, "Users", Some(json!({ "schemas": [USER], "userName": "no-email" })), &[]).await;
+    assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{body}");
+    let (status, _, body) = scim(&h, &entra, Method::POST, "Users", Some(json!({ "schemas": [USER], "userName": "emea.coach@northwind.example" })), &[]).await;
+    assert_eq!((status, body["scimType"].as_str()), (StatusCode::CONFLICT, Some("uniqueness")), "{body}");
+
+    // Another branch's token neither reads nor cancels Sales' invitation (R3, R38).
+    let (_, _, pending) = scim(&h, &entra, Method::POST, "Users", Some(json!({ "schemas": [USER], "userName": "ivy@outside.example" })), &[]).await;
+    let pending = pending["id"].as_str().unwrap().to_string();
+    // Not a member of anything until registered.
+    let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": pending }] }] });
+    let (status, _, body) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
+    assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{body}");
+    let engineering = h.group("Engineering").await;
+    let other = token(&h, &paula, &format!("form[name]=Other&form[scope]=scim&form[group]={engineering}")).await;
+    for method in [Method::GET, Method::DELETE] {
+        let (status, _, _) = scim(&h, &other, method, &format!("Users/{pending}"), None, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(status_of(&pending).await, "pending");
 }

@@ -67,6 +67,8 @@ struct AcceptedRow {
     language: Option<String>,
     deletion_date: Option<String>,
     invited_by: i64,
+    /// The provider's identifier of the person, for an invitation made through SCIM (R99).
+    external_id: Option<String>,
 }
 
 /// Accepts an invitation, atomically (R22): the account becomes active with its memberships
@@ -90,13 +92,13 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
     let now = now_ms();
     let mut tx = db.begin().await?;
     let row: Option<AcceptedRow> = sqlx::query_as(
-        "SELECT id, email, email_key, language, deletion_date, invited_by FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
+        "SELECT id, email, email_key, language, deletion_date, invited_by, external_id FROM invitations WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(crate::backend::auth::token_hash(form.token))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(AcceptedRow { id: invitation, email, email_key, language, deletion_date, invited_by: inviter }) = row else { return Err(AppError::NotFound) };
+    let Some(AcceptedRow { id: invitation, email, email_key, language, deletion_date, invited_by: inviter, external_id }) = row else { return Err(AppError::NotFound) };
     // R42: an account whose deletion date has come is not created (nor billed).
     if crate::backend::deletion::has_come(deletion_date.as_deref(), crate::backend::deletion::today(&mut *tx).await?) {
         return Err(AppError::NotFound);
@@ -129,8 +131,8 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
         return Err(AppError::NotFound);
     }
     let user: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, created_at, activated_at, deletion_date)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7, $8) ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING RETURNING id",
+        "INSERT INTO users (email, email_key, first_name, last_name, language, status, password_hash, created_at, activated_at, deletion_date, external_id)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7, $8, $9) ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING RETURNING id",
     )
     .bind(&email)
     .bind(&email_key)
@@ -140,6 +142,7 @@ pub async fn accept(db: &Db, settings: &Settings, hasher: &crate::backend::auth:
     .bind(password_hash)
     .bind(now)
     .bind(&deletion_date)
+    .bind(&external_id)
     .fetch_optional(&mut *tx)
     .await?;
     // An account was set up for this address meanwhile: this link has no account to create.

@@ -26,7 +26,7 @@ use crate::wire::invitations::{InvitationList, InvitationRow, InvitationsColumn,
 /// in this transaction: the invitation's address is held first, as an invite that adds grants
 /// holds it, so no grant can slip in between the check and the change. An unknown invitation has
 /// no grants: "not allowed", as for one of someone else's.
-async fn require_manage(tx: &mut Tx, backend: crate::backend::db::Backend, principal: &Principal, invitation: i64) -> Result<(), AppError> {
+pub(crate) async fn require_manage(tx: &mut Tx, backend: crate::backend::db::Backend, principal: &Principal, invitation: i64) -> Result<(), AppError> {
     let address: Option<String> = sqlx::query_scalar("SELECT email_key FROM invitations WHERE id = $1").bind(invitation).fetch_optional(&mut **tx).await?;
     if let Some(address) = &address {
         crate::backend::db::serialize_on_address(tx, backend, address).await?;

@@ -11,3 +11,4 @@ pub use accept::{accept, language_of_link, pending_address, Registered, Registra
 pub use invite::{invite, Inviting};
 pub(crate) use invite::{invite_many, Batch, Invitee};
 pub use manage::{cancel, list, resend, RESEND_INTERVAL_MS};
+pub(crate) use manage::require_manage;

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use super::users::ScimId;
 use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
@@ -36,8 +37,16 @@ pub struct ProvisionedGroup {
     pub is_public: bool,
     /// What the provider knows it as (SCIM's externalId).
     pub external_id: Option<String>,
-    /// Their user ids, when asked for.
-    pub members: Option<Vec<i64>>,
+    /// Its members, when asked for.
+    pub members: Option<Vec<Member>>,
+}
+
+/// A member of a group as a provider sees it: the account, and the id the provider knows it by
+/// (R99: the invitation made through SCIM it came from, if it did).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub user: i64,
+    pub scim_id: ScimId,
 }
 
 /// The groups this caller oversees (theirs and below, R2) that `condition` keeps, in id order,
@@ -73,7 +82,7 @@ pub async fn find(
             parent: node.parent_id,
             is_public: node.is_public,
             external_id: known_as.iter().find(|(g, _)| *g == node.id).map(|(_, e)| e.clone()),
-            members: with_members.then(|| members.extract_if(.., |(group, _)| *group == node.id).map(|(_, id)| id).collect()),
+            members: with_members.then(|| members.extract_if(.., |(group, _)| *group == node.id).map(|(_, member)| member).collect()),
         })
         .collect();
     Ok(Found { total: kept.len() as i64, found })
@@ -147,17 +156,18 @@ async fn holders(db: &Db, condition: &Condition<GroupAttribute>, role: Role) -> 
     Ok(pairs.query_as::<(GroupId, i64)>().fetch_all(&db.pool).await?.into_iter().collect())
 }
 
-/// (group, user id) of the direct holders of `role` in `groups`, by user id.
-async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, i64)>, AppError> {
+/// (group, member) of the direct holders of `role` in `groups`, by user id.
+async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, Member)>, AppError> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
     let mut s = Statement::new(
-        "SELECT m.group_id, u.id FROM memberships m JOIN users u ON u.id = m.user_id
+        "SELECT m.group_id, u.id, (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1) FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = ",
     );
     s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups).push(" ORDER BY m.group_id, u.id");
-    Ok(s.query_as().fetch_all(&db.pool).await?)
+    let rows: Vec<(GroupId, i64, Option<i64>)> = s.query_as().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(group, user, invitation)| (group, Member { user, scim_id: invitation.map_or(ScimId::User(user), ScimId::Invitation) })).collect())
 }
 
 /// Sets what the provider knows the group as (SCIM's externalId; `None`: nothing), by whoever

@@ -3,6 +3,7 @@
 //! token's caller is a principal like any other, with the rights of an admin of its group.
 
 pub mod groups;
+pub mod invited;
 pub mod users;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

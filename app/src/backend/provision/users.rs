@@ -37,6 +37,9 @@ pub struct Provisioned {
     pub must_change_password: i64,
     pub deletion_date: Option<String>,
     pub created_at: i64,
+    /// The invitation made through SCIM this account came from (R99): the provider knows the
+    /// account by that invitation's id.
+    pub scim_invitation: Option<i64>,
     /// Their labels' names, by name (R43).
     #[sqlx(skip)]
     pub labels: Vec<String>,
@@ -56,8 +59,59 @@ impl Provisioned {
     }
 }
 
-const COLUMNS: &str =
-    "u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at";
+const COLUMNS: &str = "u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at,
+     (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1) AS scim_invitation";
+
+/// What a SCIM id names: an account (its id), or an invitation made through SCIM and the
+/// account it became (`i` and the invitation's id, R99).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScimId {
+    User(i64),
+    Invitation(i64),
+}
+
+impl ScimId {
+    pub fn parse(id: &str) -> Option<ScimId> {
+        match id.strip_prefix('i') {
+            Some(invitation) => invitation.parse().ok().filter(|n| *n > 0).map(ScimId::Invitation),
+            None => id.parse().ok().map(ScimId::User),
+        }
+    }
+
+    /// How the provider knows this user.
+    pub fn of(user: &Provisioned) -> ScimId {
+        user.scim_invitation.map_or(ScimId::User(user.id), ScimId::Invitation)
+    }
+}
+
+/// The accounts these SCIM ids name, in order (R99): an account's own id, or the account an
+/// invitation made through SCIM became; `None` for an invitation not accepted (or none at all).
+/// Whether the caller sees them is the service's to check, as for any id.
+pub async fn accounts_named(db: &Db, ids: &[ScimId]) -> Result<Vec<Option<i64>>, AppError> {
+    let invitations: Vec<i64> = ids.iter().filter_map(|id| if let ScimId::Invitation(n) = id { Some(*n) } else { None }).collect();
+    let mut accepted: Vec<(i64, i64)> = Vec::new();
+    for chunk in invitations.chunks(crate::backend::statement::IN_LIST_MAX) {
+        let mut s = Statement::new("SELECT id, accepted_user_id FROM invitations WHERE scim = 1 AND accepted_user_id IS NOT NULL AND ");
+        s.push_in("id", chunk);
+        accepted.extend(s.query_as::<(i64, i64)>().fetch_all(&db.pool).await?);
+    }
+    Ok(ids
+        .iter()
+        .map(|id| match id {
+            ScimId::User(user) => Some(*user),
+            ScimId::Invitation(n) => accepted.iter().find(|(i, _)| i == n).map(|(_, user)| *user),
+        })
+        .collect())
+}
+
+impl std::fmt::Display for ScimId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScimId::User(id) => write!(f, "{id}"),
+            ScimId::Invitation(id) => write!(f, "i{id}"),
+        }
+    }
+}
 
 /// What a condition on users looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,14 +155,21 @@ impl Condition<Attribute> {
             Condition::Nobody => {
                 s.push("1 = 0");
             }
-            Condition::Compare(Attribute::Id, op, value) => match (op, value.parse::<i64>()) {
-                (Op::Eq, Ok(id)) => {
+            // An id is the account's, or the invitation made through SCIM it came from (R99).
+            Condition::Compare(Attribute::Id, op, value) => match (op, ScimId::parse(value)) {
+                (Op::Eq, Some(ScimId::User(id))) => {
                     s.push("u.id = ").bind(id);
                 }
-                (Op::Ne, Ok(id)) => {
+                (Op::Ne, Some(ScimId::User(id))) => {
                     s.push("u.id <> ").bind(id);
                 }
-                (Op::Ne, Err(_)) => {
+                (Op::Eq, Some(ScimId::Invitation(id))) => {
+                    s.push("u.id IN (SELECT accepted_user_id FROM invitations WHERE id = ").bind(id).push(" AND scim = 1)");
+                }
+                (Op::Ne, Some(ScimId::Invitation(id))) => {
+                    s.push("u.id NOT IN (SELECT accepted_user_id FROM invitations WHERE id = ").bind(id).push(" AND scim = 1 AND accepted_user_id IS NOT NULL)");
+                }
+                (Op::Ne, None) => {
                     s.push("1 = 1");
                 }
                 _ => {
@@ -233,14 +294,14 @@ pub struct SaidDetails {
 }
 
 impl SaidDetails {
-    fn says_something(&self) -> bool {
+    pub(super) fn says_something(&self) -> bool {
         self.labels.is_some() || self.values.is_some()
     }
 
     /// The details these make of `stored`'s (names read as the platform's labels and fields,
     /// case aside; the deletion date kept), with `language`, and the stored ones read the same way (labels and values in
     /// the order of their ids, to compare); an unknown name is an error at `labels` or `values`.
-    async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
+    pub(super) async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
         let choices = crate::backend::details::choices(db, false).await?;
         let read = |labels: &[String], values: &[(String, String)], deletion_date: Option<String>, errors: &mut Vec<FieldError>| {
             let mut unknown = |field: &str, name: &str| errors.push(FieldError { field: field.into(), msg: Msg::NoSuchName { name: name.to_string() } });
@@ -455,5 +516,20 @@ pub(super) fn checked_external_id(external_id: Option<&str>) -> Result<Option<&s
     match external_id.map(str::trim).filter(|id| !id.is_empty()) {
         Some(id) if id.chars().count() > EXTERNAL_ID_MAX || id.chars().any(char::is_control) => Err(AppError::field("external_id", Msg::TooLong { max: EXTERNAL_ID_MAX })),
         other => Ok(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r99_a_scim_id_names_an_account_or_an_invitation_made_through_scim() {
+        assert_eq!(ScimId::parse("57"), Some(ScimId::User(57)));
+        assert_eq!(ScimId::parse("i42"), Some(ScimId::Invitation(42)));
+        for unknown in ["", "i", "i0", "i-1", "I42", "x42", "42a", "i4 2"] {
+            assert_eq!(ScimId::parse(unknown), None, "{unknown}");
+        }
+        assert_eq!((ScimId::User(57).to_string(), ScimId::Invitation(42).to_string()), ("57".to_string(), "i42".to_string()));
     }
 }
