@@ -12,7 +12,8 @@ use app::backend::audit::Who;
 use app::backend::groups;
 use app::backend::principal::Principal;
 use app::backend::provision::groups::{self as provision, GroupAttribute, ProvisionedGroup};
-use app::backend::provision::users::{self, ScimId};
+use app::backend::provision::invited;
+use app::backend::provision::users::{self, Holder, ScimId};
 use app::backend::provision::Condition;
 use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
@@ -246,44 +247,47 @@ async fn apply(state: &AppState, caller: &TokenCaller, who: &Who, group: &Provis
 async fn change_members(state: &AppState, principal: &Principal, caller: &TokenCaller, who: &Who, group: GroupId, members: Members) -> Result<(), ScimError> {
     let role = caller.scim_role;
     let (add, remove) = match members {
-        Members::Add(users) => (accounts(state, &users).await?, Vec::new()),
-        Members::Remove(users) => (Vec::new(), accounts(state, &users).await?),
-        Members::Replace(users) => {
-            let users = accounts(state, &users).await?;
+        Members::Add(ids) => (holders(state, &ids).await?, Vec::new()),
+        Members::Remove(ids) => (Vec::new(), holders(state, &ids).await?),
+        Members::Replace(ids) => {
+            let wanted = holders(state, &ids).await?;
             let permit = principal.require(AddUsersSomewhere).map_err(refusal)?;
-            let now: Vec<i64> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default().iter().map(|m| m.user).collect();
-            (users.iter().copied().filter(|u| !now.contains(u)).collect(), now.into_iter().filter(|u| !users.contains(u)).collect())
+            let now: Vec<Holder> = provision::get(&state.db, &permit, group, role, true).await.map_err(group_refusal)?.members.unwrap_or_default().iter().map(|m| m.holder).collect();
+            (wanted.iter().copied().filter(|h| !now.contains(h)).collect(), now.into_iter().filter(|h| !wanted.contains(h)).collect())
         }
+    };
+    // Accounts become members; a pending invitation made through SCIM gains the group (R99).
+    let split = |holders: &[Holder]| -> (Vec<i64>, Vec<i64>) {
+        let accounts = holders.iter().filter_map(|h| if let Holder::Account(user) = h { Some(*user) } else { None }).collect();
+        let invitations = holders.iter().filter_map(|h| if let Holder::Invitation(id) = h { Some(*id) } else { None }).collect();
+        (accounts, invitations)
+    };
+    let not_seen = |error: AppError| match error {
+        AppError::NotFound => ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "members: a member is not a user this token sees (R62)."),
+        other => refusal(other),
     };
     if !add.is_empty() {
         let permit = principal.require(AddToGroup::new(group, &[role])).map_err(refusal)?;
-        provision::add_members(&state.db, &state.settings, &permit, who, &add).await.map_err(|error| match error {
-            AppError::NotFound => ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "members: a member is not a user this token sees (R62)."),
-            other => refusal(other),
-        })?;
+        let (accounts, invitations) = split(&add);
+        provision::add_members(&state.db, &state.settings, &permit, who, &accounts).await.map_err(not_seen)?;
+        invited::grant(&state.db, &permit, who, &invitations).await.map_err(not_seen)?;
     }
     if !remove.is_empty() {
         let permit = principal.require(RemoveRole(group, role)).map_err(refusal)?;
-        provision::remove_members(&state.db, &permit, who, &remove).await.map_err(refusal)?;
+        let (accounts, invitations) = split(&remove);
+        provision::remove_members(&state.db, &permit, who, &accounts).await.map_err(refusal)?;
+        invited::ungrant(&state.db, &permit, who, &invitations).await.map_err(not_seen)?;
     }
     Ok(())
 }
 
-/// The accounts members' ids name: an invitation made through SCIM names the account it became
-/// (R99); one not accepted yet names none, and is refused.
-async fn accounts(state: &AppState, ids: &[ScimId]) -> Result<Vec<i64>, ScimError> {
-    let named = users::accounts_named(&state.db, ids).await.map_err(refusal)?;
+/// Who members' ids name: an account, or a pending invitation made through SCIM (R99); an id of
+/// neither is refused.
+async fn holders(state: &AppState, ids: &[ScimId]) -> Result<Vec<Holder>, ScimError> {
+    let named = users::holders_named(&state.db, ids).await.map_err(refusal)?;
     ids.iter()
         .zip(named)
-        .map(|(id, account)| {
-            account.ok_or_else(|| {
-                ScimError::new(
-                    StatusCode::BAD_REQUEST,
-                    Some("invalidValue"),
-                    format!("members: {id} is an invitation not accepted yet (R99): the person joins the token's group on registering, and other groups after."),
-                )
-            })
-        })
+        .map(|(id, holder)| holder.ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), format!("members: no such user: {id}."))))
         .collect()
 }
 

@@ -417,6 +417,14 @@ async fn r99_a_token_that_invites_invites_and_the_provider_follows_the_invitatio
     let (status, _, _) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(moved), &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
+    // Okta pushes her group before she registers: the invitation gains it (R21), and the group
+    // lists her by the invitation's id.
+    let emea = h.group("Sales EMEA").await;
+    let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": id }] }] });
+    let (status, _, group) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{group}");
+    assert!(group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str()), "{group}");
+
     // Nina registers from the email: the provider's id now names her account, active, with the
     // externalId it gave; searches find her by it.
     let link = invitation_link_token(&h, "nina@outside.example").await;
@@ -429,14 +437,18 @@ async fn r99_a_token_that_invites_invites_and_the_provider_follows_the_invitatio
         let (_, _, found) = scim(&h, &entra, Method::GET, &filter("Users", &expression), None, &[]).await;
         assert_eq!((found["totalResults"].as_i64(), found["Resources"][0]["id"].as_str()), (Some(1), Some(id.as_str())), "{expression}: {found}");
     }
-    // Groups know her by the same id: shown as a member by it, added and removed by it.
-    let emea = h.group("Sales EMEA").await;
-    let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": id }] }] });
-    let (status, _, group) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
-    assert_eq!(status, StatusCode::OK, "{group}");
-    assert!(group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str()), "{group}");
-    let (_, _, sales_group) = scim(&h, &entra, Method::GET, &format!("Groups/g{sales}"), None, &[]).await;
-    assert!(sales_group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str() && m["$ref"].as_str().unwrap().ends_with(&format!("/Users/{id}"))), "{sales_group}");
+    // Groups know her by the same id: a member of Sales EMEA since the push before she
+    // registered, and taken out of it by that id.
+    let (_, _, group) = scim(&h, &entra, Method::GET, &format!("Groups/g{emea}"), None, &[]).await;
+    assert!(group["members"].as_array().unwrap().iter().any(|m| m["value"] == id.as_str() && m["$ref"].as_str().unwrap().ends_with(&format!("/Users/{id}"))), "{group}");
+    let nina_account = h.user("nina@outside.example").await;
+    let in_emea: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND group_id = $2 AND role = 'learner' AND propagated_from IS NULL")
+        .bind(nina_account)
+        .bind(emea)
+        .fetch_one(&h.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(in_emea, 1, "the grant the push added to the invitation");
     let remove = json!({ "schemas": [PATCH], "Operations": [{ "op": "Remove", "path": format!("members[value eq \"{id}\"]") }] });
     let (status, _, group) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(remove), &[]).await;
     assert_eq!(status, StatusCode::OK, "{group}");
@@ -482,15 +494,29 @@ async fn r99_a_token_that_invites_invites_and_the_provider_follows_the_invitatio
     // Another branch's token neither reads nor cancels Sales' invitation (R3, R38).
     let (_, _, pending) = scim(&h, &entra, Method::POST, "Users", Some(json!({ "schemas": [USER], "userName": "ivy@outside.example" })), &[]).await;
     let pending = pending["id"].as_str().unwrap().to_string();
-    // Not a member of anything until registered.
+    // Pushed into a group and out again before registering: a grant of the invitation, then none.
+    let grants = |pending: String| {
+        let pool = h.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT group_id FROM invitation_grants WHERE invitation_id = $1 ORDER BY group_id").bind(pending[1..].parse::<i64>().unwrap()).fetch_all(&pool).await.unwrap()
+        }
+    };
     let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": pending }] }] });
     let (status, _, body) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(add), &[]).await;
-    assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{body}");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(grants(pending.clone()).await, [sales, emea]);
+    let out = json!({ "schemas": [PATCH], "Operations": [{ "op": "Remove", "path": "members", "value": [{ "value": pending }] }] });
+    let (status, _, body) = scim(&h, &entra, Method::PATCH, &format!("Groups/g{emea}"), Some(out), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(grants(pending.clone()).await, [sales]);
     let engineering = h.group("Engineering").await;
     let other = token(&h, &paula, &format!("form[name]=Other&form[scope]=scim&form[group]={engineering}")).await;
     for method in [Method::GET, Method::DELETE] {
         let (status, _, _) = scim(&h, &other, method, &format!("Users/{pending}"), None, &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    assert_eq!(status_of(&pending).await, "pending");
+    let add = json!({ "schemas": [PATCH], "Operations": [{ "op": "Add", "path": "members", "value": [{ "value": pending }] }] });
+    let (status, _, body) = scim(&h, &other, Method::PATCH, &format!("Groups/g{engineering}"), Some(add), &[]).await;
+    assert_eq!((status, body["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{body}");
+    assert_eq!((status_of(&pending).await, grants(pending.clone()).await), ("pending".to_string(), vec![sales]));
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::users::ScimId;
+use super::users::{Holder, ScimId};
 use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
@@ -41,11 +41,11 @@ pub struct ProvisionedGroup {
     pub members: Option<Vec<Member>>,
 }
 
-/// A member of a group as a provider sees it: the account, and the id the provider knows it by
-/// (R99: the invitation made through SCIM it came from, if it did).
+/// A member of a group as a provider sees it: an account, or a pending invitation made through
+/// SCIM granting the group (R99), and the id the provider knows it by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Member {
-    pub user: i64,
+    pub holder: Holder,
     pub scim_id: ScimId,
 }
 
@@ -156,18 +156,30 @@ async fn holders(db: &Db, condition: &Condition<GroupAttribute>, role: Role) -> 
     Ok(pairs.query_as::<(GroupId, i64)>().fetch_all(&db.pool).await?.into_iter().collect())
 }
 
-/// (group, member) of the direct holders of `role` in `groups`, by user id.
+/// (group, member) of the direct holders of `role` in `groups`, by user id, then the pending
+/// invitations made through SCIM that grant it there (R99), by id.
 async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(GroupId, Member)>, AppError> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
     let mut s = Statement::new(
-        "SELECT m.group_id, u.id, (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1) FROM memberships m JOIN users u ON u.id = m.user_id
+        "SELECT m.group_id, u.id, (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1), CAST(0 AS BIGINT) FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = ",
     );
-    s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups).push(" ORDER BY m.group_id, u.id");
-    let rows: Vec<(GroupId, i64, Option<i64>)> = s.query_as().fetch_all(&db.pool).await?;
-    Ok(rows.into_iter().map(|(group, user, invitation)| (group, Member { user, scim_id: invitation.map_or(ScimId::User(user), ScimId::Invitation) })).collect())
+    s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups);
+    s.push(" UNION ALL SELECT g.group_id, CAST(0 AS BIGINT), i.id, CAST(1 AS BIGINT) FROM invitation_grants g JOIN invitations i ON i.id = g.invitation_id WHERE i.scim = 1 AND i.status = 'pending' AND g.role = ");
+    s.bind(role.as_str()).push(" AND ").push_in("g.group_id", groups).push(" ORDER BY 1, 4, 2, 3");
+    let rows: Vec<(GroupId, i64, Option<i64>, i64)> = s.query_as().fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(group, user, invitation, pending)| {
+            let member = match (pending, invitation) {
+                (1, Some(invitation)) => Member { holder: Holder::Invitation(invitation), scim_id: ScimId::Invitation(invitation) },
+                (_, invitation) => Member { holder: Holder::Account(user), scim_id: invitation.map_or(ScimId::User(user), ScimId::Invitation) },
+            };
+            (group, member)
+        })
+        .collect())
 }
 
 /// Sets what the provider knows the group as (SCIM's externalId; `None`: nothing), by whoever

@@ -3,15 +3,15 @@
 //! person's own form at first login; active, and billed, only then). The provider knows the
 //! invitation as `i<id>`, and the account it becomes by the same id, its externalId carried over.
 //! Until the person registers, the provider may read the invitation, cancel it (DELETE, or
-//! `active: false`) and change its externalId: the names and the password are the person's to
-//! type.
+//! `active: false`), change its externalId, and add it to groups or take it out (grants of the
+//! invitation, R21): the names and the password are the person's to type.
 
 use super::users::{checked_external_id, get, Account, Provisioned};
 use crate::backend::audit::Who;
 use crate::backend::db::Db;
 use crate::backend::invitations::{invite_many, require_manage, Batch, Invitee};
 use crate::backend::{Permit, Settings};
-use crate::domain::capability::{AddToGroup, AddUsersSomewhere};
+use crate::domain::capability::{AddToGroup, AddUsersSomewhere, RemoveRole};
 use crate::domain::group_tree::GroupId;
 use crate::domain::identity::LoginId;
 use crate::domain::invitation::InviteResult;
@@ -97,7 +97,7 @@ pub async fn named(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, invitation: 
         Some((status, Some(user))) if status == "accepted" => Ok(Named::User(get(db, permit, user).await?)),
         Some((status, _)) if status == "pending" => {
             let mut tx = db.begin().await?;
-            require_manage(&mut tx, db.backend, permit.by(), invitation).await.map_err(|_| AppError::NotFound)?;
+            pending_in(&mut tx, db, permit.by(), invitation).await?;
             tx.commit().await?;
             Ok(Named::Pending(read(db, invitation).await?.ok_or(AppError::NotFound)?))
         }
@@ -119,6 +119,63 @@ pub async fn set_external_id(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, wh
     }
     tx.commit().await?;
     read(db, invitation).await?.ok_or(AppError::NotFound)
+}
+
+/// Adds the permit's group and role to these pending invitations made through SCIM, as a second
+/// invitation of the address would (R21): a provider's group push before the person registers.
+/// Each must be one the caller may manage (R3, R38); any other is "not found".
+pub async fn grant(db: &Db, adding: &Permit<'_, AddToGroup>, who: &Who, invitations: &[i64]) -> Result<(), AppError> {
+    let group = adding.what().group();
+    for &invitation in invitations {
+        let mut tx = db.begin().await?;
+        pending_in(&mut tx, db, adding.by(), invitation).await?;
+        let mut added = 0;
+        for role in adding.what().roles() {
+            added += sqlx::query("INSERT INTO invitation_grants (invitation_id, group_id, role, granted_by, via_session) VALUES ($1, $2, $3, $4, NULL) ON CONFLICT DO NOTHING")
+                .bind(invitation)
+                .bind(group)
+                .bind(role.as_str())
+                .bind(adding.by().user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        if added > 0 {
+            crate::backend::audit::record(&mut tx, who, "invitation_extended", "invitation", invitation, &serde_json::json!({ "groups": [group], "roles": adding.what().roles() })).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Takes the permit's group and role from these pending invitations made through SCIM (a
+/// provider's group push); each must be one the caller may manage.
+pub async fn ungrant(db: &Db, removing: &Permit<'_, RemoveRole>, who: &Who, invitations: &[i64]) -> Result<(), AppError> {
+    let RemoveRole(group, role) = *removing.what();
+    for &invitation in invitations {
+        let mut tx = db.begin().await?;
+        pending_in(&mut tx, db, removing.by(), invitation).await?;
+        let removed = sqlx::query("DELETE FROM invitation_grants WHERE invitation_id = $1 AND group_id = $2 AND role = $3")
+            .bind(invitation)
+            .bind(group)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed > 0 {
+            crate::backend::audit::record(&mut tx, who, "invitation_grant_removed", "invitation", invitation, &serde_json::json!({ "group": group, "role": role })).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Checks, in the caller's transaction, that the invitation is a pending one made through SCIM
+/// that this person may manage; "not found" otherwise.
+async fn pending_in(tx: &mut crate::backend::db::Tx, db: &Db, principal: &crate::backend::Principal, invitation: i64) -> Result<(), AppError> {
+    require_manage(tx, db.backend, principal, invitation).await.map_err(|_| AppError::NotFound)?;
+    let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE id = $1 AND scim = 1 AND status = 'pending'").bind(invitation).fetch_optional(&mut **tx).await?;
+    pending.map(|_| ()).ok_or(AppError::NotFound)
 }
 
 async fn read(db: &Db, invitation: i64) -> Result<Option<Invited>, AppError> {

@@ -84,22 +84,34 @@ impl ScimId {
     }
 }
 
-/// The accounts these SCIM ids name, in order (R99): an account's own id, or the account an
-/// invitation made through SCIM became; `None` for an invitation not accepted (or none at all).
-/// Whether the caller sees them is the service's to check, as for any id.
-pub async fn accounts_named(db: &Db, ids: &[ScimId]) -> Result<Vec<Option<i64>>, AppError> {
+/// Who a member's SCIM id names (R99): an account, or a pending invitation made through SCIM
+/// (the person has not registered: a group it joins is a grant of the invitation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Account(i64),
+    Invitation(i64),
+}
+
+/// Who these SCIM ids name, in order: an account's own id names it; an invitation made through
+/// SCIM names the account it became, or itself while pending; `None` for any other invitation.
+/// Whether the caller sees them is the services' to check, as for any id.
+pub async fn holders_named(db: &Db, ids: &[ScimId]) -> Result<Vec<Option<Holder>>, AppError> {
     let invitations: Vec<i64> = ids.iter().filter_map(|id| if let ScimId::Invitation(n) = id { Some(*n) } else { None }).collect();
-    let mut accepted: Vec<(i64, i64)> = Vec::new();
+    let mut found: Vec<(i64, String, Option<i64>)> = Vec::new();
     for chunk in invitations.chunks(crate::backend::statement::IN_LIST_MAX) {
-        let mut s = Statement::new("SELECT id, accepted_user_id FROM invitations WHERE scim = 1 AND accepted_user_id IS NOT NULL AND ");
+        let mut s = Statement::new("SELECT id, status, accepted_user_id FROM invitations WHERE scim = 1 AND ");
         s.push_in("id", chunk);
-        accepted.extend(s.query_as::<(i64, i64)>().fetch_all(&db.pool).await?);
+        found.extend(s.query_as::<(i64, String, Option<i64>)>().fetch_all(&db.pool).await?);
     }
     Ok(ids
         .iter()
         .map(|id| match id {
-            ScimId::User(user) => Some(*user),
-            ScimId::Invitation(n) => accepted.iter().find(|(i, _)| i == n).map(|(_, user)| *user),
+            ScimId::User(user) => Some(Holder::Account(*user)),
+            ScimId::Invitation(n) => match found.iter().find(|(i, _, _)| i == n) {
+                Some((_, status, Some(user))) if status == "accepted" => Some(Holder::Account(*user)),
+                Some((_, status, _)) if status == "pending" => Some(Holder::Invitation(*n)),
+                _ => None,
+            },
         })
         .collect())
 }
