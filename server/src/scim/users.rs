@@ -166,7 +166,7 @@ async fn delete(State(state): State<AppState>, Extension(caller): Extension<Arc<
 /// A user as SCIM shows them.
 pub fn resource(state: &AppState, user: &Provisioned) -> Value {
     let display = format!("{} {}", user.first_name, user.last_name);
-    let created = chrono::DateTime::from_timestamp_millis(user.created_at).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created = instant(user.created_at);
     let mut shown = json!({
         "schemas": [USER_SCHEMA],
         "id": ScimId::of(user).to_string(),
@@ -208,7 +208,7 @@ pub fn resource(state: &AppState, user: &Provisioned) -> Value {
 /// externalId and language it will give the account.
 fn invited_resource(state: &AppState, invited: &Invited, stands: bool) -> Value {
     let id = ScimId::Invitation(invited.id);
-    let created = chrono::DateTime::from_timestamp_millis(invited.created_at).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created = instant(invited.created_at);
     let mut shown = json!({
         "schemas": [USER_SCHEMA, ROSTER_USER],
         "id": id.to_string(),
@@ -226,6 +226,11 @@ fn invited_resource(state: &AppState, invited: &Invited, stands: bool) -> Value 
     let version = super::version(&shown);
     shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, id), "version": version });
     shown
+}
+
+/// An instant (milliseconds) as SCIM's `meta` dates it: RFC 3339, in UTC, to the second.
+fn instant(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn location(state: &AppState, id: ScimId) -> String {

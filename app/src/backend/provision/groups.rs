@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::users::{Holder, ScimId};
+use super::users::{Holder, ScimId, SCIM_INVITATION_OF_U};
 use super::{Condition, Found, Op};
 
 use crate::backend::audit::{self, Who};
@@ -162,10 +162,10 @@ async fn members_of(db: &Db, groups: &[GroupId], role: Role) -> Result<Vec<(Grou
     if groups.is_empty() {
         return Ok(Vec::new());
     }
-    let mut s = Statement::new(
-        "SELECT m.group_id, u.id, (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1), CAST(0 AS BIGINT) FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = ",
-    );
+    let mut s = Statement::new(&format!(
+        "SELECT m.group_id, u.id, {SCIM_INVITATION_OF_U}, CAST(0 AS BIGINT) FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE u.deleted_at IS NULL AND m.propagated_from IS NULL AND m.role = "
+    ));
     s.bind(role.as_str()).push(" AND ").push_in("m.group_id", groups);
     s.push(" UNION ALL SELECT g.group_id, CAST(0 AS BIGINT), i.id, CAST(1 AS BIGINT) FROM invitation_grants g JOIN invitations i ON i.id = g.invitation_id WHERE i.scim = 1 AND i.status = 'pending' AND g.role = ");
     s.bind(role.as_str()).push(" AND ").push_in("g.group_id", groups).push(" ORDER BY 1, 4, 2, 3");

@@ -18,7 +18,6 @@ use crate::domain::invitation::InviteResult;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::wire::details::UserDetails;
 
 /// A pending invitation made through SCIM, as the provider sees it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -50,11 +49,7 @@ pub async fn invite(db: &Db, settings: &Settings, permit: &Permit<'_, AddUsersSo
         return Err(AppError::field("login", Msg::InvalidEmail));
     };
     let mut errors = Vec::new();
-    let said = if account.details.says_something() {
-        account.details.over(db, None, account.language, &mut errors).await?.0
-    } else {
-        UserDetails { language: account.language, ..UserDetails::default() }
-    };
+    let said = account.new_details(db, &mut errors).await?;
     let details = crate::backend::details::check(db, &said, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));

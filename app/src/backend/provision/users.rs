@@ -59,8 +59,16 @@ impl Provisioned {
     }
 }
 
-const COLUMNS: &str = "u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at,
-     (SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1) AS scim_invitation";
+/// The invitation made through SCIM the user `u` came from, if any (R99).
+pub(super) const SCIM_INVITATION_OF_U: &str = "(SELECT MAX(i.id) FROM invitations i WHERE i.accepted_user_id = u.id AND i.scim = 1)";
+
+/// `SELECT` and the columns of a `Provisioned` user `u`.
+fn select_provisioned() -> String {
+    format!(
+        "SELECT u.id, u.external_id, u.email, u.username, u.first_name, u.last_name, u.language, u.deactivated_at, u.must_change_password, u.deletion_date, u.created_at,
+         {SCIM_INVITATION_OF_U} AS scim_invitation"
+    )
+}
 
 /// What a SCIM id names: an account (its id), or an invitation made through SCIM and the
 /// account it became (`i` and the invitation's id, R99).
@@ -236,7 +244,7 @@ pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Op
     let mut conn = db.connection().await?;
     let total: i64 = kept("SELECT COUNT(*)").query_scalar().fetch_one(&mut *conn).await?;
     let users = if count > 0 && start < total {
-        let mut page = kept(&format!("SELECT {COLUMNS}"));
+        let mut page = kept(&select_provisioned());
         page.push(" ORDER BY u.id LIMIT ").bind(count).push(" OFFSET ").bind(start);
         let mut users = page.query_as().fetch_all(&mut *conn).await?;
         with_details(&mut conn, &mut users).await?;
@@ -275,7 +283,7 @@ pub async fn get(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, user: i64) -> 
 async fn read(db: &Db, user: i64) -> Result<Provisioned, AppError> {
     let mut conn = db.connection().await?;
     let mut found: Provisioned =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL")).bind(user).fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+        sqlx::query_as(&format!("{} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL", select_provisioned())).bind(user).fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
     with_details(&mut conn, std::slice::from_mut(&mut found)).await?;
     Ok(found)
 }
@@ -296,6 +304,18 @@ pub struct Account {
     pub details: SaidDetails,
 }
 
+impl Account {
+    /// The details a new account (or invitation, R99) gets from what the provider said: its
+    /// language, and the labels and values it named (an unknown name is an error in `errors`).
+    pub(super) async fn new_details(&self, db: &Db, errors: &mut Vec<FieldError>) -> Result<UserDetails, AppError> {
+        if self.details.says_something() {
+            Ok(self.details.over(db, None, self.language, errors).await?.0)
+        } else {
+            Ok(UserDetails { language: self.language, ..UserDetails::default() })
+        }
+    }
+}
+
 /// What a provider says of a user's labels and custom values (R43), by name; each `None` when it
 /// says nothing of it: left as it is (R98).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -306,14 +326,14 @@ pub struct SaidDetails {
 }
 
 impl SaidDetails {
-    pub(super) fn says_something(&self) -> bool {
+    fn says_something(&self) -> bool {
         self.labels.is_some() || self.values.is_some()
     }
 
     /// The details these make of `stored`'s (names read as the platform's labels and fields,
     /// case aside; the deletion date kept), with `language`, and the stored ones read the same way (labels and values in
     /// the order of their ids, to compare); an unknown name is an error at `labels` or `values`.
-    pub(super) async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
+    async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
         let choices = crate::backend::details::choices(db, false).await?;
         let read = |labels: &[String], values: &[(String, String)], deletion_date: Option<String>, errors: &mut Vec<FieldError>| {
             let mut unknown = |field: &str, name: &str| errors.push(FieldError { field: field.into(), msg: Msg::NoSuchName { name: name.to_string() } });
@@ -367,16 +387,11 @@ pub async fn create(
     // A user without email gets no credentials (R40): without a password from the provider, one
     // nobody knows, until an administrator (R61) or the provider sets theirs.
     let password = account.password.clone().or_else(|| without_email.then(random_password));
-    let details = if account.details.says_something() {
-        let mut errors = Vec::new();
-        let (details, _) = account.details.over(db, None, account.language, &mut errors).await?;
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        details
-    } else {
-        UserDetails { language: account.language, ..UserDetails::default() }
-    };
+    let mut errors = Vec::new();
+    let details = account.new_details(db, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     let form = NewUser {
         first_name: account.first_name.clone(),
         last_name: account.last_name.clone(),

@@ -176,16 +176,15 @@ fn InvitationTable(
         let Some(table) = table.get() else { return };
         let Ok(boxes) = table.query_selector_all("input[data-id]") else { return };
         let boxes: Vec<web_sys::HtmlInputElement> = (0..boxes.length()).filter_map(|i| boxes.item(i)?.dyn_into().ok()).collect();
-        let id_of = |b: &web_sys::HtmlInputElement| b.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok());
         if hydrated.is_none() {
-            let early: Vec<i64> = boxes.iter().filter(|b| b.checked()).filter_map(id_of).collect();
+            let early: Vec<i64> = boxes.iter().filter(|b| b.checked()).filter_map(ticked_id).collect();
             if !early.is_empty() {
                 ticked.set(on_page.iter().filter(|(id, _)| early.contains(id)).cloned().collect());
                 return;
             }
         }
         for b in &boxes {
-            b.set_checked(id_of(b).is_some_and(|id| chosen.iter().any(|(i, _)| *i == id)));
+            b.set_checked(ticked_id(b).is_some_and(|id| chosen.iter().any(|(i, _)| *i == id)));
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -205,7 +204,7 @@ fn InvitationTable(
     };
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(id) = input.get_attribute("data-id").and_then(|id| id.parse::<i64>().ok()) else { return };
+        let Some(id) = ticked_id(&input) else { return };
         let on = input.checked();
         ticked.update(|t| {
             t.retain(|(i, _)| *i != id);
@@ -219,6 +218,11 @@ fn InvitationTable(
             <DataTable class="table-wrapping table-invitations" headers=&[T::Email, T::GroupsAndRoles, T::Invited, T::Expiry, T::Delivery, T::Actions] unseen=&[T::Actions] sort rows_html />
         </div>
     }
+}
+
+/// The invitation a row's tick stands for (`RowsHtml::checkbox`).
+fn ticked_id(input: &web_sys::HtmlInputElement) -> Option<i64> {
+    input.get_attribute("data-id")?.parse().ok()
 }
 
 /// The address of the invitation `id` of the page, as the ticked list holds it.
