@@ -32,6 +32,8 @@ pub enum Command {
     ResetPassword(ResetPasswordArgs),
     /// Run the web server (the default).
     Serve(ServeArgs),
+    /// Print the REST API's OpenAPI 3.1 document (what /api/v1/openapi.json serves), then stop.
+    Openapi,
 }
 
 #[derive(Debug, Args)]

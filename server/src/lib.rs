@@ -5,6 +5,7 @@
 pub mod config;
 pub mod downloads;
 pub mod middleware;
+pub mod rest;
 pub mod router;
 pub mod scim;
 pub mod token_auth;

@@ -1,4 +1,4 @@
-//! `server migrate | init | serve`: Roster's command line.
+//! `server migrate | init | reset-password | serve | openapi`: Roster's command line.
 #![recursion_limit = "256"]
 
 use std::net::SocketAddr;
@@ -28,6 +28,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))).init();
     let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::Openapi)) {
+        println!("{}", server::rest::openapi_json());
+        return ExitCode::SUCCESS;
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("cannot start the runtime: {error}")),
@@ -43,7 +47,8 @@ fn main() -> ExitCode {
             Some(Command::Init(args)) => init(&db, args).await,
             Some(Command::ResetPassword(args)) => reset_password(&db, args).await,
             Some(Command::Serve(args)) => serve(db, args, &cli.database.database_url).await,
-            None => Err("say what to do: serve, migrate, init or reset-password (see --help)".to_string()),
+            Some(Command::Openapi) => unreachable!("printed before connecting"),
+            None => Err("say what to do: serve, migrate, init, reset-password or openapi (see --help)".to_string()),
         }
     });
     match outcome {

@@ -1,5 +1,5 @@
 //! The one router: Leptos pages and server functions, static files, and the layers in front of
-//! them; beside them, the machine APIs (SCIM) behind their own door, the API token (R90).
+//! them; beside them, the machine APIs (SCIM, REST) behind their own door, the API token (R90).
 
 use std::time::Duration;
 
@@ -14,8 +14,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{downloads, middleware};
 
-/// Pages, server functions and files, behind the browser's security layers; SCIM behind the
-/// token door. Tests call this directly.
+/// Pages, server functions and files, behind the browser's security layers; SCIM and the REST
+/// API behind the token door. Tests call this directly.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -30,6 +30,7 @@ pub fn app(state: AppState) -> Router {
     // The machine APIs (R90): a token, no session, no browser guards; their own errors.
     let machine = Router::new()
         .nest("/scim/v2", crate::scim::router(&state))
+        .nest(crate::rest::BASE, crate::rest::router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(MACHINE_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));

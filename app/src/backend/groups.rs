@@ -182,6 +182,7 @@ pub async fn add_member(db: &Db, settings: &Settings, adding: &Permit<'_, AddToG
     if roles.is_empty() {
         return Err(AppError::field("roles", Msg::ChooseARole));
     }
+    crate::domain::names::at_most(roles, crate::domain::names::MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let mut tx = db.begin().await?;
     let tree = tree::group_tree_in(&mut tx).await?;
     if tree.get(group).is_none() {

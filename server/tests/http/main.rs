@@ -28,6 +28,7 @@ mod labels;
 mod limits;
 mod matrix;
 mod platform_settings;
+mod rest_api;
 mod scim_groups;
 mod scim_users;
 mod who_may_touch_whom;

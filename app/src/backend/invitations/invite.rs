@@ -68,6 +68,8 @@ pub async fn invite(db: &Db, settings: &Settings, inviting: Inviting<'_, '_>, wh
     };
     if request.roles.is_empty() {
         errors.push(FieldError { field: "roles".into(), msg: Msg::ChooseARole });
+    } else if let Err(msg) = crate::domain::names::at_most(request.roles, crate::domain::names::MAX_ROLES) {
+        errors.push(FieldError { field: "roles".into(), msg });
     }
     let details = crate::backend::details::check(db, request.details, &mut errors).await?;
     let request = InviteRequest { details: &details, ..request };

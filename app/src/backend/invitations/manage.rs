@@ -134,6 +134,9 @@ pub async fn list(
     after: Option<&str>,
     page: usize,
 ) -> Result<InvitationList, AppError> {
+    if search.chars().count() > crate::wire::invitations::SEARCH_MAX {
+        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::wire::invitations::SEARCH_MAX }));
+    }
     let principal = permit.by();
     let now = now_ms();
     // The page's ids first, from indexes alone (the rows of a search are sorted by date before

@@ -18,6 +18,10 @@ use crate::wire::users::{UserFilter, UserGroupRoles, UserList, UserRow, UsersAt,
 /// role, label and status; the page starts after or before a user (keyset), or at the
 /// beginning.
 pub async fn list(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, filter: &UserFilter, at: UsersAt) -> Result<UserList, AppError> {
+    crate::domain::names::at_most(&filter.groups, crate::domain::names::MAX_GROUPS).map_err(|msg| AppError::field("groups", msg))?;
+    if filter.search.chars().count() > crate::wire::invitations::SEARCH_MAX {
+        return Err(AppError::field("search", crate::i18n::Msg::TooLong { max: crate::wire::invitations::SEARCH_MAX }));
+    }
     let principal = permit.by();
     let mut conn = db.connection().await?;
     let Page { rows, total, previous, next } = page(&mut conn, db.backend, principal.user_scope(), filter, at, USERS_PER_PAGE).await?;
