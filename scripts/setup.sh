@@ -5,7 +5,7 @@
 #
 #   scripts/setup.sh            build tools only (enough to run Roster)
 #   scripts/setup.sh --test     build tools + test services (Chromium, Playwright, MailDev, PostgreSQL,
-#                               scim2-tester)
+#                               scim2-tester, schemathesis)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,16 +83,21 @@ if [[ $want_test_tools -eq 1 ]]; then
   # openssl (the test CA of the TLS MailDev) and aiosmtpd (the STARTTLS test server).
   apt_install chromium postgresql python3 python3-venv openssl python3-aiosmtpd
 
-  # scim2-tester (issue 15: SCIM's outside test suite), pinned with everything it runs on, in a
-  # virtual environment of its own; installed again when the pins change.
-  scim_venv="$ROSTER_TOOLS/scim-tester"
-  scim_sum="$(sha256sum "$here/scripts/scim-requirements.txt" | cut -d' ' -f1)"
-  if [[ "$(cat "$scim_venv/.roster-requirements-sha256" 2>/dev/null || true)" != "$scim_sum" ]]; then
-    say "pip install scim2-tester into $scim_venv"
-    python3 -m venv --clear "$scim_venv"
-    "$scim_venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$here/scripts/scim-requirements.txt"
-    echo "$scim_sum" >"$scim_venv/.roster-requirements-sha256"
-  fi
+  # The outside test suites of issue 15 — scim2-tester (SCIM) and schemathesis (the REST API) —
+  # each pinned with everything it runs on, in a virtual environment of its own; installed again
+  # when its pins change.
+  python_tool() { # python_tool VENV REQUIREMENTS
+    local venv="$ROSTER_TOOLS/$1" sum
+    sum="$(sha256sum "$here/scripts/$2" | cut -d' ' -f1)"
+    if [[ "$(cat "$venv/.roster-requirements-sha256" 2>/dev/null || true)" != "$sum" ]]; then
+      say "pip install $1 into $venv"
+      python3 -m venv --clear "$venv"
+      "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$here/scripts/$2"
+      echo "$sum" >"$venv/.roster-requirements-sha256"
+    fi
+  }
+  python_tool scim-tester scim-requirements.txt
+  python_tool schemathesis schemathesis-requirements.txt
 
   # Playwright and axe-core, for end2end/, from its lockfile (installed again when the lockfile
   # changes); never Playwright's own browser download.

@@ -6,7 +6,7 @@ use app::backend::invitations::{self, Inviting};
 use app::domain::capability::{AddToGroup, AddUsersSomewhere};
 use app::domain::invitation::InviteResult;
 use app::domain::role::Role;
-use app::wire::invitations::{InvitationRow, InvitationsSort, INVITATIONS_PER_PAGE};
+use app::wire::invitations::{InvitationRow, InvitationsColumn, InvitationsSort, INVITATIONS_PER_PAGE};
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::users::Details;
-use super::{done, instant, Body, Caller, Id, Params, Problem, Refusals};
+use super::{done, instant, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, invite)).routes(routes!(cancel)).routes(routes!(resend))
@@ -27,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct Invite {
     group: i64,
-    /// The addresses, one an item, at most 500.
+    /// The addresses, one an item, at most 100.
     emails: Vec<String>,
     /// The roles they get in the group; none: learner. Learners climb to the first private
     /// group (R10).
@@ -151,6 +151,7 @@ pub struct InvitationQuery {
     /// The start of an address (case aside).
     search: Option<String>,
     /// `invited`, `email` or `expiry`; a leading `-` reverses it. Default `invited`.
+    #[param(schema_with = sort_schema::<InvitationsColumn>)]
     sort: Option<String>,
     /// The `next` of the previous page.
     after: Option<String>,

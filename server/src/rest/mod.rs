@@ -18,6 +18,7 @@ use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
 use app::error::AppError;
 use app::i18n::Lang;
+use app::wire::sort::SortColumn;
 use app::wire::tokens::TokenScope;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
@@ -27,6 +28,7 @@ use axum::Router;
 use http::request::Parts;
 use http::{header, HeaderValue, Method, StatusCode};
 use serde::Serialize;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoResponses, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -136,7 +138,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// A refusal (RFC 9457): what went wrong, and for bad input one message per field at fault.
+/// A refusal (RFC 9457, R101): what went wrong, and for bad input one message per field at fault.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// Always `about:blank`: the status says what kind of problem it is.
@@ -233,31 +235,32 @@ fn field_of(field: &str) -> String {
 pub enum Refusals {
     /// Bad input: `errors` holds one message per field at fault.
     #[response(status = 400, content_type = "application/problem+json")]
-    BadRequest(#[to_schema] Problem),
+    BadRequest(Problem),
     /// No token, or one that is unknown, revoked, expired or stopped.
     #[response(status = 401, content_type = "application/problem+json")]
-    Unauthorized(#[to_schema] Problem),
+    Unauthorized(Problem),
     /// The token's scope or group does not allow this.
     #[response(status = 403, content_type = "application/problem+json")]
-    Forbidden(#[to_schema] Problem),
+    Forbidden(Problem),
     /// No such resource, or not one this token may see.
     #[response(status = 404, content_type = "application/problem+json")]
-    NotFound(#[to_schema] Problem),
+    NotFound(Problem),
     /// The body is larger than 1 MB.
     #[response(status = 413, content_type = "application/problem+json")]
-    TooLarge(#[to_schema] Problem),
+    TooLarge(Problem),
     /// The body is not `application/json`.
     #[response(status = 415, content_type = "application/problem+json")]
-    UnsupportedMediaType(#[to_schema] Problem),
+    UnsupportedMediaType(Problem),
     /// Too many calls this minute for this token, or too many emails: wait Retry-After seconds.
     #[response(status = 429, content_type = "application/problem+json")]
-    TooManyRequests(#[to_schema] Problem),
+    TooManyRequests(Problem),
     /// The database is unavailable for a moment: try again.
     #[response(status = 503, content_type = "application/problem+json")]
-    Unavailable(#[to_schema] Problem),
+    Unavailable(Problem),
 }
 
-/// A JSON body; refused as a problem when it is not JSON of the expected shape, or holds a NUL.
+/// A JSON body; refused as a problem when it is not a JSON object of the expected shape, or holds
+/// a NUL.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
@@ -265,6 +268,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Body<T>, Problem> {
         let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state).await.map_err(json_refused)?;
+        // Every body is an object (serde would also read a struct from a list of its fields).
+        if !value.is_object() {
+            return Err(Problem::bad_request("The body is a JSON object."));
+        }
         if has_nul(&value) {
             return Err(Problem::bad_request("No text may hold a NUL character."));
         }
@@ -320,6 +327,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
         let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state).await.map_err(|e: PathRejection| Problem::bad_request(e.body_text()))?;
         Ok(Id(value))
     }
+}
+
+/// A list's `sort` parameter: a column's code, or it with a leading `-` (the other way).
+pub fn sort_schema<C: SortColumn>() -> Object {
+    let codes = C::ALL.iter().flat_map(|c| [c.code().to_string(), format!("-{}", c.code())]);
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes)).description(Some("The order: a column, or a column after `-` for the other way round.")).build()
 }
 
 /// No content: the change is made.

@@ -9,7 +9,7 @@ use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
 use app::i18n::Lang;
 use app::wire::details::{FieldValue, UserDetails};
-use app::wire::users::{NewUser, UserFilter, UserProfile, UserRow, UsersAt, UsersSort};
+use app::wire::users::{NewUser, UserFilter, UserProfile, UserRow, UsersAt, UsersColumn, UsersSort};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{done, Body, Caller, Id, Params, Problem, Refusals};
+use super::{done, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, set_up)).routes(routes!(read)).routes(routes!(set_details)).routes(routes!(set_active))
@@ -93,6 +93,7 @@ pub struct UserQuery {
     /// Only users with this label (its id).
     label: Option<i64>,
     /// `name`, `status`, `created` or `activated`; a leading `-` reverses it. Default `name`.
+    #[param(schema_with = sort_schema::<UsersColumn>)]
     sort: Option<String>,
     /// The `next` of the previous page.
     after: Option<i64>,

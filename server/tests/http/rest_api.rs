@@ -267,6 +267,7 @@ async fn r101_refusals_are_problems_that_change_nothing(db: TestDb) {
         (raw(Method::POST, "/users", "text/plain", "{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
         (raw(Method::POST, "/users", "application/json", r#"{"first_name": "A\u0000", "last_name": "B", "email": "nul@example.com", "groups": []}"#), StatusCode::BAD_REQUEST),
         (raw(Method::POST, "/users", "application/json", r#"{"first_name": "Ada"}"#), StatusCode::BAD_REQUEST),
+        (raw(Method::PUT, "/users/1/details", "application/json", "[null, null]"), StatusCode::BAD_REQUEST),
         (raw(Method::POST, "/users", "application/json", r#"{"first_name": "Ada", "last_name": "L", "email": "x", "groups": "many"}"#), StatusCode::BAD_REQUEST),
         (raw(Method::GET, "/users?sort=shoe-size", "application/json", ""), StatusCode::BAD_REQUEST),
         (raw(Method::GET, "/users?role=emperor", "application/json", ""), StatusCode::BAD_REQUEST),

@@ -7,6 +7,7 @@
 mod cli;
 mod cluster;
 mod crashes;
+mod rest;
 mod scim;
 
 use std::path::PathBuf;
@@ -24,6 +25,29 @@ pub const PUBLIC_URL: &str = "http://roster.test";
 pub fn server(args: &[&str], database_url: &str) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_server")).args(args).env("DATABASE_URL", database_url).env("RUST_LOG", "off").output().unwrap();
     (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into(), String::from_utf8_lossy(&output.stderr).into())
+}
+
+/// A program of the test tools (`scripts/setup.sh --test` installs them under ROSTER_TOOLS).
+pub fn test_tool(path: &str) -> PathBuf {
+    let tools = std::env::var("ROSTER_TOOLS").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").expect("HOME")).join(".local/share/roster-tools"));
+    let program = tools.join(path);
+    assert!(program.exists(), "{} is missing: run scripts/setup.sh --test", program.display());
+    program
+}
+
+/// A demo platform on its own SQLite file, served by a real instance, and an API token of
+/// `scope` made by its platform administrator, with the most calls a minute.
+pub async fn demo_with_token(scope: &str) -> (tempfile::TempDir, Instance, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}/roster.db", dir.path().display());
+    let instance = Instance::start(&url, &[("ROSTER_DEMO", "true")]).await;
+    let credentials = std::fs::read_to_string(dir.path().join("demo-credentials.txt")).expect("the demo's credentials");
+    let password = credentials.lines().find_map(|l| l.strip_prefix("password: ")).expect("a password line").trim().to_string();
+    let cookie = instance.log_in("admin@northwind.example", &password).await;
+    let made = instance.call(Some(&cookie), "/api/tokens/create", &format!("form[name]=outside%20suite&form[scope]={scope}&form[per_minute]=600000")).await.unwrap();
+    assert_eq!(made.status, 200, "{}", made.body);
+    let token: serde_json::Value = serde_json::from_str(&made.body).unwrap();
+    (dir, instance, token["secret"].as_str().unwrap().to_string())
 }
 
 /// A `server serve` process, killed when dropped.
