@@ -86,7 +86,7 @@ async fn main() {
             for run in 0..runs {
                 let text = file(rows, &format!("import{rows}r{run}-"));
                 let started = Instant::now();
-                let id = job::upload(&db, &importing, "people.csv", text.as_bytes()).await.unwrap();
+                let id = job::upload(&db, &importing, &Who::default(), "people.csv", text.as_bytes()).await.unwrap();
                 job::start(&db, &importing, &who, id, Mode::Invite, &Defaults::default(), false).await.unwrap();
                 let checked = started.elapsed().as_secs_f64();
                 assert!(worker.run_one().await.unwrap());

@@ -85,7 +85,7 @@ async fn main() {
 
         let started = Instant::now();
         let importing = owner.require(AddUsersSomewhere).unwrap();
-        let id = job::upload(&db, &importing, "learners.csv", file.as_bytes()).await.unwrap();
+        let id = job::upload(&db, &importing, &Who::default(), "learners.csv", file.as_bytes()).await.unwrap();
         job::start(&db, &importing, &who, id, mode, &Defaults::default(), false).await.unwrap();
         let importing = tokio::spawn(async move { importer.run_one().await.unwrap() });
         let (mut sent, mut imported_at) = (0usize, None);

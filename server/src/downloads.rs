@@ -32,7 +32,7 @@ pub async fn rejected_rows(State(state): State<AppState>, principal: Option<Exte
     if let Err(error) = principal.require(AddUsersSomewhere) {
         return app_error_response(&error);
     }
-    match job::rejected_rows(&state.db, &principal, id).await {
+    match job::rejected_rows(&state.db, &principal, principal.lang, id).await {
         Ok(text) => csv(&job::rejected_file_name(principal.lang, id), text),
         Err(error) => app_error_response(&error),
     }

@@ -168,6 +168,8 @@ pub struct TokenCaller {
     pub group: GroupId,
     /// Its creator, with the rights of an admin of the token's group and no more.
     pub principal: Principal,
+    /// When it was last used (to the minute: written at most once a minute).
+    pub last_used_at: Option<i64>,
 }
 
 impl TokenCaller {
@@ -194,19 +196,48 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
         return Ok(Presented::Unknown);
     }
     let now = now_ms();
+    let presented = find(db, trees, Key::Hash(token_hash(secret)), now).await?;
+    if let Presented::Works(caller) = &presented {
+        if caller.last_used_at.is_none_or(|at| at + LAST_USED_EVERY_MS <= now) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(caller.id).execute(&db.pool).await?;
+        }
+    }
+    Ok(presented)
+}
+
+/// The rights token `id` acts with now, if it still works: what a job a token started (an
+/// import) runs with when it runs or resumes.
+pub async fn acting(db: &Db, trees: &TreeCache, id: i64) -> Result<Option<Principal>, AppError> {
+    Ok(match find(db, trees, Key::Id(id), now_ms()).await? {
+        Presented::Works(caller) => Some(caller.principal),
+        Presented::Unknown | Presented::Stopped => None,
+    })
+}
+
+/// How a token is looked for: by its secret's hash, or by its id.
+enum Key {
+    Hash(String),
+    Id(i64),
+}
+
+async fn find(db: &Db, trees: &TreeCache, key: Key, now: i64) -> Result<Presented, AppError> {
+    let column = match key {
+        Key::Hash(_) => "t.token_hash",
+        Key::Id(_) => "t.id",
+    };
     // With its creator, and whether that account is still active (else the token has stopped
     // working). A join, not a subquery: SQLite would read a subquery's every user.
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "SELECT t.id AS token_id, t.name AS token_name, t.scope, t.group_id, t.scim_creates, t.scim_role, t.per_minute, t.last_used_at,
                 CAST(CASE WHEN {ACTIVE} THEN 1 ELSE 0 END AS BIGINT) AS creator_active, {PERSON_COLUMNS}
          FROM api_tokens t JOIN users u ON u.id = t.created_by CROSS JOIN platform p
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
-    ))
-    .bind(token_hash(secret))
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(Presented::Unknown) };
+         WHERE {column} = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    );
+    let query = match key {
+        Key::Hash(hash) => sqlx::query(&sql).bind(hash),
+        Key::Id(id) => sqlx::query(&sql).bind(id),
+    };
+    let Some(row) = query.bind(now).fetch_optional(&db.pool).await? else { return Ok(Presented::Unknown) };
     if row.try_get::<i64, _>("creator_active")? == 0 {
         return Ok(Presented::Stopped);
     }
@@ -229,9 +260,6 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
     if creator.tree.get(group).is_none() {
         return Ok(Presented::Stopped);
     }
-    if last_used_at.is_none_or(|at| at + LAST_USED_EVERY_MS <= now) {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&db.pool).await?;
-    }
     let principal = Principal { is_owner: false, memberships: vec![(group, Role::Admin)], instructs: Vec::new(), must_change_password: false, ..creator };
     Ok(Presented::Works(Box::new(TokenCaller {
         id,
@@ -242,6 +270,7 @@ pub async fn authenticate(db: &Db, trees: &TreeCache, secret: &str) -> Result<Pr
         per_minute,
         group,
         principal,
+        last_used_at,
     })))
 }
 

@@ -46,7 +46,7 @@ async fn scalar(db: &TestDb, sql: &str) -> i64 {
 /// Uploads `file` as `by`, and starts it in `mode` with the defaults given.
 async fn import(db: &TestDb, s: &Acme, by: &Principal, file: &str, mode: Mode, defaults: &Defaults, add_existing: bool) -> Result<i64, AppError> {
     let importing = permit(db, by, AddUsersSomewhere).await;
-    let id = job::upload(db, &importing, "export.csv", file.as_bytes()).await?;
+    let id = job::upload(db, &importing, &Who::default(), "export.csv", file.as_bytes()).await?;
     job::start(db, &importing, &s.who, id, mode, defaults, add_existing).await?;
     Ok(id)
 }
@@ -81,7 +81,7 @@ async fn r36_r37_an_import_invites_the_valid_rows_reports_the_others_and_is_audi
     let sent: Vec<String> = sqlx::query_scalar("SELECT to_address FROM outbox_emails WHERE kind = 'invitation' ORDER BY id").fetch_all(&db.pool).await.unwrap();
     assert_eq!(sent[emails_before as usize..], ["zoe.martin@exemple.fr", "sean.obrien@exemple.fr"], "one invitation email per new row, in the file's order");
 
-    let rejected = job::rejected_rows(&db, &s.owner, id).await.unwrap();
+    let rejected = job::rejected_rows(&db, &s.owner, &s.owner.lang, id).await.unwrap();
     let lines: Vec<&str> = rejected.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 5, "the header and the four rejected rows: {rejected}");
     assert_eq!(lines[0], "E-mail;Prénom;Nom;Groupes;Rôles;Date de suppression;Libellés;Taille;Motif");
@@ -195,13 +195,13 @@ async fn r37_r81_an_import_is_seen_and_started_only_by_the_person_who_uploaded_i
     app::backend::groups::add_member(&db, &s.settings, &permit(&db, &s.owner, AddToGroup::new(s.emea, &[Role::UserAdmin])).await, &s.who, ua).await.unwrap();
     let user_admin = testing::principal_of(&db, "ua@acme.example", "user admin password").await;
     let owners = permit(&db, &s.owner, AddUsersSomewhere).await;
-    let id = job::upload(&db, &owners, "owner.csv", b"email\nann@example.com\n").await.unwrap();
+    let id = job::upload(&db, &owners, &Who::default(), "owner.csv", b"email\nann@example.com\n").await.unwrap();
     let theirs = permit(&db, &user_admin, AddUsersSomewhere).await;
     let defaults = Defaults { groups: vec![s.emea], roles: vec![Role::Learner], language: None };
     assert_eq!(job::preview(&db, &theirs, id, Mode::Invite, &defaults).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::start(&db, &theirs, &s.who, id, Mode::Invite, &defaults, false).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::status(&db, &user_admin, id).await.unwrap_err(), AppError::NotFound);
-    assert_eq!(job::rejected_rows(&db, &user_admin, id).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(job::rejected_rows(&db, &user_admin, &user_admin.lang, id).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::latest(&db, &user_admin).await.unwrap(), None);
 }
 
@@ -225,7 +225,7 @@ async fn r12_r28_r36_set_up_mode_creates_active_accounts_who_climb_and_are_bille
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = 'kiosk.paris'").await, 2);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM billing_events b JOIN users u ON u.id = b.user_id WHERE u.first_name IN ('Grace', 'Kiosk')").await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE kind = 'credentials' AND to_address = 'grace@example.com'").await, 1);
-    let rejected = job::rejected_rows(&db, &s.owner, id).await.unwrap();
+    let rejected = job::rejected_rows(&db, &s.owner, &s.owner.lang, id).await.unwrap();
     assert!(rejected.contains("pending@example.com") && rejected.contains("pending invitation"), "R28: {rejected}");
 }
 

@@ -74,8 +74,8 @@ fn operation(out: &mut String, verb: &str, path: &str, op: &Value) {
         }
         out.push_str("</table>");
     }
-    if let Some(body) = op["requestBody"]["content"]["application/json"]["schema"].as_object() {
-        out.push_str(&format!("<p>Body (JSON): {}</p>", type_of(&Value::Object(body.clone()))));
+    if let Some((media, body)) = op["requestBody"]["content"].as_object().and_then(|c| c.iter().next()) {
+        out.push_str(&format!("<p>Body (<code>{}</code>): {}</p>", escape(media), type_of(&body["schema"])));
     }
     let answers: Vec<String> = op["responses"]
         .as_object()

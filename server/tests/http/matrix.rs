@@ -272,7 +272,7 @@ impl World {
     /// A file the owner uploaded for an import (of a row of a group of their own).
     async fn upload(&self) -> i64 {
         let permit = self.owner.require(app::domain::capability::AddUsersSomewhere).unwrap();
-        app::backend::batch::job::upload(&self.h.db, &permit, "owner.csv", b"email,groups,roles\nowners.pick@outside.example,Sales EMEA,learner\n").await.unwrap()
+        app::backend::batch::job::upload(&self.h.db, &permit, &Default::default(), "owner.csv", b"email,groups,roles\nowners.pick@outside.example,Sales EMEA,learner\n").await.unwrap()
     }
 
     async fn detail(&self, table: &str) -> i64 {

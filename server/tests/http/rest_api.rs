@@ -16,7 +16,8 @@ app::on_both_databases!(
     r100_a_script_invites_many_and_follows_cancels_and_resends_invitations,
     r100_a_script_makes_and_moves_groups_and_adds_and_removes_members,
     r100_a_read_token_only_reads_and_a_group_token_stays_in_its_branch,
-    r101_refusals_are_problems_that_change_nothing
+    r101_refusals_are_problems_that_change_nothing,
+    r103_a_token_imports_a_file_with_its_own_rights_and_only_it_follows_the_import
 );
 
 /// A REST call with `token` (none: no Authorization): (status, headers, JSON body or Null).
@@ -307,4 +308,70 @@ async fn r101_refusals_are_problems_that_change_nothing(db: TestDb) {
     assert_eq!(page.status(), StatusCode::OK);
     let page = body_text(page).await;
     assert!(page.contains("Roster REST API") && page.contains("/users/{id}/active") && page.contains("type-Problem"), "a readable page of every endpoint and type");
+}
+
+async fn r103_a_token_imports_a_file_with_its_own_rights_and_only_it_follows_the_import(db: TestDb) {
+    let h = demo_on(db).await;
+    let paula = h.log_in_as("admin@northwind.example").await;
+    let (sales, engineering) = (h.group("Sales").await, h.group("Engineering").await);
+    let branch = token(&h, &paula, &format!("form[name]=Sales%20HR&form[scope]=write&form[group]={sales}")).await;
+    let other = token(&h, &paula, "form[name]=Other%20script&form[scope]=write").await;
+    let csv = |body: &str, query: &str, token: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/imports{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    // One row for Sales (the default group), one naming Engineering (not the token's), one bad address.
+    let file = "email,groups\nnina@example.com,\noscar@example.com,Engineering\nnot-an-address,\n";
+
+    // The preview says what it would do and keeps nothing.
+    let (status, _, preview) = answer(&h, csv(file, &format!("?groups={sales}&preview=true"), &branch)).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!((preview["rows"].as_u64(), preview["counts"]["new"].as_u64(), preview["counts"]["invalid"].as_u64()), (Some(3), Some(1), Some(2)), "{preview}");
+    assert!(preview["problems"].as_array().unwrap().iter().any(|p| p["line"] == 3 && p["column"] == "groups"), "{preview}");
+    assert_eq!(count(&h, "SELECT COUNT(*) FROM import_jobs").await, 0);
+
+    // Imported in the background, with the token's rights: Engineering is not Sales' to add to.
+    let (status, headers, started) = answer(&h, csv(file, &format!("?groups={sales}&file_name=people.csv"), &branch)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    assert_eq!((headers[header::LOCATION].to_str().unwrap(), started["state"].as_str()), (format!("/api/v1/imports/{id}").as_str(), Some("queued")));
+    let worker = app::backend::batch::job::ImportWorker::new(h.db.db.clone(), std::sync::Arc::new(app::backend::Settings::new(super::PUBLIC_URL)), app::backend::testing::hasher(), Default::default());
+    assert!(worker.run_one().await.unwrap());
+    let (_, _, done) = rest(&h, Some(&branch), Method::GET, &format!("/imports/{id}"), None).await;
+    assert_eq!((done["state"].as_str(), done["counts"]["new"].as_u64(), done["counts"]["invalid"].as_u64()), (Some("done"), Some(1), Some(2)), "{done}");
+    assert_eq!(count(&h, &format!("SELECT COUNT(*) FROM invitations i JOIN invitation_grants g ON g.invitation_id = i.id WHERE i.email = 'nina@example.com' AND g.group_id = {sales}")).await, 1);
+    assert_eq!(count(&h, &format!("SELECT COUNT(*) FROM invitation_grants g JOIN invitations i ON i.id = g.invitation_id WHERE i.email = 'oscar@example.com' OR g.group_id = {engineering}")).await, 0);
+    let audited = count(&h, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'import_done' AND target_id = {id} AND token_id IS NOT NULL")).await;
+    assert_eq!(audited, 1, "the job's end audited under the token");
+
+    // Its rejected rows, with why; nobody else's to follow: not another token, not the panel.
+    let response = h.send(Request::builder().uri(format!("/api/v1/imports/{id}/rejected.csv")).header(header::AUTHORIZATION, format!("Bearer {branch}")).body(Body::empty()).unwrap()).await;
+    assert_eq!((response.status(), response.headers()[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "text/csv; charset=utf-8"));
+    let rejected = body_text(response).await;
+    assert!(rejected.contains("oscar@example.com") && rejected.contains("not-an-address") && !rejected.contains("nina@"), "{rejected}");
+    assert_eq!(rest(&h, Some(&other), Method::GET, &format!("/imports/{id}"), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(h.call(&paula, "/api/import/progress", &format!("job={id}")).await.status(), StatusCode::NOT_FOUND);
+    let latest = body_text(h.call(&paula, "/api/import/latest", "").await).await;
+    assert_eq!(latest, "null", "the panel does not show the token's import");
+
+    // A file that is not CSV is refused at once, and nothing is kept.
+    let (status, headers, refused) = answer(&h, csv("", "", &branch)).await;
+    assert_eq!(problem(status, &headers, &refused).0, StatusCode::BAD_REQUEST, "{refused}");
+    let (status, _, refused) = answer(&h, csv(file, "?roles=emperor", &branch)).await;
+    assert_eq!((status, refused["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("roles")), "{refused}");
+    assert_eq!(count(&h, "SELECT COUNT(*) FROM import_jobs").await, 1);
+
+    // A token revoked before its import runs: the import stops, having done nothing.
+    let (_, _, queued) = answer(&h, csv("email\npat@example.com\n", &format!("?groups={sales}"), &branch)).await;
+    let token_id = count(&h, "SELECT id FROM api_tokens WHERE name = 'Sales HR'").await;
+    assert_eq!(h.call(&paula, "/api/tokens/revoke", &format!("id={token_id}")).await.status(), StatusCode::OK);
+    assert!(worker.run_one().await.unwrap());
+    let (state, failure): (String, Option<String>) = sqlx::query_as("SELECT status, error FROM import_jobs WHERE id = $1").bind(queued["id"].as_i64().unwrap()).fetch_one(&h.db.pool).await.unwrap();
+    assert_eq!((state.as_str(), failure.as_deref()), ("failed", Some("the API token that started this import no longer works")));
+    assert_eq!(count(&h, "SELECT COUNT(*) FROM invitations WHERE email = 'pat@example.com'").await, 0);
 }

@@ -66,7 +66,7 @@ async fn r37_an_import_survives_a_kill_9_of_the_server_and_repeats_nothing() {
     let importing = owner.require(AddUsersSomewhere).unwrap();
     let file: String = std::iter::once("email\n".to_string()).chain((0..ROWS).map(|i| format!("learner{i}@example.com\n"))).collect();
     let defaults = Defaults { groups: vec![owner.platform_group_id()], roles: vec![Role::Learner], language: None };
-    let id = job::upload(&db, &importing, "learners.csv", file.as_bytes()).await.unwrap();
+    let id = job::upload(&db, &importing, &Default::default(), "learners.csv", file.as_bytes()).await.unwrap();
     let who = Who { actor: Some(owner.user_id), ..Who::default() };
     let limits = "UPDATE platform SET platform_invitation_emails_per_hour = 1000000";
     sqlx::query(limits).execute(&db.pool).await.unwrap();

@@ -198,7 +198,7 @@ async fn r83_an_import_left_by_a_dead_instance_is_finished_by_another() {
     let importing = owner.require(AddUsersSomewhere).unwrap();
     let file: String = std::iter::once("email\n".to_string()).chain((0..ROWS).map(|i| format!("learner{i}@example.com\n"))).collect();
     let defaults = Defaults { groups: vec![owner.platform_group_id()], roles: vec![Role::Learner], language: None };
-    let id = job::upload(&db, &importing, "learners.csv", file.as_bytes()).await.unwrap();
+    let id = job::upload(&db, &importing, &Default::default(), "learners.csv", file.as_bytes()).await.unwrap();
     sqlx::query("UPDATE platform SET platform_invitation_emails_per_hour = 1000000").execute(&db.pool).await.unwrap();
     job::start(&db, &importing, &Who { actor: Some(owner.user_id), ..Who::default() }, id, Mode::Invite, &defaults, false).await.unwrap();
 

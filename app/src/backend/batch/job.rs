@@ -52,18 +52,41 @@ const IDLE: Duration = Duration::from_millis(500);
 /// Files uploaded and never imported are forgotten after this.
 const UPLOAD_KEPT_MS: i64 = 24 * 3600 * 1000;
 
+/// Whose an import is (R103): the person who uploaded it, and the API token they used if they
+/// did. A panel's imports and each token's are apart: nobody else sees, starts or follows them.
+#[derive(Clone, Copy, Debug)]
+pub struct Owner {
+    pub user: i64,
+    pub token: Option<i64>,
+}
+
+impl Owner {
+    /// The caller, as the audit names them.
+    pub fn of(principal: &Principal, who: &Who) -> Owner {
+        Owner { user: principal.user_id, token: who.token }
+    }
+}
+
+/// A person in the panels.
+impl From<&Principal> for Owner {
+    fn from(principal: &Principal) -> Owner {
+        Owner { user: principal.user_id, token: None }
+    }
+}
+
 /// Keeps an uploaded file for its preview and import; the file is refused at once if it is too
 /// large, not UTF-8 or empty (R35, R80). Returns the job's id.
-pub async fn upload(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
+pub async fn upload(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
     CsvFile::open(bytes)?;
     let now = now_ms();
     let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     // Uploads that were never imported are not kept past a day.
     sqlx::query("DELETE FROM import_jobs WHERE status = 'uploaded' AND created_at < $1").bind(now - UPLOAD_KEPT_MS).execute(&db.pool).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO import_jobs (created_by, file_name, file, file_size, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'uploaded', $5, $5) RETURNING id",
+        "INSERT INTO import_jobs (created_by, token_id, file_name, file, file_size, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'uploaded', $6, $6) RETURNING id",
     )
     .bind(permit.by().user_id)
+    .bind(who.token)
     .bind(if file_name.trim().is_empty() { "import.csv".to_string() } else { file_name })
     .bind(bytes.to_vec())
     .bind(bytes.len() as i64)
@@ -73,11 +96,20 @@ pub async fn upload(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, file_name: 
     Ok(id)
 }
 
-/// The file of one of this person's imports (nobody else's: an unknown job and someone else's
+/// The condition that keeps the owner's jobs, its two values bound as `$n` and `$n+1`.
+fn owned_by(n: usize) -> String {
+    format!("created_by = ${n} AND COALESCE(token_id, 0) = ${}", n + 1)
+}
+
+/// The file of one of this owner's imports (nobody else's: an unknown job and someone else's
 /// look the same).
-async fn file_of(db: &Db, principal: &Principal, job: i64) -> Result<(Vec<u8>, String), AppError> {
-    let found: Option<(Option<Vec<u8>>, String)> =
-        sqlx::query_as("SELECT file, status FROM import_jobs WHERE id = $1 AND created_by = $2").bind(job).bind(principal.user_id).fetch_optional(&db.pool).await?;
+async fn file_of(db: &Db, owner: Owner, job: i64) -> Result<(Vec<u8>, String), AppError> {
+    let found: Option<(Option<Vec<u8>>, String)> = sqlx::query_as(&format!("SELECT file, status FROM import_jobs WHERE id = $1 AND {}", owned_by(2)))
+        .bind(job)
+        .bind(owner.user)
+        .bind(owner.token.unwrap_or(0))
+        .fetch_optional(&db.pool)
+        .await?;
     match found {
         Some((Some(file), status)) => Ok((file, status)),
         _ => Err(AppError::NotFound),
@@ -85,8 +117,8 @@ async fn file_of(db: &Db, principal: &Principal, job: i64) -> Result<(Vec<u8>, S
 }
 
 /// The preview of an uploaded file with the panel's choices (R36): nothing written.
-pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, job: i64, mode: Mode, defaults: &Defaults) -> Result<ImportPreview, AppError> {
-    let (file, _) = file_of(db, permit.by(), job).await?;
+pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, job: i64, mode: Mode, defaults: &Defaults) -> Result<ImportPreview, AppError> {
+    let (file, _) = file_of(db, Owner::of(permit.by(), who), job).await?;
     preview::preview(db, permit, Request { file: &file, mode, defaults }).await
 }
 
@@ -95,7 +127,8 @@ pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, job: i64, 
 /// and what it does not send is given back when it ends. Starting twice starts it once.
 pub async fn start(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, job: i64, mode: Mode, defaults: &Defaults, add_existing: bool) -> Result<(), AppError> {
     let principal = permit.by();
-    let (file, status) = file_of(db, principal, job).await?;
+    let owner = Owner::of(principal, who);
+    let (file, status) = file_of(db, owner, job).await?;
     if status != "uploaded" {
         return Ok(());
     }
@@ -107,10 +140,11 @@ pub async fn start(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, j
     crate::backend::settings::take_invitation_emails(db, principal, emails, "file").await?;
     let defaults_json = serde_json::to_string(defaults).map_err(AppError::internal)?;
     let mut tx = db.begin().await?;
-    let started = sqlx::query(
+    let started = sqlx::query(&format!(
         "UPDATE import_jobs SET status = 'queued', mode = $1, defaults = $2, add_existing = $3, total_rows = $4, emails_reserved = $5, updated_at = $6
-         WHERE id = $7 AND created_by = $8 AND status = 'uploaded'",
-    )
+         WHERE id = $7 AND {} AND status = 'uploaded'",
+        owned_by(8)
+    ))
     .bind(mode_code(mode))
     .bind(defaults_json)
     .bind(i64::from(add_existing))
@@ -118,7 +152,8 @@ pub async fn start(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, j
     .bind(emails)
     .bind(now_ms())
     .bind(job)
-    .bind(principal.user_id)
+    .bind(owner.user)
+    .bind(owner.token.unwrap_or(0))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -142,6 +177,7 @@ fn mode_code(mode: Mode) -> &'static str {
 struct JobRow {
     id: i64,
     created_by: i64,
+    token_id: Option<i64>,
     file_name: String,
     status: String,
     mode: String,
@@ -159,7 +195,7 @@ struct JobRow {
     finished_at: Option<i64>,
 }
 
-const JOB_COLUMNS: &str = "id, created_by, file_name, status, mode, total_rows, rows_done, rows_new, rows_already_invited, rows_active, rows_repeated,
+const JOB_COLUMNS: &str = "id, created_by, token_id, file_name, status, mode, total_rows, rows_done, rows_new, rows_already_invited, rows_active, rows_repeated,
                            rows_invalid, accounts_added, error, started_at, updated_at, finished_at";
 
 impl JobRow {
@@ -197,20 +233,24 @@ impl JobRow {
     }
 }
 
-/// Where one of this person's imports stands (the progress bar, R37).
-pub async fn status(db: &Db, principal: &Principal, job: i64) -> Result<ImportStatus, AppError> {
-    let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = $1 AND created_by = $2"))
+/// Where one of this owner's imports stands (the progress bar, R37).
+pub async fn status(db: &Db, owner: impl Into<Owner>, job: i64) -> Result<ImportStatus, AppError> {
+    let owner = owner.into();
+    let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = $1 AND {}", owned_by(2)))
         .bind(job)
-        .bind(principal.user_id)
+        .bind(owner.user)
+        .bind(owner.token.unwrap_or(0))
         .fetch_optional(&db.pool)
         .await?;
     row.map(|r| r.status(now_ms())).ok_or(AppError::NotFound)
 }
 
-/// This person's latest import started, for the panel to show it again when they come back.
-pub async fn latest(db: &Db, principal: &Principal) -> Result<Option<ImportStatus>, AppError> {
-    let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE created_by = $1 AND status <> 'uploaded' ORDER BY id DESC LIMIT 1"))
-        .bind(principal.user_id)
+/// This owner's latest import started, for the panel to show it again when they come back.
+pub async fn latest(db: &Db, owner: impl Into<Owner>) -> Result<Option<ImportStatus>, AppError> {
+    let owner = owner.into();
+    let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE {} AND status <> 'uploaded' ORDER BY id DESC LIMIT 1", owned_by(1)))
+        .bind(owner.user)
+        .bind(owner.token.unwrap_or(0))
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.map(|r| r.status(now_ms())))
@@ -218,8 +258,8 @@ pub async fn latest(db: &Db, principal: &Principal) -> Result<Option<ImportStatu
 
 /// The rows an import did not import, as the file has them, with a last column saying why; every
 /// cell a spreadsheet would run neutralised (R36); in the file's separator, with a byte-order mark.
-pub async fn rejected_rows(db: &Db, principal: &Principal, job: i64) -> Result<String, AppError> {
-    let (file, _) = file_of(db, principal, job).await?;
+pub async fn rejected_rows(db: &Db, owner: impl Into<Owner>, lang: Lang, job: i64) -> Result<String, AppError> {
+    let (file, _) = file_of(db, owner.into(), job).await?;
     let file = CsvFile::open(&file)?;
     let headers = file.rows().next().transpose()?.map(|row| row.cells).unwrap_or_default();
     let rejected: Vec<(String, String)> =
@@ -228,7 +268,7 @@ pub async fn rejected_rows(db: &Db, principal: &Principal, job: i64) -> Result<S
         let cells: Vec<String> = serde_json::from_str(&cells).unwrap_or_default();
         cells.into_iter().chain([reason]).collect::<Vec<_>>()
     });
-    preview::rejected_file(principal.lang, file.delimiter, &headers, rows)
+    preview::rejected_file(lang, file.delimiter, &headers, rows)
 }
 
 /// The rejected-rows file's name, in the language.
@@ -294,17 +334,23 @@ impl ImportWorker {
     }
 
     async fn run_job(&self, job: i64) -> Result<(), AppError> {
-        let (created_by, file, mode, defaults, add_existing, rows_done): (i64, Option<Vec<u8>>, String, String, i64, i64) =
-            sqlx::query_as("SELECT created_by, file, mode, defaults, add_existing, rows_done FROM import_jobs WHERE id = $1").bind(job).fetch_one(&self.db.pool).await?;
-        let Some(principal) = Principal::of_user(&self.db, &self.trees, created_by).await? else {
-            return self.finish(job, Some("the account that started this import is no longer active")).await;
+        let (created_by, token, file, mode, defaults, add_existing, rows_done): (i64, Option<i64>, Option<Vec<u8>>, String, String, i64, i64) =
+            sqlx::query_as("SELECT created_by, token_id, file, mode, defaults, add_existing, rows_done FROM import_jobs WHERE id = $1").bind(job).fetch_one(&self.db.pool).await?;
+        // With the rights its starter has now: a person's, or a token's (R103).
+        let principal = match token {
+            None => Principal::of_user(&self.db, &self.trees, created_by).await?,
+            Some(token) => crate::backend::api_tokens::acting(&self.db, &self.trees, token).await?,
+        };
+        let Some(principal) = principal else {
+            let why = if token.is_some() { "the API token that started this import no longer works" } else { "the account that started this import is no longer active" };
+            return self.finish(job, Some(why)).await;
         };
         let file = file.unwrap_or_default();
         let mode = if mode == "set_up" { Mode::SetUp } else { Mode::Invite };
         let defaults: Defaults = serde_json::from_str(&defaults).map_err(AppError::internal)?;
         let (csv, mut checker) = rows::open(&self.db, &principal, &file, mode, &defaults).await?;
         let part_rows = if mode == Mode::SetUp { SET_UP_PART_ROWS } else { PART_ROWS };
-        let run = Run { job, mode, add_existing: add_existing != 0, principal: &principal, who: Who { actor: Some(created_by), ..Who::default() } };
+        let run = Run { job, mode, add_existing: add_existing != 0, principal: &principal, who: Who { actor: Some(created_by), token, ip: None } };
         let mut position = 0i64;
         let mut part: Vec<(Row, Checked)> = Vec::with_capacity(part_rows);
         for row in rows::data_rows(&csv) {
@@ -496,9 +542,9 @@ impl ImportWorker {
             .bind(job)
             .execute(&mut *tx)
             .await?;
-        let created_by = row.created_by;
+        let (created_by, token) = (row.created_by, row.token_id);
         let status = row.status(now_ms());
-        let who = Who { actor: Some(created_by), ..Who::default() };
+        let who = Who { actor: Some(created_by), token, ip: None };
         audit::record(&mut tx, &who, if failure.is_some() { "import_failed" } else { "import_done" }, "import", job, &Summary::of(&status, failure)).await?;
         tx.commit().await?;
         if reserved > queued {

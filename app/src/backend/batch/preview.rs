@@ -63,6 +63,9 @@ async fn check_file(db: &Db, principal: &Principal, request: Request<'_>, mut vi
 
 /// The preview (R36): counts per outcome and the first problems; nothing written.
 pub async fn preview(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, request: Request<'_>) -> Result<ImportPreview, AppError> {
+    use crate::domain::names::{at_most, MAX_GROUPS, MAX_ROLES};
+    at_most(&request.defaults.groups, MAX_GROUPS).map_err(|msg| AppError::field("groups", msg))?;
+    at_most(&request.defaults.roles, MAX_ROLES).map_err(|msg| AppError::field("roles", msg))?;
     let mut problems = Vec::new();
     let checked = check_file(db, permit.by(), request, |_, _, row_problems| {
         problems.extend(row_problems.into_iter().take(PROBLEMS_SHOWN.saturating_sub(problems.len())));
