@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use app::backend::audit::Who;
 use app::backend::batch::job::{self, ImportWorker};
 use app::backend::details::{self, Kind};
 use app::backend::invitations::{self, Inviting};
@@ -81,7 +82,7 @@ async fn r36_r37_an_import_invites_the_valid_rows_reports_the_others_and_is_audi
     let sent: Vec<String> = sqlx::query_scalar("SELECT to_address FROM outbox_emails WHERE kind = 'invitation' ORDER BY id").fetch_all(&db.pool).await.unwrap();
     assert_eq!(sent[emails_before as usize..], ["zoe.martin@exemple.fr", "sean.obrien@exemple.fr"], "one invitation email per new row, in the file's order");
 
-    let rejected = job::rejected_rows(&db, &s.owner, &s.owner.lang, id).await.unwrap();
+    let rejected = job::rejected_rows(&db, &s.owner, s.owner.lang, id).await.unwrap();
     let lines: Vec<&str> = rejected.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 5, "the header and the four rejected rows: {rejected}");
     assert_eq!(lines[0], "E-mail;Prénom;Nom;Groupes;Rôles;Date de suppression;Libellés;Taille;Motif");
@@ -198,10 +199,10 @@ async fn r37_r81_an_import_is_seen_and_started_only_by_the_person_who_uploaded_i
     let id = job::upload(&db, &owners, &Who::default(), "owner.csv", b"email\nann@example.com\n").await.unwrap();
     let theirs = permit(&db, &user_admin, AddUsersSomewhere).await;
     let defaults = Defaults { groups: vec![s.emea], roles: vec![Role::Learner], language: None };
-    assert_eq!(job::preview(&db, &theirs, id, Mode::Invite, &defaults).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(job::preview(&db, &theirs, &Who::default(), id, Mode::Invite, &defaults).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::start(&db, &theirs, &s.who, id, Mode::Invite, &defaults, false).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::status(&db, &user_admin, id).await.unwrap_err(), AppError::NotFound);
-    assert_eq!(job::rejected_rows(&db, &user_admin, &user_admin.lang, id).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(job::rejected_rows(&db, &user_admin, user_admin.lang, id).await.unwrap_err(), AppError::NotFound);
     assert_eq!(job::latest(&db, &user_admin).await.unwrap(), None);
 }
 
@@ -225,7 +226,7 @@ async fn r12_r28_r36_set_up_mode_creates_active_accounts_who_climb_and_are_bille
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = 'kiosk.paris'").await, 2);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM billing_events b JOIN users u ON u.id = b.user_id WHERE u.first_name IN ('Grace', 'Kiosk')").await, 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox_emails WHERE kind = 'credentials' AND to_address = 'grace@example.com'").await, 1);
-    let rejected = job::rejected_rows(&db, &s.owner, &s.owner.lang, id).await.unwrap();
+    let rejected = job::rejected_rows(&db, &s.owner, s.owner.lang, id).await.unwrap();
     assert!(rejected.contains("pending@example.com") && rejected.contains("pending invitation"), "R28: {rejected}");
 }
 
