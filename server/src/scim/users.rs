@@ -13,7 +13,7 @@ use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
 use app::backend::provision::invited::{self, Invited, Named};
 use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned, SaidDetails, ScimId};
-use app::backend::provision::Condition;
+use app::backend::provision::{Condition, Op};
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
 use app::i18n::Lang;
@@ -58,10 +58,20 @@ async fn page(state: &AppState, caller: &TokenCaller, paging: &Paging) -> Answer
     Ok(list_response(total, start, resources))
 }
 
-/// How many users the condition keeps, and those of the window (from 0), as shown.
+/// How many users the condition keeps, and those of the window (from 0), as shown. A lookup of
+/// one person by address or externalId that finds no account finds the pending invitation the
+/// provider made for them, if any (R99): providers look before they create.
 pub async fn found(state: &AppState, caller: &TokenCaller, condition: Option<&Condition<Attribute>>, (start, count): (i64, i64), paging: &Paging) -> Result<(i64, Vec<Value>), ScimError> {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let found = provision::find(&state.db, &permit, condition, start, count.max(0)).await.map_err(refusal)?;
+    if found.total == 0 {
+        if let Some(lookup) = condition.and_then(lookup_of) {
+            if let Some(pending) = invited::pending_by(&state.db, &permit, lookup).await.map_err(refusal)? {
+                let shown = if start == 0 && count > 0 { vec![paging.project(invited_resource(state, &pending, true))] } else { Vec::new() };
+                return Ok((1, shown));
+            }
+        }
+    }
     Ok((found.total, found.found.iter().map(|user| paging.project(resource(state, user))).collect()))
 }
 
@@ -226,6 +236,20 @@ fn invited_resource(state: &AppState, invited: &Invited, stands: bool) -> Value 
     let version = super::version(&shown);
     shown["meta"] = json!({ "resourceType": "User", "created": created, "location": location(state, id), "version": version });
     shown
+}
+
+/// The one person a filter looks up by address or externalId, if that is all it says — as
+/// providers ask before they create (Entra ID's `emails[type eq "work"].value eq` included).
+fn lookup_of(condition: &Condition<Attribute>) -> Option<invited::Lookup<'_>> {
+    match condition {
+        Condition::Compare(Attribute::Login | Attribute::Email, Op::Eq, value) => Some(invited::Lookup::Email(value)),
+        Condition::Compare(Attribute::ExternalId, Op::Eq, value) => Some(invited::Lookup::ExternalId(value)),
+        Condition::Both(has, compared) if **has == Condition::Present(Attribute::Email) => match &**compared {
+            Condition::Compare(Attribute::Email, Op::Eq, value) => Some(invited::Lookup::Email(value)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// An instant (milliseconds) as SCIM's `meta` dates it: RFC 3339, in UTC, to the second.

@@ -409,6 +409,20 @@ async fn r99_a_token_that_invites_invites_and_the_provider_follows_the_invitatio
     assert_eq!((status, again["scimType"].as_str()), (StatusCode::CONFLICT, Some("uniqueness")), "{again}");
     let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE to_address = 'nina@outside.example'").fetch_one(&h.db.pool).await.unwrap();
     assert_eq!(sent, 1);
+    // The lookup a provider makes before creating finds her (no account matches): Okta's by
+    // userName (case aside), Entra ID's by externalId; another branch's token, nothing.
+    for expression in [r#"userName eq "NINA@outside.example""#, r#"externalId eq "e-77""#, r#"emails[type eq "work"].value eq "nina@outside.example""#] {
+        let (_, _, found) = scim(&h, &entra, Method::GET, &filter("Users", expression), None, &[]).await;
+        assert_eq!((found["totalResults"].as_i64(), found["Resources"][0]["id"].as_str()), (Some(1), Some(id.as_str())), "{expression}: {found}");
+    }
+    let (_, _, found) = scim(&h, &entra, Method::GET, &filter("Users", r#"externalId eq "E-77""#), None, &[]).await;
+    assert_eq!(found["totalResults"], 0, "externalId is compared exactly");
+    let (_, _, listed) = scim(&h, &entra, Method::GET, &filter("Users", r#"userName sw "nina""#), None, &[]).await;
+    assert_eq!(listed["totalResults"], 0, "lists show accounts only");
+    let engineering = h.group("Engineering").await;
+    let elsewhere = token(&h, &paula, &format!("form[name]=Elsewhere&form[scope]=scim&form[group]={engineering}")).await;
+    let (_, _, found) = scim(&h, &elsewhere, Method::GET, &filter("Users", r#"userName eq "nina@outside.example""#), None, &[]).await;
+    assert_eq!(found["totalResults"], 0, "not an invitation this token may manage");
     // While pending: its externalId may change; its address may not; the names are the person's.
     let change = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "path": "externalId", "value": "e-78" }, { "op": "replace", "path": "name.givenName", "value": "Nino" }] });
     let (status, _, changed) = scim(&h, &entra, Method::PATCH, &format!("Users/{id}"), Some(change), &[]).await;

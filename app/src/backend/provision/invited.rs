@@ -100,6 +100,34 @@ pub async fn named(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, invitation: 
     }
 }
 
+/// What a provider may look a pending invitation up by, before it creates the person again.
+pub enum Lookup<'a> {
+    /// The address (`userName` or `emails.value`), case aside.
+    Email(&'a str),
+    /// `externalId`, exactly.
+    ExternalId(&'a str),
+}
+
+/// The pending invitation the provider made (R99) with this address or externalId, if this
+/// caller may manage it: what an identity provider's lookup before a create must find, else it
+/// would create the person again and be told the address is taken.
+pub async fn pending_by(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, lookup: Lookup<'_>) -> Result<Option<Invited>, AppError> {
+    let found: Option<i64> = match lookup {
+        Lookup::Email(email) => sqlx::query_scalar("SELECT id FROM invitations WHERE email_key = $1 AND status = 'pending' AND scim = 1").bind(email.trim().to_lowercase()),
+        Lookup::ExternalId(external_id) => sqlx::query_scalar("SELECT id FROM invitations WHERE external_id = $1 AND status = 'pending' AND scim = 1").bind(external_id),
+    }
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(invitation) = found else { return Ok(None) };
+    let mut tx = db.begin().await?;
+    // One this caller may not manage is not there for them (R3, R38).
+    if pending_in(&mut tx, db, permit.by(), invitation).await.is_err() {
+        return Ok(None);
+    }
+    tx.commit().await?;
+    read(db, invitation).await
+}
+
 /// Changes a pending invitation's externalId (the provider's identifier of the person).
 pub async fn set_external_id(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, who: &Who, invitation: i64, external_id: Option<&str>) -> Result<Invited, AppError> {
     let external_id = checked_external_id(external_id)?;
