@@ -185,8 +185,8 @@ async fn all_schemas(state: &AppState) -> Result<Vec<Value>, super::ScimError> {
         state,
         ROSTER_USER,
         "Roster User",
-        "What Roster keeps of a user beyond SCIM's core: labels and custom fields left out of a POST or PUT are left as they are",
-        vec![labels, custom_fields, read_only("deletionDate", "string", "The day the account is erased (YYYY-MM-DD), set on the user's page"),
+        "What Roster keeps of a user beyond SCIM's core: labels, custom fields and the deletion date left out of a POST or PUT are left as they are",
+        vec![labels, custom_fields, text("deletionDate", "The day the account is erased (YYYY-MM-DD, after today), as on the user's page; null: never"),
             read_only("invitationPending", "boolean", "Invited by a token that invites (R99): the person has not registered yet; active false cancels the invitation"),
         ],
     );

@@ -362,8 +362,8 @@ fn text(value: Option<&Value>, name: &str) -> Result<Option<String>, (&'static s
     }
 }
 
-/// Roster's extension of a user (R98): `labels` (names) and `customFields` (`{name, value}`);
-/// `deletionDate` is shown only (set on the user's page; written through SCIM later, docs/scim.md).
+/// Roster's extension of a user (R98): `labels` (names), `customFields` (`{name, value}`) and
+/// `deletionDate` (`YYYY-MM-DD`, R42).
 fn details_of(extension: Option<&Value>, said: Said) -> Result<SaidDetails, (&'static str, String)> {
     let invalid = |detail: &str| ("invalidValue", format!("In {ROSTER_USER}, {detail}"));
     let removed = json!({});
@@ -401,7 +401,14 @@ fn details_of(extension: Option<&Value>, said: Said) -> Result<SaidDetails, (&'s
         ),
         Some(_) => return Err(invalid("customFields is a list of {\"name\": …, \"value\": …}.")),
     };
-    Ok(SaidDetails { labels, values })
+    let deletion_date = match field(extension, "deletionDate") {
+        _ if !said_here("deletionDate") => None,
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(day)) if day.trim().is_empty() => Some(None),
+        Some(Value::String(day)) => Some(Some(day.clone())),
+        Some(_) => return Err(invalid("deletionDate is a day, YYYY-MM-DD.")),
+    };
+    Ok(SaidDetails { labels, values, deletion_date })
 }
 
 #[cfg(test)]

@@ -307,19 +307,15 @@ async fn r98_labels_custom_fields_and_the_deletion_date_through_rosters_extensio
     let (_, _, user_type) = scim(&h, &token, Method::GET, "ResourceTypes/User", None, &[]).await;
     assert_eq!(user_type["schemaExtensions"], json!([{ "schema": ROSTER_USER, "required": false }]));
 
-    // Created with them: labels and fields by name, case aside.
+    // Created with them: labels and fields by name, case aside; a deletion date (R42).
     let mut ada = okta_user("ada.x@example.com", "00u9");
-    ada[ROSTER_USER] = json!({ "labels": ["contractor"], "customFields": [{ "name": "employee id", "value": " E-7 " }] });
+    ada[ROSTER_USER] = json!({ "labels": ["contractor"], "customFields": [{ "name": "employee id", "value": " E-7 " }], "deletionDate": "2099-12-31" });
     let (status, _, ada) = scim(&h, &token, Method::POST, "Users", Some(ada), &[]).await;
     assert_eq!(status, StatusCode::CREATED, "{ada}");
     assert!(ada["schemas"].as_array().unwrap().contains(&json!(ROSTER_USER)));
-    assert_eq!(ext(&ada), json!({ "labels": ["Contractor"], "customFields": [{ "name": "Employee ID", "value": "E-7" }] }));
+    assert_eq!(ext(&ada), json!({ "labels": ["Contractor"], "customFields": [{ "name": "Employee ID", "value": "E-7" }], "deletionDate": "2099-12-31" }));
     let id = ada["id"].as_str().unwrap().to_string();
     let user: i64 = id.parse().unwrap();
-    // The deletion date is shown (set on the user's page), not written through SCIM.
-    sqlx::query("UPDATE users SET deletion_date = '2099-12-31' WHERE id = $1").bind(user).execute(&h.db.pool).await.unwrap();
-    let (_, _, ada) = scim(&h, &token, Method::GET, &format!("Users/{id}"), None, &[]).await;
-    assert_eq!(ext(&ada)["deletionDate"], "2099-12-31");
 
     // A PUT from a provider that does not know the extension leaves them as they are.
     let (status, _, shown) = scim(&h, &token, Method::PUT, &format!("Users/{id}"), Some(put()), &[]).await;
@@ -338,10 +334,20 @@ async fn r98_labels_custom_fields_and_the_deletion_date_through_rosters_extensio
         { "op": "replace", "value": { (format!("{ROSTER_USER}:customFields")): [{ "name": "Cost centre", "value": "CC-1" }] } },
     ]);
     let (status, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(patch(operations)), &[]).await;
-    let kept = json!({ "labels": ["Partner"], "customFields": [{ "name": "Cost centre", "value": "CC-1" }], "deletionDate": "2099-12-31" });
-    assert_eq!((status, ext(&patched)), (StatusCode::OK, kept), "{patched}: the deletion date is read-only");
+    let kept = json!({ "labels": ["Partner"], "customFields": [{ "name": "Cost centre", "value": "CC-1" }] });
+    assert_eq!((status, ext(&patched)), (StatusCode::OK, kept), "{patched}: the deletion date removed");
     let stored: (Option<String>, i64) = sqlx::query_as("SELECT deletion_date, (SELECT COUNT(*) FROM user_labels WHERE user_id = $1) FROM users WHERE id = $1").bind(user).fetch_one(&h.db.pool).await.unwrap();
-    assert_eq!(stored, (Some("2099-12-31".to_string()), 1));
+    assert_eq!(stored, (None, 1));
+    // A deletion date set again (read as the day it names), and refused when it is no day after today.
+    let date = |day: &str| patch(json!([{ "op": "replace", "path": format!("{ROSTER_USER}:deletionDate"), "value": day }]));
+    let (status, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(date("2098-1-5")), &[]).await;
+    assert_eq!((status, &ext(&patched)["deletionDate"]), (StatusCode::OK, &json!("2098-01-05")), "{patched}");
+    for day in ["2020-01-01", "someday"] {
+        let (status, _, refused) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(date(day)), &[]).await;
+        assert_eq!((status, refused["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{day}: {refused}");
+        assert!(refused["detail"].as_str().unwrap().contains("deletionDate"), "{refused}");
+    }
+    let (_, _, patched) = scim(&h, &token, Method::PATCH, &format!("Users/{id}"), Some(patch(json!([{ "op": "remove", "path": format!("{ROSTER_USER}:deletionDate") }]))), &[]).await;
 
     // Refused, in SCIM's words, changing nothing: a label the platform lacks, a field it lacks.
     let mut unknown = put();

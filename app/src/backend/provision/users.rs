@@ -316,23 +316,26 @@ impl Account {
     }
 }
 
-/// What a provider says of a user's labels and custom values (R43), by name; each `None` when it
-/// says nothing of it: left as it is (R98).
+/// What a provider says of a user's labels and custom values (R43), by name, and deletion date
+/// (R42); each `None` when it says nothing of it: left as it is (R98).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SaidDetails {
     pub labels: Option<Vec<String>>,
     /// (field's name, value); a field left out has no value.
     pub values: Option<Vec<(String, String)>>,
+    /// `YYYY-MM-DD`, or `Some(None)`: none.
+    pub deletion_date: Option<Option<String>>,
 }
 
 impl SaidDetails {
     fn says_something(&self) -> bool {
-        self.labels.is_some() || self.values.is_some()
+        self.labels.is_some() || self.values.is_some() || self.deletion_date.is_some()
     }
 
     /// The details these make of `stored`'s (names read as the platform's labels and fields,
-    /// case aside; the deletion date kept), with `language`, and the stored ones read the same way (labels and values in
-    /// the order of their ids, to compare); an unknown name is an error at `labels` or `values`.
+    /// case aside; what is not said kept), with `language`, and the stored ones read the same way
+    /// (labels and values in the order of their ids, to compare); an unknown name is an error at
+    /// `labels` or `values`.
     async fn over(&self, db: &Db, stored: Option<&Provisioned>, language: Option<Lang>, errors: &mut Vec<FieldError>) -> Result<(UserDetails, UserDetails), AppError> {
         let choices = crate::backend::details::choices(db, false).await?;
         let read = |labels: &[String], values: &[(String, String)], deletion_date: Option<String>, errors: &mut Vec<FieldError>| {
@@ -364,7 +367,7 @@ impl SaidDetails {
         let said = read(
             self.labels.as_deref().unwrap_or(&labels),
             self.values.as_deref().unwrap_or(&values),
-            before.deletion_date.clone(),
+            self.deletion_date.clone().unwrap_or_else(|| before.deletion_date.clone()),
             errors,
         );
         Ok((said, before))
