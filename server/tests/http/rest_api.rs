@@ -306,6 +306,7 @@ async fn r101_refusals_are_problems_that_change_nothing(db: TestDb) {
     }
     let page = h.send(Request::builder().uri("/api/v1/docs").body(Body::empty()).unwrap()).await;
     assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("default-src 'none'"), "a page that runs nothing");
     let page = body_text(page).await;
     assert!(page.contains("Roster REST API") && page.contains("/users/{id}/active") && page.contains("type-Problem"), "a readable page of every endpoint and type");
 }
