@@ -29,7 +29,7 @@ pub async fn service_provider_config(State(state): State<AppState>) -> Response 
             "filter": { "supported": true, "maxResults": PAGE_MAX },
             // A password is set for users without email only (R61); others get credentials.
             "changePassword": { "supported": false },
-            "sort": { "supported": false },
+            "sort": { "supported": true },
             "etag": { "supported": true },
             "authenticationSchemes": [{
                 "type": "oauthbearertoken",

@@ -18,6 +18,9 @@ pub trait Vocabulary {
     const ACTIVE: bool;
     /// The attribute at a path (lowered, without the URN).
     fn attribute(path: &str) -> Result<Self::Attribute, String>;
+    /// Whether a search may be sorted on this attribute, and those it may, said to a client.
+    fn sorts_on(attribute: Self::Attribute) -> bool;
+    const SORTED_ON: &'static str;
     /// `path[sub op value]` (`op` `None` for `pr`): a test on one value of a multi-valued attribute.
     fn within(path: &str, sub: &str, op: Option<Op>, value: Option<&Value>) -> Result<Condition<Self::Attribute>, String>;
 }
@@ -29,6 +32,11 @@ impl Vocabulary for Users {
     type Attribute = Attribute;
     const URN: &'static str = "urn:ietf:params:scim:schemas:core:2.0:user:";
     const ACTIVE: bool = true;
+    const SORTED_ON: &'static str = "id, meta.created, userName, externalId, emails, name.givenName and name.familyName";
+
+    fn sorts_on(_: Attribute) -> bool {
+        true
+    }
 
     fn attribute(path: &str) -> Result<Attribute, String> {
         Ok(match path {
@@ -72,6 +80,11 @@ impl Vocabulary for Groups {
     type Attribute = GroupAttribute;
     const URN: &'static str = "urn:ietf:params:scim:schemas:core:2.0:group:";
     const ACTIVE: bool = false;
+    const SORTED_ON: &'static str = "id, meta.created and displayName";
+
+    fn sorts_on(attribute: GroupAttribute) -> bool {
+        attribute != GroupAttribute::Member
+    }
 
     fn attribute(path: &str) -> Result<GroupAttribute, String> {
         Ok(match path {

@@ -14,7 +14,7 @@ use app::backend::principal::Principal;
 use app::backend::provision::groups::{self as provision, GroupAttribute, ProvisionedGroup};
 use app::backend::provision::invited;
 use app::backend::provision::users::{self, Holder, ScimId};
-use app::backend::provision::Condition;
+use app::backend::provision::{Condition, Order};
 use app::domain::capability::{AddToGroup, AddUsersSomewhere, ManageGroup, RemoveRole};
 use app::domain::group_tree::GroupId;
 use app::error::AppError;
@@ -77,7 +77,8 @@ async fn search_posted(State(state): State<AppState>, Extension(caller): Extensi
 async fn page(state: &AppState, caller: &TokenCaller, paging: &Paging) -> Answer {
     let condition = paging.condition::<filter::Groups>()?;
     let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
-    let (total, resources) = found(state, caller, condition, (start - 1, count), paging).await?;
+    let order = paging.order::<filter::Groups>()?;
+    let (total, resources) = found(state, caller, condition, order, (start - 1, count), paging).await?;
     Ok(list_response(total, start, resources))
 }
 
@@ -86,12 +87,13 @@ pub async fn found(
     state: &AppState,
     caller: &TokenCaller,
     condition: Option<Condition<GroupAttribute>>,
+    order: Option<Order<GroupAttribute>>,
     (start, count): (i64, i64),
     paging: &Paging,
 ) -> Result<(i64, Vec<Value>), ScimError> {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
     let condition = condition.map(numbered);
-    let found = provision::find(&state.db, &permit, condition.as_ref(), caller.scim_role, (start, count.max(0)), paging.with_members()).await.map_err(refusal)?;
+    let found = provision::find(&state.db, &permit, condition.as_ref(), order, caller.scim_role, (start, count.max(0)), paging.with_members()).await.map_err(refusal)?;
     Ok((found.total, found.found.iter().map(|group| paging.project(resource(state, group, caller.principal.tree.root()))).collect()))
 }
 

@@ -11,7 +11,7 @@ mod patch;
 mod users;
 
 use app::api::context::AppState;
-use app::backend::provision::Condition;
+use app::backend::provision::{Condition, Order};
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
 use app::wire::tokens::TokenScope;
@@ -121,6 +121,8 @@ pub struct Paging {
     count: Option<String>,
     attributes: Option<String>,
     excluded_attributes: Option<String>,
+    sort_by: Option<String>,
+    sort_order: Option<String>,
 }
 
 const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
@@ -148,6 +150,8 @@ impl Paging {
             count: text("count"),
             attributes: names("attributes"),
             excluded_attributes: names("excludedAttributes"),
+            sort_by: text("sortBy"),
+            sort_order: text("sortOrder"),
         })
     }
 
@@ -200,6 +204,25 @@ impl Paging {
             Some(text) => Ok(Some(filter::parse::<V>(text).map_err(|detail| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), detail))?)),
             None => Ok(None),
         }
+    }
+
+    /// The order asked (RFC 7644 §3.4.2.3): `sortBy` an attribute the resource sorts on (case
+    /// aside, with or without its schema's URN; `meta.created` is the order they were made in),
+    /// `sortOrder` `ascending` (the default) or `descending`; none: the order they were made in.
+    pub fn order<V: filter::Vocabulary>(&self) -> Result<Option<Order<V::Attribute>>, ScimError> {
+        let refused = |detail: String| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), detail);
+        let Some(by) = self.sort_by.as_deref().map(str::trim).filter(|b| !b.is_empty()) else { return Ok(None) };
+        let lowered = by.to_ascii_lowercase();
+        let path = lowered.strip_prefix(V::URN).unwrap_or(&lowered);
+        let attribute = if path == "meta.created" { V::attribute("id") } else { V::attribute(path) };
+        let by = attribute.ok().filter(|a| V::sorts_on(*a)).ok_or_else(|| refused(format!("Roster does not sort on '{by}': it sorts on {}.", V::SORTED_ON)))?;
+        let descending = match self.sort_order.as_deref().map(|o| o.trim().to_ascii_lowercase()) {
+            None => false,
+            Some(order) if order.is_empty() || order == "ascending" => false,
+            Some(order) if order == "descending" => true,
+            Some(other) => return Err(refused(format!("sortOrder is ascending or descending, not '{other}'."))),
+        };
+        Ok(Some(Order { by, descending }))
     }
 
     /// (startIndex, count) as RFC 7644 §3.4.2.4 reads them: below 1 means 1; a negative count 0.
@@ -360,15 +383,20 @@ async fn search_everything(
     if let (Err(refused), Err(_)) = (&users, &groups) {
         return Err(ScimError::new(refused.status, refused.scim_type, refused.detail.clone()));
     }
+    // An order one resource sorts on and the other not orders that one only.
+    let (user_order, group_order) = (paging.order::<filter::Users>(), paging.order::<filter::Groups>());
+    if let (Err(refused), Err(_)) = (&user_order, &group_order) {
+        return Err(ScimError::new(refused.status, refused.scim_type, refused.detail.clone()));
+    }
     let (mut total, mut resources) = (0, Vec::new());
     if let Ok(condition) = users {
-        let (found, page) = users::found(&state, &caller, condition.as_ref(), (start - 1, count), &paging).await?;
+        let (found, page) = users::found(&state, &caller, condition.as_ref(), user_order.unwrap_or_default(), (start - 1, count), &paging).await?;
         total += found;
         resources.extend(page);
     }
     if let Ok(condition) = groups {
         let skip = (start - 1 - total).max(0);
-        let (found, page) = groups::found(&state, &caller, condition, (skip, count - resources.len() as i64), &paging).await?;
+        let (found, page) = groups::found(&state, &caller, condition, group_order.unwrap_or_default(), (skip, count - resources.len() as i64), &paging).await?;
         total += found;
         resources.extend(page);
     }

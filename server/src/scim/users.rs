@@ -13,7 +13,7 @@ use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
 use app::backend::provision::invited::{self, Invited, Named};
 use app::backend::provision::users::{self as provision, Account, Attribute, Provisioned, SaidDetails, ScimId};
-use app::backend::provision::{Condition, Op};
+use app::backend::provision::{Condition, Op, Order};
 use app::domain::capability::AddUsersSomewhere;
 use app::domain::role::Role;
 use app::i18n::Lang;
@@ -53,17 +53,25 @@ async fn search_posted(State(state): State<AppState>, Extension(caller): Extensi
 
 async fn page(state: &AppState, caller: &TokenCaller, paging: &Paging) -> Answer {
     let condition = paging.condition::<filter::Users>()?;
+    let order = paging.order::<filter::Users>()?;
     let (start, count) = paging.window(PAGE_DEFAULT, PAGE_MAX)?;
-    let (total, resources) = found(state, caller, condition.as_ref(), (start - 1, count), paging).await?;
+    let (total, resources) = found(state, caller, condition.as_ref(), order, (start - 1, count), paging).await?;
     Ok(list_response(total, start, resources))
 }
 
 /// How many users the condition keeps, and those of the window (from 0), as shown. A lookup of
 /// one person by address or externalId that finds no account finds the pending invitation the
 /// provider made for them, if any (R99): providers look before they create.
-pub async fn found(state: &AppState, caller: &TokenCaller, condition: Option<&Condition<Attribute>>, (start, count): (i64, i64), paging: &Paging) -> Result<(i64, Vec<Value>), ScimError> {
+pub async fn found(
+    state: &AppState,
+    caller: &TokenCaller,
+    condition: Option<&Condition<Attribute>>,
+    order: Option<Order<Attribute>>,
+    (start, count): (i64, i64),
+    paging: &Paging,
+) -> Result<(i64, Vec<Value>), ScimError> {
     let permit = caller.principal.require(AddUsersSomewhere).map_err(refusal)?;
-    let found = provision::find(&state.db, &permit, condition, start, count.max(0)).await.map_err(refusal)?;
+    let found = provision::find(&state.db, &permit, condition, order, start, count.max(0)).await.map_err(refusal)?;
     if found.total == 0 {
         if let Some(lookup) = condition.and_then(lookup_of) {
             if let Some(pending) = invited::pending_by(&state.db, &permit, lookup).await.map_err(refusal)? {

@@ -238,6 +238,26 @@ async fn r92_searches_pages_and_refusals_in_scims_words(db: TestDb) {
     let (_, _, none) = scim(&h, &token, Method::GET, "Users?count=0", None, &[]).await;
     assert_eq!((none["totalResults"].as_i64(), none["Resources"].as_array().map(Vec::len)), (Some(total), Some(0)));
 
+    // Sorted (RFC 7644 §3.4.2.3): by family name the other way, equal names by id; by creation
+    // as by default; an attribute it does not sort on refused.
+    let (status, _, sorted) = scim(&h, &token, Method::GET, "Users?sortBy=name.familyName&sortOrder=descending&count=1000", None, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{sorted}");
+    let family: Vec<String> = sorted["Resources"].as_array().unwrap().iter().map(|u| u["name"]["familyName"].as_str().unwrap_or_default().to_lowercase()).collect();
+    assert!(family.len() as i64 == total && family.windows(2).all(|w| w[0] >= w[1]), "{family:?}");
+    let (_, _, created) = scim(&h, &token, Method::GET, "Users?sortBy=meta.created", None, &[]).await;
+    assert_eq!(ids(&created), ids(&all));
+    let searched = json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "sortBy": "urn:ietf:params:scim:schemas:core:2.0:User:userName", "count": 3 });
+    let (_, _, by_login) = scim(&h, &token, Method::POST, "Users/.search", Some(searched), &[]).await;
+    let logins: Vec<&str> = by_login["Resources"].as_array().unwrap().iter().filter_map(|u| u["userName"].as_str()).collect();
+    assert!(logins.len() == 3 && logins.windows(2).all(|w| w[0].to_lowercase() <= w[1].to_lowercase()), "{logins:?}");
+    let (_, _, groups) = scim(&h, &token, Method::GET, "Groups?sortBy=displayName&excludedAttributes=members", None, &[]).await;
+    let names: Vec<String> = groups["Resources"].as_array().unwrap().iter().map(|g| g["displayName"].as_str().unwrap().to_lowercase()).collect();
+    assert!(names.len() > 3 && names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    for path in ["Users?sortBy=title", "Users?sortBy=userName&sortOrder=sideways", "Groups?sortBy=members"] {
+        let (status, _, refused) = scim(&h, &token, Method::GET, path, None, &[]).await;
+        assert_eq!((status, refused["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{path}: {refused}");
+    }
+
     // Searches: co, sw, and, not.
     let (_, _, found) = scim(&h, &token, Method::GET, &filter("Users", r#"userName sw "emea." and not (name.givenName co "lys")"#), None, &[]).await;
     let logins: Vec<&str> = found["Resources"].as_array().unwrap().iter().filter_map(|u| u["userName"].as_str()).collect();

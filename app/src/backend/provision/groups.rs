@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::users::{Holder, ScimId, SCIM_INVITATION_OF_U};
-use super::{Condition, Found, Op};
+use super::{Condition, Found, Op, Order};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::db::Db;
@@ -56,6 +56,7 @@ pub async fn find(
     db: &Db,
     permit: &Permit<'_, AddUsersSomewhere>,
     condition: Option<&Condition<GroupAttribute>>,
+    order: Option<Order<GroupAttribute>>,
     role: Role,
     (start, count): (i64, i64),
     with_members: bool,
@@ -66,8 +67,17 @@ pub async fn find(
         Some(condition) => holders(db, condition, role).await?,
         None => HashSet::new(),
     };
-    let kept: Vec<&GroupNode> =
+    let mut kept: Vec<&GroupNode> =
         overseen.iter().filter_map(|&g| principal.tree.get(g)).filter(|node| condition.is_none_or(|c| keeps(c, node, &holding))).collect();
+    // By the order asked (by name, case aside, or by id); else the tree's, parents first.
+    match order {
+        Some(Order { by: GroupAttribute::DisplayName, .. }) => kept.sort_by_cached_key(|node| (node.name.to_lowercase(), node.id)),
+        Some(Order { .. }) => kept.sort_by_key(|node| node.id),
+        None => {}
+    }
+    if order.is_some_and(|o| o.descending) {
+        kept.reverse();
+    }
     let page: Vec<&GroupNode> = kept.iter().skip(start.max(0) as usize).take(count.max(0) as usize).copied().collect();
     let ids: Vec<GroupId> = page.iter().map(|node| node.id).collect();
     let mut members = if with_members { members_of(db, &ids, role).await? } else { Vec::new() };
@@ -91,7 +101,7 @@ pub async fn find(
 /// One group this caller oversees; any other is "not found".
 pub async fn get(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, group: GroupId, role: Role, with_members: bool) -> Result<ProvisionedGroup, AppError> {
     let only = Condition::Compare(GroupAttribute::Id, Op::Eq, group.to_string());
-    find(db, permit, Some(&only), role, (0, 1), with_members).await?.found.pop().ok_or(AppError::NotFound)
+    find(db, permit, Some(&only), None, role, (0, 1), with_members).await?.found.pop().ok_or(AppError::NotFound)
 }
 
 /// Whether a condition keeps a group; `holding` has the (group, user) pairs of the members it

@@ -30,6 +30,14 @@ pub enum Condition<A> {
     Nobody,
 }
 
+/// A search's order (RFC 7644 §3.4.2.3): by an attribute, one way or the other, equal values
+/// (and missing ones, last) by id; by id — the order they were made in — when none is asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Order<A> {
+    pub by: A,
+    pub descending: bool,
+}
+
 /// A page of a search: how many it finds, and those of the page asked for.
 #[derive(Debug)]
 pub struct Found<T> {

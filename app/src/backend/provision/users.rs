@@ -2,7 +2,7 @@
 //! erased, by the panels' rules: R25–R28 and R10 to create, R62 for who sees whom, R54 for who
 //! manages whom, R68 to erase.
 
-use super::{Condition, Found, Op};
+use super::{Condition, Found, Op, Order};
 
 use crate::backend::audit::{self, Who};
 use crate::backend::auth::{random_password, PasswordHasher};
@@ -147,6 +147,21 @@ pub enum Attribute {
     FamilyName,
 }
 
+impl Attribute {
+    /// What a search in this attribute's order sorts by (as its filters compare it: case aside
+    /// but for externalId).
+    fn sort_key(self) -> &'static str {
+        match self {
+            Attribute::Id => "u.id",
+            Attribute::Login => "COALESCE(u.email_key, u.username_key)",
+            Attribute::ExternalId => "u.external_id",
+            Attribute::Email => "u.email_key",
+            Attribute::GivenName => "LOWER(u.first_name)",
+            Attribute::FamilyName => "LOWER(u.last_name)",
+        }
+    }
+}
+
 impl Condition<Attribute> {
     /// The condition on `u` as SQL, its values bound.
     fn push_into(&self, s: &mut Statement) {
@@ -227,7 +242,14 @@ fn expression(attribute: Attribute) -> &'static str {
 
 /// The users this caller sees (R62) that `condition` keeps, from `start` (0 the first), at most
 /// `count`, in the order they were created (stable while the pages are read).
-pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Option<&Condition<Attribute>>, start: i64, count: i64) -> Result<Found<Provisioned>, AppError> {
+pub async fn find(
+    db: &Db,
+    permit: &Permit<'_, AddUsersSomewhere>,
+    condition: Option<&Condition<Attribute>>,
+    order: Option<Order<Attribute>>,
+    start: i64,
+    count: i64,
+) -> Result<Found<Provisioned>, AppError> {
     let principal = permit.by();
     let kept = |select: &str| {
         let mut s = Statement::new(select);
@@ -245,7 +267,11 @@ pub async fn find(db: &Db, permit: &Permit<'_, AddUsersSomewhere>, condition: Op
     let total: i64 = kept("SELECT COUNT(*)").query_scalar().fetch_one(&mut *conn).await?;
     let users = if count > 0 && start < total {
         let mut page = kept(&select_provisioned());
-        page.push(" ORDER BY u.id LIMIT ").bind(count).push(" OFFSET ").bind(start);
+        let (key, direction) = match order {
+            Some(Order { by, descending }) => (by.sort_key(), if descending { " DESC" } else { "" }),
+            None => ("u.id", ""),
+        };
+        page.push(&format!(" ORDER BY ({key}) IS NULL, {key}{direction}, u.id{direction} LIMIT ")).bind(count).push(" OFFSET ").bind(start);
         let mut users = page.query_as().fetch_all(&mut *conn).await?;
         with_details(&mut conn, &mut users).await?;
         users
