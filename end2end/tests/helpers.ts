@@ -61,7 +61,7 @@ export async function checkAccessibility(page: Page, name: string) {
   expect(serious, `serious or critical accessibility violations on ${name}`).toEqual([]);
 }
 
-const maildevApi = process.env.ROSTER_TEST_MAILDEV_API ?? 'http://127.0.0.1:1080/api';
+export const maildevApi = process.env.ROSTER_TEST_MAILDEV_API ?? 'http://127.0.0.1:1080/api';
 
 /** The latest email MailDev received for `to` (whose subject starts with `subject`, if given),
  * waiting for the outbox worker to send it. */
