@@ -29,7 +29,9 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))).init();
     let cli = Cli::parse();
     if matches!(cli.command, Some(Command::Openapi)) {
-        println!("{}", server::rest::openapi_json());
+        // Piped into `head` or a closed reader, it stops quietly.
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{}", server::rest::openapi_json());
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Runtime::new() {

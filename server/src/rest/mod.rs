@@ -44,7 +44,7 @@ const PROBLEM_TYPE: &str = "application/problem+json";
     info(
         title = "Roster REST API",
         version = "1",
-        description = "Users, invitations, groups and memberships of a Roster platform, for scripts. \
+        description = "Users, invitations, groups, memberships and imports of a Roster platform, for scripts. \
 Authenticate with an API token made on Dashboard > API TOKENS: `Authorization: Bearer <token>`. \
 A token of scope `read` may only GET; `write` may do everything. A token limited to a group acts as \
 an admin of that group would, never above it. Every change is audited under the token's name. \

@@ -13,6 +13,16 @@ fn an_unreachable_database_is_named_in_one_line_with_its_password_masked() {
     assert!(!stderr.contains("s3cret") && !stderr.contains("panicked"), "{stderr}");
 }
 
+/// R100: `server openapi` prints the REST API's document, with no database to reach.
+#[test]
+fn r100_openapi_prints_the_document_without_a_database() {
+    let (code, stdout, stderr) = server(&["openapi"], "postgres://roster:s3cret@127.0.0.1:9/roster");
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let document: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["paths"]["/imports"]["post"].is_object(), "{stdout}");
+}
+
 #[test]
 fn an_unknown_database_scheme_is_refused() {
     let (code, _, stderr) = server(&["migrate"], "mysql://localhost/roster");
