@@ -98,7 +98,7 @@ pub struct NewMember {
 /// Adds an existing user to the group with roles (adding what is there changes nothing).
 #[utoipa::path(post, path = "/groups/{id}/members", tag = "groups", params(("id" = i64, Path)), request_body = NewMember, responses((status = 204, description = "Added."), Refusals))]
 async fn add_member(State(state): State<AppState>, caller: Caller, Id(id): Id<i64>, Body(form): Body<NewMember>) -> Result<Response, Problem> {
-    let roles = if form.roles.is_empty() { vec![Role::Learner] } else { form.roles };
+    let roles = super::roles_or_learner(form.roles);
     let principal = &caller.token.principal;
     let permit = principal.require(AddToGroup::new(id, &roles))?;
     let user = users::find_seen(&state.db, principal.user_scope().as_deref(), &form.login).await?;

@@ -74,8 +74,7 @@ impl ImportQuery {
             .filter(|s| !s.is_empty())
             .map(|s| Role::parse(s).ok_or_else(|| Problem::field("roles".to_string(), "Roles are learner, author, coach, user_admin or admin, separated by commas.")))
             .collect::<Result<Vec<_>, _>>()?;
-        let roles = if roles.is_empty() { vec![Role::Learner] } else { roles };
-        Ok(Defaults { groups: ids(&self.groups, "groups")?, roles, language: self.language })
+        Ok(Defaults { groups: ids(&self.groups, "groups")?, roles: super::roles_or_learner(roles), language: self.language })
     }
 }
 

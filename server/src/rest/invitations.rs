@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::users::Details;
-use super::{done, instant, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
+use super::{done, instant, roles_or_learner, sort_of, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, invite)).routes(routes!(cancel)).routes(routes!(resend))
@@ -65,7 +65,7 @@ pub enum InviteStatus {
 /// Invites every address into the group; the answer says what became of each.
 #[utoipa::path(post, path = "/invitations", tag = "invitations", request_body = Invite, responses((status = 200, body = Vec<Outcome>), Refusals))]
 async fn invite(State(state): State<AppState>, caller: Caller, Body(form): Body<Invite>) -> Result<Json<Vec<Outcome>>, Problem> {
-    let roles = if form.roles.is_empty() { vec![Role::Learner] } else { form.roles };
+    let roles = roles_or_learner(form.roles);
     let permit = caller.token.principal.require(AddToGroup::new(form.group, &roles))?;
     // The panels' field reads a list typed or pasted; here each item is one address.
     if let Some(at) = form.emails.iter().position(|e| e.trim().contains(|c: char| c.is_whitespace() || c == ',' || c == ';')) {
@@ -161,10 +161,7 @@ pub struct InvitationQuery {
 #[utoipa::path(get, path = "/invitations", tag = "invitations", params(InvitationQuery), responses((status = 200, body = InvitationPage), Refusals))]
 async fn list(State(state): State<AppState>, caller: Caller, Params(query): Params<InvitationQuery>) -> Result<Json<InvitationPage>, Problem> {
     let permit = caller.token.principal.require(AddUsersSomewhere)?;
-    let sort = match query.sort.as_deref() {
-        None => InvitationsSort::default(),
-        Some(code) => InvitationsSort::parse(code).ok_or_else(|| Problem::bad_request("sort is one of invited, email, expiry, with a leading - to reverse it."))?,
-    };
+    let sort: InvitationsSort = sort_of(query.sort.as_deref())?;
     let page = invitations::list(&state.db, &permit, query.search.as_deref().unwrap_or_default(), sort, query.after.as_deref(), INVITATIONS_PER_PAGE).await?;
     Ok(Json(InvitationPage { invitations: page.rows.into_iter().map(Invitation::from).collect(), next: page.next }))
 }

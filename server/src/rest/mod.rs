@@ -19,7 +19,8 @@ use app::backend::api_tokens::TokenCaller;
 use app::backend::audit::Who;
 use app::error::AppError;
 use app::i18n::Lang;
-use app::wire::sort::SortColumn;
+use app::domain::role::Role;
+use app::wire::sort::{Sort, SortColumn};
 use app::wire::tokens::TokenScope;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
@@ -332,6 +333,20 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
         let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state).await.map_err(|e: PathRejection| Problem::bad_request(e.body_text()))?;
         Ok(Id(value))
     }
+}
+
+/// A list's order from its `sort` parameter (the list's default when there is none), or why not.
+pub fn sort_of<C: SortColumn>(code: Option<&str>) -> Result<Sort<C>, Problem> {
+    let Some(code) = code else { return Ok(Sort::default()) };
+    Sort::parse(code).ok_or_else(|| {
+        let codes = C::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ");
+        Problem::bad_request(format!("sort is one of {codes}, with a leading - to reverse it."))
+    })
+}
+
+/// The roles a call gives, learner when it names none (as the panels' forms start).
+pub fn roles_or_learner(roles: Vec<Role>) -> Vec<Role> {
+    if roles.is_empty() { vec![Role::Learner] } else { roles }
 }
 
 /// A list's `sort` parameter: a column's code, or it with a leading `-` (the other way).

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{done, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
+use super::{done, roles_or_learner, sort_of, sort_schema, Body, Caller, Id, Params, Problem, Refusals};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, set_up)).routes(routes!(read)).routes(routes!(set_details)).routes(routes!(set_active))
@@ -105,10 +105,7 @@ pub struct UserQuery {
 #[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), responses((status = 200, body = UserPage), Refusals))]
 async fn list(State(state): State<AppState>, caller: Caller, Params(query): Params<UserQuery>) -> Result<Json<UserPage>, Problem> {
     let permit = caller.token.principal.require(AddUsersSomewhere)?;
-    let sort = match query.sort.as_deref() {
-        None => UsersSort::default(),
-        Some(code) => UsersSort::parse(code).ok_or_else(|| Problem::bad_request("sort is one of name, status, created, activated, with a leading - to reverse it."))?,
-    };
+    let sort: UsersSort = sort_of(query.sort.as_deref())?;
     let filter = UserFilter {
         search: query.search.unwrap_or_default(),
         groups: query.group.into_iter().collect(),
@@ -259,7 +256,7 @@ async fn set_up(State(state): State<AppState>, caller: Caller, Body(form): Body<
         password: form.password,
         send_credentials: form.send_credentials,
         groups: form.groups,
-        roles: if form.roles.is_empty() { vec![Role::Learner] } else { form.roles },
+        roles: roles_or_learner(form.roles),
         details: form.details.into(),
     };
     let made = users::set_up(&state.db, &state.settings, &state.hasher, &permit, &caller.who, &form).await?;
