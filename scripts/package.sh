@@ -24,7 +24,7 @@ if [[ $build == 1 ]]; then
   source scripts/versions.sh
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
-  cargo leptos build --release --precompress --split
+  cargo xtask build
 fi
 for built in target/release/server target/release/hash.txt target/site/pkg; do
   [[ -e $built ]] || { echo "no release build ($built is missing): run scripts/package.sh without --built" >&2; exit 1; }

@@ -9,7 +9,7 @@ source scripts/versions.sh
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
 
-cargo leptos build --release --precompress --split
+cargo xtask build
 export DATABASE_URL="${DATABASE_URL:-sqlite:data/roster.db}"
 # The development mailbox (the owner reads emails in the app): for local trials only.
 export ROSTER_DEV_MAILBOX="${ROSTER_DEV_MAILBOX:-true}"

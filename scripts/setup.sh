@@ -3,25 +3,28 @@
 # Idempotent: a tool already present at the pinned version is left alone.
 # Used by the README's two commands and by .ci/run.
 #
-#   scripts/setup.sh            build tools only (enough to run Roster)
-#   scripts/setup.sh --test     build tools + test services (Chromium, Playwright, MailDev, PostgreSQL,
+#   scripts/setup.sh            what `cargo xtask build` needs (enough to run Roster): the wasm
+#                               target, and wasm-opt and esbuild from npm (downloads, no compiling)
+#   scripts/setup.sh --test     and the test services (Chromium, Playwright, MailDev, PostgreSQL,
 #                               scim2-tester, schemathesis)
+#   scripts/setup.sh --dev      and cargo-leptos with the wasm-bindgen CLI, for `cargo leptos watch`
+#                               (compiled: ~25 min on 2 cores; nothing else needs them)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/versions.sh
 source "$here/scripts/versions.sh"
 
-want_test_tools=0
-[[ "${1:-}" == "--test" ]] && want_test_tools=1
+want_test_tools=0 want_dev_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test_tools=1 ;;
+    --dev) want_dev_tools=1 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--dev]" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-
-# Builds of our own tools need not be fast at run time: favour compile time.
-export CARGO_PROFILE_RELEASE_LTO=false
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=2
-export CARGO_PROFILE_RELEASE_DEBUG=false
 
 export PATH="$HOME/.cargo/bin:$ROSTER_TOOLS/node_modules/.bin:$PATH"
 
@@ -42,30 +45,33 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# --- Rust: wasm target, cargo-leptos, wasm-bindgen-cli ------------------------------------------
+# --- Rust: the wasm target (and, for --dev only, cargo-leptos and wasm-bindgen-cli) ----------------
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 
-if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
-  say "cargo install cargo-leptos@$CARGO_LEPTOS_VERSION (cold: ~15 min)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+if [[ $want_dev_tools -eq 1 ]]; then
+  if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+    say "cargo install cargo-leptos@$CARGO_LEPTOS_VERSION (cold: ~18 min)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
+    # Without --locked: its lockfile wants a crate version the registry lacks.
+    say "cargo install wasm-bindgen-cli@$WASM_BINDGEN_VERSION (cold: ~6 min)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
 fi
 
-if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
-  # Without --locked: its lockfile wants a crate version the registry lacks.
-  say "cargo install wasm-bindgen-cli@$WASM_BINDGEN_VERSION (cold: ~6 min)"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-fi
-
-# --- npm tools in one folder outside the checkout: binaryen (wasm-opt), MailDev ------------------
-# wasm-opt must be npm's binaryen: Debian's (108) builds a wasm that fails to hydrate.
+# --- npm tools in one folder outside the checkout: binaryen (wasm-opt), esbuild, MailDev -----------
+# wasm-opt must be npm's binaryen: Debian's (108) builds a wasm that fails to hydrate. esbuild
+# minifies the site's JavaScript and stylesheet (a prebuilt binary).
 npm_tool_version() { # npm_tool_version PACKAGE -> installed version or nothing
   node -p "require('$ROSTER_TOOLS/node_modules/$1/package.json').version" 2>/dev/null || true
 }
 npm_wanted=()
 [[ "$(npm_tool_version binaryen)" == "$BINARYEN_VERSION"* ]] || npm_wanted+=("binaryen@$BINARYEN_VERSION")
+[[ "$(npm_tool_version esbuild)" == "$ESBUILD_VERSION" ]] || npm_wanted+=("esbuild@$ESBUILD_VERSION")
 if [[ $want_test_tools -eq 1 ]]; then
   [[ "$(npm_tool_version maildev)" == "$MAILDEV_VERSION" ]] || npm_wanted+=("maildev@$MAILDEV_VERSION")
 fi
@@ -109,4 +115,4 @@ if [[ $want_test_tools -eq 1 ]]; then
   fi
 fi
 
-say "ready: cargo-leptos $(cargo leptos --version | awk '{print $2}'), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-opt $(wasm-opt --version | awk '{print $3}')"
+say "ready: wasm-opt $(wasm-opt --version | awk '{print $3}'), esbuild $(esbuild --version)$([[ $want_dev_tools -eq 1 ]] && echo ", cargo-leptos $(cargo leptos --version | awk '{print $2}'), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}')")"

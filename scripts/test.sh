@@ -24,8 +24,9 @@ cargo test -p app --features test-support --benches --no-run
 step "HTTP tests of the router"
 cargo test -p server
 
-step "release build (server and wasm)"
-cargo leptos build --release --precompress --split
+step "release build (server and site: cargo xtask build, its own tests first)"
+cargo test -p xtask
+cargo xtask build
 
 step "the release package runs alone (unpacked in an empty folder, an empty environment)"
 bash scripts/package.sh --check

@@ -1,5 +1,5 @@
 //! The browser entry point: hydrates the server-rendered page with `app::App` (lazily loading the
-//! code of the screens split off by `cargo leptos build --split`). Nothing else.
+//! code of the screens split off by `cargo xtask build`). Nothing else.
 #![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -62,7 +62,7 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Where the site's stylesheet and code are: `/pkg/<name>.<hash>.css`, `.js` and `.wasm`, the
-/// hashes read once from the file cargo-leptos writes beside the server (`hash.txt`; Leptos'
+/// hashes read once from the file `cargo xtask build` writes beside the server (`hash.txt`; Leptos'
 /// `HashedStylesheet` read it again for every page).
 fn site_file(options: &LeptosOptions, kind: &str) -> String {
     static HASHES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -159,7 +159,7 @@ pub fn t(text: T) -> &'static str {
     text.in_lang(use_lang())
 }
 
-/// Screens whose code the browser loads when first shown (`cargo leptos build --split`), so the
+/// Screens whose code the browser loads when first shown (split off by `cargo xtask build`), so the
 /// first download holds only the sign-in page, the shell, the group pages and the add-user panel
 /// (the screen opened most; split off, its 55 chunks made its start four times longer on a phone,
 /// docs/accessibility.md).
