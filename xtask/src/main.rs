@@ -3,7 +3,7 @@
 //! (whose own build took 18 of a first run's 36 minutes: it compiles a JS compiler, a CSS
 //! compiler and a git library Roster's build never uses; issue 16, docs/first-run.md). What this
 //! needs of wasm-bindgen and of the split step it takes as library crates, built here with the
-//! workspace; wasm-opt and esbuild come prebuilt from npm (`scripts/setup.sh`).
+//! workspace; binaryen (wasm-opt) and esbuild come prebuilt from npm (`scripts/setup.sh`).
 //!
 //! `cargo leptos watch` still works for development (`scripts/setup.sh --dev` installs it): the
 //! workspace's `[[workspace.metadata.leptos]]` describes the same project and the same outputs.
@@ -13,7 +13,7 @@
 //! 1. cargo builds the server (`--release`) and, at the same time, the frontend's wasm
 //!    (`--profile wasm-release`, relocations kept for the split);
 //! 2. [`front`]: the wasm is split (the main module and the lazily loaded screens' chunks),
-//!    bound (wasm-bindgen's JS), optimised (wasm-opt), the JS and the stylesheet minified;
+//!    bound (wasm-bindgen's JS), optimised (binaryen's -Oz), the JS and the stylesheet minified;
 //! 3. [`names`]: each file of `pkg/` is named by its content, and `hash.txt` beside the server
 //!    says which names the pages link to;
 //! 4. [`compress`]: every file of the site is precompressed (gzip, brotli) for the server to send.
@@ -96,7 +96,7 @@ fn build() -> Result<()> {
 }
 
 /// The site in `target/site`, made anew unless the one there came from the same inputs (the
-/// wasm, the stylesheet, the assets, this program and its tools: wasm-opt alone takes minutes).
+/// wasm, the stylesheet, the assets, this program and its tools): optimising the wasm alone takes a minute.
 /// Returns what `hash.txt` says.
 fn site(layout: &Layout, tools: &front::Tools) -> Result<String> {
     let wasm = front::compile(layout)?;
