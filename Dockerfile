@@ -3,7 +3,7 @@
 #   docker build -t roster .
 #   docker run -p 3000:3000 roster serve --demo      # a trial: demo data, credentials in the log
 FROM rust:1.95-bookworm AS build
-# Node and npm: wasm-opt comes from npm's binaryen (scripts/setup.sh says why).
+# Node and npm: binaryen (the wasm's optimiser) and esbuild come from npm (scripts/setup.sh).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*

@@ -64,8 +64,8 @@ if [[ $want_dev_tools -eq 1 ]]; then
 fi
 
 # --- npm tools in one folder outside the checkout: binaryen (wasm-opt), esbuild, MailDev -----------
-# wasm-opt must be npm's binaryen: Debian's (108) builds a wasm that fails to hydrate. esbuild
-# minifies the site's JavaScript and stylesheet (a prebuilt binary).
+# binaryen (wasm-opt) must be npm's: Debian's (108) builds a wasm that fails to hydrate; the xtask
+# runs its library with Node. esbuild minifies the site's JavaScript and stylesheet (prebuilt).
 npm_tool_version() { # npm_tool_version PACKAGE -> installed version or nothing
   node -p "require('$ROSTER_TOOLS/node_modules/$1/package.json').version" 2>/dev/null || true
 }
