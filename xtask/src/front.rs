@@ -126,7 +126,7 @@ pub fn site(layout: &Layout, tools: &Tools, wasm: &Path) -> Result<()> {
         .arg(format!("--outfile={}", js.display())))?;
     let css = pkg.join(format!("{OUTPUT_NAME}.css"));
     run(Command::new(&tools.esbuild)
-        .arg(layout.root.join("style/main.css"))
+        .arg(layout.stylesheet())
         .args(["--minify", "--log-level=warning"])
         .arg(format!("--outfile={}", css.display())))?;
     Ok(())

@@ -75,6 +75,13 @@ impl Layout {
     pub fn server_dir(&self) -> PathBuf {
         self.target.join("release")
     }
+    /// The one stylesheet (`style-file`) and the public assets (`assets-dir`).
+    pub fn stylesheet(&self) -> PathBuf {
+        self.root.join("style/main.css")
+    }
+    pub fn assets(&self) -> PathBuf {
+        self.root.join("frontend/public")
+    }
 }
 
 fn build() -> Result<()> {
@@ -96,12 +103,11 @@ fn build() -> Result<()> {
 }
 
 /// The site in `target/site`, made anew unless the one there came from the same inputs (the
-/// wasm, the stylesheet, the assets, this program and its tools): optimising the wasm alone takes a minute.
-/// Returns what `hash.txt` says.
+/// wasm, the stylesheet, the assets, this program and its tools): optimising the wasm alone
+/// takes a minute. Returns what `hash.txt` says.
 fn site(layout: &Layout, tools: &front::Tools) -> Result<String> {
     let wasm = front::compile(layout)?;
-    let assets = layout.root.join("frontend/public");
-    let inputs = inputs(layout, tools, &wasm, &assets)?;
+    let inputs = inputs(layout, tools, &wasm)?;
     let record = layout.front_target().join("site-inputs.txt");
     let made_from = std::fs::read_to_string(&record).unwrap_or_default();
     if let Some(hashes) = made_from.strip_prefix(&format!("{inputs}\n")).filter(|_| layout.pkg().is_dir()) {
@@ -115,7 +121,7 @@ fn site(layout: &Layout, tools: &front::Tools) -> Result<String> {
     }
     std::fs::create_dir_all(layout.pkg()).map_err(|e| format!("cannot create {}: {e}", layout.pkg().display()))?;
     front::site(layout, tools, &wasm)?;
-    copy_assets(&assets, &site)?;
+    copy_assets(&layout.assets(), &site)?;
     let hashes = names::name_pkg(&layout.pkg())?;
     step("precompressing the site (gzip, brotli)");
     compress::site(&site)?;
@@ -124,11 +130,11 @@ fn site(layout: &Layout, tools: &front::Tools) -> Result<String> {
 }
 
 /// One digest of what the site is made from.
-fn inputs(layout: &Layout, tools: &front::Tools, wasm: &Path, assets: &Path) -> Result<String> {
+fn inputs(layout: &Layout, tools: &front::Tools, wasm: &Path) -> Result<String> {
     let read = |path: &Path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
-    let mut parts = vec![read(wasm)?, read(&layout.root.join("style/main.css"))?];
+    let mut parts = vec![read(wasm)?, read(&layout.stylesheet())?];
     let mut files = Vec::new();
-    list_files(assets, &mut files)?;
+    list_files(&layout.assets(), &mut files)?;
     files.sort();
     for file in files {
         parts.push(file.to_string_lossy().into_owned().into_bytes());

@@ -63,14 +63,12 @@ pub fn name(files: &BTreeMap<String, Vec<u8>>, output: &str) -> Result<Named> {
     let mut hashes = BTreeMap::new();
 
     // Files that name no other: by their own bytes.
+    let mut out = BTreeMap::new();
     for (name, bytes) in files.iter().filter(|(n, _)| !together.contains(n) && n.as_str() != MANIFEST) {
         let hash = fingerprint(&[bytes]);
+        out.insert(hashed(name, &hash), bytes.clone());
         renames.push((name.clone(), hashed(name, &hash)));
         hashes.insert(name.clone(), hash);
-    }
-    let mut out = BTreeMap::new();
-    for (old, new) in &renames {
-        out.insert(new.clone(), files[old].clone());
     }
     // The manifest lists chunks by stem (`chunk_16`), whole strings.
     if let Some(manifest) = files.get(MANIFEST) {
